@@ -1,0 +1,175 @@
+package dev.geoloc.registry;
+
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Base64;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import javax.net.ssl.SSLException;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.geoloc.registry.SchemaRegistryException.Kind;
+
+/**
+ * JSON over HTTP to a Confluent-compatible registry: Confluent's media types, basic auth, retries with
+ * exponential back-off and jitter for network errors, 5xx and 429, and fail-over across the configured URLs.
+ */
+final class RegistryHttp {
+
+    private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
+    private static final String ACCEPT = "application/vnd.schemaregistry.v1+json, "
+            + "application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
+
+    private final RegistryClientConfig config;
+    private final HttpClient http;
+    private final Optional<String> authorization;
+    private final ObjectMapper json = new ObjectMapper();
+    /** The URL that answered last: requests start there, so a dead URL costs only one fail-over. */
+    private final AtomicInteger preferredUrl = new AtomicInteger();
+
+    RegistryHttp(RegistryClientConfig config) {
+        this.config = config;
+        HttpClient.Builder builder = HttpClient.newBuilder()
+                .version(HttpClient.Version.HTTP_1_1)
+                .connectTimeout(config.connectTimeout())
+                .followRedirects(HttpClient.Redirect.NORMAL);
+        if (config.urls().stream().anyMatch(u -> "https".equals(u.getScheme()))) {
+            builder.sslContext(TlsContexts.from(config.tls()));
+        }
+        this.http = builder.build();
+        this.authorization = config.credentials().map(c -> "Basic " + Base64.getEncoder()
+                .encodeToString((c.user() + ":" + c.password()).getBytes(StandardCharsets.UTF_8)));
+    }
+
+    JsonNode get(String path) {
+        return send("GET", path, null);
+    }
+
+    JsonNode post(String path, JsonNode body) {
+        try {
+            return send("POST", path, json.writeValueAsString(body));
+        } catch (IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    ObjectMapper json() {
+        return json;
+    }
+
+    private JsonNode send(String method, String path, String body) {
+        List<URI> urls = config.urls();
+        int first = preferredUrl.get();
+        Duration backoff = config.retryWait();
+        Kind lastKind = Kind.UNREACHABLE;
+        String lastProblem = "";
+        for (int attempt = 0; attempt <= config.maxRetries(); attempt++) {
+            int index = (first + attempt) % urls.size();
+            URI uri = URI.create(urls.get(index) + path);
+            try {
+                HttpResponse<String> response = http.send(request(method, uri, body),
+                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                int status = response.statusCode();
+                if (status / 100 == 2) {
+                    preferredUrl.set(index);
+                    return parse(method, uri, response.body());
+                }
+                SchemaRegistryException refusal = refusal(method, uri, status, response.body());
+                if (status < 500 && status != 429) {
+                    throw refusal;
+                }
+                lastKind = Kind.SERVER_ERROR;
+                lastProblem = refusal.getMessage();
+            } catch (SSLException e) {
+                throw new SchemaRegistryException(Kind.TLS_FAILURE, -1, "TLS handshake with " + uri + " failed ("
+                        + e.getMessage() + "): set " + RegistryClientConfig.TRUSTSTORE_LOCATION
+                        + " to a truststore that holds the registry's certificate authority", e);
+            } catch (IOException e) {
+                lastKind = Kind.UNREACHABLE;
+                lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new SchemaRegistryException(Kind.UNREACHABLE, -1, "Interrupted during " + method + " " + uri, e);
+            }
+            // Fail over to the next URL at once; back off only once every URL has failed in this round.
+            boolean roundDone = (attempt + 1) % urls.size() == 0;
+            if (roundDone && attempt < config.maxRetries()) {
+                sleep(jittered(backoff));
+                backoff = min(backoff.multipliedBy(2), config.maxRetryWait());
+            }
+        }
+        throw new SchemaRegistryException(lastKind, -1, "Schema registry " + urls + " failed " + method + " " + path
+                + " after " + (config.maxRetries() + 1) + " attempts; last: " + lastProblem);
+    }
+
+    private HttpRequest request(String method, URI uri, String body) {
+        HttpRequest.Builder request = HttpRequest.newBuilder(uri)
+                .timeout(config.readTimeout())
+                .header("Accept", ACCEPT);
+        authorization.ifPresent(value -> request.header("Authorization", value));
+        if (body == null) {
+            return request.GET().build();
+        }
+        return request.header("Content-Type", CONTENT_TYPE)
+                .method(method, HttpRequest.BodyPublishers.ofString(body, StandardCharsets.UTF_8))
+                .build();
+    }
+
+    private JsonNode parse(String method, URI uri, String body) {
+        try {
+            return json.readTree(body);
+        } catch (IOException e) {
+            throw new SchemaRegistryException(Kind.REQUEST_FAILED, -1,
+                    method + " " + uri + " answered something that is not JSON: " + abbreviate(body), e);
+        }
+    }
+
+    private SchemaRegistryException refusal(String method, URI uri, int status, String body) {
+        int errorCode = status;
+        String message = abbreviate(body);
+        try {
+            JsonNode error = json.readTree(body);
+            if (error != null && error.has("error_code")) {
+                errorCode = error.get("error_code").asInt(status);
+                message = error.path("message").asText(message);
+            }
+        } catch (IOException notJson) {
+            // keep the raw body as the message
+        }
+        Kind kind = SchemaRegistryException.kindOf(status, errorCode);
+        return new SchemaRegistryException(kind, errorCode, "Schema registry answered " + status + " (" + kind
+                + ", error code " + errorCode + ") to " + method + " " + uri + ": " + message);
+    }
+
+    private static String abbreviate(String text) {
+        return text.length() <= 300 ? text : text.substring(0, 300) + "...";
+    }
+
+    private static Duration jittered(Duration wait) {
+        long millis = wait.toMillis();
+        return Duration.ofMillis(millis / 2 + ThreadLocalRandom.current().nextLong(millis / 2 + 1));
+    }
+
+    private static Duration min(Duration a, Duration b) {
+        return a.compareTo(b) <= 0 ? a : b;
+    }
+
+    private static void sleep(Duration wait) {
+        try {
+            Thread.sleep(wait.toMillis());
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new SchemaRegistryException(Kind.UNREACHABLE, -1, "Interrupted while waiting to retry", e);
+        }
+    }
+}

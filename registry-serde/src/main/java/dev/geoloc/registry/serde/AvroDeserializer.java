@@ -1,0 +1,110 @@
+package dev.geoloc.registry.serde;
+
+import java.io.IOException;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericDatumReader;
+import org.apache.avro.io.DatumReader;
+import org.apache.avro.specific.SpecificData;
+import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.kafka.common.serialization.Deserializer;
+
+import dev.geoloc.registry.SchemaRegistryClient;
+import dev.geoloc.registry.SchemaRegistryException;
+import dev.geoloc.registry.serde.AvroSerdeException.Reason;
+
+/**
+ * Reads Avro records in the Confluent wire format, fetching each writer schema once by its id.
+ *
+ * <p>With {@code specific.avro.reader=true} it returns the generated class named by the writer schema, read
+ * through that class's own schema, so that records written with an older or newer compatible schema resolve
+ * into the version this program was built with. Otherwise it returns {@code GenericRecord}s in the writer
+ * schema. Failures are {@link AvroSerdeException}s whose {@link Reason} tells bad data from a registry outage.
+ */
+public class AvroDeserializer<T> implements Deserializer<T> {
+
+    private SchemaRegistryClient registry;
+    private AvroSerdeConfig config;
+    private SpecificData specificData;
+    private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+
+    /** For Kafka, which creates deserializers by class name and then calls {@link #configure}. */
+    public AvroDeserializer() {
+    }
+
+    /** Shares an existing registry client (and its cache) instead of creating one in {@link #configure}. */
+    public AvroDeserializer(SchemaRegistryClient registry) {
+        this.registry = registry;
+    }
+
+    @Override
+    public void configure(Map<String, ?> configs, boolean isKey) {
+        this.config = AvroSerdeConfig.from(configs, isKey);
+        // Generated classes may live in a child class loader (application servers, Quarkus dev mode).
+        ClassLoader loader = Thread.currentThread().getContextClassLoader();
+        this.specificData = new SpecificData(loader != null ? loader : getClass().getClassLoader());
+        if (registry == null) {
+            registry = SchemaRegistryClient.fromConfig(configs);
+        }
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public T deserialize(String topic, byte[] payload) {
+        if (payload == null) {
+            return null;
+        }
+        if (config == null) {
+            throw new IllegalStateException("AvroDeserializer used before configure()");
+        }
+        int id = WireFormat.schemaId(payload);
+        DatumReader<Object> reader = readers.get(id);
+        if (reader == null) {
+            reader = readerFor(id, writerSchema(topic, id));
+            readers.putIfAbsent(id, reader);
+        }
+        var decoder = new BoundedDecoder(payload, WireFormat.HEADER_LENGTH, payload.length - WireFormat.HEADER_LENGTH);
+        try {
+            Object record = reader.read(null, decoder);
+            if (!decoder.isEnd()) {
+                throw new IOException("bytes are left over after the record: it was not written with schema id " + id);
+            }
+            return (T) record;
+        } catch (IOException | RuntimeException e) {
+            throw new AvroSerdeException(Reason.MALFORMED_PAYLOAD, "Record of " + payload.length
+                    + " bytes from topic " + topic + " does not decode with its writer schema (id " + id + "): "
+                    + e, e);
+        }
+    }
+
+    private Schema writerSchema(String topic, int id) {
+        try {
+            return registry.schemaById(id);
+        } catch (SchemaRegistryException e) {
+            Reason reason = switch (e.kind()) {
+                case UNREACHABLE, TLS_FAILURE, SERVER_ERROR -> Reason.REGISTRY_UNAVAILABLE;
+                case SCHEMA_NOT_FOUND -> Reason.UNKNOWN_SCHEMA_ID;
+                case INVALID_SCHEMA -> Reason.MALFORMED_PAYLOAD;
+                default -> Reason.REGISTRY_REFUSED;
+            };
+            throw new AvroSerdeException(reason, "Record from topic " + topic + " names writer schema id " + id
+                    + ", which could not be fetched: " + e.getMessage(), e);
+        }
+    }
+
+    @SuppressWarnings("unchecked")
+    private DatumReader<Object> readerFor(int id, Schema writer) {
+        if (!config.specificReader()) {
+            return (DatumReader<Object>) (DatumReader<?>) new GenericDatumReader<>(writer, writer, GenericData.get());
+        }
+        Class<?> generated = specificData.getClass(writer);
+        if (generated == null || writer.getType() != Schema.Type.RECORD) {
+            throw new AvroSerdeException(Reason.UNKNOWN_RECORD_TYPE, "Writer schema id " + id + " is "
+                    + writer.getFullName() + ", which has no generated class on the classpath");
+        }
+        return new SpecificDatumReader<>(writer, specificData.getSchema(generated), specificData);
+    }
+}
