@@ -28,7 +28,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     private SchemaRegistryClient registry;
     private AvroSerdeConfig config;
-    private SpecificData specificData;
+    private SpecificData classLookup;
     private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
 
     /** For Kafka, which creates deserializers by class name and then calls {@link #configure}. */
@@ -45,7 +45,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         this.config = AvroSerdeConfig.from(configs, isKey);
         // Generated classes may live in a child class loader (application servers, Quarkus dev mode).
         ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        this.specificData = new SpecificData(loader != null ? loader : getClass().getClassLoader());
+        this.classLookup = new SpecificData(loader != null ? loader : getClass().getClassLoader());
         if (registry == null) {
             registry = SchemaRegistryClient.fromConfig(configs);
         }
@@ -100,11 +100,13 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         if (!config.specificReader()) {
             return (DatumReader<Object>) (DatumReader<?>) new GenericDatumReader<>(writer, writer, GenericData.get());
         }
-        Class<?> generated = specificData.getClass(writer);
+        Class<?> generated = classLookup.getClass(writer);
         if (generated == null || writer.getType() != Schema.Type.RECORD) {
             throw new AvroSerdeException(Reason.UNKNOWN_RECORD_TYPE, "Writer schema id " + id + " is "
                     + writer.getFullName() + ", which has no generated class on the classpath");
         }
-        return new SpecificDatumReader<>(writer, specificData.getSchema(generated), specificData);
+        // The generated class's own model carries its logical-type conversions (timestamps inside unions).
+        SpecificData model = SpecificData.getForClass(generated);
+        return new SpecificDatumReader<>(writer, model.getSchema(generated), model);
     }
 }

@@ -94,6 +94,7 @@ class AvroSerdeTest {
         assertThat(read.getTakenAt()).isEqualTo(Instant.ofEpochMilli(1_700_000_000_000L));
         assertThat(read.getSamples()).containsExactly(4, 5);
         assertThat(read.getNote()).isNull();
+        assertThat(read.getCalibratedAt()).isNull();
         // The new class's schema is a compatible next version of the subject.
         specificSerde(false).serializer().serialize(topic, reading("after"));
         assertThat(registry().latest(topic + "-value").version()).isEqualTo(2);
@@ -249,6 +250,7 @@ class AvroSerdeTest {
                 .setLabels(Map.of("site", "lab"))
                 .setSamples(List.of(1, 2, 3))
                 .setNote("v2")
+                .setCalibratedAt(Instant.ofEpochMilli(1_763_000_000_000L))
                 .build();
     }
 
