@@ -1,0 +1,18 @@
+package dev.geoloc.schemas;
+
+import java.util.List;
+
+import org.apache.avro.Schema;
+
+/** The schemas this project puts on its topics. */
+final class Contracts {
+
+    static final List<Schema> ALL = List.of(
+            ImageEvent.getClassSchema(),
+            RegionPrediction.getClassSchema(),
+            ModelVersion.getClassSchema(),
+            DeadLetter.getClassSchema());
+
+    private Contracts() {
+    }
+}
