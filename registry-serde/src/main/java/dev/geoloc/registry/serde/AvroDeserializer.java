@@ -1,6 +1,7 @@
 package dev.geoloc.registry.serde;
 
 import java.io.IOException;
+import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -10,6 +11,7 @@ import org.apache.avro.generic.GenericDatumReader;
 import org.apache.avro.io.DatumReader;
 import org.apache.avro.specific.SpecificData;
 import org.apache.avro.specific.SpecificDatumReader;
+import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
 import dev.geoloc.registry.SchemaRegistryClient;
@@ -28,7 +30,7 @@ public class AvroDeserializer<T> implements Deserializer<T> {
 
     private SchemaRegistryClient registry;
     private AvroSerdeConfig config;
-    private SpecificData classLookup;
+    private List<ClassLoader> classLoaders;
     private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
 
     /** For Kafka, which creates deserializers by class name and then calls {@link #configure}. */
@@ -43,9 +45,11 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         this.config = AvroSerdeConfig.from(configs, isKey);
-        // Generated classes may live in a child class loader (application servers, Quarkus dev mode).
-        ClassLoader loader = Thread.currentThread().getContextClassLoader();
-        this.classLookup = new SpecificData(loader != null ? loader : getClass().getClassLoader());
+        // Generated classes may live in a child class loader (application servers, Quarkus dev mode), or the
+        // context class loader may hold copies that do not see this serde's Avro (Quarkus tests): try both.
+        ClassLoader context = Thread.currentThread().getContextClassLoader();
+        this.classLoaders = context == null ? List.of(getClass().getClassLoader())
+                : List.of(context, getClass().getClassLoader());
         if (registry == null) {
             registry = SchemaRegistryClient.fromConfig(configs);
         }
@@ -100,13 +104,32 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         if (!config.specificReader()) {
             return (DatumReader<Object>) (DatumReader<?>) new GenericDatumReader<>(writer, writer, GenericData.get());
         }
-        Class<?> generated = classLookup.getClass(writer);
-        if (generated == null || writer.getType() != Schema.Type.RECORD) {
+        Class<?> generated = writer.getType() == Schema.Type.RECORD ? generatedClass(writer) : null;
+        if (generated == null) {
             throw new AvroSerdeException(Reason.UNKNOWN_RECORD_TYPE, "Writer schema id " + id + " is "
                     + writer.getFullName() + ", which has no generated class on the classpath");
         }
-        // The generated class's own model carries its logical-type conversions (timestamps inside unions).
-        SpecificData model = SpecificData.getForClass(generated);
+        // Nested records must come from the generated class's own loader, and its model's logical-type
+        // conversions (timestamps inside unions) must apply: Avro's per-class model would look nested
+        // classes up through whatever context class loader the reading thread happens to have.
+        SpecificData model = new SpecificData(generated.getClassLoader());
+        SpecificData.getForClass(generated).getConversions().forEach(model::addLogicalTypeConversion);
         return new SpecificDatumReader<>(writer, model.getSchema(generated), model);
+    }
+
+    /** The generated class for a record schema that implements the SpecificRecord this serde sees, if any. */
+    private Class<?> generatedClass(Schema record) {
+        String name = SpecificData.getClassName(record);
+        for (ClassLoader loader : classLoaders) {
+            try {
+                Class<?> candidate = Class.forName(name, false, loader);
+                if (SpecificRecord.class.isAssignableFrom(candidate)) {
+                    return candidate;
+                }
+            } catch (ClassNotFoundException notInThisLoader) {
+                // try the next loader
+            }
+        }
+        return null;
     }
 }

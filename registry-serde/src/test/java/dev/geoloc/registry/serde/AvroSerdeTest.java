@@ -3,6 +3,8 @@ package dev.geoloc.registry.serde;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
+import java.net.URL;
+import java.net.URLClassLoader;
 import java.nio.ByteBuffer;
 import java.time.Instant;
 import java.util.Arrays;
@@ -21,6 +23,7 @@ import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.RegistryGateway;
 import dev.geoloc.registry.SchemaRegistryClient;
 import dev.geoloc.registry.serde.AvroSerdeException.Reason;
+import dev.geoloc.registry.testing.Position;
 import dev.geoloc.registry.testing.Reading;
 import dev.geoloc.stack.StreamingStack;
 import dev.geoloc.stack.StreamingStackExtension;
@@ -34,6 +37,8 @@ class AvroSerdeTest {
             {"type":"record","name":"Reading","namespace":"dev.geoloc.registry.testing","fields":[
               {"name":"sensor","type":"string"},
               {"name":"value","type":"double"},
+              {"name":"position","type":{"type":"record","name":"Position","fields":[
+                {"name":"x","type":"double"},{"name":"y","type":"double"}]},"default":{"x":0.0,"y":0.0}},
               {"name":"taken_at","type":{"type":"long","logicalType":"timestamp-millis"}},
               {"name":"blob","type":"bytes"},
               {"name":"labels","type":{"type":"map","values":"string"},"default":{}},
@@ -80,6 +85,10 @@ class AvroSerdeTest {
         GenericRecord old = new GenericData.Record(READING_V1);
         old.put("sensor", "south-2");
         old.put("value", 3.5);
+        GenericRecord position = new GenericData.Record(READING_V1.getField("position").schema());
+        position.put("x", 1.0);
+        position.put("y", 2.0);
+        old.put("position", position);
         old.put("taken_at", 1_700_000_000_000L);
         old.put("blob", ByteBuffer.wrap(new byte[] {1, 2, 3}));
         old.put("labels", Map.of("k", "v"));
@@ -98,6 +107,29 @@ class AvroSerdeTest {
         // The new class's schema is a compatible next version of the subject.
         specificSerde(false).serializer().serialize(topic, reading("after"));
         assertThat(registry().latest(topic + "-value").version()).isEqualTo(2);
+    }
+
+    @Test
+    void aForeignContextClassLoaderDoesNotLeakIntoRecords() throws Exception {
+        SpecificAvroSerde<Reading> writer = specificSerde(false);
+        Reading reading = reading("isolated");
+        byte[] payload = writer.serializer().serialize(topic, reading);
+        // A context class loader with its own copies of Avro and the generated classes, as in Quarkus tests.
+        URL[] copies = {Reading.class.getProtectionDomain().getCodeSource().getLocation(),
+                Schema.class.getProtectionDomain().getCodeSource().getLocation()};
+        Thread thread = Thread.currentThread();
+        ClassLoader original = thread.getContextClassLoader();
+        try (URLClassLoader foreign = new URLClassLoader(copies, null)) {
+            thread.setContextClassLoader(foreign);
+            SpecificAvroSerde<Reading> reader = specificSerde(false);
+
+            Object read = reader.deserializer().deserialize(topic, payload);
+
+            assertThat(read).isInstanceOf(Reading.class).isEqualTo(reading);
+            assertThat(((Reading) read).getPosition()).isInstanceOf(Position.class);
+        } finally {
+            thread.setContextClassLoader(original);
+        }
     }
 
     @Test
@@ -245,6 +277,7 @@ class AvroSerdeTest {
         return Reading.newBuilder()
                 .setSensor(sensor)
                 .setValue(21.5)
+                .setPosition(new Position(1.5, -2.0))
                 .setTakenAt(Instant.ofEpochMilli(1_764_000_000_123L))
                 .setBlob(ByteBuffer.wrap(new byte[] {(byte) 0xff, 0, 42}))
                 .setLabels(Map.of("site", "lab"))
