@@ -1,27 +1,22 @@
 package dev.geoloc.stack;
 
 import java.nio.file.Path;
-import java.util.List;
-import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
-
-import org.apache.kafka.clients.admin.Admin;
-import org.apache.kafka.clients.admin.AdminClientConfig;
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.common.errors.TopicExistsException;
 
 /**
  * The in-JVM KRaft broker plus an Apicurio Registry child process, on free ports of 127.0.0.1.
  *
- * <p>{@link #shared()} starts them once per JVM, which for Surefire means once per module's test run;
- * they stop when the JVM exits.
+ * <p>{@link #shared()} starts them once per JVM, which for Surefire means once per module's test run, and
+ * they stop when the JVM exits. The addresses are kept in system properties, so that code loaded by other
+ * class loaders of the same JVM (Quarkus restarts its application for each test profile) finds the same
+ * stack; setting those properties by hand points the tests at a stack that runs elsewhere.
  */
 public final class LocalStreamingStack implements StreamingStack, AutoCloseable {
 
-    private static LocalStreamingStack shared;
+    /** System property: bootstrap servers of the test run's stack. */
+    public static final String BOOTSTRAP_SERVERS_PROPERTY = "geoloc.stack.bootstrap-servers";
+    /** System property: registry URL of the test run's stack. */
+    public static final String SCHEMA_REGISTRY_URL_PROPERTY = "geoloc.stack.schema-registry-url";
 
     private final EmbeddedKafkaBroker broker;
     private final ApicurioRegistryProcess registry;
@@ -32,12 +27,20 @@ public final class LocalStreamingStack implements StreamingStack, AutoCloseable 
     }
 
     /** The stack of this JVM, started on first use. */
-    public static synchronized StreamingStack shared() {
-        if (shared == null) {
-            shared = start(Path.of("target", "streaming-stack").toAbsolutePath());
-            Runtime.getRuntime().addShutdownHook(new Thread(shared::close, "streaming-stack-shutdown"));
+    public static StreamingStack shared() {
+        synchronized (System.class) {
+            String bootstrap = System.getProperty(BOOTSTRAP_SERVERS_PROPERTY);
+            String registry = System.getProperty(SCHEMA_REGISTRY_URL_PROPERTY);
+            if (bootstrap != null && registry != null) {
+                return new RunningStack(bootstrap, registry);
+            }
+            Path workDirectory = Path.of("target", "streaming-stack", "jvm-" + ProcessHandle.current().pid());
+            LocalStreamingStack stack = start(workDirectory.toAbsolutePath());
+            Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "streaming-stack-shutdown"));
+            System.setProperty(BOOTSTRAP_SERVERS_PROPERTY, stack.bootstrapServers());
+            System.setProperty(SCHEMA_REGISTRY_URL_PROPERTY, stack.schemaRegistryUrl());
+            return stack;
         }
-        return shared;
     }
 
     static LocalStreamingStack start(Path workDirectory) {
@@ -66,26 +69,6 @@ public final class LocalStreamingStack implements StreamingStack, AutoCloseable 
     }
 
     @Override
-    public void createTopics(NewTopic... topics) {
-        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers()))) {
-            for (var created : admin.createTopics(List.of(topics)).values().entrySet()) {
-                try {
-                    created.getValue().get(30, TimeUnit.SECONDS);
-                } catch (ExecutionException e) {
-                    if (!(e.getCause() instanceof TopicExistsException)) {
-                        throw new IllegalStateException("Could not create topic " + created.getKey(), e.getCause());
-                    }
-                }
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("Interrupted while creating topics", e);
-        } catch (TimeoutException e) {
-            throw new IllegalStateException("Topic creation timed out", e);
-        }
-    }
-
-    @Override
     public void close() {
         registry.close();
         try {
@@ -93,5 +76,9 @@ public final class LocalStreamingStack implements StreamingStack, AutoCloseable 
         } catch (Exception e) {
             throw new IllegalStateException("Could not stop the embedded Kafka broker", e);
         }
+    }
+
+    /** A stack that is already running: started by another class loader of this JVM, or elsewhere. */
+    private record RunningStack(String bootstrapServers, String schemaRegistryUrl) implements StreamingStack {
     }
 }
