@@ -1,0 +1,43 @@
+package dev.geoloc.trainer;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.util.Properties;
+
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+
+/**
+ * {@code geoloc-trainer}: the job that trains, evaluates and publishes region models. Subcommands hang
+ * off this root; exit codes follow picocli: 0 done, 1 failed, 2 wrong usage.
+ */
+@Command(name = "geoloc-trainer",
+        mixinStandardHelpOptions = true,
+        versionProvider = TrainerCommand.Version.class,
+        description = "Trains, evaluates and publishes street-level geolocation models.")
+public final class TrainerCommand implements Runnable {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    public static void main(String[] args) {
+        System.exit(new CommandLine(new TrainerCommand()).execute(args));
+    }
+
+    @Override
+    public void run() {
+        throw new CommandLine.ParameterException(spec.commandLine(), "Missing command");
+    }
+
+    /** The project version, written into the jar at build time. */
+    static final class Version implements CommandLine.IVersionProvider {
+        @Override
+        public String[] getVersion() throws IOException {
+            Properties build = new Properties();
+            try (InputStream in = TrainerCommand.class.getResourceAsStream("/geoloc-trainer-version.properties")) {
+                build.load(in);
+            }
+            return new String[] {"geoloc-trainer " + build.getProperty("version")};
+        }
+    }
+}
