@@ -88,7 +88,7 @@ public record RegistryClientConfig(
         Settings settings = new Settings(configs);
         List<URI> urls = settings.string(URL).map(RegistryClientConfig::parseUrls).orElse(List.of());
         return new RegistryClientConfig(
-                urls,
+                urls.stream().map(RegistryClientConfig::withoutUserInfo).toList(),
                 credentials(settings, urls),
                 new TlsSettings(
                         store(settings, TRUSTSTORE_LOCATION, TRUSTSTORE_PASSWORD, TRUSTSTORE_TYPE),
@@ -101,7 +101,6 @@ public record RegistryClientConfig(
                 Duration.ofMillis(settings.nonNegativeLong(RETRIES_MAX_WAIT_MS, 20_000)));
     }
 
-    /** The URLs without their user info, which goes into an Authorization header instead. */
     private static List<URI> parseUrls(String value) {
         return Arrays.stream(value.split(","))
                 .map(String::trim)
@@ -119,6 +118,16 @@ public record RegistryClientConfig(
                     return uri;
                 })
                 .toList();
+    }
+
+    /** User info in a URL goes into an Authorization header, never into requests, logs or messages. */
+    private static URI withoutUserInfo(URI uri) {
+        try {
+            return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
+                    uri.getFragment());
+        } catch (java.net.URISyntaxException e) {
+            throw new ConfigException(URL, uri.getHost(), "not a URL: " + e.getMessage());
+        }
     }
 
     private static Optional<Credentials> credentials(Settings settings, List<URI> urls) {

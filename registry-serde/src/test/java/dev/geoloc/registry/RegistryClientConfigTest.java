@@ -42,6 +42,16 @@ class RegistryClientConfigTest {
     }
 
     @Test
+    void credentialsInTheUrlBecomeBasicAuthAndLeaveTheUrl() {
+        RegistryClientConfig config = RegistryClientConfig.from(Map.of(
+                "schema.registry.url", "https://me:s%40cret@registry.example.com:8443/apis/ccompat/v7"));
+
+        assertThat(config.credentials()).contains(new RegistryClientConfig.Credentials("me", "s@cret"));
+        assertThat(config.urls()).containsExactly(URI.create("https://registry.example.com:8443/apis/ccompat/v7"));
+        assertThat(config.toString()).doesNotContain("cret");
+    }
+
+    @Test
     void passwordsStayOutOfToString() {
         RegistryClientConfig config = RegistryClientConfig.from(Map.of(
                 "schema.registry.url", "http://x",
