@@ -28,6 +28,7 @@ public final class LocalStreamingStack implements StreamingStack, AutoCloseable 
 
     /** The stack of this JVM, started on first use. */
     public static StreamingStack shared() {
+        // One lock for every class loader of the JVM, as the system properties it guards are.
         synchronized (System.class) {
             String bootstrap = System.getProperty(BOOTSTRAP_SERVERS_PROPERTY);
             String registry = System.getProperty(SCHEMA_REGISTRY_URL_PROPERTY);
