@@ -15,7 +15,8 @@ set -euo pipefail
 
 HERE=$(cd "$(dirname "${BASH_SOURCE[0]}")" && pwd)
 ROOT=$(cd "$HERE/../.." && pwd)
-STACK_HOME=${GEOLOC_STACK_HOME:-$ROOT/.local-stack}
+# Absolute, so that stop and reset find it from any directory.
+STACK_HOME=$(realpath -m -- "${GEOLOC_STACK_HOME:-$ROOT/.local-stack}")
 TOPICS_FILE="$ROOT/deployment/topics.conf"
 MARKER="-Dgeoloc.stack.home=$STACK_HOME"
 
@@ -61,7 +62,8 @@ prepare() {
     say "Fetching Kafka and Apicurio Registry from Maven Central (first start only)..."
     mvn -B -q -ntp -f "$HERE/pom.xml" generate-resources >"$STACK_HOME/logs/prepare.log" 2>&1 \
       || fail "Preparing the stack failed; see $STACK_HOME/logs/prepare.log"
-    REGISTRY_JAR=$(ls "$HERE"/target/apicurio/apicurio-registry-app-*-runner.jar | head -n 1)
+    REGISTRY_JAR=$(ls "$HERE"/target/apicurio/apicurio-registry-app-*-runner.jar 2>/dev/null | head -n 1 || true)
+    [[ -n "$REGISTRY_JAR" ]] || fail "Apicurio Registry was not unpacked; see $STACK_HOME/logs/prepare.log"
   fi
   BROKER_CP="$(cat "${CLASSPATH_FILES[0]}"):$(cat "${CLASSPATH_FILES[1]}")"
 }
@@ -71,7 +73,8 @@ our_pid() {
   local file="$STACK_HOME/$1.pid" pid
   [[ -f "$file" ]] || return 0
   pid=$(<"$file")
-  if [[ -r "/proc/$pid/cmdline" ]] && tr '\0' ' ' <"/proc/$pid/cmdline" | grep -qF -- "$MARKER "; then
+  # The marker must be one whole argument of the process's command line.
+  if [[ -r "/proc/$pid/cmdline" ]] && grep -qzxF -- "$MARKER" "/proc/$pid/cmdline"; then
     echo "$pid"
   else
     rm -f "$file"
@@ -90,10 +93,10 @@ require_free() {
 registry_answers() { curl -sf -o /dev/null --max-time 2 "$REGISTRY_URL/subjects"; }
 
 wait_until() {
-  local what=$1 pid=$2 log=$3 timeout=$4 check=$5 waited=0
+  local what=$1 pid=$2 log=$3 timeout=$4 check=$5 deadline=$((SECONDS + $4))
   until $check; do
     kill -0 "$pid" 2>/dev/null || { tail -n 30 "$log" >&2; fail "$what exited during start-up; its log: $log"; }
-    (( waited++ < timeout * 5 )) || { tail -n 30 "$log" >&2; fail "$what did not answer within $timeout s; its log: $log"; }
+    (( SECONDS < deadline )) || { tail -n 30 "$log" >&2; fail "$what did not answer within $timeout s; its log: $log"; }
     sleep 0.2
   done
 }
@@ -126,7 +129,11 @@ share.coordinator.state.topic.replication.factor=1
 share.coordinator.state.topic.min.isr=1
 group.initial.rebalance.delay.ms=0
 EOF
-  [[ -f "$STACK_HOME/kafka/cluster.id" ]] || kafka_tool kafka.tools.StorageTool random-uuid >"$STACK_HOME/kafka/cluster.id"
+  if [[ ! -s "$STACK_HOME/kafka/cluster.id" ]]; then
+    kafka_tool kafka.tools.StorageTool random-uuid >"$STACK_HOME/kafka/cluster.id.new" \
+      && [[ -s "$STACK_HOME/kafka/cluster.id.new" ]] || fail "Could not generate a Kafka cluster id"
+    mv "$STACK_HOME/kafka/cluster.id.new" "$STACK_HOME/kafka/cluster.id"
+  fi
   kafka_tool kafka.tools.StorageTool format -t "$(<"$STACK_HOME/kafka/cluster.id")" \
     -c "$STACK_HOME/kafka/server.properties" --ignore-formatted >>"$STACK_HOME/logs/kafka-format.log" 2>&1 \
     || fail "Formatting Kafka's storage failed; see $STACK_HOME/logs/kafka-format.log"
@@ -203,18 +210,28 @@ require_same_ports() {
   fi
 }
 
+# The stack's home is a folder this script made (marked .geoloc-stack), or a new or empty one it takes.
+claim_home() {
+  [[ -f "$STACK_HOME/.geoloc-stack" ]] && return
+  if [[ -d "$STACK_HOME" && -n "$(ls -A "$STACK_HOME")" ]]; then
+    fail "$STACK_HOME is not empty and was not made by stack.sh; set GEOLOC_STACK_HOME to a new or empty folder."
+  fi
+  mkdir -p "$STACK_HOME"
+  touch "$STACK_HOME/.geoloc-stack"
+}
+
 cmd_start() {
   require_same_ports
+  claim_home
   mkdir -p "$STACK_HOME/logs"
-  touch "$STACK_HOME/.geoloc-stack"
   find_java
   command -v curl >/dev/null 2>&1 || fail "curl is missing (Debian: apt-get install curl)."
   prepare
+  # Recorded before anything starts, so that stop, status and the next start follow a half-started stack.
   printf 'recorded_kafka_port=%s\nrecorded_controller_port=%s\nrecorded_registry_port=%s\nrecorded_management_port=%s\n' \
-    "$KAFKA_PORT" "$CONTROLLER_PORT" "$REGISTRY_PORT" "$MANAGEMENT_PORT" >"$STACK_HOME/ports.env.new"
+    "$KAFKA_PORT" "$CONTROLLER_PORT" "$REGISTRY_PORT" "$MANAGEMENT_PORT" >"$STACK_HOME/ports.env"
   start_broker
   start_registry
-  mv "$STACK_HOME/ports.env.new" "$STACK_HOME/ports.env"
   create_topics
   say ""
   say "Local stack is up (data and logs in $STACK_HOME). Connection settings:"
@@ -246,8 +263,11 @@ cmd_status() {
 cmd_reset() {
   cmd_stop
   if [[ -f "$STACK_HOME/.geoloc-stack" ]]; then
-    rm -rf "$STACK_HOME"
-    say "Deleted $STACK_HOME"
+    # Only what start made; the folder itself goes only if nothing else is left in it.
+    rm -rf "${STACK_HOME:?}"/{kafka,registry,logs} "${STACK_HOME:?}"/{kafka,registry}.pid "${STACK_HOME:?}"/ports.env \
+      "${STACK_HOME:?}/.geoloc-stack"
+    rmdir "$STACK_HOME" 2>/dev/null || true
+    say "Deleted the stack's data in $STACK_HOME"
   elif [[ -e "$STACK_HOME" ]]; then
     fail "$STACK_HOME was not made by stack.sh; not deleting it"
   fi

@@ -44,7 +44,29 @@ final class ApicurioRegistryProcess implements AutoCloseable {
         this.url = url;
     }
 
+    /**
+     * Starts the registry on free ports. A port that was free when chosen can be taken before the registry,
+     * which needs seconds to boot, binds it: then it tries again on other ports.
+     */
     static ApicurioRegistryProcess start(ApicurioDistribution distribution, Path workDirectory) {
+        for (int attempt = 1; ; attempt++) {
+            try {
+                return startOnFreePorts(distribution, workDirectory);
+            } catch (PortTakenException e) {
+                if (attempt == 3) {
+                    throw new IllegalStateException("Apicurio Registry found its ports taken three times", e);
+                }
+            }
+        }
+    }
+
+    private static final class PortTakenException extends RuntimeException {
+        PortTakenException(String log) {
+            super(log);
+        }
+    }
+
+    private static ApicurioRegistryProcess startOnFreePorts(ApicurioDistribution distribution, Path workDirectory) {
         int httpPort = FreePorts.next();
         int managementPort = FreePorts.next();
         Path log = workDirectory.resolve("registry-" + httpPort + ".log");
@@ -86,7 +108,11 @@ final class ApicurioRegistryProcess implements AutoCloseable {
         Instant deadline = Instant.now().plus(START_TIMEOUT);
         while (Instant.now().isBefore(deadline)) {
             if (!watchdog.isAlive()) {
-                throw new IllegalStateException("Apicurio Registry exited during start-up:\n" + tail(log));
+                String tail = tail(log);
+                if (tail.contains("seems to be in use") || tail.contains("Address already in use")) {
+                    throw new PortTakenException(tail);
+                }
+                throw new IllegalStateException("Apicurio Registry exited during start-up:\n" + tail);
             }
             try {
                 if (http.send(probe, HttpResponse.BodyHandlers.discarding()).statusCode() == 200) {

@@ -35,9 +35,18 @@ final class EmbeddedKafkaBroker implements AutoCloseable {
                     .setConfigProp("auto.create.topics.enable", "false")
                     .setDeleteOnClose(true)
                     .build();
-            cluster.format();
-            cluster.startup();
-            cluster.waitForReadyBrokers();
+            try {
+                cluster.format();
+                cluster.startup();
+                cluster.waitForReadyBrokers();
+            } catch (Exception e) {
+                try {
+                    cluster.close();
+                } catch (Exception closing) {
+                    e.addSuppressed(closing);
+                }
+                throw e;
+            }
             return new EmbeddedKafkaBroker(cluster);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -35,6 +35,10 @@ public final class LocalStreamingStack implements StreamingStack, AutoCloseable 
             if (bootstrap != null && registry != null) {
                 return new RunningStack(bootstrap, registry);
             }
+            if (bootstrap != null || registry != null) {
+                throw new IllegalStateException("Set both " + BOOTSTRAP_SERVERS_PROPERTY + " and "
+                        + SCHEMA_REGISTRY_URL_PROPERTY + " to use a running stack, or neither to start one");
+            }
             Path workDirectory = Path.of("target", "streaming-stack", "jvm-" + ProcessHandle.current().pid());
             LocalStreamingStack stack = start(workDirectory.toAbsolutePath());
             Runtime.getRuntime().addShutdownHook(new Thread(stack::close, "streaming-stack-shutdown"));
@@ -56,7 +60,16 @@ public final class LocalStreamingStack implements StreamingStack, AutoCloseable 
             registry.thenAccept(ApicurioRegistryProcess::close);
             throw e;
         }
-        return new LocalStreamingStack(broker, registry.join());
+        try {
+            return new LocalStreamingStack(broker, registry.join());
+        } catch (RuntimeException registryFailed) {
+            try {
+                broker.close();
+            } catch (Exception e) {
+                registryFailed.addSuppressed(e);
+            }
+            throw registryFailed;
+        }
     }
 
     @Override

@@ -75,8 +75,25 @@ class StackScriptTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(kept.statusCode()).isEqualTo(200);
 
+        Files.writeString(home.resolve("notes.txt"), "not the stack's");
         assertThat(run("reset").exitCode()).isZero();
-        assertThat(home).doesNotExist();
+        // reset deletes what start made, and nothing else.
+        try (var left = Files.list(home)) {
+            assertThat(left).containsExactly(home.resolve("notes.txt"));
+        }
+    }
+
+    @Test
+    void refusesAHomeFolderItDidNotMake() throws Exception {
+        Files.writeString(home.resolve("precious.txt"), "keep me");
+
+        Result started = run("start");
+        Result reset = run("reset");
+
+        assertThat(started.exitCode()).isEqualTo(1);
+        assertThat(started.output()).contains("is not empty and was not made by stack.sh");
+        assertThat(reset.exitCode()).isEqualTo(1);
+        assertThat(home.resolve("precious.txt")).hasContent("keep me");
     }
 
     @Test
