@@ -96,7 +96,7 @@ public record RegistryClientConfig(
                         settings.string(KEY_PASSWORD).map(String::toCharArray)),
                 Duration.ofMillis(settings.positiveLong(CONNECT_TIMEOUT_MS, 10_000)),
                 Duration.ofMillis(settings.positiveLong(READ_TIMEOUT_MS, 30_000)),
-                (int) settings.nonNegativeLong(MAX_RETRIES, 3),
+                (int) settings.atMost(MAX_RETRIES, 3, 100),
                 Duration.ofMillis(settings.nonNegativeLong(RETRIES_WAIT_MS, 1_000)),
                 Duration.ofMillis(settings.nonNegativeLong(RETRIES_MAX_WAIT_MS, 20_000)));
     }
@@ -115,6 +115,9 @@ public record RegistryClientConfig(
                     if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
                         throw new ConfigException(URL, s, "the registry URL must start with http:// or https://");
                     }
+                    if (uri.getHost() == null) {
+                        throw new ConfigException(URL, s, "no valid host name in it (host names may not contain '_')");
+                    }
                     return uri;
                 })
                 .toList();
@@ -126,12 +129,12 @@ public record RegistryClientConfig(
             return new URI(uri.getScheme(), null, uri.getHost(), uri.getPort(), uri.getPath(), uri.getQuery(),
                     uri.getFragment());
         } catch (java.net.URISyntaxException e) {
-            throw new ConfigException(URL, uri.getHost(), "not a URL: " + e.getMessage());
+            throw new ConfigException(URL, uri.getHost() + uri.getPath(), "not a URL: " + e.getMessage());
         }
     }
 
     private static Optional<Credentials> credentials(Settings settings, List<URI> urls) {
-        String source = settings.string(CREDENTIALS_SOURCE).orElse("URL").toUpperCase();
+        String source = settings.string(CREDENTIALS_SOURCE).orElse("URL").toUpperCase(java.util.Locale.ROOT);
         return switch (source) {
             case "USER_INFO" -> Optional.of(userInfo(settings.string(USER_INFO)
                     .or(() -> settings.string(REGISTRY_USER_INFO))
@@ -139,10 +142,10 @@ public record RegistryClientConfig(
                             + " (user:password) is required when " + CREDENTIALS_SOURCE + "=USER_INFO")),
                     USER_INFO));
             case "URL" -> urls.stream()
-                    .map(URI::getRawUserInfo)
+                    .map(URI::getUserInfo)  // percent-decoded, as URI user info is (a '+' stays a '+')
                     .filter(info -> info != null && !info.isEmpty())
                     .findFirst()
-                    .map(info -> userInfo(java.net.URLDecoder.decode(info, java.nio.charset.StandardCharsets.UTF_8), URL));
+                    .map(info -> userInfo(info, URL));
             default -> throw new ConfigException(CREDENTIALS_SOURCE, source, "supported: USER_INFO, URL");
         };
     }
@@ -177,6 +180,14 @@ public record RegistryClientConfig(
             long value = nonNegativeLong(key, defaultValue);
             if (value == 0) {
                 throw new ConfigException(key, value, "must be positive");
+            }
+            return value;
+        }
+
+        long atMost(String key, long defaultValue, long max) {
+            long value = nonNegativeLong(key, defaultValue);
+            if (value > max) {
+                throw new ConfigException(key, value, "must be at most " + max);
             }
             return value;
         }

@@ -21,8 +21,8 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.geoloc.registry.SchemaRegistryException.Kind;
 
 /**
- * JSON over HTTP to a Confluent-compatible registry: Confluent's media types, basic auth, retries with
- * exponential back-off and jitter for network errors, 5xx and 429, and fail-over across the configured URLs.
+ * JSON over HTTP to a Confluent-compatible registry: Confluent's media types, basic auth, fail-over across the
+ * configured URLs, and retries with exponential back-off and jitter for network errors, 5xx and 429.
  */
 final class RegistryHttp {
 
@@ -42,7 +42,7 @@ final class RegistryHttp {
         HttpClient.Builder builder = HttpClient.newBuilder()
                 .version(HttpClient.Version.HTTP_1_1)
                 .connectTimeout(config.connectTimeout())
-                .followRedirects(HttpClient.Redirect.NORMAL);
+                .followRedirects(HttpClient.Redirect.NEVER);
         if (config.urls().stream().anyMatch(u -> "https".equals(u.getScheme()))) {
             builder.sslContext(TlsContexts.from(config.tls()));
         }
@@ -67,49 +67,72 @@ final class RegistryHttp {
         return json;
     }
 
+    /**
+     * Sends the request to each URL in turn, starting with the one that answered last, for one round plus
+     * {@code max.retries} more, backing off between rounds. A refusal (4xx other than 429) ends at once.
+     */
     private JsonNode send(String method, String path, String body) {
         List<URI> urls = config.urls();
         int first = preferredUrl.get();
         Duration backoff = config.retryWait();
         Kind lastKind = Kind.UNREACHABLE;
         String lastProblem = "";
-        for (int attempt = 0; attempt <= config.maxRetries(); attempt++) {
-            int index = (first + attempt) % urls.size();
-            URI uri = URI.create(urls.get(index) + path);
-            try {
-                HttpResponse<String> response = http.send(request(method, uri, body),
-                        HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
-                int status = response.statusCode();
-                if (status / 100 == 2) {
-                    preferredUrl.set(index);
-                    return parse(method, uri, response.body());
-                }
-                SchemaRegistryException refusal = refusal(method, uri, status, response.body());
-                if (status < 500 && status != 429) {
-                    throw refusal;
-                }
-                lastKind = Kind.SERVER_ERROR;
-                lastProblem = refusal.getMessage();
-            } catch (SSLException e) {
-                throw new SchemaRegistryException(Kind.TLS_FAILURE, -1, "TLS handshake with " + uri + " failed ("
-                        + e.getMessage() + "): set " + RegistryClientConfig.TRUSTSTORE_LOCATION
-                        + " to a truststore that holds the registry's certificate authority", e);
-            } catch (IOException e) {
-                lastKind = Kind.UNREACHABLE;
-                lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new SchemaRegistryException(Kind.UNREACHABLE, -1, "Interrupted during " + method + " " + uri, e);
-            }
-            // Fail over to the next URL at once; back off only once every URL has failed in this round.
-            boolean roundDone = (attempt + 1) % urls.size() == 0;
-            if (roundDone && attempt < config.maxRetries()) {
+        int attempts = 0;
+        for (int round = 0; round <= config.maxRetries(); round++) {
+            if (round > 0) {
                 sleep(jittered(backoff));
                 backoff = min(backoff.multipliedBy(2), config.maxRetryWait());
             }
+            for (int i = 0; i < urls.size(); i++) {
+                int index = (first + i) % urls.size();
+                URI uri = URI.create(urls.get(index) + path);
+                attempts++;
+                try {
+                    HttpResponse<String> response = http.send(request(method, uri, body),
+                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    int status = response.statusCode();
+                    if (status < 500 && status != 429) {
+                        preferredUrl.set(index);  // it answered: healthy, even when it refuses
+                    }
+                    if (status / 100 == 2) {
+                        return parse(method, uri, response.body());
+                    }
+                    SchemaRegistryException refusal = refusal(method, uri, response);
+                    if (status < 500 && status != 429) {
+                        throw refusal;
+                    }
+                    lastKind = Kind.SERVER_ERROR;
+                    lastProblem = refusal.getMessage();
+                } catch (SSLException e) {
+                    if (causedByCertificate(e)) {
+                        throw new SchemaRegistryException(Kind.TLS_FAILURE, -1, "TLS handshake with " + uri
+                                + " failed (" + e.getMessage() + "): set " + RegistryClientConfig.TRUSTSTORE_LOCATION
+                                + " to a truststore that holds the registry's certificate authority", e);
+                    }
+                    lastKind = Kind.TLS_FAILURE;
+                    lastProblem = "TLS handshake failed (" + e.getMessage()
+                            + "); check the schema.registry.ssl.* settings";
+                } catch (IOException e) {
+                    lastKind = Kind.UNREACHABLE;
+                    lastProblem = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + e.getMessage());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    throw new SchemaRegistryException(Kind.UNREACHABLE, -1, "Interrupted during " + method + " " + uri, e);
+                }
+            }
         }
         throw new SchemaRegistryException(lastKind, -1, "Schema registry " + urls + " failed " + method + " " + path
-                + " after " + (config.maxRetries() + 1) + " attempts; last: " + lastProblem);
+                + " after " + attempts + " attempts; last: " + lastProblem);
+    }
+
+    /** An untrusted or invalid certificate: retrying cannot help, the configuration must change. */
+    private static boolean causedByCertificate(Throwable e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof java.security.cert.CertificateException) {
+                return true;
+            }
+        }
+        return false;
     }
 
     private HttpRequest request(String method, URI uri, String body) {
@@ -134,11 +157,18 @@ final class RegistryHttp {
         }
     }
 
-    private SchemaRegistryException refusal(String method, URI uri, int status, String body) {
+    private SchemaRegistryException refusal(String method, URI uri, HttpResponse<String> response) {
+        int status = response.statusCode();
+        String body = response.body();
         int errorCode = status;
         String message = abbreviate(body);
+        if (status / 100 == 3) {
+            // Redirects are not followed: a POST would silently turn into a GET.
+            message = "redirected to " + response.headers().firstValue("Location").orElse("(no Location)")
+                    + "; set " + RegistryClientConfig.URL + " to the registry's own URL";
+        }
         try {
-            JsonNode error = json.readTree(body);
+            JsonNode error = status / 100 == 3 ? null : json.readTree(body);
             if (error != null && error.has("error_code")) {
                 errorCode = error.get("error_code").asInt(status);
                 message = error.path("message").asText(message);

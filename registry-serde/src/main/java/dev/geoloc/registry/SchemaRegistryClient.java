@@ -7,8 +7,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
-import org.apache.avro.SchemaParseException;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -90,6 +90,10 @@ public final class SchemaRegistryClient {
         }
         JsonNode answer = http.get("/schemas/ids/" + id);
         requireAvro(answer, "schema id " + id);
+        if (!answer.path("references").isEmpty()) {
+            throw new SchemaRegistryException(Kind.INVALID_SCHEMA, -1, "Schema id " + id
+                    + " uses schema references, which this client does not resolve");
+        }
         Schema schema = parse(answer.path("schema").asText(), "schema id " + id);
         schemasById.putIfAbsent(id, schema);
         return schema;
@@ -139,10 +143,14 @@ public final class SchemaRegistryClient {
         }
     }
 
+    /**
+     * Parses a schema some producer registered. Defaults are not validated: only readers use them, and a
+     * writer schema with a wrong default still describes its records exactly.
+     */
     private static Schema parse(String text, String what) {
         try {
-            return new Schema.Parser().parse(text);
-        } catch (SchemaParseException e) {
+            return new Schema.Parser().setValidateDefaults(false).parse(text);
+        } catch (AvroRuntimeException e) {
             throw new SchemaRegistryException(Kind.INVALID_SCHEMA, -1,
                     "The registry's " + what + " is not a valid Avro schema: " + e.getMessage(), e);
         }

@@ -52,6 +52,26 @@ class RegistryClientConfigTest {
     }
 
     @Test
+    void aPlusInAUrlPasswordStaysAPlus() {
+        RegistryClientConfig config = RegistryClientConfig.from(Map.of("schema.registry.url", "http://u:a+b@host:8081"));
+
+        assertThat(config.credentials()).contains(new RegistryClientConfig.Credentials("u", "a+b"));
+    }
+
+    @Test
+    void refusesHostNamesThatAreNotHostNamesAndAbsurdRetries() {
+        assertThatThrownBy(() -> RegistryClientConfig.from(Map.of(
+                "schema.registry.url", "http://schema_registry:8081/apis/ccompat/v7")))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("schema_registry")
+                .hasMessageContaining("no valid host name");
+        assertThatThrownBy(() -> RegistryClientConfig.from(Map.of(
+                "schema.registry.url", "http://x", "max.retries", String.valueOf(Long.MAX_VALUE))))
+                .isInstanceOf(ConfigException.class)
+                .hasMessageContaining("at most 100");
+    }
+
+    @Test
     void passwordsStayOutOfToString() {
         RegistryClientConfig config = RegistryClientConfig.from(Map.of(
                 "schema.registry.url", "http://x",

@@ -35,7 +35,11 @@ public final class RegistryGateway implements AutoCloseable {
     private final String expectedAuthorization;
     private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1).build();
     private final Map<String, AtomicInteger> requests = new ConcurrentHashMap<>();
-    private final AtomicInteger failuresToInject = new AtomicInteger();
+    private final java.util.Queue<Answer> injected = new java.util.concurrent.ConcurrentLinkedQueue<>();
+
+    /** An answer given instead of the registry's. */
+    private record Answer(int status, String location, String body) {
+    }
 
     private RegistryGateway(HttpServer server, String upstream, String user, String password) {
         this.server = server;
@@ -73,7 +77,19 @@ public final class RegistryGateway implements AutoCloseable {
 
     /** The next {@code count} requests get HTTP 503 without reaching the registry. */
     public void failNext(int count) {
-        failuresToInject.set(count);
+        for (int i = 0; i < count; i++) {
+            injected.add(new Answer(503, null, "{\"error_code\":50003,\"message\":\"Injected failure\"}"));
+        }
+    }
+
+    /** The next request gets this answer instead of the registry's, as another registry might give it. */
+    public void answerNext(int status, String body) {
+        injected.add(new Answer(status, null, body));
+    }
+
+    /** The next request is redirected to {@code location}. */
+    public void redirectNext(String location) {
+        injected.add(new Answer(307, location, ""));
     }
 
     /** How many requests arrived for {@code "METHOD /path"}, e.g. {@code "GET /schemas/ids/1"}. */
@@ -95,8 +111,12 @@ public final class RegistryGateway implements AutoCloseable {
                 respond(exchange, 401, "{\"error_code\":401,\"message\":\"Unauthorized\"}");
                 return;
             }
-            if (failuresToInject.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
-                respond(exchange, 503, "{\"error_code\":50003,\"message\":\"Injected failure\"}");
+            Answer answer = injected.poll();
+            if (answer != null) {
+                if (answer.location() != null) {
+                    exchange.getResponseHeaders().set("Location", answer.location());
+                }
+                respond(exchange, answer.status(), answer.body());
                 return;
             }
             byte[] body;
@@ -112,8 +132,8 @@ public final class RegistryGateway implements AutoCloseable {
                     forward.header(header, value);
                 }
             }
-            HttpResponse<String> answer = http.send(forward.build(), HttpResponse.BodyHandlers.ofString());
-            respond(exchange, answer.statusCode(), answer.body());
+            HttpResponse<String> upstreamAnswer = http.send(forward.build(), HttpResponse.BodyHandlers.ofString());
+            respond(exchange, upstreamAnswer.statusCode(), upstreamAnswer.body());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

@@ -131,10 +131,10 @@ class SchemaRegistryClientTest {
     }
 
     @Test
-    void failsOverToTheNextUrl() {
+    void failsOverToTheNextUrlEvenWithoutRetries() {
         SchemaRegistryClient withDeadFirstUrl = SchemaRegistryClient.fromConfig(Map.of(
                 RegistryClientConfig.URL, "http://127.0.0.1:1," + stack.schemaRegistryUrl(),
-                RegistryClientConfig.RETRIES_WAIT_MS, "10"));
+                RegistryClientConfig.MAX_RETRIES, "0"));
 
         assertThat(withDeadFirstUrl.register(newSubject(), V1)).isEqualTo(client.register(newSubject(), V1));
     }
@@ -152,6 +152,50 @@ class SchemaRegistryClientTest {
                 .hasMessageContaining("http://127.0.0.1:1")
                 .hasMessageContaining("after 3 attempts")
                 .hasMessageContaining("ConnectException");
+    }
+
+    @Test
+    void aWriterSchemaWithAWrongDefaultStillDescribesItsRecords() throws Exception {
+        // Apicurio refuses such schemas; other registries have stored them. Defaults only matter to readers.
+        String odd = "{\\\"type\\\":\\\"record\\\",\\\"name\\\":\\\"Odd\\\",\\\"fields\\\":["
+                + "{\\\"name\\\":\\\"n\\\",\\\"type\\\":\\\"int\\\",\\\"default\\\":\\\"x\\\"}]}";
+        try (RegistryGateway gateway = RegistryGateway.plain(stack.schemaRegistryUrl())) {
+            gateway.answerNext(200, "{\"schema\":\"" + odd + "\"}");
+
+            Schema schema = viaGateway(gateway).schemaById(4242);
+
+            assertThat(schema.getField("n").schema().getType()).isEqualTo(Schema.Type.INT);
+        }
+    }
+
+    @Test
+    void schemaReferencesAreRefusedClearly() throws Exception {
+        try (RegistryGateway gateway = RegistryGateway.plain(stack.schemaRegistryUrl())) {
+            gateway.answerNext(200, "{\"schema\":\"\\\"string\\\"\",\"references\":"
+                    + "[{\"name\":\"other.avsc\",\"subject\":\"other\",\"version\":1}]}");
+
+            assertThatThrownBy(() -> viaGateway(gateway).schemaById(4243))
+                    .isInstanceOfSatisfying(SchemaRegistryException.class,
+                            e -> assertThat(e.kind()).isEqualTo(Kind.INVALID_SCHEMA))
+                    .hasMessageContaining("schema references");
+        }
+    }
+
+    @Test
+    void aRedirectIsReportedNotFollowed() throws Exception {
+        try (RegistryGateway gateway = RegistryGateway.plain(stack.schemaRegistryUrl())) {
+            gateway.redirectNext("https://elsewhere.example.com/apis/ccompat/v7/subjects/x/versions");
+
+            assertThatThrownBy(() -> viaGateway(gateway).register(newSubject(), V1))
+                    .isInstanceOfSatisfying(SchemaRegistryException.class,
+                            e -> assertThat(e.kind()).isEqualTo(Kind.REQUEST_FAILED))
+                    .hasMessageContaining("redirected to https://elsewhere.example.com");
+        }
+    }
+
+    private static SchemaRegistryClient viaGateway(RegistryGateway gateway) {
+        return SchemaRegistryClient.fromConfig(Map.of(RegistryClientConfig.URL, gateway.url(),
+                RegistryClientConfig.MAX_RETRIES, "0"));
     }
 
     private SchemaRegistryClient freshClient() {

@@ -91,7 +91,6 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             Reason reason = switch (e.kind()) {
                 case UNREACHABLE, TLS_FAILURE, SERVER_ERROR -> Reason.REGISTRY_UNAVAILABLE;
                 case SCHEMA_NOT_FOUND -> Reason.UNKNOWN_SCHEMA_ID;
-                case INVALID_SCHEMA -> Reason.MALFORMED_PAYLOAD;
                 default -> Reason.REGISTRY_REFUSED;
             };
             throw new AvroSerdeException(reason, "Record from topic " + topic + " names writer schema id " + id

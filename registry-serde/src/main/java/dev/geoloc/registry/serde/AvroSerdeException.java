@@ -24,7 +24,7 @@ public final class AvroSerdeException extends SerializationException {
         INCOMPATIBLE_SCHEMA,
         /** The registry could not be reached or failed: the record itself may be fine, try again later. */
         REGISTRY_UNAVAILABLE,
-        /** The registry refused for another reason: credentials, an invalid schema. */
+        /** The registry refused (credentials, an invalid schema), or gave a schema this serde cannot use (references). */
         REGISTRY_REFUSED
     }
 

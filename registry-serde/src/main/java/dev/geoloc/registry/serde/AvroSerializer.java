@@ -31,7 +31,9 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     private SchemaRegistryClient registry;
     private AvroSerdeConfig config;
     private boolean isKey;
-    private final Map<Schema, DatumWriter<Object>> writers = new ConcurrentHashMap<>();
+    /** Generated records need their class's model (logical types); generic ones the generic model. */
+    private final Map<Schema, DatumWriter<Object>> specificWriters = new ConcurrentHashMap<>();
+    private final Map<Schema, DatumWriter<Object>> genericWriters = new ConcurrentHashMap<>();
 
     /** For Kafka, which creates serializers by class name and then calls {@link #configure}. */
     public AvroSerializer() {
@@ -66,7 +68,7 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
         out.writeBytes(WireFormat.header(id));
         try {
             BinaryEncoder encoder = EncoderFactory.get().directBinaryEncoder(out, null);
-            writers.computeIfAbsent(schema, s -> writerFor(s, data)).write(data, encoder);
+            writerFor(schema, data).write(data, encoder);
             encoder.flush();
         } catch (IOException | RuntimeException e) {
             throw new AvroSerdeException(Reason.MALFORMED_PAYLOAD, "Could not encode a " + schema.getFullName()
@@ -92,10 +94,12 @@ public class AvroSerializer<T extends GenericContainer> implements Serializer<T>
     }
 
     @SuppressWarnings("unchecked")
-    private static DatumWriter<Object> writerFor(Schema schema, Object data) {
+    private DatumWriter<Object> writerFor(Schema schema, Object data) {
         if (data instanceof SpecificRecord) {
-            return new SpecificDatumWriter<>(schema, SpecificData.getForClass(data.getClass()));
+            return specificWriters.computeIfAbsent(schema,
+                    s -> new SpecificDatumWriter<>(s, SpecificData.getForClass(data.getClass())));
         }
-        return (DatumWriter<Object>) (DatumWriter<?>) new GenericDatumWriter<>(schema, GenericData.get());
+        return genericWriters.computeIfAbsent(schema,
+                s -> (DatumWriter<Object>) (DatumWriter<?>) new GenericDatumWriter<>(s, GenericData.get()));
     }
 }

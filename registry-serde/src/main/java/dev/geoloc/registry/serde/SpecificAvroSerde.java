@@ -17,35 +17,48 @@ import dev.geoloc.registry.SchemaRegistryClient;
  */
 public class SpecificAvroSerde<T extends SpecificRecord> implements Serde<T> {
 
-    private final AvroSerializer<T> serializer;
-    private final AvroDeserializer<T> deserializer;
+    private SchemaRegistryClient registry;
+    private AvroSerializer<T> serializer;
+    private AvroDeserializer<T> deserializer;
 
+    /** For Kafka and {@link SerdeFactory}: the registry client is created in {@link #configure}. */
     public SpecificAvroSerde() {
-        this.serializer = new AvroSerializer<>();
-        this.deserializer = new AvroDeserializer<>();
     }
 
-    /** Shares an existing registry client between serializer and deserializer. */
+    /** Uses an existing registry client (and its cache). */
     public SpecificAvroSerde(SchemaRegistryClient registry) {
-        this.serializer = new AvroSerializer<>(registry);
-        this.deserializer = new AvroDeserializer<>(registry);
+        this.registry = registry;
     }
 
     @Override
     public void configure(Map<String, ?> configs, boolean isKey) {
         Map<String, Object> specific = new HashMap<>(configs);
         specific.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, true);
+        if (registry == null) {
+            registry = SchemaRegistryClient.fromConfig(specific);
+        }
+        // One client for both halves: one cache, one connection pool.
+        serializer = new AvroSerializer<>(registry);
         serializer.configure(specific, isKey);
+        deserializer = new AvroDeserializer<>(registry);
         deserializer.configure(specific, isKey);
     }
 
     @Override
     public Serializer<T> serializer() {
+        requireConfigured();
         return serializer;
     }
 
     @Override
     public Deserializer<T> deserializer() {
+        requireConfigured();
         return deserializer;
+    }
+
+    private void requireConfigured() {
+        if (serializer == null) {
+            throw new IllegalStateException("SpecificAvroSerde used before configure()");
+        }
     }
 }
