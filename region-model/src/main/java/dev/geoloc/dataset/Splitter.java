@@ -1,0 +1,102 @@
+package dev.geoloc.dataset;
+
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.TreeSet;
+import java.util.stream.Collectors;
+
+/**
+ * Assigns train/validation/test splits, deterministically for a seed.
+ *
+ * <p>{@link #grouped} is the one to use: all images of a location group (the four headings of one
+ * panorama) land in one split, drawn per region so every region keeps the fractions. A naive per-image
+ * split puts one heading of a spot in training and another in test; the model then recognises the spot,
+ * not the district, and test accuracy flatters it. {@link #naive} stays available to measure that gap.
+ */
+public final class Splitter {
+
+    private Splitter() {
+    }
+
+    /** Fractions of train, validation and test; they must sum to 1. */
+    public record Fractions(double train, double validation, double test) {
+        public static final Fractions DEFAULT = new Fractions(0.8, 0.1, 0.1);
+
+        public Fractions {
+            if (train < 0 || validation < 0 || test < 0 || Math.abs(train + validation + test - 1) > 1e-9) {
+                throw new IllegalArgumentException("split fractions " + train + "/" + validation + "/" + test
+                        + " must be non-negative and sum to 1");
+            }
+        }
+    }
+
+    /** Splits whole location groups, per region. */
+    public static List<ManifestEntry> grouped(List<ManifestEntry> entries, Fractions fractions, long seed) {
+        Map<String, TreeSet<String>> groupsByRegion = new TreeMap<>();
+        for (ManifestEntry entry : entries) {
+            groupsByRegion.computeIfAbsent(entry.regionId(), r -> new TreeSet<>()).add(entry.locationId());
+        }
+        Map<String, Split> splitByGroup = new HashMap<>();
+        for (Map.Entry<String, TreeSet<String>> region : groupsByRegion.entrySet()) {
+            List<String> groups = new ArrayList<>(region.getValue());
+            Collections.shuffle(groups, new Random(seed * 31 + region.getKey().hashCode()));
+            List<Split> assignment = allocate(groups.size(), fractions);
+            for (int i = 0; i < groups.size(); i++) {
+                // A group photographed across a region border keeps its first region's split.
+                splitByGroup.putIfAbsent(groups.get(i), assignment.get(i));
+            }
+        }
+        return entries.stream().map(e -> e.withSplit(splitByGroup.get(e.locationId()))).toList();
+    }
+
+    /** Splits image by image, ignoring location groups: only for comparison with {@link #grouped}. */
+    public static List<ManifestEntry> naive(List<ManifestEntry> entries, Fractions fractions, long seed) {
+        List<Integer> order = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            order.add(i);
+        }
+        Collections.shuffle(order, new Random(seed));
+        List<Split> assignment = allocate(entries.size(), fractions);
+        Split[] splits = new Split[entries.size()];
+        for (int i = 0; i < order.size(); i++) {
+            splits[order.get(i)] = assignment.get(i);
+        }
+        List<ManifestEntry> result = new ArrayList<>();
+        for (int i = 0; i < entries.size(); i++) {
+            result.add(entries.get(i).withSplit(splits[i]));
+        }
+        return result;
+    }
+
+    /** Location groups whose images sit in more than one split: leaks from training into evaluation. */
+    public static Set<String> leakingGroups(List<ManifestEntry> entries) {
+        Map<String, Set<Split>> splitsByGroup = new LinkedHashMap<>();
+        for (ManifestEntry entry : entries) {
+            entry.split().ifPresent(split ->
+                    splitsByGroup.computeIfAbsent(entry.locationId(), g -> new TreeSet<>()).add(split));
+        }
+        return splitsByGroup.entrySet().stream().filter(e -> e.getValue().size() > 1).map(Map.Entry::getKey)
+                .collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    /** {@code n} split labels in the given fractions, rounding so that the counts add up to {@code n}. */
+    private static List<Split> allocate(int n, Fractions fractions) {
+        int validation = (int) Math.round(n * fractions.validation());
+        int test = (int) Math.round(n * fractions.test());
+        if (validation + test > n) {
+            test = n - validation;
+        }
+        List<Split> splits = new ArrayList<>(n);
+        for (int i = 0; i < n; i++) {
+            splits.add(i < test ? Split.TEST : i < test + validation ? Split.VALIDATION : Split.TRAIN);
+        }
+        return splits;
+    }
+}
