@@ -99,7 +99,7 @@ public final class CatalogReader {
         if (!problems.isEmpty()) {
             throw new CatalogException(source, problems);
         }
-        return new RegionCatalog(city, regions);
+        return new RegionCatalog(city, regions, json);
     }
 
     private Region region(JsonNode node, String path) {

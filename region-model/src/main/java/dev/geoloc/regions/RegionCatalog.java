@@ -20,13 +20,15 @@ public final class RegionCatalog {
     public static final String LOS_ANGELES_RESOURCE = "/dev/geoloc/regions/los-angeles.json";
 
     private final String city;
+    private final String json;
     private final List<Region> regions;
     private final Map<String, Integer> indexById;
     private final double[][] distancesKm;
     private final String hash;
 
-    RegionCatalog(String city, List<Region> regions) {
+    RegionCatalog(String city, List<Region> regions, String json) {
         this.city = city;
+        this.json = json;
         this.regions = List.copyOf(regions);
         this.indexById = new HashMap<>();
         for (int i = 0; i < this.regions.size(); i++) {
@@ -48,6 +50,11 @@ public final class RegionCatalog {
 
     public String city() {
         return city;
+    }
+
+    /** The JSON text this catalog was read from, to be stored beside a model verbatim. */
+    public String json() {
+        return json;
     }
 
     public List<Region> regions() {

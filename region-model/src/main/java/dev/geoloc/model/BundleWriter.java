@@ -1,0 +1,136 @@
+package dev.geoloc.model;
+
+import java.io.DataOutputStream;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Instant;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import ai.djl.nn.Block;
+
+import dev.geoloc.imaging.Preprocessing;
+import dev.geoloc.regions.RegionCatalog;
+
+/**
+ * Writes a {@link ModelBundle}: the trainer's last step. Set every part, then {@link #write}.
+ *
+ * <pre>{@code
+ * Path bundle = new BundleWriter("la-streets", catalog)
+ *         .encoder(contract, exportedEncoderFile)
+ *         .head(new HeadSpec.Classifier(256, 0.1f), trainedHead)
+ *         .training(Map.of("loss", "ranking", "epochs", 12))
+ *         .metrics(Map.of("accuracy", 0.84))
+ *         .write(Path.of("bundles/la-streets-3"));
+ * }</pre>
+ */
+public final class BundleWriter {
+
+    private final String modelName;
+    private final RegionCatalog catalog;
+    private String encoderName;
+    private Path encoderFile;
+    private int embeddingDim;
+    private Preprocessing preprocessing;
+    private HeadSpec headSpec;
+    private Block head;
+    private Map<String, Object> training = Map.of();
+    private Map<String, Object> metrics = Map.of();
+    private Instant created;
+
+    public BundleWriter(String modelName, RegionCatalog catalog) {
+        this.modelName = Objects.requireNonNull(modelName);
+        this.catalog = Objects.requireNonNull(catalog);
+    }
+
+    /** The encoder's TorchScript file and its contract (name, embedding size, preprocessing). */
+    public BundleWriter encoder(EncoderContract contract, Path torchScript) {
+        this.encoderName = contract.name();
+        this.embeddingDim = contract.embeddingDim();
+        this.preprocessing = contract.preprocessing();
+        this.encoderFile = torchScript;
+        return this;
+    }
+
+    /** The head and its initialised (or trained) block, whose parameters are saved. */
+    public BundleWriter head(HeadSpec spec, Block block) {
+        this.headSpec = spec;
+        this.head = block;
+        return this;
+    }
+
+    public BundleWriter training(Map<String, Object> facts) {
+        this.training = Map.copyOf(facts);
+        return this;
+    }
+
+    public BundleWriter metrics(Map<String, Object> results) {
+        this.metrics = Map.copyOf(results);
+        return this;
+    }
+
+    /** Defaults to the time of {@link #write}. */
+    public BundleWriter created(Instant instant) {
+        this.created = instant;
+        return this;
+    }
+
+    /**
+     * Writes the bundle into {@code directory}, which must not exist or be empty, and reopens it to check it.
+     */
+    public Path write(Path directory) throws IOException {
+        if (encoderFile == null || head == null) {
+            throw new IllegalStateException("a bundle needs an encoder and a head");
+        }
+        if (Files.exists(directory)) {
+            try (var entries = Files.list(directory)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IOException("Bundle directory " + directory + " is not empty");
+                }
+            }
+        }
+        Files.createDirectories(directory);
+        Files.writeString(directory.resolve(ModelBundle.CATALOG), catalog.json(), StandardCharsets.UTF_8);
+        Files.copy(encoderFile, directory.resolve(ModelBundle.ENCODER), StandardCopyOption.REPLACE_EXISTING);
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(directory.resolve(ModelBundle.HEAD)))) {
+            head.saveParameters(out);
+        }
+        Map<String, String> files = new LinkedHashMap<>();
+        for (String name : List.of(ModelBundle.CATALOG, ModelBundle.ENCODER, ModelBundle.HEAD)) {
+            files.put(name, Sha256.of(directory.resolve(name)));
+        }
+        BundleManifest manifest = new BundleManifest(modelName, created == null ? Instant.now() : created,
+                catalog.ids(), catalog.hash(), encoderName, embeddingDim, headSpec, preprocessing, training, metrics, files);
+        Files.writeString(directory.resolve(ModelBundle.MANIFEST), manifest.toJson(), StandardCharsets.UTF_8);
+        try (ModelBundle check = ModelBundle.open(directory)) {
+            return directory;
+        }
+    }
+
+    /**
+     * Zips a bundle directory into one file for publishing. Entries are stored in a fixed order with a fixed
+     * timestamp, so the same bundle always zips to the same bytes and the same sha256.
+     */
+    public static Path zip(Path bundleDirectory, Path archive) throws IOException {
+        try (ModelBundle bundle = ModelBundle.open(bundleDirectory);
+             OutputStream file = Files.newOutputStream(archive);
+             ZipOutputStream zip = new ZipOutputStream(file)) {
+            for (String name : List.of(ModelBundle.MANIFEST, ModelBundle.CATALOG, ModelBundle.ENCODER, ModelBundle.HEAD)) {
+                ZipEntry entry = new ZipEntry(name);
+                entry.setTime(0);
+                zip.putNextEntry(entry);
+                Files.copy(bundle.directory().resolve(name), zip);
+                zip.closeEntry();
+            }
+        }
+        return archive;
+    }
+}

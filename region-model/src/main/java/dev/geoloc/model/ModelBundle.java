@@ -1,0 +1,217 @@
+package dev.geoloc.model;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.stream.Stream;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipInputStream;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+
+import dev.geoloc.regions.CatalogException;
+import dev.geoloc.regions.CatalogReader;
+import dev.geoloc.regions.RegionCatalog;
+
+/**
+ * A trained model as one self-describing unit: a directory, or a zip of it, holding
+ * <ul>
+ *   <li>{@code bundle.json}: the {@link BundleManifest}, with the sha256 of every other file;</li>
+ *   <li>{@code catalog.json}: the region catalog the labels come from;</li>
+ *   <li>{@code encoder.pt}: the image encoder, TorchScript;</li>
+ *   <li>{@code head.params}: the head's parameters, DJL's format.</li>
+ * </ul>
+ * The bundle's {@link #digest()} is the sha256 of {@code bundle.json}, which lists the sha256 of the
+ * other files, so it covers the contents whole. {@link #open} checks everything before anything is loaded
+ * into libtorch: the manifest's fields, each file's checksum, no missing or extra files, the catalog's hash,
+ * and that the labels are the catalog's regions in order.
+ */
+public final class ModelBundle implements AutoCloseable {
+
+    public static final String MANIFEST = "bundle.json";
+    public static final String CATALOG = "catalog.json";
+    public static final String ENCODER = "encoder.pt";
+    public static final String HEAD = "head.params";
+    static final Set<String> PAYLOAD = Set.of(CATALOG, ENCODER, HEAD);
+
+    private final Path directory;
+    private final boolean extracted;
+    private final BundleManifest manifest;
+    private final RegionCatalog catalog;
+    private final String digest;
+
+    private ModelBundle(Path directory, boolean extracted, BundleManifest manifest, RegionCatalog catalog, String digest) {
+        this.directory = directory;
+        this.extracted = extracted;
+        this.manifest = manifest;
+        this.catalog = catalog;
+        this.digest = digest;
+    }
+
+    /**
+     * Opens and validates a bundle directory or zip archive. A zip is extracted into a temporary directory
+     * that {@link #close()} removes.
+     *
+     * @throws BundleException listing every problem
+     */
+    public static ModelBundle open(Path path) throws IOException {
+        if (Files.isDirectory(path)) {
+            return validate(path, false, path.toString());
+        }
+        if (!Files.isRegularFile(path)) {
+            throw new BundleException(path.toString(), List.of("no such file or directory"));
+        }
+        Path directory = Files.createTempDirectory("geoloc-bundle-");
+        try {
+            unzip(path, directory);
+            return validate(directory, true, path.toString());
+        } catch (IOException | RuntimeException e) {
+            deleteTree(directory);
+            throw e;
+        }
+    }
+
+    public Path directory() {
+        return directory;
+    }
+
+    public BundleManifest manifest() {
+        return manifest;
+    }
+
+    public RegionCatalog catalog() {
+        return catalog;
+    }
+
+    /** sha256 of {@code bundle.json}, which pins every other file by its own sha256. */
+    public String digest() {
+        return digest;
+    }
+
+    public Path encoderFile() {
+        return directory.resolve(ENCODER);
+    }
+
+    public Path headFile() {
+        return directory.resolve(HEAD);
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (extracted) {
+            deleteTree(directory);
+        }
+    }
+
+    private static ModelBundle validate(Path directory, boolean extracted, String source) throws IOException {
+        Path manifestFile = directory.resolve(MANIFEST);
+        if (!Files.isRegularFile(manifestFile)) {
+            throw new BundleException(source, List.of(MANIFEST + " is missing: this is not a model bundle"));
+        }
+        byte[] manifestBytes = Files.readAllBytes(manifestFile);
+        JsonNode root;
+        try {
+            root = Json.MAPPER.readTree(manifestBytes);
+        } catch (JsonProcessingException e) {
+            throw new BundleException(source, List.of(MANIFEST + " is not valid JSON: " + e.getOriginalMessage()));
+        }
+        List<String> problems = new ArrayList<>();
+        BundleManifest manifest = root != null && root.isObject() ? BundleManifest.parse(root, problems) : null;
+        if (manifest == null) {
+            if (problems.isEmpty()) {
+                problems.add(MANIFEST + " must be a JSON object");
+            }
+            throw new BundleException(source, problems);
+        }
+        checkFiles(directory, manifest, problems);
+        RegionCatalog catalog = null;
+        if (problems.isEmpty()) {
+            try {
+                catalog = CatalogReader.parse(Files.readString(directory.resolve(CATALOG), StandardCharsets.UTF_8), CATALOG);
+            } catch (CatalogException e) {
+                problems.add(CATALOG + " is not a valid catalog: " + String.join("; ", e.problems()));
+            }
+        }
+        if (catalog != null) {
+            if (!catalog.hash().equals(manifest.catalogHash())) {
+                problems.add("catalog.hash " + manifest.catalogHash() + " does not match catalog.json, whose hash is "
+                        + catalog.hash());
+            }
+            if (!catalog.ids().equals(manifest.labels())) {
+                problems.add("labels " + manifest.labels() + " are not the catalog's regions in order " + catalog.ids());
+            }
+        }
+        if (!problems.isEmpty()) {
+            throw new BundleException(source, problems);
+        }
+        return new ModelBundle(directory, extracted, manifest, catalog, Sha256.of(manifestBytes));
+    }
+
+    private static void checkFiles(Path directory, BundleManifest manifest, List<String> problems) throws IOException {
+        Set<String> listed = new TreeSet<>(manifest.files().keySet());
+        for (String name : new TreeSet<>(PAYLOAD)) {
+            if (!listed.contains(name)) {
+                problems.add("files: " + name + " has no sha256");
+            }
+        }
+        for (String name : listed) {
+            if (!PAYLOAD.contains(name)) {
+                problems.add("files: " + name + " is not part of a bundle (expected " + new TreeSet<>(PAYLOAD) + ")");
+            }
+        }
+        try (Stream<Path> present = Files.list(directory)) {
+            present.map(p -> p.getFileName().toString())
+                    .filter(name -> !name.equals(MANIFEST) && !PAYLOAD.contains(name))
+                    .sorted()
+                    .forEach(name -> problems.add(name + " is in the bundle but not listed in " + MANIFEST));
+        }
+        for (String name : new TreeSet<>(PAYLOAD)) {
+            Path file = directory.resolve(name);
+            String expected = manifest.files().get(name);
+            if (!Files.isRegularFile(file)) {
+                problems.add(name + " is missing");
+            } else if (expected != null && !expected.equals(Sha256.of(file))) {
+                problems.add(name + " does not match its sha256 in " + MANIFEST + " (corrupted or altered)");
+            }
+        }
+    }
+
+    /** Only the bundle's own file names are accepted, so no entry can write outside the target. */
+    private static void unzip(Path archive, Path target) throws IOException {
+        try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(archive))) {
+            ZipEntry entry;
+            while ((entry = zip.getNextEntry()) != null) {
+                String name = entry.getName();
+                if (!name.equals(MANIFEST) && !PAYLOAD.contains(name)) {
+                    throw new BundleException(archive.toString(), List.of("the archive holds '" + name
+                            + "', which is not part of a bundle (expected " + MANIFEST + " and " + new TreeSet<>(PAYLOAD) + ")"));
+                }
+                Path file = target.resolve(name);
+                if (Files.exists(file)) {
+                    throw new BundleException(archive.toString(), List.of("the archive holds '" + name + "' twice"));
+                }
+                Files.copy(zip, file);
+            }
+        } catch (java.util.zip.ZipException e) {
+            throw new BundleException(archive.toString(), "not a readable zip archive: " + e.getMessage(), e);
+        }
+    }
+
+    static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path p : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.deleteIfExists(p);
+            }
+        }
+    }
+}

@@ -1,0 +1,248 @@
+package dev.geoloc.model;
+
+import java.io.DataInputStream;
+import java.io.IOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.Comparator;
+import java.util.List;
+import java.util.concurrent.Semaphore;
+
+import ai.djl.Device;
+import ai.djl.MalformedModelException;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.training.ParameterStore;
+import ai.djl.translate.NoopTranslator;
+
+import dev.geoloc.imaging.Preprocessing;
+import dev.geoloc.regions.LocationEstimator;
+import dev.geoloc.regions.Region;
+import dev.geoloc.regions.RegionCatalog;
+
+/**
+ * Runs a {@link ModelBundle} on batches of preprocessed images: encoder, head, softmax, then per image the
+ * top regions, a location, its expected error and a confidence radius. Shared by the trainer's evaluation
+ * and the stream processor.
+ *
+ * <p>Thread-safe: up to {@link PredictorOptions#concurrency()} batches run at once, the rest wait. Every
+ * native array of a batch lives in one sub-manager that is closed when the batch returns, so memory stays
+ * flat however many batches run; {@link #close()} releases the model itself.
+ */
+public final class RegionPredictor implements AutoCloseable {
+
+    private final RegionCatalog catalog;
+    private final BundleManifest manifest;
+    private final String digest;
+    private final PredictorOptions options;
+    private final Device device;
+    private final ZooModel<NDList, NDList> encoder;
+    private final NDManager headManager;
+    private final Block head;
+    private final ParameterStore parameters;
+    private final LocationEstimator estimator;
+    private final Semaphore permits;
+    private final int inputSize;
+    private volatile boolean closed;
+
+    private RegionPredictor(ModelBundle bundle, PredictorOptions options, Device device,
+                            ZooModel<NDList, NDList> encoder, NDManager headManager, Block head) {
+        this.catalog = bundle.catalog();
+        this.manifest = bundle.manifest();
+        this.digest = bundle.digest();
+        this.options = options;
+        this.device = device;
+        this.encoder = encoder;
+        this.headManager = headManager;
+        this.head = head;
+        this.parameters = new ParameterStore(headManager, false);
+        this.estimator = new LocationEstimator(catalog, options.confidenceLevel());
+        this.permits = new Semaphore(options.concurrency(), true);
+        this.inputSize = manifest.preprocessing().inputSize();
+    }
+
+    /**
+     * Loads a validated bundle onto the chosen device. The bundle's files are read now; the bundle may be
+     * closed afterwards.
+     *
+     * @throws BundleException when libtorch cannot load the encoder or the head's parameters do not fit
+     */
+    public static RegionPredictor load(ModelBundle bundle, PredictorOptions options) throws IOException {
+        Device device = InferenceDevice.select(options.device());
+        BundleManifest manifest = bundle.manifest();
+        ZooModel<NDList, NDList> encoder;
+        try {
+            encoder = Criteria.builder()
+                    .setTypes(NDList.class, NDList.class)
+                    .optModelPath(bundle.encoderFile())
+                    .optEngine(InferenceDevice.ENGINE)
+                    .optDevice(device)
+                    .optOption("mapLocation", "true")
+                    .optTranslator(new NoopTranslator())
+                    .build()
+                    .loadModel();
+        } catch (ModelNotFoundException | MalformedModelException | RuntimeException e) {
+            throw new BundleException(bundle.directory().toString(), ModelBundle.ENCODER
+                    + " cannot be loaded as TorchScript: " + rootMessage(e), e);
+        }
+        NDManager headManager = NDManager.newBaseManager(device, InferenceDevice.ENGINE);
+        try {
+            Block head = Heads.build(manifest.head(), bundle.catalog().size());
+            head.initialize(headManager, DataType.FLOAT32, new Shape(1, manifest.embeddingDim()));
+            try (DataInputStream in = new DataInputStream(Files.newInputStream(bundle.headFile()))) {
+                head.loadParameters(headManager, in);
+            }
+            RegionPredictor predictor = new RegionPredictor(bundle, options, device, encoder, headManager, head);
+            predictor.checkEmbeddingSize();
+            return predictor;
+        } catch (MalformedModelException | RuntimeException | IOException e) {
+            headManager.close();
+            encoder.close();
+            if (e instanceof BundleException be) {
+                throw be;
+            }
+            throw new BundleException(bundle.directory().toString(), ModelBundle.HEAD + " does not fit a "
+                    + manifest.head().type() + " head over " + manifest.embeddingDim() + "-dimensional embeddings: "
+                    + rootMessage(e), e);
+        }
+    }
+
+    public RegionCatalog catalog() {
+        return catalog;
+    }
+
+    public BundleManifest manifest() {
+        return manifest;
+    }
+
+    /** The {@link ModelBundle#digest()} of the bundle this predictor runs. */
+    public String bundleDigest() {
+        return digest;
+    }
+
+    public Device device() {
+        return device;
+    }
+
+    public Preprocessing preprocessing() {
+        return manifest.preprocessing();
+    }
+
+    /** Floats per image in a batch: 3 x S x S. */
+    public int imageTensorSize() {
+        return 3 * inputSize * inputSize;
+    }
+
+    /**
+     * Predicts a batch of preprocessed images laid out one after another in {@code batch} (CHW each, as
+     * {@link dev.geoloc.imaging.ImagePreprocessor} writes them).
+     *
+     * @param count how many images the first {@code count x imageTensorSize()} floats hold
+     * @throws IllegalStateException when the model produces probabilities that are not finite
+     */
+    public List<Prediction> predict(float[] batch, int count) {
+        if (count < 1 || (long) count * imageTensorSize() > batch.length) {
+            throw new IllegalArgumentException("a batch of " + count + " images needs " + (long) count * imageTensorSize()
+                    + " floats, got " + batch.length);
+        }
+        float[] probabilities = probabilities(batch, count);
+        List<Prediction> predictions = new ArrayList<>(count);
+        int regions = catalog.size();
+        for (int i = 0; i < count; i++) {
+            predictions.add(toPrediction(Arrays.copyOfRange(probabilities, i * regions, (i + 1) * regions)));
+        }
+        return predictions;
+    }
+
+    /** Runs a few batches so the first real one does not pay libtorch's start-up (graph optimisation, allocation). */
+    public void warmUp(int batchSize) {
+        float[] batch = EncoderContract.probeInput(batchSize, inputSize);
+        for (int i = 0; i < 3; i++) {
+            predict(batch, batchSize);
+        }
+    }
+
+    private float[] probabilities(float[] batch, int count) {
+        permits.acquireUninterruptibly();
+        if (closed) {
+            permits.release();
+            throw new IllegalStateException("this predictor is closed (its model was replaced or shut down)");
+        }
+        try (NDManager scope = headManager.newSubManager(device)) {
+            NDArray input = scope.create(FloatBuffer.wrap(batch, 0, count * imageTensorSize()),
+                    new Shape(count, 3, inputSize, inputSize));
+            NDList embeddings = encoder.getBlock().forward(parameters, new NDList(input), false);
+            NDArray logits = head.forward(parameters, embeddings, false).singletonOrThrow();
+            float[] probabilities = logits.softmax(1).toType(DataType.FLOAT32, false).toFloatArray();
+            for (float p : probabilities) {
+                if (!Float.isFinite(p)) {
+                    throw new IllegalStateException("the model produced a non-finite probability (" + p + ")");
+                }
+            }
+            return probabilities;
+        } finally {
+            permits.release();
+        }
+    }
+
+    private Prediction toPrediction(float[] probabilities) {
+        Integer[] order = new Integer[probabilities.length];
+        for (int j = 0; j < order.length; j++) {
+            order[j] = j;
+        }
+        Arrays.sort(order, Comparator.comparingDouble((Integer j) -> probabilities[j]).reversed());
+        List<RegionScore> top = new ArrayList<>(options.topK());
+        for (int k = 0; k < Math.min(options.topK(), order.length); k++) {
+            Region region = catalog.region(order[k]);
+            top.add(new RegionScore(order[k], region.id(), region.name(), probabilities[order[k]]));
+        }
+        return new Prediction(probabilities, top, estimator.estimate(probabilities));
+    }
+
+    private void checkEmbeddingSize() {
+        try (NDManager scope = headManager.newSubManager(device)) {
+            NDArray probe = scope.zeros(new Shape(1, 3, inputSize, inputSize));
+            NDArray embedding = encoder.getBlock().forward(parameters, new NDList(probe), false).singletonOrThrow();
+            if (embedding.getShape().dimension() != 2 || embedding.getShape().get(1) != manifest.embeddingDim()) {
+                throw new BundleException(ModelBundle.ENCODER, List.of("the encoder returns " + embedding.getShape()
+                        + " for one " + inputSize + "x" + inputSize + " image; bundle.json promises (1, "
+                        + manifest.embeddingDim() + ")"));
+            }
+        }
+    }
+
+    private static String rootMessage(Throwable e) {
+        Throwable root = e;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        String message = root.getMessage() == null ? root.getClass().getSimpleName() : root.getMessage();
+        // libtorch messages carry a C++ stack trace after the first line
+        return message.lines().findFirst().orElse(message);
+    }
+
+    /** Waits for running batches to finish, then releases the model's native memory. */
+    @Override
+    public void close() {
+        permits.acquireUninterruptibly(options.concurrency());
+        try {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            headManager.close();
+            encoder.close();
+        } finally {
+            permits.release(options.concurrency());
+        }
+    }
+}

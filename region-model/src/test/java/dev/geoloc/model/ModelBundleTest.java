@@ -1,0 +1,187 @@
+package dev.geoloc.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.zip.ZipEntry;
+import java.util.zip.ZipOutputStream;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.geoloc.regions.CatalogReader;
+import dev.geoloc.regions.RegionCatalog;
+
+class ModelBundleTest {
+
+    private final RegionCatalog la = RegionCatalog.losAngeles();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void aWrittenBundleOpensWithEverythingItWasGiven() throws IOException {
+        Path written = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, la);
+
+        try (ModelBundle bundle = ModelBundle.open(written)) {
+            BundleManifest manifest = bundle.manifest();
+            assertThat(manifest.modelName()).isEqualTo("test-model");
+            assertThat(manifest.labels()).isEqualTo(la.ids());
+            assertThat(manifest.catalogHash()).isEqualTo(la.hash());
+            assertThat(manifest.encoderName()).isEqualTo("tiny-cnn");
+            assertThat(manifest.embeddingDim()).isEqualTo(128);
+            assertThat(manifest.head()).isEqualTo(TestBundles.CLASSIFIER);
+            assertThat(manifest.preprocessing()).isEqualTo(EncoderContract.builtIn("tiny-cnn").preprocessing());
+            assertThat(manifest.training()).containsEntry("loss", "none").containsEntry("epochs", 0);
+            assertThat(manifest.metrics()).containsEntry("accuracy", 0.0);
+            assertThat(bundle.catalog().hash()).isEqualTo(la.hash());
+            assertThat(bundle.digest()).isEqualTo(Sha256.of(written.resolve("bundle.json")));
+        }
+    }
+
+    @Test
+    void aZippedBundleOpensToTheSameContentsAndZipsToTheSameBytesTwice() throws IOException {
+        Path written = TestBundles.untrained(dir.resolve("bundle"), "tiny-vit", new HeadSpec.Prototype(16, 0.07f), la);
+
+        Path first = BundleWriter.zip(written, dir.resolve("a.zip"));
+        Path second = BundleWriter.zip(written, dir.resolve("b.zip"));
+        Path extractedTo;
+        try (ModelBundle fromZip = ModelBundle.open(first); ModelBundle fromDirectory = ModelBundle.open(written)) {
+            extractedTo = fromZip.directory();
+            assertThat(fromZip.digest()).isEqualTo(fromDirectory.digest());
+            assertThat(fromZip.manifest()).isEqualTo(fromDirectory.manifest());
+        }
+        assertThat(Files.readAllBytes(first)).isEqualTo(Files.readAllBytes(second));
+        assertThat(extractedTo).as("the extracted copy is removed on close").doesNotExist();
+    }
+
+    @Test
+    void aChangedFileFailsItsChecksum() throws IOException {
+        Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, la);
+        byte[] head = Files.readAllBytes(bundle.resolve("head.params"));
+        head[head.length - 1] ^= 1;
+        Files.write(bundle.resolve("head.params"), head);
+
+        assertThatThrownBy(() -> ModelBundle.open(bundle)).isInstanceOf(BundleException.class)
+                .hasMessageContaining("head.params does not match its sha256 in bundle.json");
+    }
+
+    @Test
+    void missingAndExtraFilesAreNamed() throws IOException {
+        Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, la);
+        Files.delete(bundle.resolve("encoder.pt"));
+        Files.writeString(bundle.resolve("notes.txt"), "hello");
+
+        assertThatThrownBy(() -> ModelBundle.open(bundle)).isInstanceOfSatisfying(BundleException.class,
+                e -> assertThat(e.problems()).containsExactly(
+                        "notes.txt is in the bundle but not listed in bundle.json", "encoder.pt is missing"));
+    }
+
+    @Test
+    void aCatalogThatIsNotTheOneTheModelWasTrainedOnIsRefused() throws IOException {
+        Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, la);
+        String movedVenice = la.json().replace("\"latitude\" : 33.98", "\"latitude\" : 33.981")
+                .replace("\"latitude\": 33.98,", "\"latitude\": 33.981,");
+        RegionCatalog other = CatalogReader.parse(movedVenice, "moved");
+        assertThat(other.hash()).isNotEqualTo(la.hash());
+        Files.writeString(bundle.resolve("catalog.json"), movedVenice);
+        rewriteChecksum(bundle, "catalog.json");
+
+        assertThatThrownBy(() -> ModelBundle.open(bundle))
+                .hasMessageContaining("catalog.hash " + la.hash() + " does not match catalog.json, whose hash is " + other.hash());
+    }
+
+    @Test
+    void labelsOutOfCatalogOrderAreRefused() throws IOException {
+        Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, la);
+        String manifest = Files.readString(bundle.resolve("bundle.json"));
+        Files.writeString(bundle.resolve("bundle.json"), manifest.replaceFirst("\"downtown_la\", \"hollywood\"",
+                "\"hollywood\", \"downtown_la\""));
+
+        assertThatThrownBy(() -> ModelBundle.open(bundle)).hasMessageContaining("are not the catalog's regions in order");
+    }
+
+    @Test
+    void aManifestWithMissingFieldsListsThemAll() throws IOException {
+        Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, la);
+        Files.writeString(bundle.resolve("bundle.json"), """
+                {"format": "geoloc-model-bundle/1", "model_name": "m", "created": "yesterday",
+                 "labels": ["downtown_la"], "catalog": {}, "encoder": {"name": "x", "format": "onnx", "embedding_dim": 0},
+                 "head": {"type": "tree"}, "preprocessing": {"input_size": 64, "mean": [0, 0], "std": [1, 1, 1], "resize": "crop"},
+                 "files": {}}""");
+
+        assertThatThrownBy(() -> ModelBundle.open(bundle)).isInstanceOfSatisfying(BundleException.class,
+                e -> assertThat(e.problems()).containsExactly(
+                        "created: 'yesterday' is not an ISO-8601 instant",
+                        "catalog.hash: missing (a non-empty string)",
+                        "encoder.format: 'onnx' is not supported (only torchscript)",
+                        "encoder.embedding_dim: missing (a positive whole number)",
+                        "head.type: 'tree' is not classifier or prototype",
+                        "preprocessing.mean: missing (an array of 3 numbers)"));
+    }
+
+    @Test
+    void notABundleSaysSo() throws IOException {
+        Files.createDirectories(dir.resolve("empty"));
+        Files.writeString(dir.resolve("garbage.zip"), "not a zip at all");
+
+        assertThatThrownBy(() -> ModelBundle.open(dir.resolve("empty")))
+                .hasMessageContaining("bundle.json is missing: this is not a model bundle");
+        assertThatThrownBy(() -> ModelBundle.open(dir.resolve("garbage.zip")))
+                .hasMessageContaining("bundle.json is missing");
+        assertThatThrownBy(() -> ModelBundle.open(dir.resolve("nowhere")))
+                .hasMessageContaining("no such file or directory");
+    }
+
+    @Test
+    void anArchiveEntryOutsideTheBundleLayoutIsRefusedBeforeItIsWritten() throws IOException {
+        Path archive = dir.resolve("evil.zip");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(archive))) {
+            zip.putNextEntry(new ZipEntry("../../etc/cron.d/evil"));
+            zip.write("* * * * * root true".getBytes(StandardCharsets.UTF_8));
+            zip.closeEntry();
+        }
+
+        assertThatThrownBy(() -> ModelBundle.open(archive))
+                .hasMessageContaining("the archive holds '../../etc/cron.d/evil', which is not part of a bundle");
+    }
+
+    @Test
+    void aCorruptEncoderIsRefusedWhenLoaded() throws IOException {
+        Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, la);
+        Files.write(bundle.resolve("encoder.pt"), "this is not TorchScript".getBytes(StandardCharsets.UTF_8));
+        rewriteChecksum(bundle, "encoder.pt");
+
+        try (ModelBundle opened = ModelBundle.open(bundle)) {
+            assertThatThrownBy(() -> RegionPredictor.load(opened, PredictorOptions.DEFAULT.withDevice("cpu")))
+                    .isInstanceOf(BundleException.class)
+                    .hasMessageContaining("encoder.pt cannot be loaded as TorchScript");
+        }
+    }
+
+    @Test
+    void aHeadForAnotherEncoderIsRefusedWhenLoaded() throws IOException {
+        Path cnn = TestBundles.untrained(dir.resolve("cnn"), "tiny-cnn", TestBundles.CLASSIFIER, la);
+        Path vit = TestBundles.untrained(dir.resolve("vit"), "tiny-vit", TestBundles.CLASSIFIER, la);
+        Files.copy(vit.resolve("encoder.pt"), cnn.resolve("encoder.pt"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        rewriteChecksum(cnn, "encoder.pt");
+
+        try (ModelBundle opened = ModelBundle.open(cnn)) {
+            assertThatThrownBy(() -> RegionPredictor.load(opened, PredictorOptions.DEFAULT.withDevice("cpu")))
+                    .isInstanceOf(BundleException.class)
+                    .hasMessageContaining("the encoder returns (1, 64) for one 64x64 image; bundle.json promises (1, 128)");
+        }
+    }
+
+    /** Plays a careless publisher: replaces a file and updates its checksum, so only deeper checks can catch it. */
+    private static void rewriteChecksum(Path bundle, String file) throws IOException {
+        Path manifest = bundle.resolve("bundle.json");
+        String json = Files.readString(manifest);
+        String old = json.replaceAll("(?s).*\"" + java.util.regex.Pattern.quote(file) + "\" : \"([0-9a-f]{64})\".*", "$1");
+        Files.writeString(manifest, json.replace(old, Sha256.of(bundle.resolve(file))));
+    }
+}

@@ -1,0 +1,40 @@
+package dev.geoloc.model;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.Map;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.nn.Block;
+
+import dev.geoloc.regions.RegionCatalog;
+
+/** Bundles made from a built-in encoder and a freshly initialised head, seeded so they are reproducible. */
+final class TestBundles {
+
+    static final HeadSpec CLASSIFIER = new HeadSpec.Classifier(32, 0.1f);
+
+    private TestBundles() {
+    }
+
+    static Path untrained(Path directory, String encoder, HeadSpec spec, RegionCatalog catalog) throws IOException {
+        EncoderContract contract = EncoderContract.builtIn(encoder);
+        Path encoderFile = EncoderContract.copyBuiltIn(encoder, directory.resolveSibling(directory.getFileName() + ".pt"));
+        try (NDManager manager = NDManager.newBaseManager(InferenceDevice.ENGINE)) {
+            Engine.getEngine(InferenceDevice.ENGINE).setRandomSeed(7);
+            Block head = Heads.build(spec, catalog.size());
+            head.initialize(manager, DataType.FLOAT32, new Shape(1, contract.embeddingDim()));
+            return new BundleWriter("test-model", catalog)
+                    .encoder(contract, encoderFile)
+                    .head(spec, head)
+                    .training(Map.of("loss", "none", "epochs", 0))
+                    .metrics(Map.of("accuracy", 0.0))
+                    .created(Instant.parse("2026-11-25T00:00:00Z"))
+                    .write(directory);
+        }
+    }
+}
