@@ -64,7 +64,7 @@ public final class PrototypeHead extends AbstractBlock {
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training,
                                      PairList<String, Object> params) {
         NDArray projected = projection.forward(store, inputs, training).singletonOrThrow();
-        NDArray unit = projected.div(projected.norm(new int[] {1}, true).clip(1e-12, Double.MAX_VALUE));
+        NDArray unit = projected.div(projected.norm(new int[] {1}, true).clip(1e-12f, Float.MAX_VALUE));
         NDArray table = store.getValue(prototypes, unit.getDevice(), training);
         return new NDList(unit.matMul(table.transpose()).div(spec.temperature()));
     }

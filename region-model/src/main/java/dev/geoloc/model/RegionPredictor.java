@@ -2,12 +2,14 @@ package dev.geoloc.model;
 
 import java.io.DataInputStream;
 import java.io.IOException;
-import java.nio.FloatBuffer;
+import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 
 import ai.djl.Device;
@@ -51,6 +53,8 @@ public final class RegionPredictor implements AutoCloseable {
     private final ParameterStore parameters;
     private final LocationEstimator estimator;
     private final Semaphore permits;
+    /** One reusable direct buffer per permit: DJL would otherwise allocate a direct buffer per batch, which only GC frees. */
+    private final ArrayBlockingQueue<ByteBuffer> inputBuffers;
     private final int inputSize;
     private volatile boolean closed;
 
@@ -67,6 +71,10 @@ public final class RegionPredictor implements AutoCloseable {
         this.parameters = new ParameterStore(headManager, false);
         this.estimator = new LocationEstimator(catalog, options.confidenceLevel());
         this.permits = new Semaphore(options.concurrency(), true);
+        this.inputBuffers = new ArrayBlockingQueue<>(options.concurrency());
+        for (int i = 0; i < options.concurrency(); i++) {
+            inputBuffers.add(ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder()));
+        }
         this.inputSize = manifest.preprocessing().inputSize();
     }
 
@@ -177,9 +185,15 @@ public final class RegionPredictor implements AutoCloseable {
             permits.release();
             throw new IllegalStateException("this predictor is closed (its model was replaced or shut down)");
         }
+        ByteBuffer buffer = inputBuffers.remove();
         try (NDManager scope = headManager.newSubManager(device)) {
-            NDArray input = scope.create(FloatBuffer.wrap(batch, 0, count * imageTensorSize()),
-                    new Shape(count, 3, inputSize, inputSize));
+            int floats = count * imageTensorSize();
+            if (buffer.capacity() < floats * Float.BYTES) {
+                buffer = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder());
+            }
+            buffer.clear().limit(floats * Float.BYTES);
+            buffer.asFloatBuffer().put(batch, 0, floats);
+            NDArray input = scope.create(buffer, new Shape(count, 3, inputSize, inputSize), DataType.FLOAT32);
             NDList embeddings = encoder.getBlock().forward(parameters, new NDList(input), false);
             NDArray logits = head.forward(parameters, embeddings, false).singletonOrThrow();
             float[] probabilities = logits.softmax(1).toType(DataType.FLOAT32, false).toFloatArray();
@@ -190,6 +204,7 @@ public final class RegionPredictor implements AutoCloseable {
             }
             return probabilities;
         } finally {
+            inputBuffers.add(buffer);
             permits.release();
         }
     }
