@@ -32,11 +32,6 @@ record Scene(Graphics2D g, int width, int height, Camera camera, StreetCharacter
         fill(colour, new double[] {x0, x0, x1, x1}, new double[] {y0, y1, y1, y0}, new double[] {z, z, z, z});
     }
 
-    /** A Gaussian draw scaled by the noise level: how far per-photo chance moves things. */
-    double jitter(double scale) {
-        return random.nextGaussian() * scale * noise;
-    }
-
     double uniform(double low, double high) {
         return low + random.nextDouble() * (high - low);
     }
