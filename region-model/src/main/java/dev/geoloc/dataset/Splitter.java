@@ -86,10 +86,14 @@ public final class Splitter {
                 .collect(Collectors.toCollection(TreeSet::new));
     }
 
-    /** {@code n} split labels in the given fractions, rounding so that the counts add up to {@code n}. */
+    /**
+     * {@code n} split labels in the given fractions, rounding so that the counts add up to {@code n}. With
+     * three or more items, a split given a non-zero fraction gets at least one, so a small dataset still
+     * has something to validate and test on.
+     */
     private static List<Split> allocate(int n, Fractions fractions) {
-        int validation = (int) Math.round(n * fractions.validation());
-        int test = (int) Math.round(n * fractions.test());
+        int validation = atLeastOne(n, fractions.validation());
+        int test = atLeastOne(n, fractions.test());
         if (validation + test > n) {
             test = n - validation;
         }
@@ -98,5 +102,10 @@ public final class Splitter {
             splits.add(i < test ? Split.TEST : i < test + validation ? Split.VALIDATION : Split.TRAIN);
         }
         return splits;
+    }
+
+    private static int atLeastOne(int n, double fraction) {
+        int count = (int) Math.round(n * fraction);
+        return count == 0 && fraction > 0 && n >= 3 ? 1 : count;
     }
 }

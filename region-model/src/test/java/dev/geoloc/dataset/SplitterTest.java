@@ -38,6 +38,16 @@ class SplitterTest {
     }
 
     @Test
+    void aSmallRegionStillGetsOneValidationAndOneTestLocation() {
+        List<ManifestEntry> small = fourHeadingsPerPanorama(List.of("venice"), 4);
+
+        Map<Split, Long> counts = Splitter.grouped(small, Splitter.Fractions.DEFAULT, 7).stream()
+                .collect(Collectors.groupingBy(e -> e.split().orElseThrow(), Collectors.counting()));
+
+        assertThat(counts).containsEntry(Split.TRAIN, 8L).containsEntry(Split.VALIDATION, 4L).containsEntry(Split.TEST, 4L);
+    }
+
+    @Test
     void theSameSeedGivesTheSameSplitAndAnotherSeedAnother() {
         assertThat(Splitter.grouped(entries, Splitter.Fractions.DEFAULT, 7))
                 .isEqualTo(Splitter.grouped(entries, Splitter.Fractions.DEFAULT, 7))
