@@ -55,16 +55,24 @@ final class FakeStreetView implements AutoCloseable {
         }
     }
 
+    static {
+        // Without it the server sends headers and body in two packets and Nagle's algorithm holds the second
+        // back for the client's delayed ACK: 40 ms per request.
+        System.setProperty("sun.net.httpserver.nodelay", "true");
+    }
+
     private final HttpServer server;
     private final ExecutorService executor = Executors.newCachedThreadPool();
     private final Map<String, Answer> scripted = new ConcurrentHashMap<>();
     private final Queue<Fault> metadataFaults = new ArrayDeque<>();
     private final Queue<Fault> imageFaults = new ArrayDeque<>();
-    private volatile Fault metadataOutage;
-    private volatile Fault imageOutage;
+    private volatile Outage metadataOutage = Outage.NONE;
+    private volatile Outage imageOutage = Outage.NONE;
     private volatile boolean everyPointEmpty;
     private final AtomicInteger metadataRequests = new AtomicInteger();
+    private final AtomicInteger imageRequestCount = new AtomicInteger();
     private final Map<String, AtomicInteger> imageRequests = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> imagesServed = new ConcurrentHashMap<>();
     private final List<String> queries = new CopyOnWriteArrayList<>();
 
     FakeStreetView() throws IOException {
@@ -105,18 +113,28 @@ final class FakeStreetView implements AutoCloseable {
         Collections.addAll(imageFaults, faults);
     }
 
-    /** Every metadata request fails like this until {@link #recover()}. */
+    /** From now on every metadata request fails like this, until {@link #recover()}. */
     void metadataOutage(Fault fault) {
-        metadataOutage = fault;
+        metadataOutageAfter(metadataRequests(), fault);
     }
 
-    void imageOutage(Fault fault) {
-        imageOutage = fault;
+    /** Once {@code requests} metadata requests have been made in all, the next ones fail like this. */
+    void metadataOutageAfter(int requests, Fault fault) {
+        metadataOutage = new Outage(requests, fault);
+    }
+
+    /** Once {@code requests} image requests have been made in all, the next ones fail like this. */
+    void imageOutageAfter(int requests, Fault fault) {
+        imageOutage = new Outage(requests, fault);
     }
 
     void recover() {
-        metadataOutage = null;
-        imageOutage = null;
+        metadataOutage = Outage.NONE;
+        imageOutage = Outage.NONE;
+    }
+
+    private record Outage(int after, Fault fault) {
+        static final Outage NONE = new Outage(Integer.MAX_VALUE, null);
     }
 
     // ---- what was asked
@@ -126,13 +144,22 @@ final class FakeStreetView implements AutoCloseable {
     }
 
     int imageRequests() {
-        return imageRequests.values().stream().mapToInt(AtomicInteger::get).sum();
+        return imageRequestCount.get();
     }
 
-    /** Image requests per panorama and heading ({@code pano@heading}). */
+    /** Image requests per panorama and heading ({@code pano@heading}), failed ones included. */
     Map<String, Integer> imageRequestsByImage() {
+        return snapshot(imageRequests);
+    }
+
+    /** Images actually delivered (HTTP 200) per panorama and heading: what Google would bill. */
+    Map<String, Integer> imagesServed() {
+        return snapshot(imagesServed);
+    }
+
+    private static Map<String, Integer> snapshot(Map<String, AtomicInteger> counters) {
         Map<String, Integer> counts = new HashMap<>();
-        imageRequests.forEach((image, count) -> counts.put(image, count.get()));
+        counters.forEach((image, count) -> counts.put(image, count.get()));
         return counts;
     }
 
@@ -154,13 +181,15 @@ final class FakeStreetView implements AutoCloseable {
             queries.add(query);
             Map<String, String> params = parse(query);
             boolean metadata = exchange.getRequestURI().getPath().endsWith("/metadata");
+            String image = params.get("pano") + "@" + params.get("heading");
+            int earlier;
             if (metadata) {
-                metadataRequests.incrementAndGet();
+                earlier = metadataRequests.getAndIncrement();
             } else {
-                imageRequests.computeIfAbsent(params.get("pano") + "@" + params.get("heading"), k -> new AtomicInteger())
-                        .incrementAndGet();
+                earlier = imageRequestCount.getAndIncrement();
+                imageRequests.computeIfAbsent(image, k -> new AtomicInteger()).incrementAndGet();
             }
-            Fault fault = nextFault(metadata);
+            Fault fault = nextFault(metadata, earlier);
             if (!KEY.equals(params.get("key"))) {
                 fault = Fault.REQUEST_DENIED;
             }
@@ -174,17 +203,21 @@ final class FakeStreetView implements AutoCloseable {
             if (metadata) {
                 respond(exchange, 200, "application/json", metadataJson(params));
             } else {
+                // Counted before answering, so that a test reading the count after its request sees it.
+                imagesServed.computeIfAbsent(image, k -> new AtomicInteger()).incrementAndGet();
                 respond(exchange, 200, "image/jpeg", JPEG);
             }
         }
     }
 
-    private synchronized Fault nextFault(boolean metadata) {
+    /** A queued fault, else the outage's fault once {@code earlier} requests of the kind have been made. */
+    private synchronized Fault nextFault(boolean metadata, int earlier) {
         Fault queued = (metadata ? metadataFaults : imageFaults).poll();
         if (queued != null) {
             return queued;
         }
-        return metadata ? metadataOutage : imageOutage;
+        Outage outage = metadata ? metadataOutage : imageOutage;
+        return earlier >= outage.after() ? outage.fault() : null;
     }
 
     /** Sends the fault's answer; false when the fault has no form for this endpoint. */
