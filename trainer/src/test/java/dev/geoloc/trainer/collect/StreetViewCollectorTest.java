@@ -16,6 +16,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.OptionalInt;
 import java.util.Random;
+import java.util.Set;
 import java.util.function.Function;
 import java.util.stream.Collectors;
 
@@ -228,6 +229,20 @@ class StreetViewCollectorTest {
         assertThat(fake.metadataRequests()).isEqualTo(4);
         assertThat(Files.readString(journal)).endsWith("\n");
         assertThat(Files.readAllLines(journal)).hasSize(4);
+    }
+
+    @Test
+    void aRegionWithoutValidationSkipsOnlyTheRadiusCheck() {
+        Region unchecked = new Region(alpha.id(), alpha.name(), alpha.description(), alpha.bbox(), alpha.sampling(),
+                alpha.output(), new Region.Validation(false, 50, 8));
+        LatLon point = alphaGrid.get(0);
+        PanoramaMetadata far = PanoramaMetadata.found("far", Geodesy.destination(point, 180, 0.2), null);
+        PanoramaMetadata outside = PanoramaMetadata.found("outside", Geodesy.destination(point, 0, 2), null);
+
+        assertThat(StreetViewCollector.judge(unchecked, point, far, Set.of(), 1).outcome()).isEqualTo(Outcome.ACCEPTED);
+        assertThat(StreetViewCollector.judge(alpha, point, far, Set.of(), 1).outcome()).isEqualTo(Outcome.OUT_OF_RADIUS);
+        assertThat(StreetViewCollector.judge(unchecked, point, outside, Set.of(), 1).outcome())
+                .isEqualTo(Outcome.OUTSIDE_REGION);
     }
 
     @Test
