@@ -180,8 +180,8 @@ public final class CollectCommand implements Callable<Integer> {
             } catch (IOException e) {
                 throw usage("Cannot read --api-key-file " + apiKeyFile + ": " + e.getMessage());
             }
-            if (key.isEmpty()) {
-                throw usage("--api-key-file " + apiKeyFile + " is empty");
+            if (key.isEmpty() || key.chars().anyMatch(Character::isWhitespace)) {
+                throw usage("--api-key-file " + apiKeyFile + " must hold the key alone (it is empty or holds spaces)");
             }
             return key;
         }

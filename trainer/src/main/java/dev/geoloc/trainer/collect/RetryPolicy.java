@@ -10,8 +10,6 @@ import java.util.random.RandomGenerator;
  */
 public record RetryPolicy(int maxRetries, Duration initialBackoff, Duration maxBackoff) {
 
-    public static final RetryPolicy DEFAULT = new RetryPolicy(5, Duration.ofSeconds(1), Duration.ofSeconds(60));
-
     public RetryPolicy {
         if (maxRetries < 0) {
             throw new IllegalArgumentException("max retries " + maxRetries + " must not be negative");

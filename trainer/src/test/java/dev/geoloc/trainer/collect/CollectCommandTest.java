@@ -91,6 +91,10 @@ class CollectCommandTest {
         Path keyFile = Files.writeString(dir.resolve("key.txt"), FakeStreetView.KEY + "\n");
 
         assertThat(collect("--samples", "1", "--regions", "beta", "--api-key-file", keyFile.toString())).isZero();
+
+        Files.writeString(keyFile, FakeStreetView.KEY + "\nsomething else\n");
+        assertThat(collect("--api-key-file", keyFile.toString())).isEqualTo(2);
+        assertThat(stderr.toString()).contains("must hold the key alone").doesNotContain("AIzaFAKE");
     }
 
     @Test
