@@ -164,7 +164,7 @@ public final class StreetViewClient {
             } catch (TransientFailure e) {
                 failure = e.getMessage();
             } catch (StreetViewException e) {
-                throw e;
+                throw e; // a refusal for good, not one of the I/O failures below
             } catch (IOException e) {
                 // Timeouts, refused or reset connections. The JDK's messages do not carry the URL, but stay safe.
                 failure = e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": " + redact(e.getMessage()));
