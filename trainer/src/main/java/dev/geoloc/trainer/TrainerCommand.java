@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
+import dev.geoloc.trainer.collect.CollectCommand;
 import dev.geoloc.trainer.synth.SynthCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -15,7 +16,7 @@ import picocli.CommandLine.Command;
 @Command(name = "geoloc-trainer",
         mixinStandardHelpOptions = true,
         versionProvider = TrainerCommand.Version.class,
-        subcommands = {SynthCommand.class},
+        subcommands = {SynthCommand.class, CollectCommand.class},
         description = "Trains, evaluates and publishes street-level geolocation models.")
 public final class TrainerCommand implements Runnable {
 
