@@ -68,8 +68,7 @@ final class BmpFile {
                 throw in.corrupt(bitsPerPixel + " bits per pixel");
             }
             if (compression > BI_LAST_DECODED) {
-                throw in.unsupported("compression method " + compression
-                        + "; uncompressed, RLE and bit-field bitmaps are supported");
+                throw in.unsupported("compression method " + compression, "uncompressed, RLE and bit-field bitmaps");
             }
             return new Header((int) width, (int) height, bitsPerPixel, compression);
         }

@@ -85,7 +85,13 @@ final class HeaderBytes {
 
     /** A variant of a supported format that the decoder cannot handle, such as a lossless JPEG. */
     ImageRejectedException unsupported(String variant) {
-        return new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, format.displayName() + " image with " + variant
-                + " is not supported");
+        return new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, format.displayName() + " images with " + variant
+                + " are not supported");
+    }
+
+    /** As {@link #unsupported(String)}, saying which variants are: "only 8-bit JPEGs are". */
+    ImageRejectedException unsupported(String variant, String onlySupported) {
+        return new ImageRejectedException(Reason.UNSUPPORTED_FORMAT, format.displayName() + " images with " + variant
+                + " are not supported; only " + onlySupported + " are");
     }
 }

@@ -13,7 +13,7 @@ public enum ImageFormat {
     WEBP("WebP", true),
     BMP("BMP", true),
     TIFF("TIFF", true),
-    /** OpenCV 4.9 has no GIF decoder (it arrived in 4.11). */
+    /** OpenCV 4.9 has no GIF decoder (later releases added one). */
     GIF("GIF", false),
     /** HEIF with HEVC, the iPhone default: OpenCV 4.9 has no HEIF decoder. */
     HEIC("HEIC", false),

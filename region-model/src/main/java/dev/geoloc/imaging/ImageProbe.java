@@ -27,7 +27,7 @@ public final class ImageProbe {
             case BMP -> BmpFile.probe(data);
             case TIFF -> TiffFile.probe(data);
             case GIF, HEIC, AVIF, JPEG_2000, JPEG_XL -> throw new ImageRejectedException(Reason.UNSUPPORTED_FORMAT,
-                    "The payload is a " + format.displayName() + " image, which is not supported; supported formats: "
+                    format.displayName() + " images are not supported; supported formats: "
                             + ImageFormat.supportedNames());
         };
     }

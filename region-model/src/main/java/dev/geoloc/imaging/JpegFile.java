@@ -121,11 +121,11 @@ final class JpegFile {
         int width = in.u16be(pos + 5, inside);
         int components = in.u8(pos + 7, inside);
         if (code != SOF0 && code != SOF1 && code != SOF2) {
-            throw in.unsupported(frameName(code) + " coding (SOF" + (code - 0xC0) + "); baseline, extended and "
-                    + "progressive JPEGs are supported");
+            throw in.unsupported(frameName(code) + " coding (SOF" + (code - 0xC0) + ")",
+                    "baseline, extended and progressive JPEGs");
         }
         if (precision != 8) {
-            throw in.unsupported(precision + "-bit samples; 8-bit JPEGs are supported");
+            throw in.unsupported(precision + "-bit samples", "8-bit JPEGs");
         }
         if (width == 0) {
             throw in.corrupt("the frame header declares a width of 0");
@@ -134,7 +134,7 @@ final class JpegFile {
             throw in.unsupported("its height deferred to a DNL marker");
         }
         if (components != 1 && components != 3 && components != 4) {
-            throw in.unsupported(components + " colour components; grayscale, YCbCr/RGB and CMYK/YCCK are supported");
+            throw in.unsupported(components + " colour components", "grayscale, YCbCr/RGB and CMYK/YCCK JPEGs");
         }
         return new ImageInfo(ImageFormat.JPEG, width, height);
     }

@@ -1,8 +1,6 @@
 package dev.geoloc.imaging;
 
-/**
- * Why an image was refused. The names match the stream processor's dead-letter codes one to one.
- */
+/** Why an image was refused. Each name is meant to serve as the stream processor's dead-letter code. */
 public enum Reason {
     /** Zero bytes. */
     EMPTY_IMAGE,

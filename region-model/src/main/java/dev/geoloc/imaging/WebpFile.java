@@ -62,7 +62,7 @@ final class WebpFile {
         int width = in.u24le(PAYLOAD + 4, inside) + 1;
         int height = in.u24le(PAYLOAD + 7, inside) + 1;
         if ((flags & ANIMATION_FLAG) != 0) {
-            throw in.unsupported("animation (OpenCV decodes still WebP only)");
+            throw in.unsupported("animation", "still WebP images");
         }
         return sized(in, width, height);
     }

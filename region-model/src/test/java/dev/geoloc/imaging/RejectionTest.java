@@ -69,25 +69,25 @@ class RejectionTest {
     @Test
     void unsupportedFormatsAreNamed() {
         rejecting(encode(bands(8, 8, RED), "gif"), Reason.UNSUPPORTED_FORMAT).hasMessage(
-                "The payload is a GIF image, which is not supported; supported formats: JPEG, PNG, WebP, BMP, TIFF");
+                "GIF images are not supported; supported formats: JPEG, PNG, WebP, BMP, TIFF");
         rejecting(ftyp("heic", "mif1", "heic"), Reason.UNSUPPORTED_FORMAT).hasMessageStartingWith(
-                "The payload is a HEIC image");
+                "HEIC images are not supported");
         rejecting(ftyp("mif1", "mif1", "avif"), Reason.UNSUPPORTED_FORMAT).hasMessageStartingWith(
-                "The payload is a AVIF image");
+                "AVIF images are not supported");
         rejecting(new byte[] {0, 0, 0, 0x0C, 'j', 'P', ' ', ' ', 0x0D, 0x0A, (byte) 0x87, 0x0A, 0, 0},
-                Reason.UNSUPPORTED_FORMAT).hasMessageStartingWith("The payload is a JPEG 2000 image");
+                Reason.UNSUPPORTED_FORMAT).hasMessageStartingWith("JPEG 2000 images are not supported");
         rejecting(new byte[] {(byte) 0xFF, 0x0A, 1, 2, 3}, Reason.UNSUPPORTED_FORMAT)
-                .hasMessageStartingWith("The payload is a JPEG XL image");
+                .hasMessageStartingWith("JPEG XL images are not supported");
     }
 
     @Test
     void unsupportedVariantsOfSupportedFormats() {
         rejecting(resource("animated.webp"), Reason.UNSUPPORTED_FORMAT)
-                .hasMessage("WebP image with animation (OpenCV decodes still WebP only) is not supported");
+                .hasMessage("WebP images with animation are not supported; only still WebP images are");
         byte[] lossless = jpeg.clone();
         lossless[TestImages.jpegMarker(lossless, 0xC0) + 1] = (byte) 0xC3;
-        rejecting(lossless, Reason.UNSUPPORTED_FORMAT).hasMessage("JPEG image with lossless coding (SOF3); "
-                + "baseline, extended and progressive JPEGs are supported is not supported");
+        rejecting(lossless, Reason.UNSUPPORTED_FORMAT).hasMessage("JPEG images with lossless coding (SOF3) are not "
+                + "supported; only baseline, extended and progressive JPEGs are");
     }
 
     @Test
