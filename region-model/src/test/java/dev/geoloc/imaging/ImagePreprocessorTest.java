@@ -99,6 +99,20 @@ class ImagePreprocessorTest {
         assertThat(stretched.rgb(15, 8)).containsExactly(rgb(0, 0, 255), EXACT);
     }
 
+    /** The crop is already the input size: it is read straight out of the decoded image, row by row. */
+    @Test
+    void aCropThatNeedsNoResizingIsCopiedAsIs() throws Exception {
+        Tensor cropped = Tensor.of(preprocessor(32, ResizePolicy.CENTER_CROP), encode(bands(48, 32, RED, GREEN, BLUE),
+                "png"));
+
+        for (int y : new int[] {0, 31}) {
+            assertThat(cropped.rgb(7, y)).containsExactly(rgb(255, 0, 0), EXACT);
+            assertThat(cropped.rgb(8, y)).containsExactly(rgb(0, 255, 0), EXACT);
+            assertThat(cropped.rgb(23, y)).containsExactly(rgb(0, 255, 0), EXACT);
+            assertThat(cropped.rgb(24, y)).containsExactly(rgb(0, 0, 255), EXACT);
+        }
+    }
+
     @Test
     void centerCropOfATallImageKeepsItsMiddleRows() throws Exception {
         BufferedImage tall = new BufferedImage(32, 96, BufferedImage.TYPE_3BYTE_BGR);
