@@ -1,0 +1,150 @@
+package dev.geoloc.imaging;
+
+/**
+ * The JPEG marker structure (ITU-T T.81, Annex B). A file is SOI, then segments {@code FF code length payload}
+ * (the length counts itself but not the marker), each scan (SOS) followed by entropy-coded data in which a
+ * 0xFF byte is always followed by 0x00 (stuffing) or a restart marker RST0-7, and finally EOI. Fill bytes 0xFF
+ * may precede any marker. EXIF (APP1), ICC (APP2) and Adobe (APP14) segments may come before the frame header.
+ */
+final class JpegFile {
+
+    private static final int SOI = 0xD8;
+    private static final int EOI = 0xD9;
+    private static final int SOS = 0xDA;
+    private static final int TEM = 0x01;
+    /** SOF markers that libjpeg-turbo 2.1 (OpenCV's) decodes: baseline, extended sequential, progressive. */
+    private static final int SOF0 = 0xC0;
+    private static final int SOF1 = 0xC1;
+    private static final int SOF2 = 0xC2;
+
+    private JpegFile() {
+    }
+
+    /** Reads segments up to the frame header (SOFn), whose payload is precision, height, width, components. */
+    static ImageInfo probe(byte[] data) throws ImageRejectedException {
+        HeaderBytes in = new HeaderBytes(data, ImageFormat.JPEG);
+        long pos = 2;
+        while (true) {
+            if (in.u8(pos, "before the frame header (SOF)") != 0xFF) {
+                throw in.corrupt("expected a marker at byte " + pos + " before the frame header");
+            }
+            long codeAt = skipFill(in, pos, "before the frame header (SOF)");
+            int code = in.u8(codeAt, "before the frame header (SOF)");
+            pos = codeAt + 1;
+            if (isStandalone(code)) {
+                continue;
+            }
+            if (code == SOS || code == EOI) {
+                throw in.corrupt("no frame header (SOF) before the first scan");
+            }
+            int length = in.u16be(pos, "inside a segment header before the frame header (SOF)");
+            if (length < 2) {
+                throw in.corrupt("segment length " + length + " at byte " + pos);
+            }
+            if (isFrameHeader(code)) {
+                return frame(in, code, pos);
+            }
+            pos += length;
+        }
+    }
+
+    /**
+     * Walks every segment and scan to the EOI marker. libjpeg decodes a JPEG that stops early without an error,
+     * padding the missing rows with grey, so a cut file would otherwise reach the model as a half-grey photo.
+     * Bytes after EOI (camera trailers, the video of a motion photo) are ignored.
+     */
+    static void checkComplete(byte[] data) throws ImageRejectedException {
+        HeaderBytes in = new HeaderBytes(data, ImageFormat.JPEG);
+        String beforeEoi = "before the end-of-image marker (EOI)";
+        long pos = 2;
+        while (true) {
+            // libjpeg skips stray bytes between segments with a warning; so does this walk.
+            while (in.u8(pos, beforeEoi) != 0xFF) {
+                pos++;
+            }
+            long codeAt = skipFill(in, pos, beforeEoi);
+            int code = in.u8(codeAt, beforeEoi);
+            pos = codeAt + 1;
+            if (code == EOI) {
+                return;
+            }
+            if (isStandalone(code)) {
+                continue;
+            }
+            pos += in.u16be(pos, beforeEoi);
+            if (code == SOS) {
+                pos = endOfEntropyCodedData(in, pos);
+            }
+        }
+    }
+
+    /** The position of the first marker after a scan's entropy-coded data. */
+    private static long endOfEntropyCodedData(HeaderBytes in, long pos) throws ImageRejectedException {
+        while (true) {
+            int b = in.peek(pos);
+            if (b < 0) {
+                throw in.truncated("inside the entropy-coded data of a scan, before the end-of-image marker (EOI)");
+            }
+            if (b == 0xFF) {
+                int next = in.peek(pos + 1);
+                boolean stuffedOrRestart = next == 0x00 || next >= 0xD0 && next <= 0xD7;
+                if (next != 0xFF && !stuffedOrRestart) {
+                    return pos;
+                }
+            }
+            pos++;
+        }
+    }
+
+    /** Given the 0xFF that starts a marker, the position of its code, past any fill bytes. */
+    private static long skipFill(HeaderBytes in, long pos, String inside) throws ImageRejectedException {
+        while (in.u8(pos, inside) == 0xFF) {
+            pos++;
+        }
+        return pos;
+    }
+
+    /** Markers without a length field: SOI, EOI, RST0-7 and TEM. */
+    private static boolean isStandalone(int code) {
+        return code == SOI || code == TEM || code >= 0xD0 && code <= 0xD7;
+    }
+
+    /** SOF0-SOF15 are C0-CF, except C4 (DHT), C8 (JPG, reserved) and CC (DAC). */
+    private static boolean isFrameHeader(int code) {
+        return code >= 0xC0 && code <= 0xCF && code != 0xC4 && code != 0xC8 && code != 0xCC;
+    }
+
+    private static ImageInfo frame(HeaderBytes in, int code, long pos) throws ImageRejectedException {
+        String inside = "inside the frame header (SOF)";
+        int precision = in.u8(pos + 2, inside);
+        int height = in.u16be(pos + 3, inside);
+        int width = in.u16be(pos + 5, inside);
+        int components = in.u8(pos + 7, inside);
+        if (code != SOF0 && code != SOF1 && code != SOF2) {
+            throw in.unsupported(frameName(code) + " coding (SOF" + (code - 0xC0) + ")",
+                    "baseline, extended and progressive JPEGs");
+        }
+        if (precision != 8) {
+            throw in.unsupported(precision + "-bit samples", "8-bit JPEGs");
+        }
+        if (width == 0) {
+            throw in.corrupt("the frame header declares a width of 0");
+        }
+        if (height == 0) {
+            throw in.unsupported("its height deferred to a DNL marker");
+        }
+        if (components != 1 && components != 3 && components != 4) {
+            throw in.unsupported(components + " colour components", "grayscale, YCbCr/RGB and CMYK/YCCK JPEGs");
+        }
+        return new ImageInfo(ImageFormat.JPEG, width, height);
+    }
+
+    private static String frameName(int code) {
+        return switch (code) {
+            case 0xC3 -> "lossless";
+            case 0xC5, 0xC6, 0xC7 -> "hierarchical (differential)";
+            case 0xC9, 0xCA, 0xCB -> "arithmetic";
+            default -> "hierarchical arithmetic";
+        };
+    }
+}

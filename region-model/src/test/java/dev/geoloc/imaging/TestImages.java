@@ -1,0 +1,171 @@
+package dev.geoloc.imaging;
+
+import java.awt.Color;
+import java.awt.Graphics2D;
+import java.awt.image.BufferedImage;
+import java.awt.image.WritableRaster;
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.UncheckedIOException;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.util.Arrays;
+import java.util.zip.CRC32;
+
+import javax.imageio.IIOImage;
+import javax.imageio.ImageIO;
+import javax.imageio.ImageWriteParam;
+import javax.imageio.ImageWriter;
+import javax.imageio.stream.MemoryCacheImageOutputStream;
+
+/** Test images built in memory, with patterns whose tensors can be checked value by value. */
+final class TestImages {
+
+    static final Color RED = new Color(255, 0, 0);
+    static final Color GREEN = new Color(0, 255, 0);
+    static final Color BLUE = new Color(0, 0, 255);
+
+    private TestImages() {
+    }
+
+    /** Vertical bands of equal width, left to right. */
+    static BufferedImage bands(int width, int height, Color... colours) {
+        return bands(width, height, BufferedImage.TYPE_3BYTE_BGR, colours);
+    }
+
+    static BufferedImage bands(int width, int height, int type, Color... colours) {
+        BufferedImage image = new BufferedImage(width, height, type);
+        Graphics2D g = image.createGraphics();
+        for (int i = 0; i < colours.length; i++) {
+            g.setColor(colours[i]);
+            g.fillRect(i * width / colours.length, 0, width / colours.length, height);
+        }
+        g.dispose();
+        return image;
+    }
+
+    /** Set pixel by pixel: drawing would blend a translucent colour into the transparent background. */
+    static BufferedImage uniform(int width, int height, int type, Color colour) {
+        BufferedImage image = new BufferedImage(width, height, type);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, colour.getRGB());
+            }
+        }
+        return image;
+    }
+
+    /**
+     * A grayscale image with every sample set to {@code sample} in the raster. setRGB would not do: Java's gray
+     * colour space is linear, so it would convert sRGB 128 to 55.
+     */
+    static BufferedImage gray(int width, int height, int type, int sample) {
+        BufferedImage image = new BufferedImage(width, height, type);
+        WritableRaster raster = image.getRaster();
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                raster.setSample(x, y, 0, sample);
+            }
+        }
+        return image;
+    }
+
+    static byte[] encode(BufferedImage image, String format) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try {
+            if (!ImageIO.write(image, format, out)) {
+                throw new IllegalStateException("ImageIO has no " + format + " writer for this image");
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] jpeg(BufferedImage image, boolean progressive) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
+        ImageWriteParam param = writer.getDefaultWriteParam();
+        param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
+        param.setCompressionQuality(0.95f);
+        if (progressive) {
+            param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
+        }
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.write(null, new IIOImage(image, null, null), param);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * Inserts an APP1 Exif segment holding only the Orientation tag (0x0112, SHORT) after the JFIF APP0 segment.
+     * Layout (Exif 2.3, section 4.5.4): "Exif\0\0", a big-endian TIFF header whose IFD0 starts at byte 8, one
+     * 12-byte entry, and a zero next-IFD offset.
+     */
+    static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+        ByteBuffer exif = ByteBuffer.allocate(2 + 2 + 6 + 8 + 2 + 12 + 4);
+        exif.putShort((short) 0xFFE1).putShort((short) (exif.capacity() - 2));
+        exif.put(new byte[] {'E', 'x', 'i', 'f', 0, 0});
+        exif.put(new byte[] {'M', 'M', 0, 42}).putInt(8);
+        exif.putShort((short) 1);
+        exif.putShort((short) 0x0112).putShort((short) 3).putInt(1).putShort((short) orientation).putShort((short) 0);
+        exif.putInt(0);
+        int afterApp0 = 4 + ((jpeg[4] & 0xFF) << 8 | jpeg[5] & 0xFF);
+        return concat(Arrays.copyOf(jpeg, afterApp0), exif.array(),
+                Arrays.copyOfRange(jpeg, afterApp0, jpeg.length));
+    }
+
+    /** The position of the first marker {@code FF code} before the first scan, walking segment by segment. */
+    static int jpegMarker(byte[] jpeg, int code) {
+        int pos = 2;
+        while ((jpeg[pos + 1] & 0xFF) != code) {
+            if ((jpeg[pos + 1] & 0xFF) == 0xDA) {
+                throw new IllegalArgumentException("no marker " + Integer.toHexString(code) + " before the scan");
+            }
+            pos += 2 + ((jpeg[pos + 2] & 0xFF) << 8 | jpeg[pos + 3] & 0xFF);
+        }
+        return pos;
+    }
+
+    /** A PNG from raw parts: signature, IHDR, one IDAT holding {@code idat} as given, IEND; all CRCs right. */
+    static byte[] png(int width, int height, int bitDepth, int colourType, byte[] idat) {
+        ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
+                .put((byte) bitDepth).put((byte) colourType).put((byte) 0).put((byte) 0).put((byte) 0);
+        return concat(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A},
+                pngChunk("IHDR", ihdr.array()), pngChunk("IDAT", idat), pngChunk("IEND", new byte[0]));
+    }
+
+    static byte[] pngChunk(String type, byte[] data) {
+        byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
+        CRC32 crc = new CRC32();
+        crc.update(typeBytes);
+        crc.update(data);
+        return ByteBuffer.allocate(12 + data.length).putInt(data.length).put(typeBytes).put(data)
+                .putInt((int) crc.getValue()).array();
+    }
+
+    static byte[] concat(byte[]... parts) {
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        for (byte[] part : parts) {
+            out.writeBytes(part);
+        }
+        return out.toByteArray();
+    }
+
+    static byte[] resource(String name) {
+        try (InputStream in = TestImages.class.getResourceAsStream(name)) {
+            if (in == null) {
+                throw new IllegalStateException("missing test resource " + name);
+            }
+            return in.readAllBytes();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+}
