@@ -1,5 +1,7 @@
 package dev.geoloc.model;
 
+import dev.geoloc.imaging.ImageLimits;
+
 /**
  * How a {@link RegionPredictor} runs.
  *
@@ -8,10 +10,12 @@ package dev.geoloc.model;
  * @param confidenceLevel the probability mass the confidence radius holds, e.g. 0.9
  * @param concurrency     how many batches may run through the model at once; 1 suits a CPU, whose cores a
  *                        single batch already uses, and a GPU served by one batching queue
+ * @param imageLimits     what {@link RegionPredictor#predictImages} refuses before decoding
  */
-public record PredictorOptions(String device, int topK, double confidenceLevel, int concurrency) {
+public record PredictorOptions(String device, int topK, double confidenceLevel, int concurrency,
+                               ImageLimits imageLimits) {
 
-    public static final PredictorOptions DEFAULT = new PredictorOptions("auto", 3, 0.9, 1);
+    public static final PredictorOptions DEFAULT = new PredictorOptions("auto", 3, 0.9, 1, ImageLimits.DEFAULT);
 
     public PredictorOptions {
         if (topK < 1) {
@@ -26,6 +30,6 @@ public record PredictorOptions(String device, int topK, double confidenceLevel, 
     }
 
     public PredictorOptions withDevice(String value) {
-        return new PredictorOptions(value, topK, confidenceLevel, concurrency);
+        return new PredictorOptions(value, topK, confidenceLevel, concurrency, imageLimits);
     }
 }

@@ -26,6 +26,8 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 
+import dev.geoloc.imaging.ImagePreprocessor;
+import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.imaging.Preprocessing;
 import dev.geoloc.regions.LocationEstimator;
 import dev.geoloc.regions.Region;
@@ -56,6 +58,7 @@ public final class RegionPredictor implements AutoCloseable {
     /** One reusable direct buffer per permit: DJL would otherwise allocate a direct buffer per batch, which only GC frees. */
     private final ArrayBlockingQueue<ByteBuffer> inputBuffers;
     private final int inputSize;
+    private final ImagePreprocessor preprocessor;
     private volatile boolean closed;
 
     private RegionPredictor(ModelBundle bundle, PredictorOptions options, Device device,
@@ -76,6 +79,7 @@ public final class RegionPredictor implements AutoCloseable {
             inputBuffers.add(ByteBuffer.allocateDirect(0).order(ByteOrder.nativeOrder()));
         }
         this.inputSize = manifest.preprocessing().inputSize();
+        this.preprocessor = new ImagePreprocessor(manifest.preprocessing(), options.imageLimits());
     }
 
     /**
@@ -91,7 +95,8 @@ public final class RegionPredictor implements AutoCloseable {
         try {
             encoder = Criteria.builder()
                     .setTypes(NDList.class, NDList.class)
-                    .optModelPath(bundle.encoderFile())
+                    .optModelPath(bundle.directory())
+                    .optModelName(ModelBundle.ENCODER.replace(".pt", ""))
                     .optEngine(InferenceDevice.ENGINE)
                     .optDevice(device)
                     .optOption("mapLocation", "true")
@@ -169,6 +174,38 @@ public final class RegionPredictor implements AutoCloseable {
             predictions.add(toPrediction(Arrays.copyOfRange(probabilities, i * regions, (i + 1) * regions)));
         }
         return predictions;
+    }
+
+    /**
+     * Decodes, preprocesses and predicts a batch of encoded images (JPEG, PNG, WebP, BMP, TIFF). An image
+     * that cannot be used is reported with its reason and takes no place in the model's batch; the others
+     * are predicted together. Results come back in the order of {@code images}.
+     */
+    public List<ImageResult> predictImages(List<byte[]> images) {
+        float[] batch = new float[images.size() * imageTensorSize()];
+        ImageResult[] results = new ImageResult[images.size()];
+        int[] slotOf = new int[images.size()];
+        int accepted = 0;
+        for (int i = 0; i < images.size(); i++) {
+            try {
+                preprocessor.preprocess(images.get(i), batch, accepted * imageTensorSize());
+                slotOf[i] = accepted++;
+            } catch (ImageRejectedException e) {
+                results[i] = new ImageResult.Rejected(e);
+            }
+        }
+        List<Prediction> predictions = accepted == 0 ? List.of() : predict(batch, accepted);
+        for (int i = 0; i < images.size(); i++) {
+            if (results[i] == null) {
+                results[i] = new ImageResult.Predicted(predictions.get(slotOf[i]));
+            }
+        }
+        return List.of(results);
+    }
+
+    /** The preprocessor matching this model's input, for callers that decode on their own threads. */
+    public ImagePreprocessor preprocessor() {
+        return preprocessor;
     }
 
     /** Runs a few batches so the first real one does not pay libtorch's start-up (graph optimisation, allocation). */

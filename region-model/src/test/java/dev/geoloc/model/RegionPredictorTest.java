@@ -18,6 +18,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.geoloc.dataset.synth.SynthCityConfig;
+import dev.geoloc.dataset.synth.SynthCityGenerator;
+import dev.geoloc.imaging.ImageLimits;
+import dev.geoloc.imaging.Reason;
 import dev.geoloc.regions.LocationEstimator;
 import dev.geoloc.regions.RegionCatalog;
 
@@ -32,7 +36,7 @@ class RegionPredictorTest {
     static void loadAnUntrainedModel() throws IOException {
         dir = Files.createTempDirectory("predictor-test");
         bundle = ModelBundle.open(TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, LA));
-        predictor = RegionPredictor.load(bundle, new PredictorOptions("cpu", 3, 0.9, 2));
+        predictor = RegionPredictor.load(bundle, new PredictorOptions("cpu", 3, 0.9, 2, ImageLimits.DEFAULT));
     }
 
     @AfterAll
@@ -124,6 +128,27 @@ class RegionPredictorTest {
 
         // A leaked input tensor alone would be 16 x 3 x 64 x 64 x 4 bytes = 0.75 MiB a batch: 300 MiB here.
         assertThat(growthMb).as("resident memory growth over 400 batches, MiB").isLessThan(40);
+    }
+
+    @Test
+    void encodedImagesArePredictedAndUnusableOnesRejectedWithTheirReason() throws Exception {
+        SynthCityGenerator city = new SynthCityGenerator(LA, SynthCityConfig.defaults().withLocationsPerRegion(1));
+        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
+        javax.imageio.ImageIO.write(city.render(city.locations().get(0), 90), "jpg", jpeg);
+        byte[] photo = jpeg.toByteArray();
+        byte[] truncated = java.util.Arrays.copyOf(photo, photo.length / 2);
+
+        List<ImageResult> results = predictor.predictImages(List.of(new byte[0], photo, truncated, photo));
+
+        assertThat(results.get(0)).isInstanceOfSatisfying(ImageResult.Rejected.class,
+                r -> assertThat(r.error().reason()).isEqualTo(Reason.EMPTY_IMAGE));
+        assertThat(results.get(2)).isInstanceOfSatisfying(ImageResult.Rejected.class,
+                r -> assertThat(r.error().reason()).isEqualTo(Reason.TRUNCATED_IMAGE));
+        float[] expected = predictor.predict(predictor.preprocessor().preprocess(photo), 1).get(0).probabilities();
+        for (int i : new int[] {1, 3}) {
+            assertThat(results.get(i)).isInstanceOfSatisfying(ImageResult.Predicted.class,
+                    p -> assertThat(p.prediction().probabilities()).containsExactly(expected, within(1e-5f)));
+        }
     }
 
     @Test

@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.util.Properties;
 
+import dev.geoloc.trainer.bench.BenchPredictorCommand;
 import dev.geoloc.trainer.collect.CollectCommand;
 import dev.geoloc.trainer.synth.SynthCommand;
 import picocli.CommandLine;
@@ -16,7 +17,7 @@ import picocli.CommandLine.Command;
 @Command(name = "geoloc-trainer",
         mixinStandardHelpOptions = true,
         versionProvider = TrainerCommand.Version.class,
-        subcommands = {SynthCommand.class, CollectCommand.class},
+        subcommands = {SynthCommand.class, CollectCommand.class, BenchPredictorCommand.class},
         description = "Trains, evaluates and publishes street-level geolocation models.")
 public final class TrainerCommand implements Runnable {
 
