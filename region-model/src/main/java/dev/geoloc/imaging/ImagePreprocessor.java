@@ -2,6 +2,7 @@ package dev.geoloc.imaging;
 
 import java.util.Objects;
 
+import org.opencv.core.CvException;
 import org.opencv.core.Mat;
 import org.opencv.core.MatOfByte;
 import org.opencv.core.Size;
@@ -70,7 +71,7 @@ public final class ImagePreprocessor {
         int size = spec.inputSize();
         try (MatScope mats = new MatScope()) {
             Mat buffer = mats.add(new MatOfByte(encoded));
-            Mat decoded = mats.add(Imgcodecs.imdecode(buffer, decodeFlags(info)));
+            Mat decoded = mats.add(decode(buffer, info));
             buffer.release(); // the encoded copy is done with: free it before the resize allocates
             if (decoded.empty()) {
                 throw new ImageRejectedException(Reason.CORRUPT_IMAGE, "OpenCV could not decode the "
@@ -87,6 +88,17 @@ public final class ImagePreprocessor {
             byte[] bgr = new byte[3 * size * size];
             input.get(0, 0, bgr);
             return bgr;
+        }
+    }
+
+    /** OpenCV's decoders throw on some damaged data where others return an empty image: both mean corrupt. */
+    private Mat decode(Mat buffer, ImageInfo info) throws ImageRejectedException {
+        try {
+            return Imgcodecs.imdecode(buffer, decodeFlags(info));
+        } catch (CvException e) {
+            throw new ImageRejectedException(Reason.CORRUPT_IMAGE, "OpenCV could not decode the "
+                    + info.format().displayName() + " data of a " + info.width() + " x " + info.height() + " image: "
+                    + e.getMessage().lines().findFirst().orElse(""));
         }
     }
 

@@ -23,16 +23,16 @@ import dev.geoloc.imaging.Preprocessing;
  *       or {"type": "prototype", "text_dim": 512, "temperature": 0.07},
  *  "preprocessing": {"input_size": 64, "mean": [..3], "std": [..3], "resize": "center_crop"},
  *  "training": {...}, "metrics": {...},
- *  "files": {"catalog.json": "sha256", "encoder.pt": "sha256", "head.params": "sha256"}}</pre>
+ *  "files": {"catalog.json": {"sha256": "...", "bytes": 4711}, "encoder.pt": {...}, "head.params": {...}}}</pre>
  *
  * @param labels   region ids in the model's output order; must equal the catalog's order
  * @param training free-form facts about the training run (backbone, loss, epochs, seed, dataset, ...)
  * @param metrics  free-form evaluation results (accuracy, mean error, Acc@k km, ...)
- * @param files    sha256 of every other file in the bundle
+ * @param files    the sha256 and size of every other file in the bundle
  */
 public record BundleManifest(String modelName, Instant created, List<String> labels, String catalogHash,
                              String encoderName, int embeddingDim, HeadSpec head, Preprocessing preprocessing,
-                             Map<String, Object> training, Map<String, Object> metrics, Map<String, String> files) {
+                             Map<String, Object> training, Map<String, Object> metrics, Map<String, BundleFile> files) {
 
     public static final String FORMAT = "geoloc-model-bundle/1";
 
@@ -60,7 +60,9 @@ public record BundleManifest(String modelName, Instant created, List<String> lab
         root.set("preprocessing", Json.write(preprocessing));
         root.set("training", Json.MAPPER.valueToTree(new java.util.TreeMap<>(training)));
         root.set("metrics", Json.MAPPER.valueToTree(new java.util.TreeMap<>(metrics)));
-        root.set("files", Json.MAPPER.valueToTree(new java.util.TreeMap<>(files)));
+        ObjectNode filesNode = root.putObject("files");
+        new java.util.TreeMap<>(files).forEach((name, file) ->
+                filesNode.putObject(name).put("sha256", file.sha256()).put("bytes", file.bytes()));
         try {
             return Json.MAPPER.writeValueAsString(root) + "\n";
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
@@ -103,12 +105,20 @@ public record BundleManifest(String modelName, Instant created, List<String> lab
         Preprocessing preprocessing = json.preprocessing(root.get("preprocessing"), "preprocessing");
         Map<String, Object> training = object(root.get("training"), "training", json);
         Map<String, Object> metrics = object(root.get("metrics"), "metrics", json);
-        Map<String, String> files = new LinkedHashMap<>();
+        Map<String, BundleFile> files = new LinkedHashMap<>();
         JsonNode filesNode = root.get("files");
         if (filesNode == null || !filesNode.isObject()) {
-            json.problems().add("files: missing (the sha256 of each file)");
+            json.problems().add("files: missing (the sha256 and size of each file)");
         } else {
-            filesNode.fields().forEachRemaining(e -> files.put(e.getKey(), e.getValue().asText()));
+            filesNode.fields().forEachRemaining(e -> {
+                try {
+                    JsonNode bytes = e.getValue().get("bytes");
+                    files.put(e.getKey(), new BundleFile(e.getValue().path("sha256").asText(null),
+                            bytes != null && bytes.isIntegralNumber() ? bytes.asLong() : -1));
+                } catch (IllegalArgumentException invalid) {
+                    json.problems().add("files." + e.getKey() + ": " + invalid.getMessage());
+                }
+            });
         }
         problems.addAll(json.problems());
         if (!json.problems().isEmpty()) {

@@ -15,6 +15,7 @@ import java.util.Objects;
 import java.util.zip.ZipEntry;
 import java.util.zip.ZipOutputStream;
 
+import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
 import dev.geoloc.imaging.Preprocessing;
@@ -90,6 +91,11 @@ public final class BundleWriter {
         if (encoderFile == null || head == null) {
             throw new IllegalStateException("a bundle needs an encoder and a head");
         }
+        Shape logits = head.getOutputShapes(new Shape[] {new Shape(1, embeddingDim)})[0];
+        if (!logits.equals(new Shape(1, catalog.size()))) {
+            throw new IllegalArgumentException("the head returns " + logits + " for one image, but the catalog has "
+                    + catalog.size() + " regions");
+        }
         if (Files.exists(directory)) {
             try (var entries = Files.list(directory)) {
                 if (entries.findAny().isPresent()) {
@@ -103,9 +109,10 @@ public final class BundleWriter {
         try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(directory.resolve(ModelBundle.HEAD)))) {
             head.saveParameters(out);
         }
-        Map<String, String> files = new LinkedHashMap<>();
+        Map<String, BundleFile> files = new LinkedHashMap<>();
         for (String name : List.of(ModelBundle.CATALOG, ModelBundle.ENCODER, ModelBundle.HEAD)) {
-            files.put(name, Sha256.of(directory.resolve(name)));
+            Path file = directory.resolve(name);
+            files.put(name, new BundleFile(Sha256.of(file), Files.size(file)));
         }
         BundleManifest manifest = new BundleManifest(modelName, created == null ? Instant.now() : created,
                 catalog.ids(), catalog.hash(), encoderName, embeddingDim, headSpec, preprocessing, training, metrics, files);
@@ -116,8 +123,9 @@ public final class BundleWriter {
     }
 
     /**
-     * Zips a bundle directory into one file for publishing. Entries are stored in a fixed order with a fixed
-     * timestamp, so the same bundle always zips to the same bytes and the same sha256.
+     * Zips a bundle directory into one file for publishing. Entries are stored in a fixed order, manifest
+     * first (readers need it to bound the rest), with a fixed timestamp, so the same bundle always zips to
+     * the same bytes and the same sha256.
      */
     public static Path zip(Path bundleDirectory, Path archive) throws IOException {
         try (ModelBundle bundle = ModelBundle.open(bundleDirectory);

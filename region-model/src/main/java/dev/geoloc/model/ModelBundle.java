@@ -1,12 +1,14 @@
 package dev.geoloc.model;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -40,6 +42,7 @@ public final class ModelBundle implements AutoCloseable {
     public static final String ENCODER = "encoder.pt";
     public static final String HEAD = "head.params";
     static final Set<String> PAYLOAD = Set.of(CATALOG, ENCODER, HEAD);
+    private static final long MAX_MANIFEST_BYTES = 1 << 20;
 
     private final Path directory;
     private final boolean extracted;
@@ -137,6 +140,8 @@ public final class ModelBundle implements AutoCloseable {
                 catalog = CatalogReader.parse(Files.readString(directory.resolve(CATALOG), StandardCharsets.UTF_8), CATALOG);
             } catch (CatalogException e) {
                 problems.add(CATALOG + " is not a valid catalog: " + String.join("; ", e.problems()));
+            } catch (java.nio.charset.CharacterCodingException e) {
+                problems.add(CATALOG + " is not UTF-8 text");
             }
         }
         if (catalog != null) {
@@ -174,33 +179,95 @@ public final class ModelBundle implements AutoCloseable {
         }
         for (String name : new TreeSet<>(PAYLOAD)) {
             Path file = directory.resolve(name);
-            String expected = manifest.files().get(name);
+            BundleFile expected = manifest.files().get(name);
             if (!Files.isRegularFile(file)) {
                 problems.add(name + " is missing");
-            } else if (expected != null && !expected.equals(Sha256.of(file))) {
+            } else if (expected != null && Files.size(file) != expected.bytes()) {
+                problems.add(name + " is " + Files.size(file) + " bytes, " + MANIFEST + " says " + expected.bytes()
+                        + " (corrupted or altered)");
+            } else if (expected != null && !expected.sha256().equals(Sha256.of(file))) {
                 problems.add(name + " does not match its sha256 in " + MANIFEST + " (corrupted or altered)");
             }
         }
     }
 
-    /** Only the bundle's own file names are accepted, so no entry can write outside the target. */
+    /**
+     * Extracts an archive without trusting it: {@code bundle.json} must come first (at most 1 MiB), only the
+     * bundle's own file names are accepted (so no entry can write outside the target), and each file is cut
+     * off at the size the manifest declares, so a small archive cannot inflate into a full disk.
+     */
     private static void unzip(Path archive, Path target) throws IOException {
+        String source = archive.toString();
         try (ZipInputStream zip = new ZipInputStream(Files.newInputStream(archive))) {
-            ZipEntry entry;
+            ZipEntry entry = zip.getNextEntry();
+            if (entry == null || !entry.getName().equals(MANIFEST)) {
+                throw new BundleException(source, List.of(MANIFEST + " is missing: this is not a model bundle ("
+                        + "an archive must hold " + MANIFEST + " as its first entry)"));
+            }
+            byte[] manifestBytes = readAtMost(zip, MAX_MANIFEST_BYTES, MANIFEST, source);
+            Files.write(target.resolve(MANIFEST), manifestBytes);
+            Map<String, BundleFile> declared = declaredFiles(manifestBytes, source);
             while ((entry = zip.getNextEntry()) != null) {
                 String name = entry.getName();
-                if (!name.equals(MANIFEST) && !PAYLOAD.contains(name)) {
-                    throw new BundleException(archive.toString(), List.of("the archive holds '" + name
+                if (!PAYLOAD.contains(name)) {
+                    throw new BundleException(source, List.of("the archive holds '" + name
                             + "', which is not part of a bundle (expected " + MANIFEST + " and " + new TreeSet<>(PAYLOAD) + ")"));
                 }
                 Path file = target.resolve(name);
                 if (Files.exists(file)) {
-                    throw new BundleException(archive.toString(), List.of("the archive holds '" + name + "' twice"));
+                    throw new BundleException(source, List.of("the archive holds '" + name + "' twice"));
                 }
-                Files.copy(zip, file);
+                BundleFile expected = declared.get(name);
+                if (expected == null) {
+                    throw new BundleException(source, List.of("files: " + name + " has no sha256"));
+                }
+                copyAtMost(zip, file, expected.bytes(), name, source);
             }
         } catch (java.util.zip.ZipException e) {
-            throw new BundleException(archive.toString(), "not a readable zip archive: " + e.getMessage(), e);
+            throw new BundleException(source, "not a readable zip archive: " + e.getMessage(), e);
+        }
+    }
+
+    private static Map<String, BundleFile> declaredFiles(byte[] manifestBytes, String source) {
+        List<String> problems = new ArrayList<>();
+        BundleManifest manifest = null;
+        try {
+            JsonNode root = Json.MAPPER.readTree(manifestBytes);
+            manifest = root != null && root.isObject() ? BundleManifest.parse(root, problems) : null;
+        } catch (IOException e) {
+            problems.add(MANIFEST + " is not valid JSON: " + e.getMessage());
+        }
+        if (manifest == null) {
+            throw new BundleException(source, problems.isEmpty() ? List.of(MANIFEST + " must be a JSON object") : problems);
+        }
+        return manifest.files();
+    }
+
+    private static byte[] readAtMost(InputStream in, long limit, String name, String source) throws IOException {
+        java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+        copyAtMost(in, out, limit, name, source);
+        return out.toByteArray();
+    }
+
+    private static void copyAtMost(InputStream in, Path file, long limit, String name, String source) throws IOException {
+        try (java.io.OutputStream out = Files.newOutputStream(file)) {
+            copyAtMost(in, out, limit, name, source);
+        }
+    }
+
+    /** Copies the rest of the current entry, refusing it once it passes {@code limit} bytes. */
+    private static void copyAtMost(InputStream in, java.io.OutputStream out, long limit, String name, String source)
+            throws IOException {
+        byte[] chunk = new byte[64 * 1024];
+        long total = 0;
+        int read;
+        while ((read = in.read(chunk)) > 0) {
+            total += read;
+            if (total > limit) {
+                throw new BundleException(source, List.of(name + " in the archive is larger than the " + limit
+                        + " bytes " + MANIFEST + " declares (corrupted or hostile)"));
+            }
+            out.write(chunk, 0, read);
         }
     }
 

@@ -115,7 +115,7 @@ public final class RegionPredictor implements AutoCloseable {
                 head.loadParameters(headManager, in);
             }
             RegionPredictor predictor = new RegionPredictor(bundle, options, device, encoder, headManager, head);
-            predictor.checkEmbeddingSize();
+            predictor.checkShapes();
             return predictor;
         } catch (MalformedModelException | RuntimeException | IOException e) {
             headManager.close();
@@ -163,7 +163,7 @@ public final class RegionPredictor implements AutoCloseable {
      * @throws IllegalStateException when the model produces probabilities that are not finite
      */
     public List<Prediction> predict(float[] batch, int count) {
-        if (count < 1 || (long) count * imageTensorSize() > batch.length) {
+        if (count < 1 || floatsFor(count) > batch.length) {
             throw new IllegalArgumentException("a batch of " + count + " images needs " + (long) count * imageTensorSize()
                     + " floats, got " + batch.length);
         }
@@ -182,7 +182,7 @@ public final class RegionPredictor implements AutoCloseable {
      * are predicted together. Results come back in the order of {@code images}.
      */
     public List<ImageResult> predictImages(List<byte[]> images) {
-        float[] batch = new float[images.size() * imageTensorSize()];
+        float[] batch = new float[floatsFor(images.size())];
         ImageResult[] results = new ImageResult[images.size()];
         int[] slotOf = new int[images.size()];
         int accepted = 0;
@@ -208,6 +208,16 @@ public final class RegionPredictor implements AutoCloseable {
         return preprocessor;
     }
 
+    /** Floats for {@code count} images; a batch must fit one Java array of bytes, so at most 2 GiB. */
+    private int floatsFor(int count) {
+        long floats = (long) count * imageTensorSize();
+        if (floats * Float.BYTES > Integer.MAX_VALUE) {
+            throw new IllegalArgumentException("a batch of " + count + " images of " + inputSize + "x" + inputSize
+                    + " is over 2 GiB; split it");
+        }
+        return (int) floats;
+    }
+
     /** Runs a few batches so the first real one does not pay libtorch's start-up (graph optimisation, allocation). */
     public void warmUp(int batchSize) {
         float[] batch = EncoderContract.probeInput(batchSize, inputSize);
@@ -224,7 +234,7 @@ public final class RegionPredictor implements AutoCloseable {
         }
         ByteBuffer buffer = inputBuffers.remove();
         try (NDManager scope = headManager.newSubManager(device)) {
-            int floats = count * imageTensorSize();
+            int floats = floatsFor(count);
             if (buffer.capacity() < floats * Float.BYTES) {
                 buffer = ByteBuffer.allocateDirect(floats * Float.BYTES).order(ByteOrder.nativeOrder());
             }
@@ -233,6 +243,10 @@ public final class RegionPredictor implements AutoCloseable {
             NDArray input = scope.create(buffer, new Shape(count, 3, inputSize, inputSize), DataType.FLOAT32);
             NDList embeddings = encoder.getBlock().forward(parameters, new NDList(input), false);
             NDArray logits = head.forward(parameters, embeddings, false).singletonOrThrow();
+            if (!logits.getShape().equals(new Shape(count, catalog.size()))) {
+                throw new IllegalStateException("the model returned logits " + logits.getShape() + " for " + count
+                        + " images of " + catalog.size() + " regions");
+            }
             float[] probabilities = logits.softmax(1).toType(DataType.FLOAT32, false).toFloatArray();
             for (float p : probabilities) {
                 if (!Float.isFinite(p)) {
@@ -260,14 +274,26 @@ public final class RegionPredictor implements AutoCloseable {
         return new Prediction(probabilities, top, estimator.estimate(probabilities));
     }
 
-    private void checkEmbeddingSize() {
+    /**
+     * Runs one blank image through encoder and head: the encoder must give the promised embedding, and the
+     * head one logit per region. DJL takes a layer's width from the parameters it loads, so a head trained
+     * for another catalog would otherwise load fine and shift every image's probabilities into the next.
+     * Running it here also fills the parameter store before concurrent callers can race to.
+     */
+    private void checkShapes() {
         try (NDManager scope = headManager.newSubManager(device)) {
             NDArray probe = scope.zeros(new Shape(1, 3, inputSize, inputSize));
-            NDArray embedding = encoder.getBlock().forward(parameters, new NDList(probe), false).singletonOrThrow();
-            if (embedding.getShape().dimension() != 2 || embedding.getShape().get(1) != manifest.embeddingDim()) {
-                throw new BundleException(ModelBundle.ENCODER, List.of("the encoder returns " + embedding.getShape()
+            NDList embedding = encoder.getBlock().forward(parameters, new NDList(probe), false);
+            Shape embeddingShape = embedding.singletonOrThrow().getShape();
+            if (!embeddingShape.equals(new Shape(1, manifest.embeddingDim()))) {
+                throw new BundleException(ModelBundle.ENCODER, List.of("the encoder returns " + embeddingShape
                         + " for one " + inputSize + "x" + inputSize + " image; bundle.json promises (1, "
                         + manifest.embeddingDim() + ")"));
+            }
+            Shape logits = head.forward(parameters, embedding, false).singletonOrThrow().getShape();
+            if (!logits.equals(new Shape(1, catalog.size()))) {
+                throw new BundleException(ModelBundle.HEAD, List.of("the head returns " + logits + " for one image; the "
+                        + "catalog has " + catalog.size() + " regions, so it must return (1, " + catalog.size() + ")"));
             }
         }
     }

@@ -139,8 +139,11 @@ class ModelBundleTest {
 
     @Test
     void anArchiveEntryOutsideTheBundleLayoutIsRefusedBeforeItIsWritten() throws IOException {
+        Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, la);
         Path archive = dir.resolve("evil.zip");
         try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(archive))) {
+            zip.putNextEntry(new ZipEntry("bundle.json"));
+            zip.write(Files.readAllBytes(bundle.resolve("bundle.json")));
             zip.putNextEntry(new ZipEntry("../../etc/cron.d/evil"));
             zip.write("* * * * * root true".getBytes(StandardCharsets.UTF_8));
             zip.closeEntry();
@@ -148,6 +151,40 @@ class ModelBundleTest {
 
         assertThatThrownBy(() -> ModelBundle.open(archive))
                 .hasMessageContaining("the archive holds '../../etc/cron.d/evil', which is not part of a bundle");
+    }
+
+    @Test
+    void anArchiveThatInflatesBeyondItsDeclaredSizesIsCutOff() throws IOException {
+        Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, la);
+        Path archive = dir.resolve("bomb.zip");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(archive))) {
+            zip.putNextEntry(new ZipEntry("bundle.json"));
+            zip.write(Files.readAllBytes(bundle.resolve("bundle.json")));
+            zip.putNextEntry(new ZipEntry("encoder.pt"));
+            byte[] zeros = new byte[1 << 20];
+            for (int i = 0; i < 64; i++) {
+                zip.write(zeros);
+            }
+            zip.closeEntry();
+        }
+        assertThat(Files.size(archive)).as("a small archive").isLessThan(1 << 20);
+
+        assertThatThrownBy(() -> ModelBundle.open(archive))
+                .hasMessageContaining("encoder.pt in the archive is larger than the " + Files.size(bundle.resolve("encoder.pt"))
+                        + " bytes bundle.json declares");
+    }
+
+    @Test
+    void anArchiveMustStartWithItsManifest() throws IOException {
+        Path archive = dir.resolve("headless.zip");
+        try (ZipOutputStream zip = new ZipOutputStream(Files.newOutputStream(archive))) {
+            zip.putNextEntry(new ZipEntry("encoder.pt"));
+            zip.write(new byte[10]);
+            zip.closeEntry();
+        }
+
+        assertThatThrownBy(() -> ModelBundle.open(archive))
+                .hasMessageContaining("an archive must hold bundle.json as its first entry");
     }
 
     @Test
@@ -177,11 +214,34 @@ class ModelBundleTest {
         }
     }
 
-    /** Plays a careless publisher: replaces a file and updates its checksum, so only deeper checks can catch it. */
+    @Test
+    void aHeadForAnotherNumberOfRegionsIsRefusedWhenWrittenAndWhenLoaded() throws IOException {
+        RegionCatalog twoRegions = CatalogReader.parse("{\"regions\": [%s, %s]}".formatted(
+                dev.geoloc.regions.TestCatalogs.regionJson("north_side", 10.1, 10.2, 20.0, 20.1),
+                dev.geoloc.regions.TestCatalogs.regionJson("south_side", 10.0, 10.1, 20.0, 20.1)), "two");
+        Path small = TestBundles.untrained(dir.resolve("small"), "tiny-cnn", TestBundles.CLASSIFIER, twoRegions);
+        Path la = TestBundles.untrained(dir.resolve("la"), "tiny-cnn", TestBundles.CLASSIFIER, this.la);
+
+        assertThatThrownBy(() -> TestBundles.untrained(dir.resolve("mismatch"), "tiny-cnn", TestBundles.CLASSIFIER,
+                this.la, twoRegions.size()))
+                .hasMessageContaining("the head returns (1, 2) for one image, but the catalog has 15 regions");
+
+        Files.copy(small.resolve("head.params"), la.resolve("head.params"), java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        rewriteChecksum(la, "head.params");
+        try (ModelBundle opened = ModelBundle.open(la)) {
+            assertThatThrownBy(() -> RegionPredictor.load(opened, PredictorOptions.DEFAULT.withDevice("cpu")))
+                    .isInstanceOf(BundleException.class)
+                    .hasMessageContaining("the head returns (1, 2) for one image; the catalog has 15 regions");
+        }
+    }
+
+    /** Plays a careless publisher: replaces a file and updates its checksum and size, so only deeper checks can catch it. */
     private static void rewriteChecksum(Path bundle, String file) throws IOException {
         Path manifest = bundle.resolve("bundle.json");
-        String json = Files.readString(manifest);
-        String old = json.replaceAll("(?s).*\"" + java.util.regex.Pattern.quote(file) + "\" : \"([0-9a-f]{64})\".*", "$1");
-        Files.writeString(manifest, json.replace(old, Sha256.of(bundle.resolve(file))));
+        com.fasterxml.jackson.databind.node.ObjectNode json =
+                (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(manifest.toFile());
+        ((com.fasterxml.jackson.databind.node.ObjectNode) json.get("files").get(file))
+                .put("sha256", Sha256.of(bundle.resolve(file))).put("bytes", Files.size(bundle.resolve(file)));
+        Files.writeString(manifest, Json.MAPPER.writeValueAsString(json));
     }
 }

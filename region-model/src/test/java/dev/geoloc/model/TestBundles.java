@@ -22,11 +22,17 @@ final class TestBundles {
     }
 
     static Path untrained(Path directory, String encoder, HeadSpec spec, RegionCatalog catalog) throws IOException {
+        return untrained(directory, encoder, spec, catalog, catalog.size());
+    }
+
+    /** With a head of {@code outputs} logits, which a valid bundle has one of per region. */
+    static Path untrained(Path directory, String encoder, HeadSpec spec, RegionCatalog catalog, int outputs)
+            throws IOException {
         EncoderContract contract = EncoderContract.builtIn(encoder);
         Path encoderFile = EncoderContract.copyBuiltIn(encoder, directory.resolveSibling(directory.getFileName() + ".pt"));
         try (NDManager manager = NDManager.newBaseManager(InferenceDevice.ENGINE)) {
             Engine.getEngine(InferenceDevice.ENGINE).setRandomSeed(7);
-            Block head = Heads.build(spec, catalog.size());
+            Block head = Heads.build(spec, outputs);
             head.initialize(manager, DataType.FLOAT32, new Shape(1, contract.embeddingDim()));
             return new BundleWriter("test-model", catalog)
                     .encoder(contract, encoderFile)

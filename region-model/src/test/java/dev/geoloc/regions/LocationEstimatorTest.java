@@ -15,9 +15,9 @@ class LocationEstimatorTest {
     private static final double D = 11.1195;
 
     private final RegionCatalog line = CatalogReader.parse("{\"regions\": [%s, %s, %s]}".formatted(
-            RegionCatalogTest.regionJson("west", -0.01, 0.01, -0.01, 0.01),
-            RegionCatalogTest.regionJson("middle", -0.01, 0.01, 0.09, 0.11),
-            RegionCatalogTest.regionJson("east", -0.01, 0.01, 0.19, 0.21)), "line");
+            TestCatalogs.regionJson("west", -0.01, 0.01, -0.01, 0.01),
+            TestCatalogs.regionJson("middle", -0.01, 0.01, 0.09, 0.11),
+            TestCatalogs.regionJson("east", -0.01, 0.01, 0.19, 0.21)), "line");
     private final LocationEstimator estimator = new LocationEstimator(line, 0.9);
 
     @Test

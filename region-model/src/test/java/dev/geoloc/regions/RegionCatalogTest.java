@@ -109,7 +109,7 @@ class RegionCatalogTest {
     void anotherCityIsJustAnotherFile() {
         String json = """
                 {"city": "Tiny Town", "regions": [%s, %s]}""".formatted(
-                regionJson("north_side", 10.1, 10.2, 20.0, 20.1), regionJson("south_side", 10.0, 10.1, 20.0, 20.1));
+                TestCatalogs.regionJson("north_side", 10.1, 10.2, 20.0, 20.1), TestCatalogs.regionJson("south_side", 10.0, 10.1, 20.0, 20.1));
 
         RegionCatalog catalog = CatalogReader.parse(json, "tiny");
 
@@ -204,19 +204,5 @@ class RegionCatalogTest {
 
     private static ObjectNode corner(ObjectNode catalog, int region, int corner) {
         return (ObjectNode) region(catalog, region).get("bbox").get("corners").get(corner);
-    }
-
-    static String regionJson(String id, double south, double north, double west, double east) {
-        return """
-                {"id": "%1$s", "name": "%1$s", "description": "test region",
-                 "bbox": {"corners": [
-                   {"name": "southeast", "latitude": %2$s, "longitude": %5$s},
-                   {"name": "southwest", "latitude": %2$s, "longitude": %4$s},
-                   {"name": "northwest", "latitude": %3$s, "longitude": %4$s},
-                   {"name": "northeast", "latitude": %3$s, "longitude": %5$s}]},
-                 "sampling": {"num_samples": 4, "method": "grid", "headings": [0, 180]},
-                 "output": {"directory": "out_%1$s", "prefix": "%1$s"},
-                 "validation": {"enabled": true, "radius": 50, "max_attempts": 8}}""".formatted(
-                id, south, north, west, east);
     }
 }
