@@ -32,6 +32,7 @@ public final class CatalogReader {
 
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Pattern ID = Pattern.compile("[a-z0-9][a-z0-9_]{0,63}");
+    private static final Pattern PREFIX = Pattern.compile("[A-Za-z0-9_-]{1,64}");
     private static final List<String> CORNERS = List.of("southeast", "southwest", "northwest", "northeast");
 
     private final String source;
@@ -96,6 +97,7 @@ public final class CatalogReader {
             regions.add(region);
         }
         checkOverlaps(regions);
+        checkOutputs(regions);
         if (!problems.isEmpty()) {
             throw new CatalogException(source, problems);
         }
@@ -213,6 +215,9 @@ public final class CatalogReader {
         if (directory != null && (directory.contains("..") || directory.startsWith("/"))) {
             problems.add(path + ".directory: '" + directory + "' must be a relative path without '..'");
         }
+        if (prefix != null && !PREFIX.matcher(prefix).matches()) {
+            problems.add(path + ".prefix: '" + prefix + "' must be letters, digits, '_' or '-'");
+        }
         return directory == null || prefix == null ? null : new Region.Output(directory, prefix);
     }
 
@@ -239,6 +244,19 @@ public final class CatalogReader {
                     problems.add("regions '" + regions.get(i).id() + "' and '" + regions.get(j).id()
                             + "' overlap: a photo in both could not have one true label");
                 }
+            }
+        }
+    }
+
+    /** Two regions writing the same file names would overwrite, or resume into, each other's images. */
+    private void checkOutputs(List<Region> regions) {
+        Map<Region.Output, String> owner = new HashMap<>();
+        for (Region region : regions) {
+            String previous = owner.putIfAbsent(region.output(), region.id());
+            if (previous != null) {
+                problems.add("regions '" + previous + "' and '" + region.id() + "' share output directory '"
+                        + region.output().directory() + "' and prefix '" + region.output().prefix()
+                        + "': their image files would collide");
             }
         }
     }

@@ -151,6 +151,19 @@ class RegionCatalogTest {
     }
 
     @Test
+    void regionsThatWouldWriteTheSameImageFilesAreRefused() throws IOException {
+        ObjectNode json = shippedJson();
+        ((ObjectNode) region(json, 3).get("output")).put("directory", "streetview_santa_monica").put("prefix", "smo");
+        ((ObjectNode) region(json, 4).get("output")).put("prefix", "../../bh");
+
+        assertThatThrownBy(() -> CatalogReader.parse(json.toString(), "outputs"))
+                .isInstanceOfSatisfying(CatalogException.class, e -> assertThat(e.problems()).containsExactly(
+                        "regions[4].output.prefix: '../../bh' must be letters, digits, '_' or '-'",
+                        "regions 'santa_monica' and 'venice' share output directory "
+                        + "'streetview_santa_monica' and prefix 'smo': their image files would collide"));
+    }
+
+    @Test
     void duplicateIdsAreRefused() throws IOException {
         ObjectNode json = shippedJson();
         region(json, 5).put("id", "hollywood");
