@@ -37,20 +37,39 @@ public final class Splitter {
         }
     }
 
-    /** Splits whole location groups, per region. */
+    /**
+     * Splits whole location groups, per region. Groups whose entries already carry a split keep it; only
+     * the others are drawn, to bring each region toward the fractions. So a dataset that grows (the
+     * collector resuming, a second SynthCity seed) never moves an image from one split to another, which
+     * would leak a model's old training images into a later test set.
+     */
     public static List<ManifestEntry> grouped(List<ManifestEntry> entries, Fractions fractions, long seed) {
         Map<String, TreeSet<String>> groupsByRegion = new TreeMap<>();
+        Map<String, Split> splitByGroup = new HashMap<>();
         for (ManifestEntry entry : entries) {
             groupsByRegion.computeIfAbsent(entry.regionId(), r -> new TreeSet<>()).add(entry.locationId());
+            entry.split().ifPresent(split -> splitByGroup.putIfAbsent(entry.locationId(), split));
         }
-        Map<String, Split> splitByGroup = new HashMap<>();
         for (Map.Entry<String, TreeSet<String>> region : groupsByRegion.entrySet()) {
-            List<String> groups = new ArrayList<>(region.getValue());
-            Collections.shuffle(groups, new Random(seed * 31 + region.getKey().hashCode()));
-            List<Split> assignment = allocate(groups.size(), fractions);
-            for (int i = 0; i < groups.size(); i++) {
-                // A group photographed across a region border keeps its first region's split.
-                splitByGroup.putIfAbsent(groups.get(i), assignment.get(i));
+            Map<Split, Integer> missing = targets(region.getValue().size(), fractions);
+            List<String> free = new ArrayList<>();
+            for (String group : region.getValue()) {
+                Split fixed = splitByGroup.get(group);
+                if (fixed == null) {
+                    free.add(group);
+                } else {
+                    missing.merge(fixed, -1, Integer::sum);
+                }
+            }
+            Collections.shuffle(free, new Random(seed * 31 + region.getKey().hashCode()));
+            int next = 0;
+            for (Split split : List.of(Split.TEST, Split.VALIDATION)) {
+                for (int k = 0; k < missing.get(split) && next < free.size(); k++) {
+                    splitByGroup.put(free.get(next++), split);
+                }
+            }
+            while (next < free.size()) {
+                splitByGroup.put(free.get(next++), Split.TRAIN);
             }
         }
         return entries.stream().map(e -> e.withSplit(splitByGroup.get(e.locationId()))).toList();
@@ -87,19 +106,28 @@ public final class Splitter {
     }
 
     /**
-     * {@code n} split labels in the given fractions, rounding so that the counts add up to {@code n}. With
+     * How many of {@code n} items each split gets, rounding so that the counts add up to {@code n}. With
      * three or more items, a split given a non-zero fraction gets at least one, so a small dataset still
      * has something to validate and test on.
      */
-    private static List<Split> allocate(int n, Fractions fractions) {
+    private static Map<Split, Integer> targets(int n, Fractions fractions) {
         int validation = atLeastOne(n, fractions.validation());
-        int test = atLeastOne(n, fractions.test());
-        if (validation + test > n) {
-            test = n - validation;
-        }
+        int test = Math.min(atLeastOne(n, fractions.test()), n - validation);
+        Map<Split, Integer> counts = new java.util.EnumMap<>(Split.class);
+        counts.put(Split.TEST, test);
+        counts.put(Split.VALIDATION, validation);
+        counts.put(Split.TRAIN, n - validation - test);
+        return counts;
+    }
+
+    /** {@code n} split labels in the given fractions: test first, then validation, then train. */
+    private static List<Split> allocate(int n, Fractions fractions) {
+        Map<Split, Integer> counts = targets(n, fractions);
         List<Split> splits = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            splits.add(i < test ? Split.TEST : i < test + validation ? Split.VALIDATION : Split.TRAIN);
+        for (Split split : List.of(Split.TEST, Split.VALIDATION, Split.TRAIN)) {
+            for (int i = 0; i < counts.get(split); i++) {
+                splits.add(split);
+            }
         }
         return splits;
     }

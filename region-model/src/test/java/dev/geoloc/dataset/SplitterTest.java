@@ -55,6 +55,22 @@ class SplitterTest {
     }
 
     @Test
+    void aGrowingDatasetKeepsEveryEarlierAssignment() {
+        List<ManifestEntry> first = Splitter.grouped(fourHeadingsPerPanorama(List.of("venice"), 40),
+                Splitter.Fractions.DEFAULT, 7);
+        List<ManifestEntry> grown = new ArrayList<>(first);
+        grown.addAll(fourHeadingsPerPanorama(List.of("venice"), 100).subList(160, 400));
+
+        List<ManifestEntry> second = Splitter.grouped(grown, Splitter.Fractions.DEFAULT, 7);
+
+        assertThat(second.subList(0, first.size())).isEqualTo(first);
+        Map<Split, Long> counts = second.stream()
+                .collect(Collectors.groupingBy(e -> e.split().orElseThrow(), Collectors.counting()));
+        assertThat(counts).containsEntry(Split.TRAIN, 320L).containsEntry(Split.VALIDATION, 40L)
+                .containsEntry(Split.TEST, 40L);
+    }
+
+    @Test
     void naiveSplitLeaksPanoramasAcrossSplits() {
         List<ManifestEntry> split = Splitter.naive(entries, Splitter.Fractions.DEFAULT, 7);
 

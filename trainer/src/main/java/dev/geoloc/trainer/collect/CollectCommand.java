@@ -163,6 +163,13 @@ public final class CollectCommand implements Callable<Integer> {
         if (!"http".equals(baseUrl.getScheme()) && !"https".equals(baseUrl.getScheme())) {
             throw usage("--base-url must be an http or https URL, not " + baseUrl);
         }
+        if ("http".equals(baseUrl.getScheme()) && !isLoopback(baseUrl.getHost())) {
+            throw usage("--base-url " + baseUrl + " is plain http: the API key would cross the network unencrypted. "
+                    + "Use https (plain http is accepted only for a server on this machine, such as a test double).");
+        }
+        if (timeout.isNegative() || timeout.isZero()) {
+            throw usage("--timeout must be positive, not " + timeout);
+        }
         Duration maxBackoff = backoff.compareTo(Duration.ofMinutes(1)) > 0 ? backoff : Duration.ofMinutes(1);
         try {
             return new StreetViewClient.Settings(baseUrl, apiKey(), timeout,
@@ -170,6 +177,11 @@ public final class CollectCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw usage(e.getMessage());
         }
+    }
+
+    private static boolean isLoopback(String host) {
+        return host != null && (host.equals("localhost") || host.equals("127.0.0.1") || host.equals("[::1]")
+                || host.equals("::1"));
     }
 
     private String apiKey() {

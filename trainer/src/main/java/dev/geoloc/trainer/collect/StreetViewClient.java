@@ -57,6 +57,8 @@ public final class StreetViewClient {
 
     private final Settings settings;
     private final String base;
+    static final int MAX_BODY_BYTES = 16 * 1024 * 1024;
+
     private final HttpClient http;
     private final RateLimiter rateLimiter;
     private final Sleeper backoffSleeper;
@@ -85,8 +87,8 @@ public final class StreetViewClient {
     public PanoramaMetadata metadata(LatLon point, double radiusMetres) throws StreetViewException, InterruptedException {
         URI uri = URI.create(base + "/metadata?location=" + coordinates(point)
                 + "&radius=" + Math.round(radiusMetres) + "&source=outdoor&key=" + encode(settings.apiKey()));
-        return send(uri, "metadata for " + point, response -> {
-            JsonNode body = readJson(response.body(), uri);
+        return send(uri, "metadata for " + point, answer -> {
+            JsonNode body = readJson(answer.body(), uri);
             String text = body.path("status").asText("");
             MetadataStatus status;
             try {
@@ -120,20 +122,24 @@ public final class StreetViewClient {
     public byte[] image(String panoId, int heading) throws StreetViewException, InterruptedException {
         URI uri = URI.create(base + "?size=" + settings.size() + "&pano=" + encode(panoId) + "&heading=" + heading
                 + "&pitch=0&fov=" + settings.fov() + "&key=" + encode(settings.apiKey()));
-        return send(uri, "image of panorama " + panoId + " at heading " + heading, response -> {
-            String type = response.headers().firstValue("Content-Type").orElse("");
+        return send(uri, "image of panorama " + panoId + " at heading " + heading, answer -> {
+            String type = answer.headers().firstValue("Content-Type").orElse("");
             if (!type.startsWith("image/")) {
                 throw new StreetViewException("Expected an image but got '" + type + "' from " + redact(uri)
-                        + ": " + snippet(response.body()));
+                        + ": " + snippet(answer.body()));
             }
-            return response.body();
+            return answer.body();
         });
     }
 
     /** Reads a 200 answer into a result, or says it failed for now ({@link TransientFailure}) or for good. */
     @FunctionalInterface
     private interface Reader<T> {
-        T read(HttpResponse<byte[]> response) throws TransientFailure, StreetViewException;
+        T read(Answer answer) throws TransientFailure, StreetViewException;
+    }
+
+    /** A 200 answer, its body read within the size cap. */
+    private record Answer(java.net.http.HttpHeaders headers, byte[] body) {
     }
 
     /** A failure worth retrying; it never leaves this class. */
@@ -151,14 +157,15 @@ public final class StreetViewClient {
             rateLimiter.acquire();
             requests.incrementAndGet();
             try {
-                HttpResponse<byte[]> response = http.send(request, HttpResponse.BodyHandlers.ofByteArray());
+                HttpResponse<java.io.InputStream> response = http.send(request, HttpResponse.BodyHandlers.ofInputStream());
+                Answer answer = new Answer(response.headers(), readCapped(response.body(), uri));
                 int code = response.statusCode();
                 if (code == 200) {
-                    return reader.read(response);
+                    return reader.read(answer);
                 }
                 if (code != 429 && code < 500) {
                     throw new StreetViewException("HTTP " + code + " for " + what + " from " + redact(uri) + ": "
-                            + snippet(response.body()) + (code == 403 ? " (check the API key)" : ""));
+                            + snippet(answer.body()) + (code == 403 ? " (check the API key)" : ""));
                 }
                 failure = "HTTP " + code;
             } catch (TransientFailure e) {
@@ -176,6 +183,21 @@ public final class StreetViewClient {
                         ? ". The quota is exhausted or the rate too high: lower --rate or wait, then resume." : ""));
             }
             backoffSleeper.sleep(retry.backoff(attempt, jitter));
+        }
+    }
+
+    /**
+     * Reads a response body of at most {@link #MAX_BODY_BYTES}: a 640x640 JPEG is about 100 KB, so anything
+     * far larger is a misbehaving server, not an image worth the memory.
+     */
+    private byte[] readCapped(java.io.InputStream in, URI uri) throws IOException, StreetViewException {
+        try (in) {
+            byte[] body = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (body.length > MAX_BODY_BYTES) {
+                throw new StreetViewException("An answer of more than " + MAX_BODY_BYTES + " bytes from " + redact(uri)
+                        + ": not the Street View API");
+            }
+            return body;
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.Set;
 
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
+import dev.geoloc.dataset.Split;
 import dev.geoloc.dataset.Splitter;
 import dev.geoloc.regions.Geodesy;
 import dev.geoloc.regions.LatLon;
@@ -153,18 +154,29 @@ public final class StreetViewCollector {
             }
             byte[] jpeg = client.image(attempt.panoId(), image.heading());
             Files.createDirectories(target.getParent());
-            // Written beside the target and moved into place: a file under the final name is always whole.
+            // Written beside the target, forced to disk and moved into place: a file under the final name is
+            // whole even after a power cut, and resume trusts any file under its final name.
             Path partial = target.resolveSibling(target.getFileName() + ".part");
-            Files.write(partial, jpeg);
+            try (java.nio.channels.FileChannel channel = java.nio.channels.FileChannel.open(partial,
+                    java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.TRUNCATE_EXISTING,
+                    java.nio.file.StandardOpenOption.WRITE)) {
+                channel.write(java.nio.ByteBuffer.wrap(jpeg));
+                channel.force(true);
+            }
             Files.move(partial, target, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
             downloaded++;
         }
         return downloaded;
     }
 
-    /** The manifest of every complete panorama in the directory, all regions, with location-grouped splits. */
+    /**
+     * The manifest of every complete panorama in the directory, all regions, with location-grouped splits.
+     * Panoramas that an earlier run's manifest already placed keep their split, so collecting more never
+     * moves a training image into the test set.
+     */
     private CollectionResult writeManifest(CollectionJournal journal, List<RegionReport> reports, long splitSeed)
             throws IOException {
+        Map<String, Split> earlier = earlierSplits();
         List<ManifestEntry> entries = new ArrayList<>();
         int incomplete = 0;
         for (Attempt attempt : journal.attempts()) {
@@ -177,11 +189,21 @@ public final class StreetViewCollector {
             }
             for (Attempt.ImageFile image : attempt.images()) {
                 entries.add(new ManifestEntry(image.file(), attempt.panorama(), attempt.region(), image.heading(),
-                        attempt.panoId(), Optional.empty()));
+                        attempt.panoId(), Optional.ofNullable(earlier.get(attempt.panoId()))));
             }
         }
         Manifest manifest = new Manifest(out, Splitter.grouped(entries, Splitter.Fractions.DEFAULT, splitSeed));
         return new CollectionResult(reports, manifest.write(), entries.size(), incomplete);
+    }
+
+    private Map<String, Split> earlierSplits() throws IOException {
+        Map<String, Split> splits = new HashMap<>();
+        if (Files.exists(out.resolve(Manifest.FILE_NAME))) {
+            for (ManifestEntry entry : Manifest.read(out, null).entries()) {
+                entry.split().ifPresent(split -> splits.putIfAbsent(entry.locationId(), split));
+            }
+        }
+        return splits;
     }
 
     private RegionReport report(CollectionJournal journal, Region region, int target, int downloaded) {

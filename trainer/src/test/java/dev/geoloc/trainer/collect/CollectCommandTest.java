@@ -158,6 +158,18 @@ class CollectCommandTest {
         assertThat(collect("--rate", "0")).isEqualTo(2);
         assertThat(collect("--timeout", "soon")).isEqualTo(2);
         assertThat(collect("--fov", "150")).isEqualTo(2);
+        assertThat(run("--out", out.toString(), "--catalog", catalog.toString(),
+                "--base-url", fake.baseUrl().toString(), "--timeout", "0s")).isEqualTo(2);
+        assertThat(stderr.toString()).contains("--timeout must be positive");
+        assertThat(fake.metadataRequests()).isZero();
+    }
+
+    @Test
+    void theKeyNeverTravelsOverPlainHttpToAnotherMachine() {
+        assertThat(run("--out", out.toString(), "--catalog", catalog.toString(),
+                "--base-url", "http://maps.example.com/streetview")).isEqualTo(2);
+
+        assertThat(stderr.toString()).contains("is plain http: the API key would cross the network unencrypted");
         assertThat(fake.metadataRequests()).isZero();
     }
 

@@ -12,8 +12,10 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Random;
 import java.util.Set;
@@ -27,6 +29,7 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
+import dev.geoloc.dataset.Split;
 import dev.geoloc.dataset.Splitter;
 import dev.geoloc.regions.Geodesy;
 import dev.geoloc.regions.LatLon;
@@ -216,6 +219,21 @@ class StreetViewCollectorTest {
         assertThat(manifest().entries()).extracting(ManifestEntry::image).contains(
                 "streetview_alpha/al_000004_h180.jpg");
         assertThat(fake.imagesServed()).allSatisfy((image, count) -> assertThat(count).isOne());
+    }
+
+    @Test
+    void collectingMoreKeepsEveryPanoramaInTheSplitItWasGiven() throws Exception {
+        collect(OptionalInt.of(3), alpha);
+        Map<String, Optional<Split>> before = new HashMap<>();
+        manifest().entries().forEach(e -> before.put(e.image(), e.split()));
+
+        collect(OptionalInt.of(4), alpha);
+
+        // The test regions photograph two headings per panorama.
+        assertThat(before).hasSize(6);
+        assertThat(manifest().entries()).hasSize(8)
+                .filteredOn(e -> before.containsKey(e.image()))
+                .allSatisfy(e -> assertThat(e.split()).isEqualTo(before.get(e.image())));
     }
 
     @Test
