@@ -1,0 +1,110 @@
+package dev.geoloc.trainer.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.ByteArrayOutputStream;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.training.loss.Loss;
+
+import dev.geoloc.dataset.Manifest;
+import dev.geoloc.dataset.Split;
+import dev.geoloc.dataset.synth.SynthCityConfig;
+import dev.geoloc.dataset.synth.SynthCityGenerator;
+import dev.geoloc.imaging.ResizePolicy;
+import dev.geoloc.model.EncoderContract;
+import dev.geoloc.model.HeadSpec;
+import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.regions.RegionCatalog;
+
+class GeoTrainerTest {
+
+    private static final RegionCatalog LA = RegionCatalog.losAngeles();
+
+    @TempDir
+    static Path dataset;
+
+    @TempDir
+    Path out;
+
+    private final ByteArrayOutputStream console = new ByteArrayOutputStream();
+
+    @BeforeAll
+    static void generateATinyCity() throws IOException {
+        new SynthCityGenerator(LA, SynthCityConfig.defaults().withLocationsPerRegion(6).withHeadings(List.of(0, 180))
+                .withSize(64, 64)).generate(dataset, 2, (done, total) -> { });
+    }
+
+    @Test
+    void trainsWritesALogPerEpochAndABundleOfTheBestEpoch() throws IOException {
+        TrainingResult result = train(options(3), false);
+
+        assertThat(result.epochs()).hasSize(3);
+        assertThat(Files.readAllLines(out.resolve("training-log.jsonl"))).hasSize(3);
+        assertThat(result.best().validationMeanErrorKm())
+                .isEqualTo(result.epochs().stream().mapToDouble(EpochRecord::validationMeanErrorKm).min().orElseThrow());
+        try (ModelBundle bundle = ModelBundle.open(result.bundle());
+             RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"))) {
+            assertThat(bundle.manifest().training()).containsEntry("loss", "CE").containsEntry("best_epoch", result.best().epoch());
+            assertThat(bundle.manifest().metrics()).containsEntry("mean_error_km", result.best().validationMeanErrorKm());
+            predictor.warmUp(2);
+        }
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("epoch   1", "val mean error");
+    }
+
+    @Test
+    void aResumedRunContinuesFromItsLastCheckpoint() throws IOException {
+        train(options(1), false);
+
+        TrainingResult resumed = train(options(2), true);
+
+        assertThat(resumed.epochs()).extracting(EpochRecord::epoch).containsExactly(1, 2);
+        assertThat(Files.readAllLines(out.resolve("training-log.jsonl"))).hasSize(2);
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("Resuming after epoch 1");
+    }
+
+    private TrainingResult train(TrainingOptions options, boolean resume) throws IOException {
+        EncoderContract contract = EncoderContract.builtIn("tiny-cnn");
+        Path encoder = EncoderContract.copyBuiltIn("tiny-cnn", Files.createTempFile(out, "encoder", ".pt"));
+        Manifest manifest = Manifest.read(dataset, LA);
+        int size = contract.preprocessing().inputSize();
+        GeoTrainer.Data data = new GeoTrainer.Data(LA,
+                ExampleSet.load(manifest, manifest.split(Split.TRAIN), LA, size, ResizePolicy.CENTER_CROP, done -> { }),
+                ExampleSet.load(manifest, manifest.split(Split.VALIDATION), LA, size, ResizePolicy.CENTER_CROP, done -> { }),
+                "synthcity-test");
+        return new GeoTrainer(new PrintStream(console, true, StandardCharsets.UTF_8))
+                .train(data, contract, encoder, options, new CrossEntropy(), "CE", out, resume);
+    }
+
+    private static TrainingOptions options(int epochs) {
+        return new TrainingOptions("test", "tiny-cnn", EncoderTraining.FULL, new HeadSpec.Classifier(32, 0.1f), "ce",
+                epochs, 16, 1e-3f, 3e-3f, 0.01f, 0.5f, 5, true, 11, "cpu");
+    }
+
+    /** Plain cross entropy, enough to drive the loop; the study's losses have their own tests. */
+    static final class CrossEntropy extends Loss {
+        CrossEntropy() {
+            super("CE");
+        }
+
+        @Override
+        public NDArray evaluate(NDList labels, NDList predictions) {
+            NDArray logits = predictions.singletonOrThrow();
+            NDArray onehot = labels.get(0).oneHot((int) logits.getShape().get(1));
+            return logits.logSoftmax(1).mul(onehot).sum(new int[] {1}).neg().mean();
+        }
+    }
+}
