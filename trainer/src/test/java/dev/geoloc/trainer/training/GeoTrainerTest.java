@@ -14,10 +14,6 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDList;
-import ai.djl.training.loss.Loss;
-
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Split;
 import dev.geoloc.dataset.synth.SynthCityConfig;
@@ -29,6 +25,7 @@ import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.loss.CrossEntropyLoss;
 
 class GeoTrainerTest {
 
@@ -86,25 +83,11 @@ class GeoTrainerTest {
                 ExampleSet.load(manifest, manifest.split(Split.VALIDATION), LA, size, ResizePolicy.CENTER_CROP, done -> { }),
                 "synthcity-test");
         return new GeoTrainer(new PrintStream(console, true, StandardCharsets.UTF_8))
-                .train(data, contract, encoder, options, new CrossEntropy(), "CE", out, resume);
+                .train(data, contract, encoder, options, new CrossEntropyLoss(LA), "CE", out, resume);
     }
 
     private static TrainingOptions options(int epochs) {
         return new TrainingOptions("test", "tiny-cnn", EncoderTraining.FULL, new HeadSpec.Classifier(32, 0.1f), "ce",
                 epochs, 16, 1e-3f, 3e-3f, 0.01f, 0.5f, 5, true, 11, "cpu");
-    }
-
-    /** Plain cross entropy, enough to drive the loop; the study's losses have their own tests. */
-    static final class CrossEntropy extends Loss {
-        CrossEntropy() {
-            super("CE");
-        }
-
-        @Override
-        public NDArray evaluate(NDList labels, NDList predictions) {
-            NDArray logits = predictions.singletonOrThrow();
-            NDArray onehot = labels.get(0).oneHot((int) logits.getShape().get(1));
-            return logits.logSoftmax(1).mul(onehot).sum(new int[] {1}).neg().mean();
-        }
     }
 }

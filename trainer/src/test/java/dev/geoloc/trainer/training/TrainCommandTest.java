@@ -1,0 +1,69 @@
+package dev.geoloc.trainer.training;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.geoloc.dataset.synth.SynthCityConfig;
+import dev.geoloc.dataset.synth.SynthCityGenerator;
+import dev.geoloc.model.ModelBundle;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.TrainerCommand;
+import picocli.CommandLine;
+
+class TrainCommandTest {
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter errors = new StringWriter();
+
+    private int run(String... args) {
+        CommandLine command = new CommandLine(new TrainerCommand());
+        command.setErr(new PrintWriter(errors));
+        return command.execute(args);
+    }
+
+    @Test
+    void trainsWithAStudyLossAndWritesABundle() throws IOException {
+        new SynthCityGenerator(RegionCatalog.losAngeles(), SynthCityConfig.defaults().withLocationsPerRegion(4)
+                .withHeadings(List.of(0, 180)).withSize(64, 64)).generate(dir.resolve("data"), 2, (done, total) -> { });
+
+        int exit = run("train", "--dataset", dir.resolve("data").toString(), "--out", dir.resolve("run").toString(),
+                "--loss", "geo-smooth:epsilon=0.2", "--epochs", "2", "--batch-size", "16", "--device", "cpu");
+
+        assertThat(exit).isZero();
+        assertThat(Files.readAllLines(dir.resolve("run/training-log.jsonl"))).hasSize(2);
+        try (ModelBundle bundle = ModelBundle.open(dir.resolve("run/bundle"))) {
+            assertThat(bundle.manifest().training()).containsEntry("loss", "Geo Smooth")
+                    .containsEntry("backbone", "tiny-cnn");
+        }
+    }
+
+    @Test
+    void anUnknownLossOrEncoderIsWrongUsage() {
+        String[] common = {"--dataset", dir.toString(), "--out", dir.resolve("run").toString()};
+
+        assertThat(run(concat("train", common, "--loss", "hinge"))).isEqualTo(2);
+        assertThat(errors.toString()).contains("hinge");
+        assertThat(run(concat("train", common, "--encoder", "dinov2-vitg14"))).isEqualTo(2);
+        assertThat(errors.toString()).contains("neither a built-in encoder");
+        assertThat(run(concat("train", common, "--encoder-training", "some"))).isEqualTo(2);
+        assertThat(errors.toString()).contains("is not frozen, full or last:N");
+    }
+
+    private static String[] concat(String command, String[] common, String... more) {
+        List<String> args = new java.util.ArrayList<>(List.of(command));
+        args.addAll(List.of(common));
+        args.addAll(List.of(more));
+        return args.toArray(String[]::new);
+    }
+}
