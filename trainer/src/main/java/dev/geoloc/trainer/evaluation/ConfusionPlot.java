@@ -24,10 +24,13 @@ public final class ConfusionPlot {
     private static final Color NO_IMAGES = new Color(0xEEEEEE);
     private static final Color FRAME = new Color(0x555555);
     private static final int CELL = 34;
-    private static final int TOP = 60;
+    private static final int TOP = 76;
     private static final int GAP = 8;
     private static final int AXIS_TITLE = 24;
     private static final int BAR_WIDTH = 16;
+    private static final String SUBTITLE = "Colour: share of the true region's images (row %). Number: images.";
+    private static final String ROWS_TITLE = "True region (images)";
+    private static final Font AXIS_FONT = PlotImages.LABEL.deriveFont(Font.BOLD);
 
     private ConfusionPlot() {
     }
@@ -38,11 +41,14 @@ public final class ConfusionPlot {
 
     public static BufferedImage render(ConfusionMatrix matrix, String title) {
         int n = matrix.size();
-        int rowLabels = widest(matrix, true);
+        // the rows' title sits above their labels, level with the grid's top, so it fits however few rows there are
+        int rowLabels = Math.max(widest(matrix, true), textWidth(ROWS_TITLE, AXIS_FONT));
         int columnLabels = (int) Math.ceil(widest(matrix, false) * Math.sqrt(0.5));
-        int left = GAP + AXIS_TITLE + rowLabels + GAP;
+        int left = 2 * GAP + rowLabels + GAP;
         int grid = n * CELL;
-        int width = left + grid + 24 + BAR_WIDTH + 48;
+        // a small catalog's grid is narrower than the title: the title sets the width then
+        int width = Math.max(left + grid + 24 + BAR_WIDTH + 48,
+                2 * GAP + Math.max(textWidth(title, PlotImages.TITLE), textWidth(SUBTITLE, PlotImages.SMALL)));
         int height = TOP + grid + GAP + columnLabels + AXIS_TITLE + 2 * GAP;
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = PlotImages.canvas(image);
@@ -50,7 +56,7 @@ public final class ConfusionPlot {
             g.setFont(PlotImages.TITLE);
             g.drawString(title, GAP, 24);
             g.setFont(PlotImages.SMALL);
-            g.drawString("Colour: share of the true region's images (row %). Number: images.", GAP, 44);
+            g.drawString(SUBTITLE, GAP, 44);
             drawCells(g, matrix, left);
             drawLabels(g, matrix, left, columnLabels);
             drawColourBar(g, left + grid + 24, grid);
@@ -104,12 +110,9 @@ public final class ConfusionPlot {
             g.drawString(name, -g.getFontMetrics().stringWidth(name), 0);
             g.setTransform(plain);
         }
-        g.setFont(PlotImages.LABEL.deriveFont(Font.BOLD));
+        g.setFont(AXIS_FONT);
         PlotImages.centered(g, "Predicted region", left + n * CELL / 2.0, bottom + GAP + columnLabels + AXIS_TITLE);
-        g.translate(GAP + 14, TOP + n * CELL / 2.0);
-        g.rotate(-Math.PI / 2);
-        PlotImages.centered(g, "True region (images)", 0, 0);
-        g.setTransform(plain);
+        g.drawString(ROWS_TITLE, left - GAP - g.getFontMetrics().stringWidth(ROWS_TITLE), TOP - 8);
     }
 
     private static void drawColourBar(Graphics2D g, int x, int height) {
@@ -147,14 +150,17 @@ public final class ConfusionPlot {
 
     /** The widest row label (with its count) or column label, in pixels. */
     private static int widest(ConfusionMatrix matrix, boolean rows) {
+        int widest = 0;
+        for (int i = 0; i < matrix.size(); i++) {
+            widest = Math.max(widest, textWidth(rows ? rowLabel(matrix, i) : matrix.names().get(i), PlotImages.LABEL));
+        }
+        return widest;
+    }
+
+    private static int textWidth(String text, Font font) {
         Graphics2D g = new BufferedImage(1, 1, BufferedImage.TYPE_INT_RGB).createGraphics();
         try {
-            var metrics = g.getFontMetrics(PlotImages.LABEL);
-            int widest = 0;
-            for (int i = 0; i < matrix.size(); i++) {
-                widest = Math.max(widest, metrics.stringWidth(rows ? rowLabel(matrix, i) : matrix.names().get(i)));
-            }
-            return widest;
+            return g.getFontMetrics(font).stringWidth(text);
         } finally {
             g.dispose();
         }
