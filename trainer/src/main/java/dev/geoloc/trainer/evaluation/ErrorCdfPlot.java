@@ -21,7 +21,7 @@ import java.util.Map;
  */
 public final class ErrorCdfPlot {
 
-    static final double MAX_KM = 50;
+    private static final double MAX_KM = 50;
     /** Tableau 10, the first eight: distinct hues of similar weight. */
     private static final Color[] PALETTE = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0xe15759),
             new Color(0x76b7b2), new Color(0x59a14f), new Color(0xedc948), new Color(0xb07aa1), new Color(0x9c755f)};

@@ -52,6 +52,9 @@ import picocli.CommandLine.Spec;
                 "2:wrong usage: bad option, unknown split or device"})
 public final class EvaluateCommand implements Callable<Integer> {
 
+    /** Keeps a batch of large inputs within the predictor's 2 GiB per batch. */
+    static final int MAX_BATCH = 1024;
+
     @Spec
     CommandSpec spec;
 
@@ -67,7 +70,7 @@ public final class EvaluateCommand implements Callable<Integer> {
     String splitLabel;
 
     @Option(names = "--batch-size", defaultValue = "32", paramLabel = "N",
-            description = "Images per model call (default: ${DEFAULT-VALUE}).")
+            description = "Images per model call, 1 to " + MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
     @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
@@ -112,7 +115,8 @@ public final class EvaluateCommand implements Callable<Integer> {
                 console.flush();
                 return 0;
             }
-        } catch (IOException | UncheckedIOException | BundleException | ManifestException | DatasetMismatch e) {
+        } catch (IOException | UncheckedIOException | BundleException | ManifestException | UnusableDataset
+                 | IllegalStateException e) { // IllegalStateException: the model gave non-finite probabilities
             err.println("evaluate failed: " + e.getMessage());
             err.flush();
             return 1;
@@ -120,8 +124,8 @@ public final class EvaluateCommand implements Callable<Integer> {
     }
 
     private Split options() {
-        if (batchSize < 1) {
-            throw new ParameterException(spec.commandLine(), "--batch-size must be at least 1, not " + batchSize);
+        if (batchSize < 1 || batchSize > MAX_BATCH) {
+            throw new ParameterException(spec.commandLine(), "--batch-size must be 1 to " + MAX_BATCH + ", not " + batchSize);
         }
         try {
             InferenceDevice.select(device);
@@ -141,12 +145,12 @@ public final class EvaluateCommand implements Callable<Integer> {
             }
         }
         if (!unknown.isEmpty()) {
-            throw new DatasetMismatch("the dataset's regions " + unknown + " are not in the bundle's " + catalog.city()
+            throw new UnusableDataset("the dataset's regions " + unknown + " are not in the bundle's " + catalog.city()
                     + " catalog " + catalog.ids() + ": the model cannot predict them");
         }
         List<ManifestEntry> entries = manifest.split(split);
         if (entries.isEmpty()) {
-            throw new DatasetMismatch("the dataset " + dataset + " has no images in its " + split.label() + " split");
+            throw new UnusableDataset("the dataset " + dataset + " has no images in its " + split.label() + " split");
         }
         return manifest.withEntries(entries);
     }
@@ -207,9 +211,9 @@ public final class EvaluateCommand implements Callable<Integer> {
         console.print(ResultsTable.markdown(List.of(ResultsRow.of(report.model(), evaluation))));
     }
 
-    /** The dataset does not fit the model: a failure of the run, not of the command line. */
-    private static final class DatasetMismatch extends RuntimeException {
-        DatasetMismatch(String message) {
+    /** The dataset does not fit the model, or has nothing to evaluate: a failure of the run, not of the command line. */
+    private static final class UnusableDataset extends RuntimeException {
+        UnusableDataset(String message) {
             super(message);
         }
     }

@@ -5,7 +5,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
@@ -100,6 +99,19 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void noUsableImageFails() throws IOException {
+        Path copy = copyOf(dataset, dir.resolve("empty"));
+        Manifest manifest = Manifest.read(copy, null);
+        for (ManifestEntry entry : manifest.split(Split.TEST)) {
+            Files.delete(manifest.resolve(entry));
+        }
+
+        assertThat(run("evaluate", "--bundle", bundle.toString(), "--dataset", copy.toString(), "--device", "cpu")).isEqualTo(1);
+        assertThat(err.toString()).contains("evaluate failed: none of the " + manifest.split(Split.TEST).size()
+                + " images could be used; the first: ").contains(": no such file");
+    }
+
+    @Test
     void aDatasetWithRegionsTheModelDoesNotKnowFails() throws IOException {
         Path copy = copyOf(dataset, dir.resolve("foreign"));
         Path manifest = copy.resolve(Manifest.FILE_NAME);
@@ -121,7 +133,7 @@ class EvaluateCommandTest {
         assertThat(run("evaluate", "--dataset", dataset.toString())).isEqualTo(2);
         assertThat(err.toString()).contains("Missing required option: '--bundle=PATH'");
         assertThat(run(append(required, "--batch-size", "0"))).isEqualTo(2);
-        assertThat(err.toString()).contains("--batch-size must be at least 1");
+        assertThat(err.toString()).contains("--batch-size must be 1 to 1024, not 0");
         assertThat(run(append(required, "--split", "holdout"))).isEqualTo(2);
         assertThat(err.toString()).contains("split 'holdout' is not one of train, validation, test");
         assertThat(run(append(required, "--device", "tpu"))).isEqualTo(2);
