@@ -1,0 +1,27 @@
+package dev.geoloc.trainer.evaluation;
+
+import java.util.List;
+import java.util.function.ToDoubleFunction;
+
+/**
+ * One line of the results table: a model and its evaluations, one per run (seed). With several runs every
+ * figure is shown as mean ± standard deviation.
+ */
+public record ResultsRow(ModelDescription model, List<Evaluation> runs) {
+
+    public ResultsRow {
+        if (runs.isEmpty()) {
+            throw new IllegalArgumentException("model " + model.name() + " has no evaluation");
+        }
+        runs = List.copyOf(runs);
+    }
+
+    public static ResultsRow of(ModelDescription model, Evaluation evaluation) {
+        return new ResultsRow(model, List.of(evaluation));
+    }
+
+    /** A figure of each run, as mean and spread. */
+    public Spread spread(ToDoubleFunction<Evaluation> figure) {
+        return Spread.of(runs.stream().mapToDouble(figure).toArray());
+    }
+}

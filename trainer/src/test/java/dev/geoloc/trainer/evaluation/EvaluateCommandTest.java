@@ -1,0 +1,169 @@
+package dev.geoloc.trainer.evaluation;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import javax.imageio.ImageIO;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.geoloc.dataset.Manifest;
+import dev.geoloc.dataset.ManifestEntry;
+import dev.geoloc.dataset.Split;
+import dev.geoloc.dataset.synth.SynthCityConfig;
+import dev.geoloc.dataset.synth.SynthCityGenerator;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.TrainerCommand;
+import picocli.CommandLine;
+
+class EvaluateCommandTest {
+
+    @TempDir
+    static Path shared;
+    static Path bundle;
+    static Path dataset;
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void tinyDatasetAndUntrainedModel() throws IOException {
+        RegionCatalog catalog = RegionCatalog.losAngeles();
+        dataset = shared.resolve("synth");
+        new SynthCityGenerator(catalog, SynthCityConfig.defaults().withLocationsPerRegion(3).withSize(32, 32))
+                .generate(dataset, 2, (done, total) -> { });
+        bundle = UntrainedBundle.write(shared.resolve("bundle"), catalog);
+    }
+
+    private int run(String... args) {
+        CommandLine command = new CommandLine(new TrainerCommand());
+        command.setOut(new PrintWriter(out));
+        command.setErr(new PrintWriter(err));
+        return command.execute(args);
+    }
+
+    @Test
+    void evaluatesTheTestSplitAndWritesEveryReport() throws IOException {
+        int testImages = Manifest.read(dataset, null).split(Split.TEST).size();
+        Path report = dir.resolve("report");
+
+        int exit = run("evaluate", "--bundle", bundle.toString(), "--dataset", dataset.toString(), "--batch-size", "8",
+                "--device", "cpu", "--out", report.toString(), "--name", "Untrained tiny");
+
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode json = new ObjectMapper().readTree(report.resolve("evaluation.json").toFile());
+        assertThat(json.at("/samples").asInt()).isEqualTo(testImages).isPositive();
+        assertThat(json.at("/model/name").asText()).isEqualTo("Untrained tiny");
+        assertThat(json.at("/model/backbone").asText()).isEqualTo("tiny-cnn");
+        assertThat(json.at("/model/loss").asText()).isEqualTo("CE");
+        assertThat(json.at("/split").asText()).isEqualTo("test");
+        assertThat(json.at("/regions").size()).isEqualTo(15);
+        assertThat(json.at("/skipped").size()).isZero();
+        assertThat(Files.readString(report.resolve("evaluation.md"))).contains(ResultsTable.HEADER, "| Untrained tiny | tiny-cnn | CE |");
+        assertThat(ImageIO.read(report.resolve("confusion.png").toFile())).isNotNull();
+        assertThat(ImageIO.read(report.resolve("error-cdf.png").toFile())).isNotNull();
+        assertThat(out.toString())
+                .contains(testImages + " images evaluated, 0 skipped")
+                .contains("Accuracy ")
+                .contains(ResultsTable.HEADER)
+                .contains("Wrote evaluation.json");
+        assertThat(err.toString()).contains(testImages + "/" + testImages + " images (100%)").contains("images/s, ETA");
+    }
+
+    @Test
+    void unreadableImagesAreSkippedAndReported() throws IOException {
+        Path copy = copyOf(dataset, dir.resolve("damaged"));
+        Manifest manifest = Manifest.read(copy, null);
+        List<ManifestEntry> test = manifest.split(Split.TEST);
+        Files.write(manifest.resolve(test.get(0)), new byte[] {(byte) 0xFF, (byte) 0xD8, 1, 2, 3});
+        Files.delete(manifest.resolve(test.get(1)));
+
+        int exit = run("evaluate", "--bundle", bundle.toString(), "--dataset", copy.toString(), "--device", "cpu");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains((test.size() - 2) + " images evaluated, 2 skipped");
+    }
+
+    @Test
+    void noUsableImageFails() throws IOException {
+        Path copy = copyOf(dataset, dir.resolve("empty"));
+        Manifest manifest = Manifest.read(copy, null);
+        for (ManifestEntry entry : manifest.split(Split.TEST)) {
+            Files.delete(manifest.resolve(entry));
+        }
+
+        assertThat(run("evaluate", "--bundle", bundle.toString(), "--dataset", copy.toString(), "--device", "cpu")).isEqualTo(1);
+        assertThat(err.toString()).contains("evaluate failed: none of the " + manifest.split(Split.TEST).size()
+                + " images could be used; the first: ").contains(": no such file");
+    }
+
+    @Test
+    void aDatasetWithRegionsTheModelDoesNotKnowFails() throws IOException {
+        Path copy = copyOf(dataset, dir.resolve("foreign"));
+        Path manifest = copy.resolve(Manifest.FILE_NAME);
+        Files.writeString(manifest, Files.readString(manifest).replaceFirst(",hollywood,", ",atlantis,"));
+
+        assertThat(run("evaluate", "--bundle", bundle.toString(), "--dataset", copy.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("evaluate failed: the dataset's regions [atlantis] are not in the bundle's");
+    }
+
+    @Test
+    void aMissingBundleFailsWithOne() {
+        assertThat(run("evaluate", "--bundle", dir.resolve("nope").toString(), "--dataset", dataset.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("evaluate failed: Invalid model bundle");
+    }
+
+    @Test
+    void wrongUsageExitsWithTwo() {
+        String[] required = {"evaluate", "--bundle", bundle.toString(), "--dataset", dataset.toString()};
+        assertThat(run("evaluate", "--dataset", dataset.toString())).isEqualTo(2);
+        assertThat(err.toString()).contains("Missing required option: '--bundle=PATH'");
+        assertThat(run(append(required, "--batch-size", "0"))).isEqualTo(2);
+        assertThat(err.toString()).contains("--batch-size must be 1 to 1024, not 0");
+        assertThat(run(append(required, "--split", "holdout"))).isEqualTo(2);
+        assertThat(err.toString()).contains("split 'holdout' is not one of train, validation, test");
+        assertThat(run(append(required, "--device", "tpu"))).isEqualTo(2);
+        assertThat(err.toString()).contains("Unknown device 'tpu'");
+    }
+
+    @Test
+    void helpNamesTheOutputs() {
+        assertThat(run("evaluate", "--help")).isZero();
+        assertThat(out.toString()).contains("--bundle", "--dataset", "--split", "--batch-size", "--device", "--out",
+                "--name", "error-cdf.png", "Exit codes");
+    }
+
+    private static String[] append(String[] first, String... more) {
+        String[] all = java.util.Arrays.copyOf(first, first.length + more.length);
+        System.arraycopy(more, 0, all, first.length, more.length);
+        return all;
+    }
+
+    private static Path copyOf(Path source, Path target) throws IOException {
+        try (var paths = Files.walk(source)) {
+            for (Path path : paths.toList()) {
+                Path to = target.resolve(source.relativize(path).toString());
+                if (Files.isDirectory(path)) {
+                    Files.createDirectories(to);
+                } else {
+                    Files.copy(path, to);
+                }
+            }
+        }
+        return target;
+    }
+}

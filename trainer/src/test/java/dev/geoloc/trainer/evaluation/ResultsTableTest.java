@@ -1,0 +1,66 @@
+package dev.geoloc.trainer.evaluation;
+
+import static dev.geoloc.trainer.evaluation.LineCatalog.B;
+import static dev.geoloc.trainer.evaluation.LineCatalog.at;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+
+class ResultsTableTest {
+
+    private static final ModelDescription MODEL = new ModelDescription("FT tiny (CE)", "tiny-cnn", "CE");
+
+    @Test
+    void aSingleRunInTheStudysFormatWithAccAt10km() {
+        String table = ResultsTable.markdown(List.of(ResultsRow.of(MODEL, EvaluationAccumulatorTest.fourImages())));
+
+        assertThat(table).isEqualTo("""
+                | Model | Backbone | Loss | Accuracy (%) | Mean Error (km) | Acc@1km | Acc@5km | Acc@10km | Acc@25km |
+                |---|---|---|---:|---:|---:|---:|---:|---:|
+                | FT tiny (CE) | tiny-cnn | CE | 50.00 | 11.12 | 50.00 | 50.00 | 50.00 | 75.00 |
+                """);
+    }
+
+    @Test
+    void severalSeedsShowMeanAndSampleStandardDeviation() {
+        ResultsRow row = new ResultsRow(MODEL, List.of(EvaluationAccumulatorTest.fourImages(), allRight()));
+
+        assertThat(ResultsTable.row(row, ErrorMeasure.REGION_CENTERS)).isEqualTo(
+                "| FT tiny (CE) | tiny-cnn | CE | 75.00 ± 35.36 | 5.56 ± 7.86 | 75.00 ± 35.36 | 75.00 ± 35.36 "
+                        + "| 75.00 ± 35.36 | 87.50 ± 17.68 |");
+    }
+
+    @Test
+    void theOtherMeasuresFillTheSameColumns() {
+        String row = ResultsTable.row(ResultsRow.of(MODEL, EvaluationAccumulatorTest.fourImages()), ErrorMeasure.PHOTO);
+
+        // photo errors 0, 0.005, 0.1 and 0.15 degrees of longitude: mean 7.09 km, all within 25 km
+        assertThat(row).isEqualTo("| FT tiny (CE) | tiny-cnn | CE | 50.00 | 7.09 | 50.00 | 50.00 | 50.00 | 100.00 |");
+    }
+
+    @Test
+    void cellsEscapePipesAndLineBreaks() {
+        ModelDescription odd = new ModelDescription("a|b\nc", "x", ModelDescription.NO_LOSS);
+
+        assertThat(ResultsTable.row(ResultsRow.of(odd, allRight()), ErrorMeasure.REGION_CENTERS))
+                .startsWith("| a\\|b c | x | N/A | 100.00 | 0.00 |");
+    }
+
+    @Test
+    void spreadOfOneRunHasNoPlusMinus() {
+        assertThat(Spread.of(83.7).format()).isEqualTo("83.70");
+        Spread spread = Spread.of(1, 2, 3, 4);
+        assertThat(spread.mean()).isEqualTo(2.5);
+        assertThat(spread.std()).isCloseTo(Math.sqrt(5.0 / 3), within(1e-12));
+        assertThat(spread.format()).isEqualTo("2.50 ± 1.29");
+    }
+
+    private static Evaluation allRight() {
+        EvaluationAccumulator accumulator = new EvaluationAccumulator(LineCatalog.CATALOG);
+        accumulator.add(B, at(0.1), B, at(0.1));
+        return accumulator.result();
+    }
+}
