@@ -3,10 +3,7 @@ package dev.geoloc.trainer.evaluation;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -16,12 +13,9 @@ import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.ManifestException;
 import dev.geoloc.dataset.Split;
-import dev.geoloc.imaging.ImagePreprocessor;
-import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.model.BundleException;
 import dev.geoloc.model.InferenceDevice;
 import dev.geoloc.model.ModelBundle;
-import dev.geoloc.model.Prediction;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.regions.RegionCatalog;
@@ -97,7 +91,7 @@ public final class EvaluateCommand implements Callable<Integer> {
                         model.name(), model.backbone(), model.loss(), entries.size(), split.label(), dataset,
                         predictor.device());
                 console.flush();
-                Run run = run(predictor, images, err);
+                SplitEvaluator.Run run = SplitEvaluator.run(predictor, images, batchSize, err);
                 if (run.accumulator().samples() == 0) {
                     err.println("evaluate failed: none of the " + entries.size() + " images could be used; the first: "
                             + run.skipped().get(0).image() + ": " + run.skipped().get(0).reason());
@@ -153,44 +147,6 @@ public final class EvaluateCommand implements Callable<Integer> {
             throw new UnusableDataset("the dataset " + dataset + " has no images in its " + split.label() + " split");
         }
         return manifest.withEntries(entries);
-    }
-
-    private record Run(EvaluationAccumulator accumulator, List<SkippedImage> skipped, double seconds) {
-    }
-
-    /** Preprocesses images into batches, predicts each full batch and scores it against the manifest. */
-    private Run run(RegionPredictor predictor, Manifest images, PrintWriter err) {
-        List<ManifestEntry> entries = images.entries();
-        RegionCatalog catalog = predictor.catalog();
-        ImagePreprocessor preprocessor = predictor.preprocessor();
-        int tensorSize = predictor.imageTensorSize();
-        float[] batch = new float[batchSize * tensorSize];
-        List<ManifestEntry> inBatch = new ArrayList<>(batchSize);
-        EvaluationAccumulator accumulator = new EvaluationAccumulator(catalog);
-        List<SkippedImage> skipped = new ArrayList<>();
-        ProgressLine progress = new ProgressLine(err, entries.size());
-        for (int i = 0; i < entries.size(); i++) {
-            ManifestEntry entry = entries.get(i);
-            try {
-                preprocessor.preprocess(Files.readAllBytes(images.resolve(entry)), batch, inBatch.size() * tensorSize);
-                inBatch.add(entry);
-            } catch (IOException e) {
-                skipped.add(new SkippedImage(entry.image(), e instanceof NoSuchFileException ? "no such file"
-                        : "cannot be read: " + e.getMessage()));
-            } catch (ImageRejectedException e) {
-                skipped.add(new SkippedImage(entry.image(), e.getMessage()));
-            }
-            if (inBatch.size() == batchSize || (i == entries.size() - 1 && !inBatch.isEmpty())) {
-                List<Prediction> predictions = predictor.predict(batch, inBatch.size());
-                for (int k = 0; k < inBatch.size(); k++) {
-                    ManifestEntry scored = inBatch.get(k);
-                    accumulator.add(catalog.indexOf(scored.regionId()), scored.location(), predictions.get(k));
-                }
-                inBatch.clear();
-            }
-            progress.update(i + 1);
-        }
-        return new Run(accumulator, skipped, progress.seconds());
     }
 
     private static void printSummary(PrintWriter console, EvaluationReport report, double seconds) {
