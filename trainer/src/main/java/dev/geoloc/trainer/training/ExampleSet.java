@@ -25,10 +25,10 @@ import dev.geoloc.regions.RegionCatalog;
  * @param longitudes true longitude of each image, degrees
  * @param skipped   images that could not be decoded, with the reason (they are left out, not fatal)
  */
-record ExampleSet(int inputSize, float[] pixels, int[] regions, float[] latitudes, float[] longitudes,
+public record ExampleSet(int inputSize, float[] pixels, int[] regions, float[] latitudes, float[] longitudes,
                   List<String> skipped) {
 
-    int size() {
+    public int size() {
         return regions.length;
     }
 
@@ -37,7 +37,7 @@ record ExampleSet(int inputSize, float[] pixels, int[] regions, float[] latitude
     }
 
     /** Decodes {@code entries} of {@code manifest} with the model's resize policy, reporting progress per image. */
-    static ExampleSet load(Manifest manifest, List<ManifestEntry> entries, RegionCatalog catalog, int inputSize,
+    public static ExampleSet load(Manifest manifest, List<ManifestEntry> entries, RegionCatalog catalog, int inputSize,
                            ResizePolicy resize, java.util.function.IntConsumer progress) throws IOException {
         // mean 0, std 1: the tensor keeps x / 255; normalisation happens after augmentation
         ImagePreprocessor decoder = new ImagePreprocessor(

@@ -1,0 +1,199 @@
+package dev.geoloc.trainer.experiment;
+
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import dev.geoloc.dataset.Manifest;
+import dev.geoloc.dataset.Split;
+import dev.geoloc.model.EncoderContract;
+import dev.geoloc.model.HeadSpec;
+import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.regions.CatalogReader;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.evaluation.ConfusionPlot;
+import dev.geoloc.trainer.evaluation.ErrorCdfPlot;
+import dev.geoloc.trainer.evaluation.ErrorMeasure;
+import dev.geoloc.trainer.evaluation.Evaluation;
+import dev.geoloc.trainer.evaluation.ModelDescription;
+import dev.geoloc.trainer.evaluation.ResultsRow;
+import dev.geoloc.trainer.evaluation.ResultsTable;
+import dev.geoloc.trainer.evaluation.SplitEvaluator;
+import dev.geoloc.trainer.loss.LossSpec;
+import dev.geoloc.trainer.loss.Losses;
+import dev.geoloc.trainer.training.EncoderTraining;
+import dev.geoloc.trainer.training.ExampleSet;
+import dev.geoloc.trainer.training.GeoTrainer;
+import dev.geoloc.trainer.training.TrainingOptions;
+import dev.geoloc.trainer.training.TrainingResult;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code experiment}: the study's comparison in one command. Trains every encoder x loss x seed on one
+ * dataset, evaluates each on the test split, and writes the results table with mean ± std over seeds,
+ * error CDFs and the best model's confusion matrix.
+ */
+@Command(name = "experiment",
+        mixinStandardHelpOptions = true,
+        description = {"Trains each encoder with each loss and seed on DATASET's train split, evaluates on its test "
+                + "split, and writes OUT/results.md (the study's table, mean ± std over seeds), results.json, "
+                + "error-cdf.png and confusion.png (best model). Every run keeps its own folder under OUT/runs.",
+                "Exit codes: 0 done, 1 failed, 2 wrong usage."})
+public final class ExperimentCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "Dataset folder with manifest.csv.")
+    Path dataset;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for runs and results.")
+    Path out;
+
+    @Option(names = "--catalog", paramLabel = "FILE", description = "Region catalog (default: the shipped Los Angeles catalog).")
+    Path catalog;
+
+    @Option(names = "--encoders", split = ",", defaultValue = "tiny-cnn",
+            description = "Encoders: built-in names or exported TorchScript files (default: ${DEFAULT-VALUE}).")
+    List<String> encoders;
+
+    @Option(names = "--losses", split = ";", defaultValue = "ce;soft;geo-smooth;expected;ranking",
+            description = "Loss specs separated by ';' (default: ${DEFAULT-VALUE}).")
+    List<String> losses;
+
+    @Option(names = "--seeds", split = ",", defaultValue = "1,2,3", description = "Seeds per model (default: ${DEFAULT-VALUE}).")
+    List<Long> seeds;
+
+    @Option(names = "--epochs", defaultValue = "15", description = "Most epochs per run (default: ${DEFAULT-VALUE}).")
+    int epochs;
+
+    @Option(names = "--batch-size", defaultValue = "32", description = "Images per step (default: ${DEFAULT-VALUE}).")
+    int batchSize;
+
+    @Option(names = "--lr", defaultValue = "2e-3", description = "Head learning rate (default: ${DEFAULT-VALUE}).")
+    float headLearningRate;
+
+    @Option(names = "--encoder-lr", defaultValue = "1e-3", description = "Encoder learning rate (default: ${DEFAULT-VALUE}).")
+    float encoderLearningRate;
+
+    @Option(names = "--encoder-training", defaultValue = "full", description = "full, frozen or last:N (default: ${DEFAULT-VALUE}).")
+    String encoderTraining;
+
+    @Option(names = "--patience", defaultValue = "5", description = "Early-stopping patience in epochs (default: ${DEFAULT-VALUE}).")
+    int patience;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Override
+    public Integer call() throws IOException {
+        PrintStream console = System.out;
+        RegionCatalog regions = catalog == null ? RegionCatalog.losAngeles() : CatalogReader.read(catalog);
+        List<LossSpec> specs = new ArrayList<>();
+        EncoderTraining training;
+        try {
+            losses.forEach(text -> specs.add(LossSpec.parse(text)));
+            training = EncoderTraining.parse(encoderTraining);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        Manifest manifest = Manifest.read(dataset, regions);
+        Manifest test = manifest.withEntries(manifest.split(Split.TEST));
+        if (test.entries().isEmpty()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "The dataset has no test split to evaluate on");
+        }
+        long start = System.nanoTime();
+        List<ResultsRow> rows = new ArrayList<>();
+        Map<String, Evaluation> firstSeed = new LinkedHashMap<>();
+        Map<String, List<Map<String, Object>>> perRun = new LinkedHashMap<>();
+        for (String encoder : encoders) {
+            EncoderContract contract = EncoderContract.BUILT_IN.contains(encoder) ? EncoderContract.builtIn(encoder)
+                    : EncoderContract.read(Path.of(encoder.replaceFirst("\\.pt$", "") + ".json"));
+            int size = contract.preprocessing().inputSize();
+            GeoTrainer.Data data = new GeoTrainer.Data(regions,
+                    ExampleSet.load(manifest, manifest.split(Split.TRAIN), regions, size, contract.preprocessing().resize(), done -> { }),
+                    ExampleSet.load(manifest, manifest.split(Split.VALIDATION), regions, size, contract.preprocessing().resize(), done -> { }),
+                    dataset.toAbsolutePath().getFileName().toString());
+            for (LossSpec lossSpec : specs) {
+                ModelDescription model = new ModelDescription("FT " + contract.name() + " (" + lossSpec.label() + ")",
+                        contract.name(), lossSpec.label());
+                List<Evaluation> runs = new ArrayList<>();
+                for (long seed : seeds) {
+                    Path runDirectory = out.resolve("runs").resolve(contract.name()).resolve(lossSpec.name()).resolve("seed-" + seed);
+                    console.printf(Locale.ROOT, "%n== %s, seed %d -> %s%n", model.name(), seed, runDirectory);
+                    Evaluation evaluation = trainAndEvaluate(encoder, contract, data, lossSpec, training, seed,
+                            runDirectory, test, regions, console);
+                    runs.add(evaluation);
+                    perRun.computeIfAbsent(model.name(), k -> new ArrayList<>()).add(Map.of("seed", seed,
+                            "accuracy", evaluation.accuracy(),
+                            "mean_error_km", evaluation.distance(ErrorMeasure.REGION_CENTERS).meanKm(),
+                            "photo_mean_error_km", evaluation.distance(ErrorMeasure.PHOTO).meanKm()));
+                }
+                firstSeed.put(model.name(), runs.get(0));
+                rows.add(new ResultsRow(model, runs));
+            }
+        }
+        double minutes = (System.nanoTime() - start) / 6e10;
+        writeResults(rows, firstSeed, perRun, minutes);
+        console.println();
+        console.println(ResultsTable.markdown(rows));
+        console.printf(Locale.ROOT, "%d runs in %.1f min; results in %s%n", rows.size() * seeds.size(), minutes,
+                out.resolve("results.md"));
+        return 0;
+    }
+
+    private Evaluation trainAndEvaluate(String encoder, EncoderContract contract, GeoTrainer.Data data, LossSpec lossSpec,
+                                        EncoderTraining training, long seed, Path runDirectory, Manifest test,
+                                        RegionCatalog regions, PrintStream console) throws IOException {
+        Files.createDirectories(runDirectory);
+        Path encoderFile = EncoderContract.BUILT_IN.contains(encoder)
+                ? EncoderContract.copyBuiltIn(encoder, runDirectory.resolve("initial-encoder.pt")) : Path.of(encoder);
+        TrainingOptions options = new TrainingOptions("experiment", encoder, training, new HeadSpec.Classifier(256, 0.1f),
+                lossSpec.toString(), epochs, batchSize, encoderLearningRate, headLearningRate, 0.05f, 1f, patience,
+                true, seed, device);
+        TrainingResult result = new GeoTrainer(console).train(data, contract, encoderFile, options,
+                Losses.create(lossSpec, regions), lossSpec.label(), runDirectory, false);
+        try (ModelBundle bundle = ModelBundle.open(result.bundle());
+             RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice(device))) {
+            return SplitEvaluator.run(predictor, test, batchSize, new PrintWriter(new StringWriter())).accumulator().result();
+        }
+    }
+
+    private void writeResults(List<ResultsRow> rows, Map<String, Evaluation> firstSeed,
+                              Map<String, List<Map<String, Object>>> perRun, double minutes) throws IOException {
+        Files.createDirectories(out);
+        String command = "geoloc-trainer experiment --dataset " + dataset + " --encoders " + String.join(",", encoders)
+                + " --losses '" + String.join(";", losses) + "' --seeds " + seeds.stream().map(String::valueOf)
+                .reduce((a, b) -> a + "," + b).orElse("") + " --epochs " + epochs;
+        String markdown = "# Experiment results\n\n"
+                + "Dataset `" + dataset + "`, test split (" + firstSeed.values().iterator().next().samples()
+                + " images); mean ± std over seeds " + seeds + "; " + String.format(Locale.ROOT, "%.1f", minutes)
+                + " minutes; " + Instant.now() + ".\n\nCommand: `" + command + "`\n\n"
+                + "## Errors between region centers (the study's measure)\n\n" + ResultsTable.markdown(rows)
+                + "\n## Errors from the estimated location to the photo's true coordinates\n\n"
+                + ResultsTable.markdown(rows, ErrorMeasure.PHOTO);
+        Files.writeString(out.resolve("results.md"), markdown);
+        Files.writeString(out.resolve("results.json"), new com.fasterxml.jackson.databind.ObjectMapper()
+                .writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("command", command, "runs", perRun)));
+        ErrorCdfPlot.write(firstSeed, List.of(ErrorMeasure.REGION_CENTERS), "Error CDF, test split (seed " + seeds.get(0)
+                + ")", out.resolve("error-cdf.png"));
+        ResultsRow best = rows.stream().min(java.util.Comparator.comparingDouble(
+                r -> r.spread(e -> e.distance(ErrorMeasure.REGION_CENTERS).meanKm()).mean())).orElseThrow();
+        ConfusionPlot.write(firstSeed.get(best.model().name()).confusion(),
+                "Confusion matrix: " + best.model().name() + ", test split", out.resolve("confusion.png"));
+    }
+}
