@@ -6,6 +6,7 @@ import java.util.Properties;
 
 import dev.geoloc.trainer.bench.BenchPredictorCommand;
 import dev.geoloc.trainer.collect.CollectCommand;
+import dev.geoloc.trainer.publish.PublishCommand;
 import dev.geoloc.trainer.synth.SynthCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -17,7 +18,7 @@ import picocli.CommandLine.Command;
 @Command(name = "geoloc-trainer",
         mixinStandardHelpOptions = true,
         versionProvider = TrainerCommand.Version.class,
-        subcommands = {SynthCommand.class, CollectCommand.class, BenchPredictorCommand.class},
+        subcommands = {SynthCommand.class, CollectCommand.class, BenchPredictorCommand.class, PublishCommand.class},
         description = "Trains, evaluates and publishes street-level geolocation models.")
 public final class TrainerCommand implements Runnable {
 
