@@ -14,6 +14,7 @@ import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
 
 import dev.geoloc.schemas.EvaluationMetrics;
 import picocli.CommandLine;
@@ -111,6 +112,9 @@ public final class PublishCommand implements Callable<Integer> {
             return 1;
         } catch (InvalidPublishInputException e) {
             throw usage(e.getMessage());
+        } catch (TimeoutException e) {
+            err.println("publish failed: " + e.getMessage() + " (is Kafka at " + bootstrapServers + " running?)");
+            return 1;
         } catch (IOException | UncheckedIOException | KafkaException e) {
             err.println("publish failed: " + e.getMessage());
             return 1;
