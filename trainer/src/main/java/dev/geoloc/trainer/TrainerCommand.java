@@ -8,6 +8,7 @@ import dev.geoloc.trainer.bench.BenchPredictorCommand;
 import dev.geoloc.trainer.collect.CollectCommand;
 import dev.geoloc.trainer.evaluation.EvaluateCommand;
 import dev.geoloc.trainer.experiment.ExperimentCommand;
+import dev.geoloc.trainer.publish.PublishCommand;
 import dev.geoloc.trainer.synth.SynthCommand;
 import dev.geoloc.trainer.training.TrainCommand;
 import picocli.CommandLine;
@@ -21,7 +22,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = TrainerCommand.Version.class,
         subcommands = {SynthCommand.class, CollectCommand.class, TrainCommand.class, EvaluateCommand.class,
-                ExperimentCommand.class, BenchPredictorCommand.class},
+                ExperimentCommand.class, PublishCommand.class, BenchPredictorCommand.class},
         description = "Trains, evaluates and publishes street-level geolocation models.")
 public final class TrainerCommand implements Runnable {
 

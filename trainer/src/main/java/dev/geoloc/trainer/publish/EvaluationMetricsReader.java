@@ -1,0 +1,112 @@
+package dev.geoloc.trainer.publish;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+
+import com.fasterxml.jackson.core.JacksonException;
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.geoloc.schemas.EvaluationMetrics;
+
+/**
+ * Reads a model's evaluation into the {@code EvaluationMetrics} of a {@code ModelVersion} record, from a
+ * bundle's {@code metrics} or from a flat JSON object in a file, both with the record's own field names:
+ *
+ * <pre>{"dataset": "synthcity-la-2k/test", "samples": 2000, "accuracy": 0.41,
+ *  "mean_error_km": 7.9, "median_error_km": 4.2,
+ *  "acc_at_1km": 0.41, "acc_at_5km": 0.55, "acc_at_10km": 0.70, "acc_at_25km": 0.93}</pre>
+ *
+ * Accuracies are fractions from 0 to 1, errors are kilometres. Every other numeric value goes to
+ * {@code extra} under its own name; other values (text, lists, objects) are left out, since {@code extra}
+ * holds numbers only.
+ */
+public final class EvaluationMetricsReader {
+
+    static final String DATASET = "dataset";
+    static final String SAMPLES = "samples";
+    static final List<String> FRACTIONS =
+            List.of("accuracy", "acc_at_1km", "acc_at_5km", "acc_at_10km", "acc_at_25km");
+    static final List<String> DISTANCES = List.of("mean_error_km", "median_error_km");
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private EvaluationMetricsReader() {
+    }
+
+    /**
+     * @throws InvalidPublishInputException naming every missing or invalid value
+     */
+    public static EvaluationMetrics fromFile(Path json) throws IOException {
+        Map<String, Object> values;
+        try {
+            values = JSON.readValue(json.toFile(), new TypeReference<Map<String, Object>>() { });
+        } catch (JacksonException e) {
+            throw new InvalidPublishInputException("metrics file " + json + " is not a JSON object: "
+                    + e.getOriginalMessage());
+        }
+        return fromMap(values == null ? Map.of() : values, "metrics file " + json);
+    }
+
+    /**
+     * @param source what the values come from, for messages
+     * @throws InvalidPublishInputException naming every missing or invalid value
+     */
+    public static EvaluationMetrics fromMap(Map<String, ?> values, String source) {
+        List<String> problems = new ArrayList<>();
+        Object dataset = values.get(DATASET);
+        if (!(dataset instanceof String text) || text.isBlank()) {
+            problems.add(DATASET + " must name the evaluation set, e.g. synthcity-la-2k/test");
+        }
+        Object samples = values.get(SAMPLES);
+        if (!(samples instanceof Number n) || n.doubleValue() != Math.rint(n.doubleValue()) || n.doubleValue() < 1
+                || n.doubleValue() > Integer.MAX_VALUE) {
+            problems.add(SAMPLES + " must be a whole number of images, at least 1");
+        }
+        Map<String, Double> measured = new TreeMap<>();
+        for (String name : FRACTIONS) {
+            Double value = number(values.get(name));
+            if (value == null || value < 0 || value > 1) {
+                problems.add(name + " must be a fraction from 0 to 1");
+            }
+            measured.put(name, value);
+        }
+        for (String name : DISTANCES) {
+            Double value = number(values.get(name));
+            if (value == null || value < 0) {
+                problems.add(name + " must be a distance in km, 0 or more");
+            }
+            measured.put(name, value);
+        }
+        if (!problems.isEmpty()) {
+            throw new InvalidPublishInputException(source + " cannot be published: " + String.join("; ", problems));
+        }
+        Map<String, Double> extra = new TreeMap<>();
+        values.forEach((name, value) -> {
+            Double number = number(value);
+            if (number != null && !name.equals(SAMPLES) && !measured.containsKey(name)) {
+                extra.put(name, number);
+            }
+        });
+        return EvaluationMetrics.newBuilder()
+                .setDataset((String) dataset)
+                .setSamples(((Number) samples).intValue())
+                .setAccuracy(measured.get("accuracy"))
+                .setMeanErrorKm(measured.get("mean_error_km"))
+                .setMedianErrorKm(measured.get("median_error_km"))
+                .setAccAt1km(measured.get("acc_at_1km"))
+                .setAccAt5km(measured.get("acc_at_5km"))
+                .setAccAt10km(measured.get("acc_at_10km"))
+                .setAccAt25km(measured.get("acc_at_25km"))
+                .setExtra(extra)
+                .build();
+    }
+
+    /** A finite number, or null. */
+    private static Double number(Object value) {
+        return value instanceof Number n && Double.isFinite(n.doubleValue()) ? n.doubleValue() : null;
+    }
+}

@@ -1,0 +1,61 @@
+package dev.geoloc.trainer.publish;
+
+import java.time.Duration;
+import java.util.HashMap;
+import java.util.Map;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+
+/**
+ * How to reach Kafka and the schema registry.
+ *
+ * @param clientConfig further client settings (TLS, SASL, registry credentials, ...), given to the producer,
+ *                     the consumer and the serde alike, as Confluent's clients take one file for all three
+ * @param timeout      how long any one step (reading the topic, sending the record) may take
+ */
+public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, Map<String, String> clientConfig,
+                            Duration timeout) {
+
+    public KafkaSettings {
+        clientConfig = Map.copyOf(clientConfig);
+    }
+
+    Map<String, Object> serde() {
+        Map<String, Object> config = new HashMap<>(clientConfig);
+        config.put("schema.registry.url", schemaRegistryUrl);
+        return config;
+    }
+
+    Map<String, Object> producer() {
+        Map<String, Object> config = new HashMap<>();
+        int millis = Math.toIntExact(timeout.toMillis());
+        config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, millis);
+        config.put(ProducerConfig.REQUEST_TIMEOUT_MS_CONFIG, millis / 2);
+        config.put(ProducerConfig.DELIVERY_TIMEOUT_MS_CONFIG, millis);
+        config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
+        config.putAll(clientConfig);
+        config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, "geoloc-trainer-publish");
+        // Not negotiable: a model version is acknowledged only once every in-sync replica has it, exactly once.
+        config.put(ProducerConfig.ACKS_CONFIG, "all");
+        config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
+        return config;
+    }
+
+    Map<String, Object> consumer() {
+        Map<String, Object> config = new HashMap<>();
+        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.toIntExact(timeout.toMillis()));
+        config.putAll(clientConfig);
+        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "geoloc-trainer-publish");
+        // Reads partitions by assignment, commits nothing: publishing leaves no consumer group behind.
+        config.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        // A missing topic is reported, not created with the broker's defaults (deleting, not compacting).
+        config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return config;
+    }
+}

@@ -1,0 +1,172 @@
+package dev.geoloc.trainer.publish;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Clock;
+import java.time.Duration;
+import java.util.Map;
+import java.util.Properties;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
+
+import dev.geoloc.schemas.EvaluationMetrics;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+import picocli.CommandLine.ParameterException;
+
+/** {@code geoloc-trainer publish}: stores a model bundle and announces it on the model-versions topic. */
+@Command(name = "publish",
+        sortOptions = false,
+        description = {
+                "Publishes a model bundle: stores its archive as the model's next version in the model store, "
+                        + "then sends a ModelVersion record (Avro, through the schema registry), keyed by model "
+                        + "name, to the model-versions topic, which processors follow.",
+                "",
+                "Quality gate: a model whose mean distance error is higher than the currently published "
+                        + "version's on the same test set (or equal, with a lower accuracy) is refused, and so is "
+                        + "one evaluated on another test set or region catalog, since it cannot be compared. "
+                        + "--force publishes anyway. The first version always passes.",
+                ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:published",
+                "1:refused by the quality gate (nothing stored or sent), or failed: Kafka, the registry or the "
+                        + "store could not be reached or refused",
+                "2:wrong usage: bad option, invalid bundle, missing or invalid metrics"})
+public final class PublishCommand implements Callable<Integer> {
+
+    static final Duration TIMEOUT = Duration.ofSeconds(30);
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--bundle", required = true, paramLabel = "PATH",
+            description = "Model bundle: a directory or its zip archive.")
+    Path bundle;
+
+    @Option(names = "--model-name", paramLabel = "NAME",
+            description = "Model line to publish under, the record key (default: the bundle's model_name).")
+    String modelName;
+
+    @Option(names = "--metrics", paramLabel = "FILE",
+            description = "Evaluation to publish with, a JSON object with the record's metric names "
+                    + "(default: the bundle's metrics).")
+    Path metricsFile;
+
+    @Option(names = "--store", paramLabel = "DIR", defaultValue = "model-store",
+            description = "Model store directory (default: ${DEFAULT-VALUE}).")
+    Path store;
+
+    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
+            defaultValue = "${env:GEOLOC_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
+            description = "Kafka brokers (default: ${DEFAULT-VALUE}; set by GEOLOC_BOOTSTRAP_SERVERS).")
+    String bootstrapServers;
+
+    @Option(names = "--schema-registry-url", paramLabel = "URL",
+            defaultValue = "${env:GEOLOC_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081/apis/ccompat/v7}",
+            description = "Confluent-compatible schema registry API (default: ${DEFAULT-VALUE}; set by "
+                    + "GEOLOC_SCHEMA_REGISTRY_URL).")
+    String schemaRegistryUrl;
+
+    @Option(names = "--client-config", paramLabel = "FILE",
+            description = "Properties file of further Kafka client and registry settings (security.protocol, "
+                    + "sasl.*, ssl.*, basic.auth.*, schema.registry.ssl.*, ...).")
+    Path clientConfigFile;
+
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "model-versions",
+            description = "Topic of model versions, compacted (default: ${DEFAULT-VALUE}).")
+    String topic;
+
+    @Option(names = "--notes", paramLabel = "TEXT", description = "Free text for the record.")
+    String notes;
+
+    @Option(names = "--force", description = "Publish even if the quality gate refuses.")
+    boolean force;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    @Override
+    public Integer call() {
+        KafkaSettings kafka = new KafkaSettings(bootstrapServers, schemaRegistryUrl, clientConfig(), TIMEOUT);
+        ModelVersionPublisher publisher =
+                new ModelVersionPublisher(new DirectoryModelStore(store), kafka, topic, Clock.systemUTC());
+        PrintWriter err = spec.commandLine().getErr();
+        try {
+            PublishResult result = publisher.publish(new PublishRequest(bundle, modelName, metrics(), force, notes));
+            if (result instanceof PublishResult.Published published) {
+                printPublished(spec.commandLine().getOut(), published);
+                return 0;
+            }
+            PublishResult.Refused refused = (PublishResult.Refused) result;
+            err.println("publish refused for " + refused.modelName() + ": " + refused.verdict().reason() + ".");
+            err.println("Nothing was stored or sent. Publish anyway with --force.");
+            return 1;
+        } catch (InvalidPublishInputException e) {
+            throw usage(e.getMessage());
+        } catch (TimeoutException e) {
+            err.println("publish failed: " + e.getMessage() + " (is Kafka at " + bootstrapServers + " running?)");
+            return 1;
+        } catch (IOException | UncheckedIOException | KafkaException e) {
+            err.println("publish failed: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println("publish interrupted");
+            return 1;
+        } finally {
+            err.flush();
+        }
+    }
+
+    private EvaluationMetrics metrics() {
+        if (metricsFile == null) {
+            return null;
+        }
+        try {
+            return EvaluationMetricsReader.fromFile(metricsFile);
+        } catch (IOException e) {
+            throw usage("Cannot read --metrics " + metricsFile + ": " + e.getMessage());
+        } catch (InvalidPublishInputException e) {
+            throw usage(e.getMessage());
+        }
+    }
+
+    private Map<String, String> clientConfig() {
+        if (clientConfigFile == null) {
+            return Map.of();
+        }
+        Properties properties = new Properties();
+        try (InputStream in = Files.newInputStream(clientConfigFile)) {
+            properties.load(in);
+        } catch (IOException e) {
+            throw usage("Cannot read --client-config " + clientConfigFile + ": " + e.getMessage());
+        }
+        Map<String, String> config = new TreeMap<>();
+        properties.stringPropertyNames().forEach(key -> config.put(key, properties.getProperty(key)));
+        return config;
+    }
+
+    private void printPublished(PrintWriter out, PublishResult.Published published) {
+        var record = published.record();
+        out.println("published " + record.getModelName() + " version " + record.getVersion());
+        out.println("  artifact: " + record.getArtifactUri());
+        out.println("  sha256:   " + record.getSha256());
+        out.println("  record:   " + topic + " partition " + published.partition() + ", offset " + published.offset());
+        out.println("  gate:     " + (published.forced() ? "refused, overridden by --force: " : "passed: ")
+                + published.verdict().reason());
+        out.flush();
+    }
+
+    private ParameterException usage(String message) {
+        return new ParameterException(spec.commandLine(), message);
+    }
+}

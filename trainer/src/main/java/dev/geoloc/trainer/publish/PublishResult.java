@@ -1,0 +1,22 @@
+package dev.geoloc.trainer.publish;
+
+import dev.geoloc.schemas.ModelVersion;
+
+/** How a publish ended: published, or refused by the quality gate with nothing stored or sent. */
+public sealed interface PublishResult {
+
+    GateVerdict verdict();
+
+    /**
+     * @param record    the record as sent, and acknowledged by every in-sync replica
+     * @param partition the topic partition it went to
+     * @param offset    its offset there
+     * @param forced    whether {@code --force} overrode a refusing {@link #verdict()}
+     */
+    record Published(ModelVersion record, int partition, long offset, GateVerdict verdict, boolean forced)
+            implements PublishResult {
+    }
+
+    record Refused(String modelName, GateVerdict verdict) implements PublishResult {
+    }
+}

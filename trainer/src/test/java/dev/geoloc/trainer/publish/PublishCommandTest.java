@@ -1,0 +1,251 @@
+package dev.geoloc.trainer.publish;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.geoloc.model.BundleWriter;
+import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.Sha256;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.registry.serde.SpecificAvroSerde;
+import dev.geoloc.schemas.ModelVersion;
+import dev.geoloc.stack.StreamingStack;
+import dev.geoloc.stack.StreamingStackExtension;
+import dev.geoloc.trainer.TrainerCommand;
+import picocli.CommandLine;
+
+/** {@code publish} against a real broker and a real schema registry. */
+@ExtendWith(StreamingStackExtension.class)
+class PublishCommandTest {
+
+    /** A bundle evaluated at 8 km mean error and 40 % accuracy, as a directory and as a zip. */
+    private static Path bundleDirectory;
+    private static Path bundleZip;
+    private static String bundleDigest;
+
+    private final StreamingStack stack;
+    @TempDir
+    Path dir;
+    private Path store;
+    private String topic;
+    private final StringWriter stdout = new StringWriter();
+    private final StringWriter stderr = new StringWriter();
+
+    PublishCommandTest(StreamingStack stack) {
+        this.stack = stack;
+    }
+
+    @BeforeAll
+    static void bundles(@TempDir Path bundles) throws IOException {
+        bundleDirectory = TestBundles.bundle(bundles.resolve("la-streets"), "la-streets", TestBundles.metrics(8.0, 0.40));
+        bundleZip = BundleWriter.zip(bundleDirectory, bundles.resolve("la-streets.zip"));
+        try (ModelBundle bundle = ModelBundle.open(bundleDirectory)) {
+            bundleDigest = bundle.digest();
+        }
+    }
+
+    @BeforeEach
+    void topic() {
+        store = dir.resolve("store");
+        topic = "model-versions-" + UUID.randomUUID();
+        stack.createTopics(new NewTopic(topic, 1, (short) 1)
+                .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0")));
+    }
+
+    @Test
+    void publishesAVersionThatLandsOnTheTopicWithItsBundleInTheStore() throws IOException {
+        Instant before = Instant.now().minusMillis(1);
+
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--notes", "first cut")).isZero();
+
+        Path stored = store.resolve("la-streets/1/la-streets-1.zip").toAbsolutePath();
+        assertThat(stdout.toString()).contains("published la-streets version 1", stored.toUri().toString(),
+                Sha256.of(stored), topic + " partition 0, offset 0", "passed: no version is published yet");
+        List<ConsumerRecord<String, ModelVersion>> records = readTopic();
+        assertThat(records).hasSize(1);
+        assertThat(records.get(0).key()).isEqualTo("la-streets");
+        ModelVersion record = records.get(0).value();
+        assertThat(record.getModelName()).isEqualTo("la-streets");
+        assertThat(record.getVersion()).isEqualTo(1);
+        assertThat(URI.create(record.getArtifactUri())).isEqualTo(stored.toUri());
+        assertThat(record.getSha256()).isEqualTo(Sha256.of(Path.of(URI.create(record.getArtifactUri()))));
+        assertThat(record.getBackbone()).isEqualTo("tiny-cnn");
+        assertThat(record.getHead()).isEqualTo("classifier");
+        assertThat(record.getLoss()).isEqualTo("geo-smoothing");
+        assertThat(record.getRegionCatalogHash()).isEqualTo(RegionCatalog.losAngeles().hash());
+        assertThat(record.getMetrics().getDataset()).isEqualTo(TestBundles.DATASET);
+        assertThat(record.getMetrics().getSamples()).isEqualTo(2000);
+        assertThat(record.getMetrics().getMeanErrorKm()).isEqualTo(8.0);
+        assertThat(record.getMetrics().getAccuracy()).isEqualTo(0.40);
+        assertThat(record.getMetrics().getAccAt25km()).isEqualTo(0.70);
+        assertThat(record.getCreatedTime()).isAfter(before).isBefore(Instant.now().plusMillis(1));
+        assertThat(record.getNotes()).isEqualTo("first cut");
+        try (ModelBundle published = ModelBundle.open(stored)) {
+            assertThat(published.digest()).isEqualTo(bundleDigest);
+        }
+    }
+
+    @Test
+    void refusesAWorseModelOnTheSameTestSetUnlessForced() throws IOException {
+        assertThat(publish("--bundle", bundleDirectory.toString())).isZero();
+        Path worse = metricsFile(TestBundles.metrics(9.5, 0.55));
+
+        assertThat(publish("--bundle", bundleZip.toString(), "--metrics", worse.toString())).isEqualTo(1);
+
+        assertThat(stderr.toString()).contains("publish refused for la-streets: worse than the published model",
+                "mean error 9.500 km", "version 1's 8.000 km", "Nothing was stored or sent", "--force");
+        assertThat(readTopic()).hasSize(1);
+        assertThat(new DirectoryModelStore(store).versions("la-streets")).containsExactly(1);
+
+        assertThat(publish("--bundle", bundleZip.toString(), "--metrics", worse.toString(), "--force")).isZero();
+
+        assertThat(stdout.toString()).contains("published la-streets version 2", "refused, overridden by --force");
+        List<ConsumerRecord<String, ModelVersion>> records = readTopic();
+        assertThat(records).extracting(r -> r.value().getVersion()).containsExactly(1, 2);
+        assertThat(records.get(1).value().getMetrics().getMeanErrorKm()).isEqualTo(9.5);
+        // A zip and its directory are the same bundle: the store holds the same canonical archive.
+        assertThat(records.get(1).value().getSha256()).isEqualTo(records.get(0).value().getSha256());
+    }
+
+    @Test
+    void aBetterModelPassesAndAnotherTestSetNeedsForce() throws IOException {
+        assertThat(publish("--bundle", bundleDirectory.toString())).isZero();
+        assertThat(publish("--bundle", bundleDirectory.toString(),
+                "--metrics", metricsFile(TestBundles.metrics(6.0, 0.45)).toString())).isZero();
+        assertThat(stdout.toString()).contains("published la-streets version 2", "passed: no worse");
+
+        Path otherSet = metricsFile(TestBundles.metrics("streetview-la/test", 600, 1.0, 0.9));
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--metrics", otherSet.toString())).isEqualTo(1);
+
+        assertThat(stderr.toString()).contains("not the same test set");
+        assertThat(readTopic()).hasSize(2);
+    }
+
+    @Test
+    void modelNamesAreSeparateLinesWithTheirOwnVersions() throws IOException {
+        assertThat(publish("--bundle", bundleDirectory.toString())).isZero();
+        Path worse = metricsFile(TestBundles.metrics(20.0, 0.1));
+
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--model-name", "la-experiment",
+                "--metrics", worse.toString())).isZero();
+
+        assertThat(stdout.toString()).contains("published la-experiment version 1");
+        assertThat(readTopic()).extracting(ConsumerRecord::key).containsExactly("la-streets", "la-experiment");
+        assertThat(store.resolve("la-experiment/1/la-experiment-1.zip")).exists();
+    }
+
+    @Test
+    void versionNumbersAreNeverReusedEvenIfTheTopicForgotThem() throws IOException {
+        // Version 1 stored, but its record never sent (the broker was down, say): the number stays taken.
+        new DirectoryModelStore(store).put(bundleZip, "la-streets", 1);
+
+        assertThat(publish("--bundle", bundleDirectory.toString())).isZero();
+
+        assertThat(readTopic()).extracting(r -> r.value().getVersion()).containsExactly(2);
+    }
+
+    @Test
+    void aMissingTopicIsReportedNotCreated() {
+        topic = "no-such-topic-" + UUID.randomUUID();
+
+        assertThat(publish("--bundle", bundleDirectory.toString())).isEqualTo(1);
+
+        assertThat(stderr.toString()).contains("publish failed: Topic " + topic + " does not exist", "compacted");
+        assertThat(store.resolve("la-streets")).doesNotExist();
+    }
+
+    @Test
+    void badInputIsWrongUsage(@TempDir Path other) throws IOException {
+        assertThat(publish("--bundle", other.toString())).isEqualTo(2);
+        assertThat(stderr.toString()).contains("Invalid model bundle", "bundle.json is missing");
+
+        Map<String, Object> incomplete = TestBundles.metrics(8.0, 0.4);
+        incomplete.remove("dataset");
+        assertThat(publish("--bundle", bundleDirectory.toString(),
+                "--metrics", metricsFile(incomplete).toString())).isEqualTo(2);
+        assertThat(stderr.toString()).contains("dataset must name the evaluation set");
+
+        Path unevaluated = TestBundles.bundle(other.resolve("unevaluated"), "la-streets", Map.of());
+        assertThat(publish("--bundle", unevaluated.toString())).isEqualTo(2);
+        assertThat(stderr.toString()).contains("the bundle's metrics cannot be published", "--metrics=FILE");
+
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--model-name", "../escape")).isEqualTo(2);
+        assertThat(stderr.toString()).contains("model name '../escape' must be");
+
+        assertThat(readTopic()).isEmpty();
+        assertThat(store).doesNotExist();
+    }
+
+    @Test
+    void isASubcommandOfTheTrainerWithHelp() {
+        CommandLine trainer = new CommandLine(new TrainerCommand());
+        trainer.setOut(new PrintWriter(stdout));
+        assertThat(trainer.execute("publish", "--help")).isZero();
+        assertThat(stdout.toString()).contains("--bundle", "--model-name", "--metrics", "--store",
+                "--bootstrap-servers", "--schema-registry-url", "--client-config", "--topic", "--notes", "--force",
+                "Quality gate", "Exit codes:");
+    }
+
+    private int publish(String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--store", store.toString(), "--topic", topic,
+                "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl()));
+        CommandLine command = new CommandLine(new PublishCommand());
+        command.setOut(new PrintWriter(stdout));
+        command.setErr(new PrintWriter(stderr));
+        return command.execute(all.toArray(String[]::new));
+    }
+
+    private Path metricsFile(Map<String, Object> metrics) throws IOException {
+        Path file = Files.createTempFile(dir, "metrics-", ".json");
+        new ObjectMapper().writeValue(file.toFile(), metrics);
+        return file;
+    }
+
+    /** Every committed record on the topic, read as a processor would: registry serde, {@code read_committed}. */
+    private List<ConsumerRecord<String, ModelVersion>> readTopic() {
+        SpecificAvroSerde<ModelVersion> serde = new SpecificAvroSerde<>();
+        serde.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, ModelVersion> consumer =
+                     new KafkaConsumer<>(config, new StringDeserializer(), serde.deserializer())) {
+            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0));
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            long end = consumer.endOffsets(partitions).get(partitions.get(0));
+            List<ConsumerRecord<String, ModelVersion>> records = new ArrayList<>();
+            while (consumer.position(partitions.get(0)) < end) {
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            return records;
+        }
+    }
+}
