@@ -1,0 +1,42 @@
+package dev.geoloc.trainer.experiment;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.geoloc.dataset.synth.SynthCityConfig;
+import dev.geoloc.dataset.synth.SynthCityGenerator;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.TrainerCommand;
+import picocli.CommandLine;
+
+class ExperimentCommandTest {
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void trainsEveryLossAndSeedAndWritesTheStudysTable() throws IOException {
+        new SynthCityGenerator(RegionCatalog.losAngeles(), SynthCityConfig.defaults().withLocationsPerRegion(4)
+                .withHeadings(List.of(0, 180)).withSize(64, 64)).generate(dir.resolve("data"), 2, (done, total) -> { });
+
+        int exit = new CommandLine(new TrainerCommand()).execute("experiment", "--dataset", dir.resolve("data").toString(),
+                "--out", dir.resolve("exp").toString(), "--losses", "ce;ranking:margin=0.2", "--seeds", "1,2",
+                "--epochs", "1", "--batch-size", "16", "--device", "cpu");
+
+        assertThat(exit).isZero();
+        String results = Files.readString(dir.resolve("exp/results.md"));
+        assertThat(results).contains("| Model | Backbone | Loss | Accuracy (%) | Mean Error (km) | Acc@1km | Acc@5km | Acc@10km | Acc@25km |")
+                .contains("| FT tiny-cnn (CE) | tiny-cnn | CE |", "| FT tiny-cnn (Ranking) | tiny-cnn | Ranking |")
+                .contains(" ± ");
+        assertThat(dir.resolve("exp/error-cdf.png")).isNotEmptyFile();
+        assertThat(dir.resolve("exp/confusion.png")).isNotEmptyFile();
+        assertThat(dir.resolve("exp/runs/tiny-cnn/ranking/seed-2/bundle/bundle.json")).isRegularFile();
+    }
+}
