@@ -11,6 +11,7 @@ import dev.geoloc.trainer.experiment.ExperimentCommand;
 import dev.geoloc.trainer.publish.PublishCommand;
 import dev.geoloc.trainer.synth.SynthCommand;
 import dev.geoloc.trainer.training.TrainCommand;
+import dev.geoloc.trainer.zeroshot.ZeroShotCommand;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 
@@ -22,7 +23,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = TrainerCommand.Version.class,
         subcommands = {SynthCommand.class, CollectCommand.class, TrainCommand.class, EvaluateCommand.class,
-                ExperimentCommand.class, PublishCommand.class, BenchPredictorCommand.class},
+                ZeroShotCommand.class, ExperimentCommand.class, PublishCommand.class, BenchPredictorCommand.class},
         description = "Trains, evaluates and publishes street-level geolocation models.")
 public final class TrainerCommand implements Runnable {
 

@@ -164,7 +164,7 @@ public final class ExperimentCommand implements Callable<Integer> {
                 ? EncoderContract.copyBuiltIn(encoder, runDirectory.resolve("initial-encoder.pt")) : Path.of(encoder);
         TrainingOptions options = new TrainingOptions("experiment", encoder, training, new HeadSpec.Classifier(256, 0.1f),
                 lossSpec.toString(), epochs, batchSize, encoderLearningRate, headLearningRate, 0.05f, 1f, patience,
-                true, seed, device);
+                true, seed, device, null);
         TrainingResult result = new GeoTrainer(console).train(data, contract, encoderFile, options,
                 Losses.create(lossSpec, regions), lossSpec.label(), runDirectory, false);
         try (ModelBundle bundle = ModelBundle.open(result.bundle());

@@ -49,6 +49,7 @@ import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.EncoderContract;
 import dev.geoloc.model.Heads;
 import dev.geoloc.model.InferenceDevice;
+import dev.geoloc.model.PrototypeHead;
 import dev.geoloc.regions.RegionCatalog;
 
 /**
@@ -117,6 +118,9 @@ public final class GeoTrainer {
                             .optWeightDecays(options.weightDecay()).build());
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(options.batchSize(), 3, size, size));
+                if (head instanceof PrototypeHead prototypeHead) {
+                    prototypeHead.setPrototypes(options.prototypes());
+                }
                 freeze(encoder, options.encoderTraining());
                 if (state.epoch() > 0) {
                     loadHead(head, trainer.getManager(), last.resolve(HEAD_FILE));

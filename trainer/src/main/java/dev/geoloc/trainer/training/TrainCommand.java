@@ -14,6 +14,7 @@ import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.Split;
 import dev.geoloc.model.EncoderContract;
 import dev.geoloc.model.HeadSpec;
+import dev.geoloc.model.RegionPrototypes;
 import dev.geoloc.regions.CatalogReader;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.loss.LossSpec;
@@ -57,6 +58,18 @@ public final class TrainCommand implements Callable<Integer> {
 
     @Option(names = "--dropout", defaultValue = "0.1", description = "Classifier head's dropout (default: ${DEFAULT-VALUE}).")
     float dropout;
+
+    @Option(names = "--head", defaultValue = "classifier",
+            description = "classifier (Linear-ReLU-Dropout-Linear) or prototype (projection to the prototypes' space, "
+                    + "scored against fixed region vectors; needs --prototypes) (default: ${DEFAULT-VALUE}).")
+    String headType;
+
+    @Option(names = "--prototypes", paramLabel = "FILE",
+            description = "Region prototypes JSON for the prototype head, e.g. CLIP text embeddings from export_encoder.py.")
+    Path prototypesFile;
+
+    @Option(names = "--temperature", defaultValue = "0.07", description = "Prototype head's temperature (default: ${DEFAULT-VALUE}).")
+    float temperature;
 
     @Option(names = "--loss", defaultValue = "ce", paramLabel = "SPEC",
             description = "ce, soft, geo-smooth, expected or ranking, with parameters after ':' "
@@ -110,9 +123,11 @@ public final class TrainCommand implements Callable<Integer> {
         try {
             lossSpec = LossSpec.parse(loss);
             contract = contract();
-            options = new TrainingOptions(modelName, encoder, EncoderTraining.parse(encoderTraining),
-                    new HeadSpec.Classifier(hiddenDim, dropout), loss, epochs, batchSize, encoderLearningRate,
-                    headLearningRate, weightDecay, warmupEpochs, patience, !noAugment, seed, device);
+            float[][] prototypes = headType.equals("prototype") && prototypesFile != null
+                    ? RegionPrototypes.read(prototypesFile, regions) : null;
+            options = new TrainingOptions(modelName, encoder, EncoderTraining.parse(encoderTraining), head(prototypes),
+                    loss, epochs, batchSize, encoderLearningRate, headLearningRate, weightDecay, warmupEpochs, patience,
+                    !noAugment, seed, device, prototypes);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
@@ -126,8 +141,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Path encoderFile = encoderFile(Files.createDirectories(out));
         Loss lossFunction = Losses.create(lossSpec, regions);
-        console.printf(Locale.ROOT, "Training %s (%dx%d) + classifier head with %s loss on %d images, validating on %d%n",
-                contract.name(), size, size, lossSpec.label(), train.size(), validation.size());
+        console.printf(Locale.ROOT, "Training %s (%dx%d) + %s head with %s loss on %d images, validating on %d%n",
+                contract.name(), size, size, options.head().type(), lossSpec.label(), train.size(), validation.size());
         TrainingResult result = new GeoTrainer(console).train(
                 new GeoTrainer.Data(regions, train, validation, dataset.toAbsolutePath().getFileName().toString()),
                 contract, encoderFile, options, lossFunction, lossSpec.label(), out, resume);
@@ -135,6 +150,19 @@ public final class TrainCommand implements Callable<Integer> {
                 result.best().epoch(), result.epochs().size(), result.stoppedEarly() ? " (stopped early)" : "",
                 100 * result.best().validationAccuracy(), result.best().validationMeanErrorKm(), result.bundle());
         return 0;
+    }
+
+    private HeadSpec head(float[][] prototypes) {
+        return switch (headType) {
+            case "classifier" -> new HeadSpec.Classifier(hiddenDim, dropout);
+            case "prototype" -> {
+                if (prototypes == null) {
+                    throw new IllegalArgumentException("--head prototype needs --prototypes FILE");
+                }
+                yield new HeadSpec.Prototype(prototypes[0].length, temperature);
+            }
+            default -> throw new IllegalArgumentException("--head " + headType + " is not classifier or prototype");
+        };
     }
 
     private EncoderContract contract() throws IOException {

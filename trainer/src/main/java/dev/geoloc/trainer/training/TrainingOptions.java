@@ -11,11 +11,12 @@ import dev.geoloc.model.HeadSpec;
  * @param loss           the loss, as {@code LossSpec} parses it (e.g. {@code ranking:margin=0.1})
  * @param warmupEpochs   epochs of linear learning-rate warm-up before the cosine decay
  * @param patience       epochs without a better validation mean error before stopping early
+ * @param prototypes     the fixed region vectors of a prototype head, one row per region; null for a classifier
  */
 public record TrainingOptions(String modelName, String encoder, EncoderTraining encoderTraining, HeadSpec head,
                               String loss, int epochs, int batchSize, float encoderLearningRate,
                               float headLearningRate, float weightDecay, float warmupEpochs, int patience,
-                              boolean augment, long seed, String device) {
+                              boolean augment, long seed, String device, float[][] prototypes) {
 
     public TrainingOptions {
         if (epochs < 1 || batchSize < 1 || patience < 1) {
@@ -23,6 +24,9 @@ public record TrainingOptions(String modelName, String encoder, EncoderTraining 
         }
         if (!(encoderLearningRate >= 0 && headLearningRate > 0 && weightDecay >= 0 && warmupEpochs >= 0)) {
             throw new IllegalArgumentException("learning rates, weight decay and warm-up must not be negative");
+        }
+        if ((head instanceof HeadSpec.Prototype) != (prototypes != null)) {
+            throw new IllegalArgumentException("a prototype head needs region prototypes, and only it takes them");
         }
     }
 }

@@ -88,6 +88,6 @@ class GeoTrainerTest {
 
     private static TrainingOptions options(int epochs) {
         return new TrainingOptions("test", "tiny-cnn", EncoderTraining.FULL, new HeadSpec.Classifier(32, 0.1f), "ce",
-                epochs, 16, 1e-3f, 3e-3f, 0.01f, 0.5f, 5, true, 11, "cpu");
+                epochs, 16, 1e-3f, 3e-3f, 0.01f, 0.5f, 5, true, 11, "cpu", null);
     }
 }

@@ -1,0 +1,142 @@
+package dev.geoloc.trainer.zeroshot;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Map;
+import java.util.concurrent.Callable;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+
+import dev.geoloc.dataset.Manifest;
+import dev.geoloc.dataset.Split;
+import dev.geoloc.model.BundleWriter;
+import dev.geoloc.model.EncoderContract;
+import dev.geoloc.model.HeadSpec;
+import dev.geoloc.model.InferenceDevice;
+import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.PrototypeHead;
+import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.model.RegionPrototypes;
+import dev.geoloc.regions.CatalogReader;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.evaluation.EvaluationReport;
+import dev.geoloc.trainer.evaluation.ModelDescription;
+import dev.geoloc.trainer.evaluation.ResultsRow;
+import dev.geoloc.trainer.evaluation.ResultsTable;
+import dev.geoloc.trainer.evaluation.SplitEvaluator;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * {@code zero-shot}: the study's CLIP baseline. No training: each image's embedding is compared with the
+ * text embedding of every region's prompt, and the closest wins. Built as a bundle whose prototype head
+ * has an identity projection (CLIP's image tower already ends in the joint space), so it is evaluated,
+ * and could be served, exactly like a trained model.
+ */
+@Command(name = "zero-shot",
+        mixinStandardHelpOptions = true,
+        description = {"Evaluates an encoder with no training: image embeddings against fixed region prototypes "
+                + "(CLIP text embeddings of one prompt per region, from export_encoder.py). Writes OUT/bundle and "
+                + "the evaluation reports to OUT.", "Exit codes: 0 done, 1 failed, 2 wrong usage."})
+public final class ZeroShotCommand implements Callable<Integer> {
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @Option(names = "--encoder", required = true, paramLabel = "FILE.pt|NAME",
+            description = "The image encoder: an exported CLIP image tower (its .json beside it) or a built-in name.")
+    String encoder;
+
+    @Option(names = "--prototypes", required = true, paramLabel = "FILE", description = "Region prototypes JSON.")
+    Path prototypesFile;
+
+    @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "Dataset folder with manifest.csv.")
+    Path dataset;
+
+    @Option(names = "--split", defaultValue = "test", description = "train, validation or test (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the bundle and reports.")
+    Path out;
+
+    @Option(names = "--catalog", paramLabel = "FILE", description = "Region catalog (default: the shipped Los Angeles catalog).")
+    Path catalog;
+
+    @Option(names = "--temperature", defaultValue = "0.01",
+            description = "Divides the cosine similarities; CLIP's learned logit scale is 100 (default: ${DEFAULT-VALUE}).")
+    float temperature;
+
+    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
+    String device;
+
+    @Override
+    public Integer call() throws IOException {
+        RegionCatalog regions = catalog == null ? RegionCatalog.losAngeles() : CatalogReader.read(catalog);
+        Split chosen;
+        EncoderContract contract;
+        try {
+            chosen = Split.fromLabel(split);
+            contract = EncoderContract.BUILT_IN.contains(encoder) ? EncoderContract.builtIn(encoder)
+                    : EncoderContract.read(Path.of(encoder.replaceFirst("\\.pt$", "") + ".json"));
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        float[][] prototypes = RegionPrototypes.read(prototypesFile, regions);
+        if (prototypes[0].length != contract.embeddingDim()) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "The prototypes have " + prototypes[0].length
+                    + " dimensions but " + contract.name() + " embeds images in " + contract.embeddingDim());
+        }
+        Path bundleDirectory = writeBundle(regions, contract, prototypes);
+        Manifest manifest = Manifest.read(dataset, regions);
+        Manifest images = manifest.withEntries(manifest.split(chosen));
+        try (ModelBundle bundle = ModelBundle.open(bundleDirectory);
+             RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice(device))) {
+            SplitEvaluator.Run run = SplitEvaluator.run(predictor, images, 32, spec.commandLine().getErr());
+            ModelDescription model = new ModelDescription("Zero-shot " + contract.name(), contract.name(),
+                    ModelDescription.NO_LOSS);
+            EvaluationReport report = new EvaluationReport(model, bundle.digest(), dataset.toString(), chosen.label(),
+                    run.skipped(), run.accumulator().result());
+            report.writeTo(out);
+            PrintWriter console = spec.commandLine().getOut();
+            console.println(ResultsTable.markdown(java.util.List.of(ResultsRow.of(model, report.evaluation()))));
+            console.println("Wrote the bundle and evaluation to " + out);
+            console.flush();
+        }
+        return 0;
+    }
+
+    private Path writeBundle(RegionCatalog regions, EncoderContract contract, float[][] prototypes) throws IOException {
+        Path directory = Files.createDirectories(out).resolve("bundle");
+        Path encoderFile = EncoderContract.BUILT_IN.contains(encoder)
+                ? EncoderContract.copyBuiltIn(encoder, out.resolve("encoder.pt")) : Path.of(encoder);
+        HeadSpec.Prototype headSpec = new HeadSpec.Prototype(contract.embeddingDim(), temperature);
+        try (NDManager manager = NDManager.newBaseManager(InferenceDevice.ENGINE)) {
+            Engine.getEngine(InferenceDevice.ENGINE).setRandomSeed(0);
+            PrototypeHead head = new PrototypeHead(headSpec, regions.size());
+            head.initialize(manager, DataType.FLOAT32, new Shape(1, contract.embeddingDim()));
+            head.getChildren().get("01projection").getParameters().get("weight").getArray()
+                    .set(identity(contract.embeddingDim()));
+            head.setPrototypes(prototypes);
+            return new BundleWriter("zero-shot-" + contract.name(), regions)
+                    .encoder(contract, encoderFile)
+                    .head(headSpec, head)
+                    .training(Map.of("backbone", contract.name(), "loss", ModelDescription.NO_LOSS, "zero_shot", true))
+                    .write(directory);
+        }
+    }
+
+    private static float[] identity(int n) {
+        float[] matrix = new float[n * n];
+        for (int i = 0; i < n; i++) {
+            matrix[i * n + i] = 1;
+        }
+        return matrix;
+    }
+}
