@@ -24,6 +24,10 @@ import dev.geoloc.schemas.EvaluationMetrics;
  * Accuracies are fractions from 0 to 1, errors are kilometres. Every other numeric value goes to
  * {@code extra} under its own name; other values (text, lists, objects) are left out, since {@code extra}
  * holds numbers only.
+ *
+ * <p>A file may also be the {@code evaluation.json} that {@code evaluate} writes: its study-way errors
+ * become the record's errors, its dataset and split the {@code dataset}, and the errors to the photos'
+ * coordinates go to {@code extra}, so train, evaluate, publish chain without hand edits.
  */
 public final class EvaluationMetricsReader {
 
@@ -48,7 +52,32 @@ public final class EvaluationMetricsReader {
             throw new InvalidPublishInputException("metrics file " + json + " is not a JSON object: "
                     + e.getOriginalMessage());
         }
+        if (values != null && values.get("errors_km") instanceof Map<?, ?>) {
+            values = fromEvaluationReport(values);
+        }
         return fromMap(values == null ? Map.of() : values, "metrics file " + json);
+    }
+
+    /** Flattens an {@code evaluate} report into the record's field names. */
+    private static Map<String, Object> fromEvaluationReport(Map<String, Object> report) {
+        Map<String, Object> flat = new TreeMap<>();
+        flat.put(DATASET, report.get("dataset") + "/" + report.get("split"));
+        flat.put(SAMPLES, report.get("samples"));
+        flat.put("accuracy", report.get("accuracy"));
+        Map<?, ?> errors = (Map<?, ?>) report.get("errors_km");
+        errors.forEach((measure, figures) -> {
+            if (!(figures instanceof Map<?, ?> values)) {
+                return;
+            }
+            // the study's measure fills the record's own fields; the others are kept as extras
+            String prefix = measure.equals("region_centers") ? "" : measure + "_";
+            flat.put(prefix + "mean_error_km", values.get("mean"));
+            flat.put(prefix + "median_error_km", values.get("median"));
+            if (values.get("within_km") instanceof Map<?, ?> within) {
+                within.forEach((radius, fraction) -> flat.put(prefix + "acc_at_" + radius + "km", fraction));
+            }
+        });
+        return flat;
     }
 
     /**

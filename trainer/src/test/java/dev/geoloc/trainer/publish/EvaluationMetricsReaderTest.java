@@ -37,6 +37,31 @@ class EvaluationMetricsReaderTest {
     }
 
     @Test
+    void readsTheReportThatEvaluateWrites(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        dev.geoloc.regions.RegionCatalog la = dev.geoloc.regions.RegionCatalog.losAngeles();
+        dev.geoloc.trainer.evaluation.EvaluationAccumulator scores = new dev.geoloc.trainer.evaluation.EvaluationAccumulator(la);
+        // Two photos at their region centers: one right, one taken for its neighbour 3.3 km away.
+        scores.add(la.indexOf("venice"), la.center(la.indexOf("venice")), la.indexOf("venice"), la.center(la.indexOf("venice")));
+        scores.add(la.indexOf("venice"), la.center(la.indexOf("venice")), la.indexOf("santa_monica"),
+                la.center(la.indexOf("santa_monica")));
+        dev.geoloc.trainer.evaluation.EvaluationReport report = new dev.geoloc.trainer.evaluation.EvaluationReport(
+                new dev.geoloc.trainer.evaluation.ModelDescription("m", "tiny-cnn", "CE"), "digest", "synth", "test",
+                java.util.List.of(), scores.result());
+        report.writeTo(dir);
+
+        EvaluationMetrics metrics = EvaluationMetricsReader.fromFile(dir.resolve("evaluation.json"));
+
+        double apart = la.distanceKm(la.indexOf("venice"), la.indexOf("santa_monica"));
+        assertThat(metrics.getDataset()).isEqualTo("synth/test");
+        assertThat(metrics.getSamples()).isEqualTo(2);
+        assertThat(metrics.getAccuracy()).isEqualTo(0.5);
+        assertThat(metrics.getMeanErrorKm()).isCloseTo(apart / 2, org.assertj.core.api.Assertions.within(1e-9));
+        assertThat(metrics.getAccAt1km()).isEqualTo(0.5);
+        assertThat(metrics.getAccAt5km()).isEqualTo(1.0);
+        assertThat(metrics.getExtra()).containsKeys("photo_mean_error_km", "photo_acc_at_25km");
+    }
+
+    @Test
     void namesEveryMissingOrInvalidValue() {
         Map<String, Object> values = TestBundles.metrics(7.25, 0.5);
         values.remove("dataset");
