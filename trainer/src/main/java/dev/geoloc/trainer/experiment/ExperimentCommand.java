@@ -129,11 +129,15 @@ public final class ExperimentCommand implements Callable<Integer> {
                     ExampleSet.load(manifest, manifest.split(Split.VALIDATION), regions, size, contract.preprocessing().resize(), done -> { }),
                     dataset.toAbsolutePath().getFileName().toString());
             for (LossSpec lossSpec : specs) {
-                ModelDescription model = new ModelDescription("FT " + contract.name() + " (" + lossSpec.label() + ")",
-                        contract.name(), lossSpec.label());
+                // Two settings of one loss (soft:sigma=3;soft:sigma=5) need their own rows and folders.
+                boolean labelShared = specs.stream().filter(other -> other.label().equals(lossSpec.label())).count() > 1;
+                String label = labelShared ? lossSpec.label() + " " + lossSpec : lossSpec.label();
+                ModelDescription model = new ModelDescription("FT " + contract.name() + " (" + label + ")",
+                        contract.name(), label);
                 List<Evaluation> runs = new ArrayList<>();
                 for (long seed : seeds) {
-                    Path runDirectory = out.resolve("runs").resolve(contract.name()).resolve(lossSpec.name()).resolve("seed-" + seed);
+                    Path runDirectory = out.resolve("runs").resolve(contract.name())
+                            .resolve(lossSpec.toString().replaceAll("[^A-Za-z0-9.=_-]+", "_")).resolve("seed-" + seed);
                     console.printf(Locale.ROOT, "%n== %s, seed %d -> %s%n", model.name(), seed, runDirectory);
                     Evaluation evaluation = trainAndEvaluate(encoder, contract, data, lossSpec, training, seed,
                             runDirectory, test, regions, console);

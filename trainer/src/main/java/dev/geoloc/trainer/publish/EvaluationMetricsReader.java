@@ -58,6 +58,13 @@ public final class EvaluationMetricsReader {
         return fromMap(values == null ? Map.of() : values, "metrics file " + json);
     }
 
+    /** The digest of the bundle an {@code evaluate} report was made with, when the file is one. */
+    public static java.util.Optional<String> reportedBundleDigest(Path json) throws IOException {
+        var node = JSON.readTree(json.toFile());
+        return node != null && node.hasNonNull("bundle_digest") && node.has("errors_km")
+                ? java.util.Optional.of(node.get("bundle_digest").asText()) : java.util.Optional.empty();
+    }
+
     /** Flattens an {@code evaluate} report into the record's field names. */
     private static Map<String, Object> fromEvaluationReport(Map<String, Object> report) {
         Map<String, Object> flat = new TreeMap<>();

@@ -132,6 +132,17 @@ public final class PublishCommand implements Callable<Integer> {
             return null;
         }
         try {
+            var reported = EvaluationMetricsReader.reportedBundleDigest(metricsFile);
+            if (reported.isPresent()) {
+                try (dev.geoloc.model.ModelBundle opened = dev.geoloc.model.ModelBundle.open(bundle)) {
+                    if (!reported.get().equals(opened.digest())) {
+                        throw usage("--metrics " + metricsFile + " evaluates the bundle " + reported.get()
+                                + ", not " + bundle + " (" + opened.digest() + "): publish a model with its own metrics");
+                    }
+                } catch (dev.geoloc.model.BundleException e) {
+                    throw usage(e.getMessage());
+                }
+            }
             return EvaluationMetricsReader.fromFile(metricsFile);
         } catch (IOException e) {
             throw usage("Cannot read --metrics " + metricsFile + ": " + e.getMessage());

@@ -1,5 +1,6 @@
 package dev.geoloc.trainer.training;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
@@ -28,6 +29,11 @@ final class EncoderWithHead extends AbstractBlock {
     @Override
     protected NDList forwardInternal(ParameterStore store, NDList inputs, boolean training, PairList<String, Object> params) {
         NDList embeddings = encoder.forward(store, inputs, training && encoderTrains);
+        if (training && !encoderTrains) {
+            // A frozen encoder runs under libtorch's inference mode, whose tensors cannot be saved for the
+            // head's backward pass: copy them out of it.
+            embeddings = new NDList(embeddings.stream().map(NDArray::duplicate).toArray(NDArray[]::new));
+        }
         return head.forward(store, embeddings, training);
     }
 

@@ -116,15 +116,17 @@ public final class GeoTrainer {
                     .optDevices(new Device[] {device})
                     .optOptimizer(Optimizer.adamW().optLearningRateTracker(schedule)
                             .optWeightDecays(options.weightDecay()).build());
+            if (state.epoch() > 0) {
+                // Before initialize: the trainer's parameter store keeps the arrays it finds then, so weights
+                // loaded afterwards would be saved but never trained.
+                loadHead(head, model.getNDManager(), last.resolve(HEAD_FILE));
+            }
             try (Trainer trainer = model.newTrainer(config)) {
                 trainer.initialize(new Shape(options.batchSize(), 3, size, size));
-                if (head instanceof PrototypeHead prototypeHead) {
+                if (head instanceof PrototypeHead prototypeHead && state.epoch() == 0) {
                     prototypeHead.setPrototypes(options.prototypes());
                 }
                 freeze(encoder, options.encoderTraining());
-                if (state.epoch() > 0) {
-                    loadHead(head, trainer.getManager(), last.resolve(HEAD_FILE));
-                }
                 List<EpochRecord> history = new ArrayList<>(state.epochs());
                 Augmenter augmenter = new Augmenter(contract.preprocessing());
                 boolean stoppedEarly = false;
@@ -271,22 +273,39 @@ public final class GeoTrainer {
         }
     }
 
+    /**
+     * Writes the checkpoint into a sibling folder and swaps it in with directory renames, so a crash leaves
+     * either the previous checkpoint or the new one whole, never one epoch's encoder beside another's head.
+     */
     private static void saveCheckpoint(Path directory, Block encoder, Block head, RunState state) throws IOException {
-        Files.createDirectories(directory);
-        Path encoderTemp = directory.resolve(ENCODER_FILE + ".tmp");
-        try (OutputStream out = Files.newOutputStream(encoderTemp)) {
+        Path fresh = directory.resolveSibling(directory.getFileName() + ".new");
+        Path previous = directory.resolveSibling(directory.getFileName() + ".old");
+        deleteTree(fresh);
+        deleteTree(previous);
+        Files.createDirectories(fresh);
+        try (OutputStream out = Files.newOutputStream(fresh.resolve(ENCODER_FILE))) {
             JniUtils.writeModule((PtSymbolBlock) encoder, out, false);
         }
-        Path headTemp = directory.resolve(HEAD_FILE + ".tmp");
-        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(headTemp))) {
+        try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(fresh.resolve(HEAD_FILE)))) {
             head.saveParameters(out);
         }
-        Path stateTemp = directory.resolve(STATE_FILE + ".tmp");
-        JSON.writeValue(stateTemp.toFile(), state);
-        // state.json moves last: a checkpoint whose state says epoch N has epoch N's weights beside it
-        Files.move(encoderTemp, directory.resolve(ENCODER_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(headTemp, directory.resolve(HEAD_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(stateTemp, directory.resolve(STATE_FILE), StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+        JSON.writeValue(fresh.resolve(STATE_FILE).toFile(), state);
+        if (Files.exists(directory)) {
+            Files.move(directory, previous, StandardCopyOption.ATOMIC_MOVE);
+        }
+        Files.move(fresh, directory, StandardCopyOption.ATOMIC_MOVE);
+        deleteTree(previous);
+    }
+
+    private static void deleteTree(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (var paths = Files.walk(root)) {
+            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
+                Files.delete(p);
+            }
+        }
     }
 
     private static void loadHead(Block head, NDManager manager, Path file) throws IOException {
@@ -309,13 +328,7 @@ public final class GeoTrainer {
     private static Path writeBundle(Path directory, Data data, EncoderContract contract, Path encoderFile, Block head,
                                     TrainingOptions options, String lossLabel, EpochRecord best, int epochsRun)
             throws IOException {
-        if (Files.exists(directory)) {
-            try (var paths = Files.walk(directory)) {
-                for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                    Files.delete(p);
-                }
-            }
-        }
+        deleteTree(directory);
         Map<String, Object> training = new LinkedHashMap<>();
         training.put("backbone", contract.name());
         training.put("loss", lossLabel);

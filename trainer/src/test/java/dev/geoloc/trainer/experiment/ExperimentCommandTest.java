@@ -37,6 +37,8 @@ class ExperimentCommandTest {
                 .contains(" ± ");
         assertThat(dir.resolve("exp/error-cdf.png")).isNotEmptyFile();
         assertThat(dir.resolve("exp/confusion.png")).isNotEmptyFile();
-        assertThat(dir.resolve("exp/runs/tiny-cnn/ranking/seed-2/bundle/bundle.json")).isRegularFile();
+        try (var runs = Files.list(dir.resolve("exp/runs/tiny-cnn"))) {
+            assertThat(runs.map(p -> p.getFileName().toString())).hasSize(2).anyMatch(name -> name.startsWith("ranking"));
+        }
     }
 }

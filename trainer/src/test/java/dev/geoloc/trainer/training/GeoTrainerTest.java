@@ -65,12 +65,39 @@ class GeoTrainerTest {
     @Test
     void aResumedRunContinuesFromItsLastCheckpoint() throws IOException {
         train(options(1), false);
+        byte[] headAfterEpoch1 = Files.readAllBytes(out.resolve("checkpoints/last/head.params"));
 
         TrainingResult resumed = train(options(2), true);
 
         assertThat(resumed.epochs()).extracting(EpochRecord::epoch).containsExactly(1, 2);
+        assertThat(Files.readAllBytes(out.resolve("checkpoints/last/head.params")))
+                .as("the resumed head trained on").isNotEqualTo(headAfterEpoch1);
         assertThat(Files.readAllLines(out.resolve("training-log.jsonl"))).hasSize(2);
         assertThat(console.toString(StandardCharsets.UTF_8)).contains("Resuming after epoch 1");
+    }
+
+    @Test
+    void aFrozenEncoderComesOutExactlyAsItWentIn() throws Exception {
+        TrainingOptions frozen = new TrainingOptions("test", "tiny-cnn", EncoderTraining.FROZEN,
+                new HeadSpec.Classifier(32, 0.1f), "ce", 1, 16, 1e-3f, 3e-3f, 0.01f, 0f, 5, true, 11, "cpu", null);
+
+        TrainingResult result = train(frozen, false);
+
+        // Weights and batch-norm statistics unchanged: the exported probe outputs still come out.
+        EncoderContract contract = EncoderContract.builtIn("tiny-cnn");
+        try (ai.djl.repository.zoo.ZooModel<ai.djl.ndarray.NDList, ai.djl.ndarray.NDList> encoder =
+                     ai.djl.repository.zoo.Criteria.builder()
+                             .setTypes(ai.djl.ndarray.NDList.class, ai.djl.ndarray.NDList.class)
+                             .optModelPath(result.bundle()).optModelName("encoder").optEngine("PyTorch")
+                             .optTranslator(new ai.djl.translate.NoopTranslator()).build().loadModel();
+             ai.djl.inference.Predictor<ai.djl.ndarray.NDList, ai.djl.ndarray.NDList> predictor = encoder.newPredictor()) {
+            float[] output = predictor.predict(new ai.djl.ndarray.NDList(encoder.getNDManager().create(
+                    EncoderContract.probeInput(2, 64), new ai.djl.ndarray.types.Shape(2, 3, 64, 64))))
+                    .singletonOrThrow().toFloatArray();
+            for (int k = 0; k < contract.embeddingDim(); k++) {
+                assertThat(output[k]).isCloseTo(contract.probeOutput()[0][k], org.assertj.core.api.Assertions.within(2e-4f));
+            }
+        }
     }
 
     private TrainingResult train(TrainingOptions options, boolean resume) throws IOException {
