@@ -13,10 +13,10 @@ import java.util.concurrent.CompletableFuture;
  */
 public final class LocalStreamingStack implements StreamingStack, AutoCloseable {
 
-    /** System property: bootstrap servers of the test run's stack. */
-    public static final String BOOTSTRAP_SERVERS_PROPERTY = "geoloc.stack.bootstrap-servers";
+    /** System property: bootstrap servers of the test run's stack (outside the processor's geoloc.* settings). */
+    public static final String BOOTSTRAP_SERVERS_PROPERTY = "geoloc-stack.bootstrap-servers";
     /** System property: registry URL of the test run's stack. */
-    public static final String SCHEMA_REGISTRY_URL_PROPERTY = "geoloc.stack.schema-registry-url";
+    public static final String SCHEMA_REGISTRY_URL_PROPERTY = "geoloc-stack.schema-registry-url";
 
     private final EmbeddedKafkaBroker broker;
     private final ApicurioRegistryProcess registry;
