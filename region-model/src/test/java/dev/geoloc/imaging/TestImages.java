@@ -19,22 +19,25 @@ import javax.imageio.ImageWriteParam;
 import javax.imageio.ImageWriter;
 import javax.imageio.stream.MemoryCacheImageOutputStream;
 
-/** Test images built in memory, with patterns whose tensors can be checked value by value. */
-final class TestImages {
+/**
+ * Test images built in memory, with patterns whose tensors can be checked value by value. Public, and shipped in
+ * this module's test jar, for the stream processor's tests of odd and broken images.
+ */
+public final class TestImages {
 
-    static final Color RED = new Color(255, 0, 0);
-    static final Color GREEN = new Color(0, 255, 0);
-    static final Color BLUE = new Color(0, 0, 255);
+    public static final Color RED = new Color(255, 0, 0);
+    public static final Color GREEN = new Color(0, 255, 0);
+    public static final Color BLUE = new Color(0, 0, 255);
 
     private TestImages() {
     }
 
     /** Vertical bands of equal width, left to right. */
-    static BufferedImage bands(int width, int height, Color... colours) {
+    public static BufferedImage bands(int width, int height, Color... colours) {
         return bands(width, height, BufferedImage.TYPE_3BYTE_BGR, colours);
     }
 
-    static BufferedImage bands(int width, int height, int type, Color... colours) {
+    public static BufferedImage bands(int width, int height, int type, Color... colours) {
         BufferedImage image = new BufferedImage(width, height, type);
         Graphics2D g = image.createGraphics();
         for (int i = 0; i < colours.length; i++) {
@@ -46,7 +49,7 @@ final class TestImages {
     }
 
     /** Set pixel by pixel: drawing would blend a translucent colour into the transparent background. */
-    static BufferedImage uniform(int width, int height, int type, Color colour) {
+    public static BufferedImage uniform(int width, int height, int type, Color colour) {
         BufferedImage image = new BufferedImage(width, height, type);
         for (int y = 0; y < height; y++) {
             for (int x = 0; x < width; x++) {
@@ -60,7 +63,7 @@ final class TestImages {
      * A grayscale image with every sample set to {@code sample} in the raster. setRGB would not do: Java's gray
      * colour space is linear, so it would convert sRGB 128 to 55.
      */
-    static BufferedImage gray(int width, int height, int type, int sample) {
+    public static BufferedImage gray(int width, int height, int type, int sample) {
         BufferedImage image = new BufferedImage(width, height, type);
         WritableRaster raster = image.getRaster();
         for (int y = 0; y < height; y++) {
@@ -71,7 +74,7 @@ final class TestImages {
         return image;
     }
 
-    static byte[] encode(BufferedImage image, String format) {
+    public static byte[] encode(BufferedImage image, String format) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             if (!ImageIO.write(image, format, out)) {
@@ -83,7 +86,7 @@ final class TestImages {
         return out.toByteArray();
     }
 
-    static byte[] jpeg(BufferedImage image, boolean progressive) {
+    public static byte[] jpeg(BufferedImage image, boolean progressive) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ImageWriteParam param = writer.getDefaultWriteParam();
         param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
@@ -108,7 +111,7 @@ final class TestImages {
      * Layout (Exif 2.3, section 4.5.4): "Exif\0\0", a big-endian TIFF header whose IFD0 starts at byte 8, one
      * 12-byte entry, and a zero next-IFD offset.
      */
-    static byte[] withExifOrientation(byte[] jpeg, int orientation) {
+    public static byte[] withExifOrientation(byte[] jpeg, int orientation) {
         ByteBuffer exif = ByteBuffer.allocate(2 + 2 + 6 + 8 + 2 + 12 + 4);
         exif.putShort((short) 0xFFE1).putShort((short) (exif.capacity() - 2));
         exif.put(new byte[] {'E', 'x', 'i', 'f', 0, 0});
@@ -122,7 +125,7 @@ final class TestImages {
     }
 
     /** The position of the first marker {@code FF code} before the first scan, walking segment by segment. */
-    static int jpegMarker(byte[] jpeg, int code) {
+    public static int jpegMarker(byte[] jpeg, int code) {
         int pos = 2;
         while ((jpeg[pos + 1] & 0xFF) != code) {
             if ((jpeg[pos + 1] & 0xFF) == 0xDA) {
@@ -134,14 +137,14 @@ final class TestImages {
     }
 
     /** A PNG from raw parts: signature, IHDR, one IDAT holding {@code idat} as given, IEND; all CRCs right. */
-    static byte[] png(int width, int height, int bitDepth, int colourType, byte[] idat) {
+    public static byte[] png(int width, int height, int bitDepth, int colourType, byte[] idat) {
         ByteBuffer ihdr = ByteBuffer.allocate(13).putInt(width).putInt(height)
                 .put((byte) bitDepth).put((byte) colourType).put((byte) 0).put((byte) 0).put((byte) 0);
         return concat(new byte[] {(byte) 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A},
                 pngChunk("IHDR", ihdr.array()), pngChunk("IDAT", idat), pngChunk("IEND", new byte[0]));
     }
 
-    static byte[] pngChunk(String type, byte[] data) {
+    public static byte[] pngChunk(String type, byte[] data) {
         byte[] typeBytes = type.getBytes(StandardCharsets.US_ASCII);
         CRC32 crc = new CRC32();
         crc.update(typeBytes);
@@ -150,7 +153,7 @@ final class TestImages {
                 .putInt((int) crc.getValue()).array();
     }
 
-    static byte[] concat(byte[]... parts) {
+    public static byte[] concat(byte[]... parts) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         for (byte[] part : parts) {
             out.writeBytes(part);
@@ -158,7 +161,7 @@ final class TestImages {
         return out.toByteArray();
     }
 
-    static byte[] resource(String name) {
+    public static byte[] resource(String name) {
         try (InputStream in = TestImages.class.getResourceAsStream(name)) {
             if (in == null) {
                 throw new IllegalStateException("missing test resource " + name);

@@ -13,20 +13,23 @@ import ai.djl.nn.Block;
 
 import dev.geoloc.regions.RegionCatalog;
 
-/** Bundles made from a built-in encoder and a freshly initialised head, seeded so they are reproducible. */
-final class TestBundles {
+/**
+ * Bundles made from a built-in encoder and a freshly initialised head, seeded so they are reproducible. Public,
+ * and shipped in this module's test jar, for the stream processor's tests.
+ */
+public final class TestBundles {
 
-    static final HeadSpec CLASSIFIER = new HeadSpec.Classifier(32, 0.1f);
+    public static final HeadSpec CLASSIFIER = new HeadSpec.Classifier(32, 0.1f);
 
     private TestBundles() {
     }
 
-    static Path untrained(Path directory, String encoder, HeadSpec spec, RegionCatalog catalog) throws IOException {
+    public static Path untrained(Path directory, String encoder, HeadSpec spec, RegionCatalog catalog) throws IOException {
         return untrained(directory, encoder, spec, catalog, catalog.size());
     }
 
     /** With a head of {@code outputs} logits, which a valid bundle has one of per region. */
-    static Path untrained(Path directory, String encoder, HeadSpec spec, RegionCatalog catalog, int outputs)
+    public static Path untrained(Path directory, String encoder, HeadSpec spec, RegionCatalog catalog, int outputs)
             throws IOException {
         EncoderContract contract = EncoderContract.builtIn(encoder);
         Path encoderFile = EncoderContract.copyBuiltIn(encoder, directory.resolveSibling(directory.getFileName() + ".pt"));
