@@ -8,6 +8,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serde;
 
+import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.AvroSerdeConfig;
 import dev.geoloc.registry.serde.SerdeFactory;
@@ -16,10 +17,10 @@ import dev.geoloc.registry.serde.SerdeFactory;
 @ApplicationScoped
 public class AvroSerdes {
 
-    private final SerdeConfig config;
+    private final ProcessorConfig.Serde config;
 
-    AvroSerdes(SerdeConfig config) {
-        this.config = config;
+    AvroSerdes(ProcessorConfig config) {
+        this.config = config.serde();
     }
 
     /** A configured serde for record values of a generated Avro type. */

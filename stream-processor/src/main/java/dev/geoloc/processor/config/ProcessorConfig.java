@@ -1,0 +1,164 @@
+package dev.geoloc.processor.config;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import dev.geoloc.processor.Topics;
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+
+/**
+ * Every setting of the processor that is not Kafka Streams' own (those stay under {@code kafka-streams.*} and
+ * {@code quarkus.kafka-streams.*}). The module's README lists them with their defaults.
+ */
+@ConfigMapping(prefix = "geoloc")
+public interface ProcessorConfig {
+
+    Serde serde();
+
+    TopicNames topics();
+
+    Batching batching();
+
+    Model model();
+
+    Images images();
+
+    UriFetching uri();
+
+    DeadLetters deadLetters();
+
+    /** How Avro values are (de)serialized and where the schema registry is. */
+    interface Serde {
+
+        /**
+         * The Serde class for Avro values: this project's {@code dev.geoloc.registry.serde.SpecificAvroSerde}, or
+         * Confluent's {@code io.confluent.kafka.streams.serdes.avro.SpecificAvroSerde} when its jars are on the
+         * classpath; both read the same settings.
+         */
+        @WithDefault("dev.geoloc.registry.serde.SpecificAvroSerde")
+        String avroSerde();
+
+        /** The registry's Confluent-compatible base URL ({@code schema.registry.url}). */
+        String schemaRegistryUrl();
+
+        /** Register writer schemas on first use ({@code auto.register.schemas}). */
+        @WithDefault("true")
+        boolean autoRegisterSchemas();
+
+        /**
+         * Further serde and registry settings under Confluent's keys, passed through unchanged, e.g.
+         * {@code geoloc.serde.config."basic.auth.credentials.source"=USER_INFO}.
+         */
+        Map<String, String> config();
+    }
+
+    interface TopicNames {
+        @WithDefault(Topics.IMAGE_EVENTS)
+        String imageEvents();
+
+        @WithDefault(Topics.REGION_PREDICTIONS)
+        String predictions();
+
+        @WithDefault(Topics.DEAD_LETTERS)
+        String deadLetters();
+    }
+
+    /** Dynamic batching, as model servers do it: a batch runs when full or when its oldest image waited max-delay. */
+    interface Batching {
+        /** Most images in one inference batch. */
+        @WithDefault("32")
+        int maxSize();
+
+        /** Longest an image waits for its batch to fill before the batch runs anyway. */
+        @WithDefault("20ms")
+        Duration maxDelay();
+
+        /**
+         * Images waiting for inference across all stream threads; a stream thread that finds the queue full
+         * waits, which holds back consumption instead of buffering without bound.
+         */
+        @WithDefault("128")
+        int queueCapacity();
+
+        /** How often a stream thread hands finished predictions on, when no new record wakes it. */
+        @WithDefault("2ms")
+        Duration resultPollInterval();
+    }
+
+    /** The model served until versions come from the model-versions topic. */
+    interface Model {
+        /** A model bundle directory, as the trainer writes it. */
+        Path bundle();
+
+        /** Model line the predictions name; defaults to the bundle's own model name. */
+        Optional<String> name();
+
+        /** Version the predictions name. */
+        @WithDefault("0")
+        int version();
+
+        /** {@code auto} (a GPU when there is one), {@code cpu}, {@code gpu} or {@code gpu:N}. */
+        @WithDefault("auto")
+        String device();
+
+        /** Regions listed in each prediction's top_regions. */
+        @WithDefault("3")
+        int topK();
+
+        /** Probability mass the confidence radius covers. */
+        @WithDefault("0.9")
+        double confidenceLevel();
+    }
+
+    /** What an image may declare before it is decoded (decompression bombs are refused by their header). */
+    interface Images {
+        @WithDefault("10485760")
+        long maxBytes();
+
+        @WithDefault("50000000")
+        long maxPixels();
+
+        @WithDefault("16384")
+        int maxSide();
+    }
+
+    /** Fetching images that events give by URI. Off unless enabled; see the README on what it refuses. */
+    interface UriFetching {
+        @WithDefault("false")
+        boolean enabled();
+
+        @WithDefault("https")
+        List<String> allowedSchemes();
+
+        /** Host names, or {@code *.example.com} suffixes; empty allows any host whose addresses pass. */
+        Optional<List<String>> allowedHosts();
+
+        /** CIDR blocks allowed although private, loopback or link-local, e.g. an internal CDN. */
+        Optional<List<String>> allowedNetworks();
+
+        @WithDefault("10485760")
+        long maxBytes();
+
+        @WithDefault("2s")
+        Duration connectTimeout();
+
+        @WithDefault("5s")
+        Duration totalTimeout();
+
+        @WithDefault("3")
+        int maxRedirects();
+    }
+
+    interface DeadLetters {
+        /**
+         * Largest payload copied into a dead letter; a larger one is left out (the reason says so) and stays
+         * readable at its source topic, partition and offset.
+         */
+        @WithDefault("8388608")
+        int maxPayloadBytes();
+    }
+}

@@ -1,0 +1,48 @@
+package dev.geoloc.processor.health;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.apache.kafka.streams.KafkaStreams;
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Readiness;
+
+import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.model.ModelHolder;
+import dev.geoloc.processor.model.ServedModel;
+
+/** Ready when Kafka Streams is RUNNING and a model is loaded and warmed up; the details say which model. */
+@Readiness
+@ApplicationScoped
+public class ProcessorReadiness implements HealthCheck {
+
+    private final KafkaStreams streams;
+    private final ModelHolder models;
+    private final DynamicBatcher batcher;
+
+    ProcessorReadiness(KafkaStreams streams, ModelHolder models, DynamicBatcher batcher) {
+        this.streams = streams;
+        this.models = models;
+        this.batcher = batcher;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        KafkaStreams.State state = streams.state();
+        Optional<ServedModel> model = models.current();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("geoloc-processor-ready")
+                .status(state == KafkaStreams.State.RUNNING && model.isPresent() && batcher.isAlive())
+                .withData("streams_state", state.name())
+                .withData("images_queued", batcher.queued());
+        model.ifPresentOrElse(served -> response
+                        .withData("model_name", served.name())
+                        .withData("model_version", served.version())
+                        .withData("bundle_sha256", served.predictor().bundleDigest())
+                        .withData("device", served.predictor().device().toString()),
+                () -> response.withData("model", "none loaded"));
+        return response.build();
+    }
+}

@@ -1,0 +1,168 @@
+package dev.geoloc.processor.topology;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.concurrent.CompletableFuture;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.streams.processor.Cancellable;
+import org.apache.kafka.streams.processor.PunctuationType;
+import org.apache.kafka.streams.processor.api.Processor;
+import org.apache.kafka.streams.processor.api.ProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.processor.api.RecordMetadata;
+import org.apache.kafka.streams.state.KeyValueIterator;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.jboss.logging.Logger;
+
+import dev.geoloc.imaging.ImagePreprocessor;
+import dev.geoloc.imaging.ImageRejectedException;
+import dev.geoloc.processor.batching.BatcherStoppedException;
+import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.batching.Outcome;
+import dev.geoloc.processor.intake.EventDecoder;
+import dev.geoloc.processor.intake.ImageSource;
+import dev.geoloc.processor.intake.Rejection;
+import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.model.ModelHolder;
+import dev.geoloc.processor.model.ServedModel;
+import dev.geoloc.schemas.DeadLetterCode;
+import dev.geoloc.schemas.ImageEvent;
+import dev.geoloc.schemas.RegionPrediction;
+
+/**
+ * One task's geotagging: decode and check each event, preprocess its image, hand it to the shared
+ * {@link DynamicBatcher}, and emit the prediction (or a dead letter) once its batch is done, in input order.
+ *
+ * <p>No loss, no duplicate: an image is put in the changelogged pending store before it is queued, and leaves
+ * it in the same transaction that emits its prediction. A commit while it waits commits the store with it, so
+ * after a crash the restored store still holds it and {@link #init} queues it again; a prediction from an
+ * aborted transaction is never visible to read_committed consumers.
+ */
+final class GeotagProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
+
+    private static final Logger LOG = Logger.getLogger(GeotagProcessor.class);
+
+    /** An image queued for inference, in the order its record came. */
+    private record InFlight(long sequence, PendingImage pending, ImageEvent event, long preprocessNanos,
+                            CompletableFuture<Outcome> outcome) {
+    }
+
+    private final PipelineParts parts;
+    private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
+    private ProcessorContext<byte[], SpecificRecord> context;
+    private KeyValueStore<Long, PendingImage> pending;
+    private Cancellable punctuation;
+    private long nextSequence;
+
+    GeotagProcessor(PipelineParts parts) {
+        this.parts = parts;
+    }
+
+    @Override
+    public void init(ProcessorContext<byte[], SpecificRecord> context) {
+        this.context = context;
+        this.pending = context.getStateStore(GeotagTopology.PENDING_STORE);
+        int requeued = 0;
+        try (KeyValueIterator<Long, PendingImage> all = pending.all()) {
+            while (all.hasNext()) {
+                var entry = all.next();
+                nextSequence = Math.max(nextSequence, entry.key + 1);
+                // Records taken before a crash or a rebalance: their input offsets are committed, so they exist only here.
+                inFlight.add(prepare(entry.key, entry.value));
+                requeued++;
+            }
+        }
+        if (requeued > 0) {
+            LOG.infof("Task %s: %d images were pending in its store; queued again", context.taskId(), requeued);
+        }
+        punctuation = context.schedule(parts.resultPollInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitDone());
+    }
+
+    @Override
+    public void process(Record<byte[], byte[]> record) {
+        parts.metrics().eventIn();
+        RecordMetadata origin = context.recordMetadata().orElseThrow();
+        PendingImage image = new PendingImage(origin.topic(), origin.partition(), origin.offset(), record.timestamp(),
+                System.currentTimeMillis(), record.key(), record.value());
+        long sequence = nextSequence++;
+        InFlight taken = prepare(sequence, image);
+        if (taken.outcome().isDone() && taken.outcome().join() instanceof Outcome.Failed failed) {
+            deadLetter(image, failed); // never stored, so nothing to wait for
+        } else {
+            pending.put(sequence, image);
+            inFlight.add(taken);
+        }
+        emitDone();
+    }
+
+    /** Decodes, fetches and preprocesses one image and queues it; a rejection is an outcome already complete. */
+    private InFlight prepare(long sequence, PendingImage image) {
+        long started = System.nanoTime();
+        ImageEvent event = null;
+        try {
+            event = parts.decoder().decode(image.topic(), image.value());
+            ServedModel model = parts.models().current().orElseThrow(() -> new BatcherStoppedException("no model is loaded"));
+            ImagePreprocessor preprocessor = model.predictor().preprocessor();
+            byte[] encoded = parts.images().bytesOf(event);
+            float[] tensor;
+            try {
+                tensor = preprocessor.preprocess(encoded);
+            } catch (ImageRejectedException e) {
+                throw new Rejection(DeadLetterCode.valueOf(e.reason().name()), e.getMessage());
+            }
+            CompletableFuture<Outcome> outcome = parts.batcher().submit(tensor, preprocessor.spec(), encoded);
+            return new InFlight(sequence, image, event, System.nanoTime() - started, outcome);
+        } catch (Rejection e) {
+            return new InFlight(sequence, image, event, 0,
+                    CompletableFuture.completedFuture(new Outcome.Failed(e.code(), e.reason())));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BatcherStoppedException("interrupted while queueing an image");
+        }
+    }
+
+    /** Emits, in input order, every image at the head of the line whose outcome is known. */
+    private void emitDone() {
+        while (!inFlight.isEmpty() && inFlight.peek().outcome().isDone()) {
+            if (inFlight.peek().outcome().isCompletedExceptionally()) {
+                // The batcher stopped: the image stays pending for whoever runs this task next, and liveness
+                // reports the stopped batcher.
+                return;
+            }
+            InFlight done = inFlight.poll();
+            Outcome outcome = done.outcome().join();
+            PendingImage image = done.pending();
+            if (outcome instanceof Outcome.Predicted predicted) {
+                Instant now = Instant.now();
+                RegionPrediction prediction = PredictionRecords.of(done.event(), predicted, done.preprocessNanos(), now);
+                context.forward(new Record<>(image.key(), (SpecificRecord) prediction, image.timestamp()),
+                        GeotagTopology.PREDICTIONS_SINK);
+                parts.metrics().predictionOut(Duration.between(done.event().getUploadTime(), now));
+            } else if (outcome instanceof Outcome.Failed failed) {
+                deadLetter(image, failed);
+            }
+            pending.delete(done.sequence());
+        }
+    }
+
+    private void deadLetter(PendingImage image, Outcome.Failed failed) {
+        context.forward(new Record<>(image.key(), (SpecificRecord) parts.deadLetters().of(image.topic(),
+                image.partition(), image.offset(), image.key(), image.value(), failed.code(), failed.reason()),
+                image.timestamp()), GeotagTopology.DEAD_LETTERS_SINK);
+        parts.metrics().deadLetter(failed.code());
+        LOG.debugf("Dead letter %s for %s/%d@%d: %s", failed.code(), image.topic(), image.partition(), image.offset(),
+                failed.reason());
+    }
+
+    @Override
+    public void close() {
+        if (punctuation != null) {
+            punctuation.cancel();
+        }
+        // Whatever is still queued stays in the store; the batcher skips what is cancelled.
+        inFlight.forEach(waiting -> waiting.outcome().cancel(false));
+        inFlight.clear();
+    }
+}

@@ -1,0 +1,47 @@
+package dev.geoloc.processor.topology;
+
+import java.util.Map;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.state.Stores;
+
+/**
+ * The processor's topology: image events in (as bytes, so that broken ones reach the geotagger and become dead
+ * letters), one geotagging node with its changelogged pending store, predictions and dead letters out. Output
+ * keys are the input's key bytes, untouched, so each image's answer lands in the partition its event came from
+ * would (same key, same partitioner).
+ */
+public final class GeotagTopology {
+
+    static final String SOURCE = "image-events-source";
+    static final String GEOTAGGER = "geotagger";
+    static final String PREDICTIONS_SINK = "predictions-sink";
+    static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    /** Images taken but not yet answered; its changelog is what makes a crash lose nothing. */
+    public static final String PENDING_STORE = "pending-images";
+
+    private GeotagTopology() {
+    }
+
+    /**
+     * @param maxRecordBytes the largest image event accepted, which the store's changelog must also take
+     */
+    static Topology build(String imageEvents, String predictions, String deadLetters, PipelineParts parts,
+                          Serde<SpecificRecord> valueSerde, int maxRecordBytes) {
+        Topology topology = new Topology();
+        topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), imageEvents);
+        topology.addProcessor(GEOTAGGER, () -> new GeotagProcessor(parts), SOURCE);
+        topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
+                        Serdes.Long(), PendingImage.serde())
+                .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(maxRecordBytes),
+                        "cleanup.policy", "compact")), GEOTAGGER);
+        topology.addSink(PREDICTIONS_SINK, predictions, Serdes.ByteArray().serializer(), valueSerde.serializer(),
+                GEOTAGGER);
+        topology.addSink(DEAD_LETTERS_SINK, deadLetters, Serdes.ByteArray().serializer(), valueSerde.serializer(),
+                GEOTAGGER);
+        return topology;
+    }
+}

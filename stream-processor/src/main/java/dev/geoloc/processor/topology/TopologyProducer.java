@@ -1,0 +1,68 @@
+package dev.geoloc.processor.topology;
+
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.Disposes;
+import jakarta.enterprise.inject.Produces;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serde;
+import org.apache.kafka.streams.Topology;
+import org.apache.kafka.streams.errors.StreamsUncaughtExceptionHandler;
+import org.jboss.logging.Logger;
+
+import dev.geoloc.processor.batching.BatchPolicy;
+import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.config.ProcessorConfig;
+import dev.geoloc.processor.intake.EventDecoder;
+import dev.geoloc.processor.intake.ImageSource;
+import dev.geoloc.processor.intake.UriImages;
+import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.model.ModelHolder;
+import dev.geoloc.processor.serde.AvroSerdes;
+import dev.geoloc.schemas.ImageEvent;
+
+/** Wires the topology and the shared inference batcher from the configuration. */
+@ApplicationScoped
+public class TopologyProducer {
+
+    private static final Logger LOG = Logger.getLogger(TopologyProducer.class);
+
+    @Produces
+    @ApplicationScoped
+    DynamicBatcher batcher(ProcessorConfig config, ModelHolder models, PipelineMetrics metrics) {
+        ProcessorConfig.Batching batching = config.batching();
+        return new DynamicBatcher(new BatchPolicy(batching.maxSize(), batching.maxDelay(), batching.queueCapacity()),
+                models::current, metrics);
+    }
+
+    void closeBatcher(@Disposes DynamicBatcher batcher) {
+        batcher.close();
+    }
+
+    @Produces
+    Topology topology(ProcessorConfig config, AvroSerdes serdes, ModelHolder models, DynamicBatcher batcher,
+                      PipelineMetrics metrics) {
+        Serde<ImageEvent> events = serdes.valueSerde();
+        Serde<SpecificRecord> outputs = serdes.valueSerde();
+        PipelineParts parts = new PipelineParts(new EventDecoder(events.deserializer()),
+                new ImageSource(UriImages.fetcher(config.uri())), models, batcher,
+                new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, config.batching().resultPollInterval());
+        ProcessorConfig.TopicNames topics = config.topics();
+        int maxRecordBytes = (int) Math.min(Integer.MAX_VALUE, config.images().maxBytes() + 64 * 1024);
+        return GeotagTopology.build(topics.imageEvents(), topics.predictions(), topics.deadLetters(), parts, outputs,
+                maxRecordBytes);
+    }
+
+    /**
+     * A stream thread that fails (the registry unreachable, a broker error) is replaced: its task restarts from
+     * the last commit, so nothing is lost or doubled, and the other threads go on.
+     */
+    @Produces
+    StreamsUncaughtExceptionHandler replaceFailedThreads() {
+        return e -> {
+            LOG.error("A stream thread failed; replacing it", e);
+            return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
+        };
+    }
+}
