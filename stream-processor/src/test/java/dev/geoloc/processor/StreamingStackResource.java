@@ -1,20 +1,57 @@
 package dev.geoloc.processor;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.NewTopic;
+
+import dev.geoloc.model.TestBundles;
+import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.stack.LocalStreamingStack;
 import dev.geoloc.stack.StreamingStack;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
-/** Points the application under test at the test run's real broker and registry. */
+/**
+ * Points the application under test at the test run's real broker and registry, with its topics created, and
+ * at a real model bundle: the built-in tiny CNN with a seeded, untrained head over the Los Angeles catalog.
+ */
 public class StreamingStackResource implements QuarkusTestResourceLifecycleManager {
+
+    /** Partitions of the test's image-events topic: more than one, so that per-partition order is tested. */
+    public static final int PARTITIONS = 3;
+    /** geoloc.images.max-bytes in tests: small, so that an oversized payload stays small for the broker too. */
+    public static final int MAX_IMAGE_BYTES = 512 * 1024;
+    private static final Map<String, String> LARGE_RECORDS = Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024));
 
     @Override
     public Map<String, String> start() {
         StreamingStack stack = LocalStreamingStack.shared();
+        stack.createTopics(new NewTopic(Topics.IMAGE_EVENTS, PARTITIONS, (short) 1).configs(LARGE_RECORDS),
+                new NewTopic(Topics.REGION_PREDICTIONS, PARTITIONS, (short) 1),
+                new NewTopic(Topics.DEAD_LETTERS, PARTITIONS, (short) 1).configs(LARGE_RECORDS));
         return Map.of(
                 "quarkus.kafka-streams.bootstrap-servers", stack.bootstrapServers(),
-                "geoloc.serde.schema-registry-url", stack.schemaRegistryUrl());
+                "geoloc.serde.schema-registry-url", stack.schemaRegistryUrl(),
+                "geoloc.model.bundle", testBundle().toString(),
+                "geoloc.images.max-bytes", String.valueOf(MAX_IMAGE_BYTES),
+                "kafka-streams.state.dir", Path.of("target", "kafka-streams-state").toAbsolutePath().toString());
+    }
+
+    /** Written once per test JVM; every Quarkus start reuses it. */
+    public static synchronized Path testBundle() {
+        Path bundle = Path.of("target", "test-bundle").toAbsolutePath();
+        if (!Files.exists(bundle.resolve("bundle.json"))) {
+            try {
+                Files.createDirectories(bundle.getParent());
+                TestBundles.untrained(bundle, "tiny-cnn", TestBundles.CLASSIFIER, RegionCatalog.losAngeles());
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return bundle;
     }
 
     @Override

@@ -1,0 +1,93 @@
+package dev.geoloc.processor;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+import java.util.function.BooleanSupplier;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.junit.jupiter.api.Test;
+
+import dev.geoloc.imaging.TestImages;
+import dev.geoloc.stack.LocalStreamingStack;
+import dev.geoloc.stack.StreamingStack;
+
+/**
+ * Exactly once, for real: the packaged processor runs as its own process, is SIGKILLed halfway through a stream
+ * of events, and restarted. A read_committed consumer then finds, for every image id, exactly one prediction or
+ * exactly one dead letter.
+ */
+class CrashRecoveryIT {
+
+    private static final int EVENTS = 1200;
+
+    @Test
+    void aProcessorKilledMidStreamLosesNothingAndDuplicatesNothing() throws Exception {
+        // Given N events on the input topic, one in fifty of them broken
+        StreamingStack stack = LocalStreamingStack.shared();
+        Map<String, String> large = Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024));
+        stack.createTopics(new NewTopic(Topics.IMAGE_EVENTS, 3, (short) 1).configs(large),
+                new NewTopic(Topics.REGION_PREDICTIONS, 3, (short) 1),
+                new NewTopic(Topics.DEAD_LETTERS, 3, (short) 1).configs(large));
+        Path work = Files.createDirectories(Path.of("target", "crash-test").toAbsolutePath());
+        Path state = work.resolve("state");
+        // A killed member stays in the group until its session times out: keep that short.
+        Map<String, String> settings = Map.of("geoloc.batching.max-size", "4",
+                "kafka-streams.processing.guarantee", "exactly_once_v2", "kafka-streams.session.timeout.ms", "6000");
+        List<String> ids = TopicProbe.ids("crash", EVENTS);
+        try (TopicProbe probe = new TopicProbe()) {
+            for (int i = 0; i < EVENTS; i++) {
+                if (i % 50 == 49) {
+                    probe.sendBytes(ids.get(i), new byte[] {1, 2, 3, (byte) i});
+                } else {
+                    byte[] photo = TestImages.jpeg(TestImages.bands(64, 48, new java.awt.Color(i % 256, 80, 160),
+                            TestImages.GREEN), false);
+                    probe.send(TopicProbe.event(ids.get(i), photo, null));
+                }
+            }
+
+            // When the processor is killed with SIGKILL once part of the stream is answered, then started again
+            ProcessorProcess first = ProcessorProcess.start(stack, StreamingStackResource.testBundle(), state,
+                    work.resolve("first.log"), settings);
+            awaitOrFail(() -> probe.outputCount() >= EVENTS / 8, 120, "the first processor's output", first);
+            first.kill();
+            int answeredBeforeKill = probe.outputCount();
+            assertThat(answeredBeforeKill).as("the kill came before the end of the stream").isLessThan(EVENTS);
+
+            try (ProcessorProcess second = ProcessorProcess.start(stack, StreamingStackResource.testBundle(), state,
+                    work.resolve("second.log"), settings)) {
+                awaitOrFail(() -> ids.stream().allMatch(id -> probe.outputsFor(id) > 0), 180, "every id answered",
+                        second);
+                Thread.sleep(2000); // anything doubled would be committed by now
+            }
+
+            // Then each id has exactly one committed answer: a prediction, or a dead letter for the broken ones
+            for (int i = 0; i < EVENTS; i++) {
+                String id = ids.get(i);
+                if (i % 50 == 49) {
+                    assertThat(probe.deadLetters(id)).as(id).hasSize(1);
+                    assertThat(probe.predictions(id)).as(id).isEmpty();
+                } else {
+                    assertThat(probe.predictions(id)).as(id).hasSize(1);
+                    assertThat(probe.deadLetters(id)).as(id).isEmpty();
+                }
+            }
+            assertThat(probe.outputCount()).isEqualTo(EVENTS);
+        }
+    }
+
+    private static void awaitOrFail(BooleanSupplier condition, int seconds, String what, ProcessorProcess process)
+            throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline || !process.isAlive()) {
+                throw new AssertionError(what + " did not happen within " + seconds + " s; processor log:\n"
+                        + process.logTail());
+            }
+            Thread.sleep(20);
+        }
+    }
+}

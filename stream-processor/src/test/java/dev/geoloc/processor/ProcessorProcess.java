@@ -1,0 +1,86 @@
+package dev.geoloc.processor;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import dev.geoloc.stack.StreamingStack;
+
+/**
+ * The packaged processor ({@code target/quarkus-app/quarkus-run.jar}) running as a process of its own, as it
+ * runs in production: what crash tests kill and benchmarks drive.
+ */
+public final class ProcessorProcess implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+
+    private ProcessorProcess(Process process, Path log) {
+        this.process = process;
+        this.log = log;
+    }
+
+    /**
+     * Starts the processor against the stack, serving the bundle, with extra {@code -Dkey=value} settings.
+     * Its output goes to {@code log}.
+     */
+    public static ProcessorProcess start(StreamingStack stack, Path bundle, Path stateDir, Path log,
+                                         Map<String, String> settings) throws IOException {
+        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
+        if (!Files.isRegularFile(jar)) {
+            throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run mvn package first");
+        }
+        List<String> command = new ArrayList<>(List.of(
+                Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-Dquarkus.http.port=0", "-Dquarkus.log.level=INFO"));
+        settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
+        command.addAll(List.of("-jar", jar.toString()));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+        builder.environment().putAll(Map.of(
+                "GEOLOC_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
+                "GEOLOC_SCHEMA_REGISTRY_URL", stack.schemaRegistryUrl(),
+                "GEOLOC_MODEL_BUNDLE", bundle.toString(),
+                "GEOLOC_STATE_DIR", stateDir.toString(),
+                "DJL_OFFLINE", "true"));
+        return new ProcessorProcess(builder.start(), log);
+    }
+
+    public long pid() {
+        return process.pid();
+    }
+
+    public boolean isAlive() {
+        return process.isAlive();
+    }
+
+    /** SIGKILL: no shutdown hook, no commit, no flush; what a crash or an OOM kill does. */
+    public void kill() throws InterruptedException {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /** SIGTERM, as Kubernetes stops a pod: Quarkus closes Kafka Streams cleanly. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                kill();
+            }
+        }
+    }
+
+    public String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 40), lines.size()));
+        } catch (IOException e) {
+            return "(no log: " + e.getMessage() + ")";
+        }
+    }
+}

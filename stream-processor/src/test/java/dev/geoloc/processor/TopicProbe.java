@@ -1,0 +1,205 @@
+package dev.geoloc.processor;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Predicate;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import dev.geoloc.registry.RegistryClientConfig;
+import dev.geoloc.registry.serde.SpecificAvroSerde;
+import dev.geoloc.schemas.DeadLetter;
+import dev.geoloc.schemas.GeoPoint;
+import dev.geoloc.schemas.ImageEvent;
+import dev.geoloc.schemas.InlineImage;
+import dev.geoloc.schemas.RegionPrediction;
+import dev.geoloc.stack.LocalStreamingStack;
+import dev.geoloc.stack.StreamingStack;
+
+/**
+ * The outside of the running processor, as a producer and a dashboard see it: sends image events (or any bytes)
+ * to the input topic, and reads predictions and dead letters with a read_committed consumer.
+ */
+public final class TopicProbe implements AutoCloseable {
+
+    /** One output record: its key as a string, where it was, the decoded value, and when the probe read it. */
+    public record Output<T>(String key, int partition, long offset, T value, long receivedMillis) {
+    }
+
+    private final StreamingStack stack = LocalStreamingStack.shared();
+    private final SpecificAvroSerde<SpecificRecord> serde = new SpecificAvroSerde<>();
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final List<Output<RegionPrediction>> predictions = new CopyOnWriteArrayList<>();
+    private final List<Output<DeadLetter>> deadLetters = new CopyOnWriteArrayList<>();
+    private final AtomicBoolean running = new AtomicBoolean(true);
+    private final Thread reader;
+
+    public TopicProbe() {
+        serde.configure(Map.of(RegistryClientConfig.URL, stack.schemaRegistryUrl()), false);
+        Properties props = new Properties();
+        props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 11 * 1024 * 1024);
+        producer = new KafkaProducer<>(props, new ByteArraySerializer(), new ByteArraySerializer());
+        reader = new Thread(this::read, "topic-probe");
+        reader.setDaemon(true);
+        reader.start();
+    }
+
+    /** An event with the image inline, uploaded now, with ground truth. */
+    public static ImageEvent event(String id, byte[] image, GeoPoint truth) {
+        return ImageEvent.newBuilder()
+                .setImageId(id)
+                .setContent(new InlineImage(ByteBuffer.wrap(image)))
+                .setUploadTime(Instant.now())
+                .setSourcePlatform("test")
+                .setGroundTruth(truth)
+                .build();
+    }
+
+    /** Sends the event keyed by its image_id, as platforms do. */
+    public RecordMetadata send(ImageEvent event) {
+        return send(event.getImageId(), event);
+    }
+
+    public RecordMetadata send(String key, ImageEvent event) {
+        return sendBytes(key, serde.serializer().serialize(Topics.IMAGE_EVENTS, event));
+    }
+
+    /** Sends without waiting for the broker's acknowledgement, for load; {@link #close} flushes. */
+    public void sendAsync(ImageEvent event) {
+        producer.send(new ProducerRecord<>(Topics.IMAGE_EVENTS, event.getImageId().getBytes(StandardCharsets.UTF_8),
+                serde.serializer().serialize(Topics.IMAGE_EVENTS, event)));
+    }
+
+    public RecordMetadata sendBytes(String key, byte[] value) {
+        try {
+            return producer.send(new ProducerRecord<>(Topics.IMAGE_EVENTS,
+                    key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send " + key, e);
+        }
+    }
+
+    /** Bytes in the Confluent wire format as our serde writes them, for a record of any generated type. */
+    public byte[] serialize(SpecificRecord record) {
+        return serde.serializer().serialize(Topics.IMAGE_EVENTS, record);
+    }
+
+    public Output<RegionPrediction> awaitPrediction(String key) {
+        return await(predictions, output -> key.equals(output.key()), "a prediction for " + key);
+    }
+
+    public Output<DeadLetter> awaitDeadLetter(String key) {
+        return await(deadLetters, output -> key.equals(output.key()), "a dead letter for " + key);
+    }
+
+    /** Waits until every key has a prediction; returns them in the order they were read. */
+    public List<Output<RegionPrediction>> awaitPredictions(List<String> keys) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(180).toNanos();
+        while (System.nanoTime() < deadline) {
+            List<Output<RegionPrediction>> found = predictions.stream().filter(p -> keys.contains(p.key())).toList();
+            if (found.stream().map(Output::key).distinct().count() == keys.size()) {
+                return found;
+            }
+            sleep();
+        }
+        throw new AssertionError("predictions for " + keys.size() + " keys did not all arrive");
+    }
+
+    /** Predictions and dead letters read so far. */
+    public int outputCount() {
+        return predictions.size() + deadLetters.size();
+    }
+
+    /** Predictions and dead letters for the key. */
+    public int outputsFor(String key) {
+        return predictions(key).size() + deadLetters(key).size();
+    }
+
+    public List<Output<RegionPrediction>> predictions(String key) {
+        return predictions.stream().filter(p -> key.equals(p.key())).toList();
+    }
+
+    public List<Output<DeadLetter>> deadLetters(String key) {
+        return deadLetters.stream().filter(p -> key.equals(p.key())).toList();
+    }
+
+    private <T> Output<T> await(List<Output<T>> outputs, Predicate<Output<T>> match, String what) {
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (System.nanoTime() < deadline) {
+            for (Output<T> output : outputs) {
+                if (match.test(output)) {
+                    return output;
+                }
+            }
+            sleep();
+        }
+        throw new AssertionError(what + " did not arrive within 60 s");
+    }
+
+    @SuppressWarnings("unchecked")
+    private void read() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        props.put(ConsumerConfig.GROUP_ID_CONFIG, "topic-probe-" + System.nanoTime());
+        props.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS));
+            while (running.get()) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
+                    String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
+                    Object value = serde.deserializer().deserialize(record.topic(), record.value());
+                    if (value instanceof RegionPrediction prediction) {
+                        predictions.add(new Output<>(key, record.partition(), record.offset(), prediction, System.currentTimeMillis()));
+                    } else {
+                        deadLetters.add(new Output<>(key, record.partition(), record.offset(), (DeadLetter) value,
+                                System.currentTimeMillis()));
+                    }
+                }
+            }
+        }
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(20);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+
+    @Override
+    public void close() throws InterruptedException {
+        running.set(false);
+        reader.join(5000);
+        producer.close();
+    }
+
+    static List<String> ids(String prefix, int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            ids.add(prefix + "-" + i);
+        }
+        return ids;
+    }
+}

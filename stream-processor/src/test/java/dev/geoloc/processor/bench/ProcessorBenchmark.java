@@ -1,0 +1,198 @@
+package dev.geoloc.processor.bench;
+
+import java.awt.image.BufferedImage;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.admin.NewTopic;
+
+import dev.geoloc.dataset.synth.SynthCityConfig;
+import dev.geoloc.dataset.synth.SynthCityGenerator;
+import dev.geoloc.dataset.synth.SynthLocation;
+import dev.geoloc.imaging.ImageLimits;
+import dev.geoloc.imaging.TestImages;
+import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.model.TestBundles;
+import dev.geoloc.processor.ProcessorProcess;
+import dev.geoloc.processor.TopicProbe;
+import dev.geoloc.processor.Topics;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.schemas.GeoPoint;
+import dev.geoloc.schemas.ImageEvent;
+import dev.geoloc.stack.LocalStreamingStack;
+import dev.geoloc.stack.StreamingStack;
+
+/**
+ * Drives SynthCity photo events through the packaged processor (its own process, on a real broker and registry)
+ * and prints sustained throughput and end-to-end latency at saturation and at half of it, next to the raw
+ * batched throughput of the same model in this JVM, measured in the same run. Run: {@code ./geoloc bench-processor}.
+ *
+ * <p>Latency here is what a read_committed consumer sees: from the event's upload_time (set as it is sent) to
+ * the prediction's arrival, so it includes the transaction commit interval.
+ */
+public final class ProcessorBenchmark {
+
+    private static final int BATCH = 32;
+    private static final Duration MAX_DELAY = Duration.ofMillis(20);
+
+    public static void main(String[] args) throws Exception {
+        int events = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        Path work = Files.createDirectories(Path.of("target", "bench").toAbsolutePath());
+        RegionCatalog catalog = RegionCatalog.losAngeles();
+        Path bundle = work.resolve("bundle-" + System.nanoTime());
+        TestBundles.untrained(bundle, "tiny-cnn", TestBundles.CLASSIFIER, catalog);
+        List<byte[]> photos = synthCityPhotos(catalog);
+        System.out.printf(Locale.ROOT, "Model: tiny-cnn (untrained head), batch %d, max delay %d ms; %d SynthCity photos of %d bytes on average%n",
+                BATCH, MAX_DELAY.toMillis(), photos.size(), (int) photos.stream().mapToInt(p -> p.length).average().orElse(0));
+
+        Raw raw = rawThroughput(bundle, photos);
+        System.out.printf(Locale.ROOT, "Raw batched model (this JVM, preprocessing included): %.1f img/s; batch of %d: %.1f ms median%n",
+                raw.imagesPerSecond(), BATCH, raw.batchMillis());
+
+        StreamingStack stack = LocalStreamingStack.shared();
+        Map<String, String> large = Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024));
+        stack.createTopics(new NewTopic(Topics.IMAGE_EVENTS, 3, (short) 1).configs(large),
+                new NewTopic(Topics.REGION_PREDICTIONS, 3, (short) 1),
+                new NewTopic(Topics.DEAD_LETTERS, 3, (short) 1).configs(large));
+        Map<String, String> settings = Map.of("geoloc.batching.max-size", String.valueOf(BATCH),
+                "geoloc.batching.max-delay", MAX_DELAY.toMillis() + "ms", "geoloc.model.device", "cpu",
+                "kafka-streams.session.timeout.ms", "6000");
+        try (TopicProbe probe = new TopicProbe();
+             ProcessorProcess processor = ProcessorProcess.start(stack, bundle, work.resolve("state-" + System.nanoTime()),
+                     work.resolve("processor.log"), settings)) {
+            warmUp(probe, photos, processor);
+            Run saturated = run(probe, photos, "sat", events, 0);
+            Run half = run(probe, photos, "half", Math.max(200, events / 2), saturated.throughput() / 2);
+            print(raw, saturated, half);
+        }
+        System.exit(0);
+    }
+
+    record Raw(double imagesPerSecond, double batchMillis) {
+    }
+
+    record Run(String name, int events, double offeredRate, double throughput, double[] latenciesMs) {
+        double percentile(double p) {
+            double[] sorted = latenciesMs.clone();
+            Arrays.sort(sorted);
+            return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
+        }
+    }
+
+    private static List<byte[]> synthCityPhotos(RegionCatalog catalog) {
+        SynthCityGenerator generator = new SynthCityGenerator(catalog, SynthCityConfig.defaults()
+                .withLocationsPerRegion(4).withSize(256, 192));
+        List<byte[]> photos = new ArrayList<>();
+        for (SynthLocation location : generator.locations()) {
+            BufferedImage image = generator.render(location, 0);
+            photos.add(TestImages.jpeg(image, false));
+        }
+        return photos;
+    }
+
+    /** The model alone: preprocess and predict full batches back to back, median over 10 rounds of 10 batches. */
+    private static Raw rawThroughput(Path bundlePath, List<byte[]> photos) throws Exception {
+        PredictorOptions options = new PredictorOptions("cpu", 3, 0.9, 1, ImageLimits.DEFAULT);
+        try (ModelBundle bundle = ModelBundle.open(bundlePath);
+             RegionPredictor predictor = RegionPredictor.load(bundle, options)) {
+            predictor.warmUp(BATCH);
+            List<byte[]> batch = new ArrayList<>();
+            for (int i = 0; i < BATCH; i++) {
+                batch.add(photos.get(i % photos.size()));
+            }
+            double[] rates = new double[10];
+            double[] batchMillis = new double[10];
+            for (int round = 0; round < rates.length; round++) {
+                long start = System.nanoTime();
+                for (int b = 0; b < 10; b++) {
+                    predictor.predictImages(batch);
+                }
+                long elapsed = System.nanoTime() - start;
+                rates[round] = 10.0 * BATCH / (elapsed / 1e9);
+                batchMillis[round] = elapsed / 10 / 1e6;
+            }
+            return new Raw(median(rates), median(batchMillis));
+        }
+    }
+
+    private static void warmUp(TopicProbe probe, List<byte[]> photos, ProcessorProcess processor) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
+        probe.send(TopicProbe.event("warm-0", photos.get(0), null));
+        while (probe.predictions("warm-0").isEmpty()) {
+            if (System.nanoTime() > deadline || !processor.isAlive()) {
+                throw new IllegalStateException("the processor did not answer; its log:\n" + processor.logTail());
+            }
+            Thread.sleep(20);
+        }
+        for (int i = 1; i <= 200; i++) {
+            probe.send(TopicProbe.event("warm-" + i, photos.get(i % photos.size()), null));
+        }
+        while (probe.predictions("warm-200").isEmpty()) {
+            Thread.sleep(20);
+        }
+    }
+
+    /**
+     * Sends {@code events} events, paced at {@code rate} per second (0: as fast as the producer goes), and waits
+     * for every prediction. Throughput: events over the time from the first send to the last prediction.
+     */
+    private static Run run(TopicProbe probe, List<byte[]> photos, String name, int events, double rate)
+            throws InterruptedException {
+        List<String> ids = new ArrayList<>(events);
+        long startMillis = System.currentTimeMillis();
+        long start = System.nanoTime();
+        for (int i = 0; i < events; i++) {
+            if (rate > 0) {
+                long due = start + (long) (i * 1e9 / rate);
+                long wait = due - System.nanoTime();
+                if (wait > 0) {
+                    TimeUnit.NANOSECONDS.sleep(wait);
+                }
+            }
+            String id = name + "-" + i;
+            ids.add(id);
+            ImageEvent event = TopicProbe.event(id, photos.get(i % photos.size()), new GeoPoint(34.045, -118.25));
+            probe.sendAsync(event);
+        }
+        List<TopicProbe.Output<dev.geoloc.schemas.RegionPrediction>> answers = probe.awaitPredictions(ids);
+        long endMillis = answers.stream().mapToLong(TopicProbe.Output::receivedMillis).max().orElseThrow();
+        // upload_time = processed_time - end_to_end_latency_ms: both are in the prediction
+        double[] latencies = answers.stream().mapToDouble(a -> a.receivedMillis()
+                - (a.value().getProcessedTime().toEpochMilli() - a.value().getEndToEndLatencyMs())).toArray();
+        return new Run(name, events, rate, events / ((endMillis - startMillis) / 1e3), latencies);
+    }
+
+    private static void print(Raw raw, Run saturated, Run half) {
+        System.out.println();
+        System.out.println("| Load | Events | Offered (ev/s) | Sustained (pred/s) | p50 (ms) | p95 (ms) | p99 (ms) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        for (Run run : List.of(saturated, half)) {
+            System.out.printf(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.1f | %.1f |%n",
+                    run == saturated ? "saturation" : "half of saturation", run.events(),
+                    run.offeredRate() == 0 ? "as fast as possible" : String.format(Locale.ROOT, "%.1f", run.offeredRate()),
+                    run.throughput(), run.percentile(50), run.percentile(95), run.percentile(99));
+        }
+        double ratio = saturated.throughput() / raw.imagesPerSecond();
+        double bound = MAX_DELAY.toMillis() + 2 * raw.batchMillis();
+        System.out.println();
+        System.out.printf(Locale.ROOT, "Processor / raw model throughput: %.2f (target >= 0.90: %s)%n", ratio,
+                ratio >= 0.9 ? "met" : "missed");
+        System.out.printf(Locale.ROOT, "Half-load p99 %.1f ms vs max delay + 2 batch inferences = %.1f ms: %s%n",
+                half.percentile(99), bound, half.percentile(99) < bound ? "met" : "missed");
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        return sorted[sorted.length / 2];
+    }
+}

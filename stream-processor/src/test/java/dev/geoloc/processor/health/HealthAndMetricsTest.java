@@ -1,0 +1,93 @@
+package dev.geoloc.processor.health;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+
+import org.junit.jupiter.api.Test;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.geoloc.imaging.TestImages;
+import dev.geoloc.processor.StreamingStackResource;
+import dev.geoloc.processor.TopicProbe;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+
+@QuarkusTest
+@QuarkusTestResource(StreamingStackResource.class)
+class HealthAndMetricsTest {
+
+    @TestHTTPResource("/q/health/ready")
+    URL ready;
+
+    @TestHTTPResource("/q/health/live")
+    URL live;
+
+    @TestHTTPResource("/q/metrics")
+    URL metrics;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    private HttpResponse<String> get(URL url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url.toString())).build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    void readinessNamesTheModelOnceStreamsRuns() throws Exception {
+        JsonNode check = awaitReady();
+
+        assertThat(check.at("/data/streams_state").asText()).isEqualTo("RUNNING");
+        assertThat(check.at("/data/model_name").asText()).isEqualTo("test-model");
+        assertThat(check.at("/data/bundle_sha256").asText()).hasSize(64);
+        assertThat(check.at("/data/device").asText()).startsWith("cpu");
+    }
+
+    @Test
+    void livenessCoversStreamsAndTheInferenceThread() throws Exception {
+        HttpResponse<String> response = get(live);
+
+        assertThat(response.statusCode()).isEqualTo(200);
+        JsonNode check = new ObjectMapper().readTree(response.body()).at("/checks/0");
+        assertThat(check.at("/name").asText()).isEqualTo("geoloc-processor-live");
+        assertThat(check.at("/data/inference_thread").asText()).isEqualTo("running");
+    }
+
+    @Test
+    void prometheusCountsPredictionsBatchesAndDeadLetters() throws Exception {
+        awaitReady();
+        try (TopicProbe probe = new TopicProbe()) {
+            probe.send(TopicProbe.event("metrics-good", TestImages.jpeg(TestImages.bands(64, 64, TestImages.RED), false), null));
+            probe.sendBytes("metrics-bad", new byte[] {9, 9, 9});
+            probe.awaitPrediction("metrics-good");
+            probe.awaitDeadLetter("metrics-bad");
+        }
+
+        String text = get(metrics).body();
+
+        assertThat(text).containsPattern("geoloc_events_in_total [1-9]")
+                .containsPattern("geoloc_predictions_out_total [1-9]")
+                .containsPattern("geoloc_dead_letters_total\\{code=\"NOT_WIRE_FORMAT\"} [1-9]")
+                .contains("geoloc_batch_size_count", "geoloc_inference_seconds_count", "geoloc_queue_wait_seconds_bucket",
+                        "geoloc_end_to_end_seconds_bucket")
+                .containsPattern("geoloc_model_version [0-9]");
+    }
+
+    private JsonNode awaitReady() throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        while (true) {
+            HttpResponse<String> response = get(ready);
+            if (response.statusCode() == 200 || System.nanoTime() > deadline) {
+                assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+                return new ObjectMapper().readTree(response.body()).at("/checks/0");
+            }
+            Thread.sleep(100);
+        }
+    }
+}
