@@ -40,7 +40,7 @@ public final class ProcessorProcess implements AutoCloseable {
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile()));
+                .redirectOutput(log.toFile());
         builder.environment().putAll(Map.of(
                 "GEOLOC_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "GEOLOC_SCHEMA_REGISTRY_URL", stack.schemaRegistryUrl(),

@@ -3,6 +3,8 @@ package dev.geoloc.processor.topology;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.LinkedHashMap;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
 import org.apache.avro.specific.SpecificRecord;
@@ -35,24 +37,24 @@ import dev.geoloc.schemas.RegionPrediction;
  * One task's geotagging: decode and check each event, preprocess its image, hand it to the shared
  * {@link DynamicBatcher}, and emit the prediction (or a dead letter) once its batch is done, in input order.
  *
- * <p>No loss, no duplicate: an image is put in the changelogged pending store before it is queued, and leaves
- * it in the same transaction that emits its prediction. A commit while it waits commits the store with it, so
- * after a crash the restored store still holds it and {@link #init} queues it again; a prediction from an
- * aborted transaction is never visible to read_committed consumers.
+ * <p>No loss, no duplicate: an image's place in the input topic is put in the changelogged pending store before
+ * the image is queued, and leaves it in the same transaction that emits its prediction. A commit while it waits
+ * commits the store with it, so after a crash the restored store still names it and {@link #init} reads it
+ * again and queues it; a prediction from an aborted transaction is never visible to read_committed consumers.
  */
 final class GeotagProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
 
     private static final Logger LOG = Logger.getLogger(GeotagProcessor.class);
 
-    /** An image queued for inference, in the order its record came. */
-    private record InFlight(long sequence, PendingImage pending, ImageEvent event, long preprocessNanos,
-                            CompletableFuture<Outcome> outcome) {
+    /** An image queued for inference, in the order its record came, with the record's key and value. */
+    private record InFlight(long sequence, PendingRecord pending, byte[] key, byte[] value, ImageEvent event,
+                            long preprocessNanos, CompletableFuture<Outcome> outcome) {
     }
 
     private final PipelineParts parts;
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
     private ProcessorContext<byte[], SpecificRecord> context;
-    private KeyValueStore<Long, PendingImage> pending;
+    private KeyValueStore<Long, PendingRecord> pending;
     private Cancellable punctuation;
     private long nextSequence;
 
@@ -64,45 +66,59 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
     public void init(ProcessorContext<byte[], SpecificRecord> context) {
         this.context = context;
         this.pending = context.getStateStore(GeotagTopology.PENDING_STORE);
-        int requeued = 0;
-        try (KeyValueIterator<Long, PendingImage> all = pending.all()) {
-            while (all.hasNext()) {
-                var entry = all.next();
-                nextSequence = Math.max(nextSequence, entry.key + 1);
-                // Records taken before a crash or a rebalance: their input offsets are committed, so they exist only here.
-                inFlight.add(prepare(entry.key, entry.value));
-                requeued++;
-            }
+        Map<Long, PendingRecord> restored = new LinkedHashMap<>();
+        try (KeyValueIterator<Long, PendingRecord> all = pending.all()) {
+            all.forEachRemaining(entry -> restored.put(entry.key, entry.value));
         }
-        if (requeued > 0) {
-            LOG.infof("Task %s: %d images were pending in its store; queued again", context.taskId(), requeued);
+        if (!restored.isEmpty()) {
+            requeue(restored);
         }
         punctuation = context.schedule(parts.resultPollInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitDone());
+    }
+
+    /**
+     * Records taken before a crash or a rebalance: their input offsets are committed, so only the store knows
+     * them. Their bytes are read again from the input topic and they are queued in their old order.
+     */
+    private void requeue(Map<Long, PendingRecord> restored) {
+        String clientId = context.applicationId() + "-reread-" + context.taskId();
+        for (InputRereader.Reread reread : InputRereader.reread(context.appConfigs(), clientId, restored)) {
+            nextSequence = Math.max(nextSequence, reread.sequence() + 1);
+            PendingRecord record = reread.pending();
+            inFlight.add(reread.record()
+                    .map(found -> prepare(reread.sequence(), record, found.key(), found.value()))
+                    .orElseGet(() -> new InFlight(reread.sequence(), record, null, null, null, 0,
+                            CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
+                                    "The event was pending when its processor stopped, and retention has since removed it from "
+                                            + record.topic() + "/" + record.partition() + "@" + record.offset())))));
+        }
+        LOG.infof("Task %s: %d images were pending in its store; read again and queued", context.taskId(),
+                restored.size());
     }
 
     @Override
     public void process(Record<byte[], byte[]> record) {
         parts.metrics().eventIn();
         RecordMetadata origin = context.recordMetadata().orElseThrow();
-        PendingImage image = new PendingImage(origin.topic(), origin.partition(), origin.offset(), record.timestamp(),
-                System.currentTimeMillis(), record.key(), record.value());
+        PendingRecord taken = new PendingRecord(origin.topic(), origin.partition(), origin.offset(), record.timestamp(),
+                System.currentTimeMillis());
         long sequence = nextSequence++;
-        InFlight taken = prepare(sequence, image);
-        if (taken.outcome().isDone() && taken.outcome().join() instanceof Outcome.Failed failed) {
+        InFlight image = prepare(sequence, taken, record.key(), record.value());
+        if (image.outcome().isDone() && image.outcome().join() instanceof Outcome.Failed failed) {
             deadLetter(image, failed); // never stored, so nothing to wait for
         } else {
-            pending.put(sequence, image);
-            inFlight.add(taken);
+            pending.put(sequence, taken);
+            inFlight.add(image);
         }
         emitDone();
     }
 
     /** Decodes, fetches and preprocesses one image and queues it; a rejection is an outcome already complete. */
-    private InFlight prepare(long sequence, PendingImage image) {
+    private InFlight prepare(long sequence, PendingRecord taken, byte[] key, byte[] value) {
         long started = System.nanoTime();
         ImageEvent event = null;
         try {
-            event = parts.decoder().decode(image.topic(), image.value());
+            event = parts.decoder().decode(taken.topic(), value);
             ServedModel model = parts.models().current().orElseThrow(() -> new BatcherStoppedException("no model is loaded"));
             ImagePreprocessor preprocessor = model.predictor().preprocessor();
             byte[] encoded = parts.images().bytesOf(event);
@@ -113,9 +129,9 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
                 throw new Rejection(DeadLetterCode.valueOf(e.reason().name()), e.getMessage());
             }
             CompletableFuture<Outcome> outcome = parts.batcher().submit(tensor, preprocessor.spec(), encoded);
-            return new InFlight(sequence, image, event, System.nanoTime() - started, outcome);
+            return new InFlight(sequence, taken, key, value, event, System.nanoTime() - started, outcome);
         } catch (Rejection e) {
-            return new InFlight(sequence, image, event, 0,
+            return new InFlight(sequence, taken, key, value, event, 0,
                     CompletableFuture.completedFuture(new Outcome.Failed(e.code(), e.reason())));
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -133,27 +149,27 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
             }
             InFlight done = inFlight.poll();
             Outcome outcome = done.outcome().join();
-            PendingImage image = done.pending();
             if (outcome instanceof Outcome.Predicted predicted) {
                 Instant now = Instant.now();
                 RegionPrediction prediction = PredictionRecords.of(done.event(), predicted, done.preprocessNanos(), now);
-                context.forward(new Record<>(image.key(), (SpecificRecord) prediction, image.timestamp()),
+                context.forward(new Record<>(done.key(), (SpecificRecord) prediction, done.pending().timestamp()),
                         GeotagTopology.PREDICTIONS_SINK);
                 parts.metrics().predictionOut(Duration.between(done.event().getUploadTime(), now));
             } else if (outcome instanceof Outcome.Failed failed) {
-                deadLetter(image, failed);
+                deadLetter(done, failed);
             }
             pending.delete(done.sequence());
         }
     }
 
-    private void deadLetter(PendingImage image, Outcome.Failed failed) {
-        context.forward(new Record<>(image.key(), (SpecificRecord) parts.deadLetters().of(image.topic(),
-                image.partition(), image.offset(), image.key(), image.value(), failed.code(), failed.reason()),
-                image.timestamp()), GeotagTopology.DEAD_LETTERS_SINK);
+    private void deadLetter(InFlight image, Outcome.Failed failed) {
+        PendingRecord origin = image.pending();
+        context.forward(new Record<>(image.key(), (SpecificRecord) parts.deadLetters().of(origin.topic(),
+                origin.partition(), origin.offset(), image.key(), image.value(), failed.code(), failed.reason()),
+                origin.timestamp()), GeotagTopology.DEAD_LETTERS_SINK);
         parts.metrics().deadLetter(failed.code());
-        LOG.debugf("Dead letter %s for %s/%d@%d: %s", failed.code(), image.topic(), image.partition(), image.offset(),
-                failed.reason());
+        LOG.debugf("Dead letter %s for %s/%d@%d: %s", failed.code(), origin.topic(), origin.partition(),
+                origin.offset(), failed.reason());
     }
 
     @Override

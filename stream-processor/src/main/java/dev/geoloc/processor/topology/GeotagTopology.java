@@ -20,24 +20,19 @@ public final class GeotagTopology {
     static final String GEOTAGGER = "geotagger";
     static final String PREDICTIONS_SINK = "predictions-sink";
     static final String DEAD_LETTERS_SINK = "dead-letters-sink";
-    /** Images taken but not yet answered; its changelog is what makes a crash lose nothing. */
+    /** Where the images taken but not yet answered are; its changelog is what makes a crash lose nothing. */
     public static final String PENDING_STORE = "pending-images";
 
     private GeotagTopology() {
     }
 
-    /**
-     * @param maxRecordBytes the largest image event accepted, which the store's changelog must also take
-     */
     static Topology build(String imageEvents, String predictions, String deadLetters, PipelineParts parts,
-                          Serde<SpecificRecord> valueSerde, int maxRecordBytes) {
+                          Serde<SpecificRecord> valueSerde) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), imageEvents);
         topology.addProcessor(GEOTAGGER, () -> new GeotagProcessor(parts), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-                        Serdes.Long(), PendingImage.serde())
-                .withLoggingEnabled(Map.of("max.message.bytes", String.valueOf(maxRecordBytes),
-                        "cleanup.policy", "compact")), GEOTAGGER);
+                        Serdes.Long(), PendingRecord.serde()).withLoggingEnabled(Map.of()), GEOTAGGER);
         topology.addSink(PREDICTIONS_SINK, predictions, Serdes.ByteArray().serializer(), valueSerde.serializer(),
                 GEOTAGGER);
         topology.addSink(DEAD_LETTERS_SINK, deadLetters, Serdes.ByteArray().serializer(), valueSerde.serializer(),

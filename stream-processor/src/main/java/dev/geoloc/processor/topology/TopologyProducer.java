@@ -49,9 +49,7 @@ public class TopologyProducer {
                 new ImageSource(UriImages.fetcher(config.uri())), models, batcher,
                 new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, config.batching().resultPollInterval());
         ProcessorConfig.TopicNames topics = config.topics();
-        int maxRecordBytes = (int) Math.min(Integer.MAX_VALUE, config.images().maxBytes() + 64 * 1024);
-        return GeotagTopology.build(topics.imageEvents(), topics.predictions(), topics.deadLetters(), parts, outputs,
-                maxRecordBytes);
+        return GeotagTopology.build(topics.imageEvents(), topics.predictions(), topics.deadLetters(), parts, outputs);
     }
 
     /**

@@ -63,9 +63,15 @@ public final class ProcessorBenchmark {
         stack.createTopics(new NewTopic(Topics.IMAGE_EVENTS, 3, (short) 1).configs(large),
                 new NewTopic(Topics.REGION_PREDICTIONS, 3, (short) 1),
                 new NewTopic(Topics.DEAD_LETTERS, 3, (short) 1).configs(large));
-        Map<String, String> settings = Map.of("geoloc.batching.max-size", String.valueOf(BATCH),
+        Map<String, String> settings = new java.util.TreeMap<>(Map.of("geoloc.batching.max-size", String.valueOf(BATCH),
                 "geoloc.batching.max-delay", MAX_DELAY.toMillis() + "ms", "geoloc.model.device", "cpu",
-                "kafka-streams.session.timeout.ms", "6000");
+                "kafka-streams.session.timeout.ms", "6000"));
+        // Further arguments are processor settings, key=value, e.g. kafka-streams.num.stream.threads=2
+        for (int i = 1; i < args.length; i++) {
+            String[] pair = args[i].split("=", 2);
+            settings.put(pair[0], pair[1]);
+        }
+        System.out.println("Processor settings: " + settings);
         try (TopicProbe probe = new TopicProbe();
              ProcessorProcess processor = ProcessorProcess.start(stack, bundle, work.resolve("state-" + System.nanoTime()),
                      work.resolve("processor.log"), settings)) {
@@ -80,7 +86,7 @@ public final class ProcessorBenchmark {
     record Raw(double imagesPerSecond, double batchMillis) {
     }
 
-    record Run(String name, int events, double offeredRate, double throughput, double[] latenciesMs) {
+    record Run(String name, int events, double offeredRate, double throughput, double[] latenciesMs, double meanBatch) {
         double percentile(double p) {
             double[] sorted = latenciesMs.clone();
             Arrays.sort(sorted);
@@ -168,18 +174,19 @@ public final class ProcessorBenchmark {
         // upload_time = processed_time - end_to_end_latency_ms: both are in the prediction
         double[] latencies = answers.stream().mapToDouble(a -> a.receivedMillis()
                 - (a.value().getProcessedTime().toEpochMilli() - a.value().getEndToEndLatencyMs())).toArray();
-        return new Run(name, events, rate, events / ((endMillis - startMillis) / 1e3), latencies);
+        double meanBatch = answers.stream().mapToInt(a -> a.value().getBatchSize()).average().orElse(0);
+        return new Run(name, events, rate, events / ((endMillis - startMillis) / 1e3), latencies, meanBatch);
     }
 
     private static void print(Raw raw, Run saturated, Run half) {
         System.out.println();
-        System.out.println("| Load | Events | Offered (ev/s) | Sustained (pred/s) | p50 (ms) | p95 (ms) | p99 (ms) |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|");
+        System.out.println("| Load | Events | Offered (ev/s) | Sustained (pred/s) | Mean batch | p50 (ms) | p95 (ms) | p99 (ms) |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
         for (Run run : List.of(saturated, half)) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.1f | %.1f |%n",
+            System.out.printf(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
                     run == saturated ? "saturation" : "half of saturation", run.events(),
                     run.offeredRate() == 0 ? "as fast as possible" : String.format(Locale.ROOT, "%.1f", run.offeredRate()),
-                    run.throughput(), run.percentile(50), run.percentile(95), run.percentile(99));
+                    run.throughput(), run.meanBatch(), run.percentile(50), run.percentile(95), run.percentile(99));
         }
         double ratio = saturated.throughput() / raw.imagesPerSecond();
         double bound = MAX_DELAY.toMillis() + 2 * raw.batchMillis();
