@@ -86,9 +86,22 @@ public final class ProcessorBenchmark {
     record Raw(double imagesPerSecond, double batchMillis) {
     }
 
-    record Run(String name, int events, double offeredRate, double throughput, double[] latenciesMs, double meanBatch) {
+    /**
+     * @param latenciesMs  upload to arrival at a read_committed consumer: includes waiting for the commit
+     * @param processingMs upload to the processor emitting the prediction (its end_to_end_latency_ms)
+     */
+    record Run(String name, int events, double offeredRate, double throughput, double[] latenciesMs,
+               double[] processingMs, double meanBatch) {
         double percentile(double p) {
-            double[] sorted = latenciesMs.clone();
+            return percentileOf(latenciesMs, p);
+        }
+
+        double processingPercentile(double p) {
+            return percentileOf(processingMs, p);
+        }
+
+        private static double percentileOf(double[] values, double p) {
+            double[] sorted = values.clone();
             Arrays.sort(sorted);
             return sorted[(int) Math.min(sorted.length - 1, Math.ceil(p / 100 * sorted.length) - 1)];
         }
@@ -174,27 +187,32 @@ public final class ProcessorBenchmark {
         // upload_time = processed_time - end_to_end_latency_ms: both are in the prediction
         double[] latencies = answers.stream().mapToDouble(a -> a.receivedMillis()
                 - (a.value().getProcessedTime().toEpochMilli() - a.value().getEndToEndLatencyMs())).toArray();
+        double[] processing = answers.stream().mapToDouble(a -> a.value().getEndToEndLatencyMs()).toArray();
         double meanBatch = answers.stream().mapToInt(a -> a.value().getBatchSize()).average().orElse(0);
-        return new Run(name, events, rate, events / ((endMillis - startMillis) / 1e3), latencies, meanBatch);
+        return new Run(name, events, rate, events / ((endMillis - startMillis) / 1e3), latencies, processing, meanBatch);
     }
 
     private static void print(Raw raw, Run saturated, Run half) {
         System.out.println();
-        System.out.println("| Load | Events | Offered (ev/s) | Sustained (pred/s) | Mean batch | p50 (ms) | p95 (ms) | p99 (ms) |");
-        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        System.out.println("End-to-end latency from upload_time: to a read_committed consumer (visible), and to the processor"
+                + " emitting the prediction (processed).");
+        System.out.println("| Load | Events | Offered (ev/s) | Sustained (pred/s) | Mean batch | p50 visible (ms) | p95 visible | p99 visible | p50 processed | p99 processed |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
         for (Run run : List.of(saturated, half)) {
-            System.out.printf(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
+            System.out.printf(Locale.ROOT, "| %s | %d | %s | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
                     run == saturated ? "saturation" : "half of saturation", run.events(),
                     run.offeredRate() == 0 ? "as fast as possible" : String.format(Locale.ROOT, "%.1f", run.offeredRate()),
-                    run.throughput(), run.meanBatch(), run.percentile(50), run.percentile(95), run.percentile(99));
+                    run.throughput(), run.meanBatch(), run.percentile(50), run.percentile(95), run.percentile(99),
+                    run.processingPercentile(50), run.processingPercentile(99));
         }
         double ratio = saturated.throughput() / raw.imagesPerSecond();
         double bound = MAX_DELAY.toMillis() + 2 * raw.batchMillis();
         System.out.println();
         System.out.printf(Locale.ROOT, "Processor / raw model throughput: %.2f (target >= 0.90: %s)%n", ratio,
                 ratio >= 0.9 ? "met" : "missed");
-        System.out.printf(Locale.ROOT, "Half-load p99 %.1f ms vs max delay + 2 batch inferences = %.1f ms: %s%n",
-                half.percentile(99), bound, half.percentile(99) < bound ? "met" : "missed");
+        System.out.printf(Locale.ROOT, "Half-load p99 vs max delay + 2 batch inferences = %.1f ms: visible %.1f ms (%s), "
+                + "processed %.1f ms (%s)%n", bound, half.percentile(99), half.percentile(99) < bound ? "met" : "missed",
+                half.processingPercentile(99), half.processingPercentile(99) < bound ? "met" : "missed");
     }
 
     private static double median(double[] values) {
