@@ -32,6 +32,7 @@ import dev.geoloc.schemas.DeadLetterCode;
 public final class DynamicBatcher implements AutoCloseable {
 
     private static final Logger LOG = Logger.getLogger(DynamicBatcher.class);
+    private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final BatchPolicy policy;
     private final Supplier<Optional<ServedModel>> model;
@@ -91,7 +92,10 @@ public final class DynamicBatcher implements AutoCloseable {
         try {
             while (running) {
                 List<Job> batch = nextBatch();
-                if (!batch.isEmpty()) {
+                if (!running) {
+                    batch.forEach(job -> job.result().completeExceptionally(
+                            new BatcherStoppedException("the inference batcher stopped before this image's batch")));
+                } else if (!batch.isEmpty()) {
                     runBatch(batch);
                 }
             }
@@ -110,20 +114,22 @@ public final class DynamicBatcher implements AutoCloseable {
 
     /** Waits for a first image, then for more until the batch is full or the first has waited max-delay. */
     private List<Job> nextBatch() throws InterruptedException {
-        Job first = queue.poll(100, TimeUnit.MILLISECONDS);
+        Job first = queue.poll(IDLE_POLL_NANOS, TimeUnit.NANOSECONDS);
         if (first == null) {
             return List.of();
         }
         List<Job> batch = new ArrayList<>(policy.maxSize());
         batch.add(first);
         long deadline = first.submittedNanos() + policy.maxDelay().toNanos();
-        while (batch.size() < policy.maxSize()) {
+        while (batch.size() < policy.maxSize() && running) {
             long wait = deadline - System.nanoTime();
-            Job next = wait <= 0 ? queue.poll() : queue.poll(wait, TimeUnit.NANOSECONDS);
-            if (next == null) {
+            // In slices, so that a stop is seen however long max-delay is.
+            Job next = wait <= 0 ? queue.poll() : queue.poll(Math.min(wait, IDLE_POLL_NANOS), TimeUnit.NANOSECONDS);
+            if (next != null) {
+                batch.add(next);
+            } else if (deadline - System.nanoTime() <= 0) {
                 break;
             }
-            batch.add(next);
         }
         batch.removeIf(job -> job.result().isDone()); // cancelled by a closed task
         return batch;
@@ -194,7 +200,7 @@ public final class DynamicBatcher implements AutoCloseable {
     /** Stops taking images, lets the running batch finish, and fails what still waits as stopped, not as bad. */
     @Override
     public void close() {
-        running = false; // the worker sees it within max-delay, or 100 ms when idle
+        running = false; // the worker sees it within 100 ms, or once its running batch is done
         try {
             worker.join(30_000);
         } catch (InterruptedException e) {

@@ -1,0 +1,134 @@
+package dev.geoloc.processor.batching;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.geoloc.imaging.ImagePreprocessor;
+import dev.geoloc.imaging.ImageLimits;
+import dev.geoloc.imaging.Preprocessing;
+import dev.geoloc.imaging.TestImages;
+import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.model.TestBundles;
+import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.model.ServedModel;
+import dev.geoloc.regions.RegionCatalog;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/** The batcher on a real model: when batches run, what they hold, and what a stop does. */
+class DynamicBatcherTest {
+
+    @TempDir
+    static Path dir;
+    private static ServedModel model;
+    private static byte[] photo;
+
+    @BeforeAll
+    static void loadModel() throws Exception {
+        Path bundlePath = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER,
+                RegionCatalog.losAngeles());
+        try (ModelBundle bundle = ModelBundle.open(bundlePath)) {
+            model = new ServedModel("batcher-test", 1, RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu")));
+        }
+        photo = TestImages.jpeg(TestImages.bands(80, 60, TestImages.RED, TestImages.BLUE), false);
+    }
+
+    @AfterAll
+    static void closeModel() {
+        model.predictor().close();
+    }
+
+    private static DynamicBatcher batcher(int maxSize, Duration maxDelay) {
+        return new DynamicBatcher(new BatchPolicy(maxSize, maxDelay, 64), () -> Optional.of(model),
+                new PipelineMetrics(new SimpleMeterRegistry()));
+    }
+
+    private static CompletableFuture<Outcome> submit(DynamicBatcher batcher) throws Exception {
+        ImagePreprocessor preprocessor = model.predictor().preprocessor();
+        return batcher.submit(preprocessor.preprocess(photo), preprocessor.spec(), photo);
+    }
+
+    @Test
+    void aFullBatchRunsAtOnceWithoutWaitingForTheDelay() throws Exception {
+        try (DynamicBatcher batcher = batcher(4, Duration.ofSeconds(30))) {
+            List<CompletableFuture<Outcome>> results = new ArrayList<>();
+            for (int i = 0; i < 4; i++) {
+                results.add(submit(batcher));
+            }
+
+            for (CompletableFuture<Outcome> result : results) {
+                Outcome outcome = result.get(10, TimeUnit.SECONDS); // far less than the 30 s delay
+                assertThat(outcome).isInstanceOfSatisfying(Outcome.Predicted.class, predicted -> {
+                    assertThat(predicted.batchSize()).isEqualTo(4);
+                    assertThat(predicted.model()).isSameAs(model);
+                });
+            }
+        }
+    }
+
+    @Test
+    void aLoneImageRunsWhenItsDelayIsUp() throws Exception {
+        try (DynamicBatcher batcher = batcher(32, Duration.ofMillis(50))) {
+            Outcome outcome = submit(batcher).get(10, TimeUnit.SECONDS);
+
+            assertThat(outcome).isInstanceOfSatisfying(Outcome.Predicted.class, predicted -> {
+                assertThat(predicted.batchSize()).isEqualTo(1);
+                assertThat(predicted.queueNanos()).isGreaterThanOrEqualTo(Duration.ofMillis(50).toNanos());
+            });
+        }
+    }
+
+    @Test
+    void moreImagesThanABatchAreSplitIntoFullBatches() throws Exception {
+        try (DynamicBatcher batcher = batcher(8, Duration.ofSeconds(30))) {
+            List<CompletableFuture<Outcome>> results = new ArrayList<>();
+            for (int i = 0; i < 24; i++) {
+                results.add(submit(batcher));
+            }
+
+            for (CompletableFuture<Outcome> result : results) {
+                assertThat(((Outcome.Predicted) result.get(10, TimeUnit.SECONDS)).batchSize()).isEqualTo(8);
+            }
+        }
+    }
+
+    @Test
+    void anImagePreparedForAnotherInputIsPreprocessedAgainForThisModel() throws Exception {
+        Preprocessing other = Preprocessing.imagenet(32);
+        float[] tensor = new ImagePreprocessor(other, ImageLimits.DEFAULT).preprocess(photo);
+        try (DynamicBatcher batcher = batcher(2, Duration.ofMillis(10))) {
+            Outcome swapped = batcher.submit(tensor, other, photo).get(10, TimeUnit.SECONDS);
+            Outcome direct = submit(batcher).get(10, TimeUnit.SECONDS);
+
+            assertThat(((Outcome.Predicted) swapped).prediction().probabilities())
+                    .containsExactly(((Outcome.Predicted) direct).prediction().probabilities(),
+                            org.assertj.core.data.Offset.offset(1e-6f));
+        }
+    }
+
+    @Test
+    void imagesStillWaitingWhenTheBatcherStopsFailAsStoppedNotAsBadImages() throws Exception {
+        DynamicBatcher batcher = batcher(32, Duration.ofSeconds(30));
+        CompletableFuture<Outcome> result = submit(batcher);
+        batcher.close(); // well before the batch's 30 s delay is up
+
+        assertThatThrownBy(() -> result.get(10, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                .hasCauseInstanceOf(BatcherStoppedException.class);
+        assertThat(batcher.isAlive()).isFalse();
+    }
+}
