@@ -146,6 +146,11 @@ public final class RegionPredictor implements AutoCloseable {
         return device;
     }
 
+    /** True once {@link #close()} has begun: a batch started now is refused, one already running finishes. */
+    public boolean isClosed() {
+        return closed;
+    }
+
     public Preprocessing preprocessing() {
         return manifest.preprocessing();
     }

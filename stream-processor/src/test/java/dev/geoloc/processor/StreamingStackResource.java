@@ -16,7 +16,8 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 
 /**
  * Points the application under test at the test run's real broker and registry, with its topics created, and
- * at a real model bundle: the built-in tiny CNN with a seeded, untrained head over the Los Angeles catalog.
+ * writes the real model bundle it serves ({@code %test.geoloc.model.bundle}): the built-in tiny CNN with a
+ * seeded, untrained head over the Los Angeles catalog.
  */
 public class StreamingStackResource implements QuarkusTestResourceLifecycleManager {
 
@@ -28,6 +29,7 @@ public class StreamingStackResource implements QuarkusTestResourceLifecycleManag
 
     @Override
     public Map<String, String> start() {
+        testBundle(); // application.properties names it for the test profile
         StreamingStack stack = LocalStreamingStack.shared();
         stack.createTopics(new NewTopic(Topics.IMAGE_EVENTS, PARTITIONS, (short) 1).configs(LARGE_RECORDS),
                 new NewTopic(Topics.REGION_PREDICTIONS, PARTITIONS, (short) 1),
@@ -35,7 +37,6 @@ public class StreamingStackResource implements QuarkusTestResourceLifecycleManag
         return Map.of(
                 "quarkus.kafka-streams.bootstrap-servers", stack.bootstrapServers(),
                 "geoloc.serde.schema-registry-url", stack.schemaRegistryUrl(),
-                "geoloc.model.bundle", testBundle().toString(),
                 "geoloc.images.max-bytes", String.valueOf(MAX_IMAGE_BYTES),
                 "kafka-streams.state.dir", Path.of("target", "kafka-streams-state").toAbsolutePath().toString());
     }

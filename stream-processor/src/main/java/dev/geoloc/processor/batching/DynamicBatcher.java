@@ -173,7 +173,10 @@ public final class DynamicBatcher implements AutoCloseable {
                         inferenceNanos));
             }
         } catch (RuntimeException e) {
-            if (!running) {
+            if (predictor.isClosed()) {
+                // Swapped out and closed between taking it and starting: the batch never ran, so it runs on the new one.
+                runBatch(runnable);
+            } else if (!running) {
                 runnable.forEach(job -> job.result().completeExceptionally(new BatcherStoppedException(
                         "the inference batcher stopped during this image's batch")));
             } else if (runnable.size() > 1) {

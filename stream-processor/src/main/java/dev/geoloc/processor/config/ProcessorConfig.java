@@ -65,6 +65,12 @@ public interface ProcessorConfig {
 
         @WithDefault(Topics.DEAD_LETTERS)
         String deadLetters();
+
+        @WithDefault(Topics.MODEL_VERSIONS)
+        String modelVersions();
+
+        @WithDefault(Topics.MODEL_STATUS)
+        String modelStatus();
     }
 
     /** Dynamic batching, as model servers do it: a batch runs when full or when its oldest image waited max-delay. */
@@ -89,17 +95,46 @@ public interface ProcessorConfig {
         Duration resultPollInterval();
     }
 
-    /** The model served until versions come from the model-versions topic. */
+    /**
+     * The model served: the versions published for {@link #name()} on the model-versions topic, or, when
+     * {@link #bundle()} is set, that one bundle as it is.
+     */
     interface Model {
-        /** A model bundle directory, as the trainer writes it. */
-        Path bundle();
+        /** A model bundle (directory or zip) to serve instead of following published versions. */
+        Optional<Path> bundle();
 
-        /** Model line the predictions name; defaults to the bundle's own model name. */
+        /** Model line to follow; with a fixed bundle, the name its predictions carry (default: the bundle's). */
         Optional<String> name();
 
-        /** Version the predictions name. */
+        /** With a fixed bundle, the version its predictions carry. */
         @WithDefault("0")
         int version();
+
+        /** Serve this published version instead of the latest one; the admin endpoint can change it at run time. */
+        Optional<Integer> pinnedVersion();
+
+        /**
+         * The region catalog hash this deployment serves; versions trained on another catalog are rejected.
+         * Default: the catalog of the first model served.
+         */
+        Optional<String> catalogHash();
+
+        /** How long start-up waits for a first version to load before the processor gives up. */
+        @WithDefault("10m")
+        Duration startupTimeout();
+
+        /**
+         * An Ed25519 public key (X.509 PEM); when set, only versions signed by its private key are served
+         * ({@code trainer publish --signing-key}).
+         */
+        Optional<Path> signaturePublicKey();
+
+        /** Where artifacts fetched over http(s) are kept while loading. */
+        Optional<Path> artifactDirectory();
+
+        /** Largest artifact fetched over http(s). */
+        @WithDefault("4294967296")
+        long maxArtifactBytes();
 
         /** {@code auto} (a GPU when there is one), {@code cpu}, {@code gpu} or {@code gpu:N}. */
         @WithDefault("auto")

@@ -12,9 +12,13 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.model.ModelHolder;
+import dev.geoloc.processor.model.ModelSource;
 import dev.geoloc.processor.model.ServedModel;
 
-/** Ready when Kafka Streams is RUNNING and a model is loaded and warmed up; the details say which model. */
+/**
+ * Ready when Kafka Streams is RUNNING and a model is loaded and warmed up; the details say which model, and the
+ * last published version this instance refused, and why.
+ */
 @Readiness
 @ApplicationScoped
 public class ProcessorReadiness implements HealthCheck {
@@ -23,10 +27,13 @@ public class ProcessorReadiness implements HealthCheck {
     private final ModelHolder models;
     private final DynamicBatcher batcher;
 
-    ProcessorReadiness(KafkaStreams streams, ModelHolder models, DynamicBatcher batcher) {
+    private final ModelSource source;
+
+    ProcessorReadiness(KafkaStreams streams, ModelHolder models, DynamicBatcher batcher, ModelSource source) {
         this.streams = streams;
         this.models = models;
         this.batcher = batcher;
+        this.source = source;
     }
 
     @Override
@@ -43,6 +50,13 @@ public class ProcessorReadiness implements HealthCheck {
                         .withData("bundle_sha256", served.predictor().bundleDigest())
                         .withData("device", served.predictor().device().toString()),
                 () -> response.withData("model", "none loaded"));
+        source.following().ifPresent(follower -> {
+            Object pinned = follower.status().get("pinned_version");
+            response.withData("pinned_version", pinned == null ? "none" : pinned.toString());
+        });
+        models.lastRejection().ifPresent(rejection -> response
+                .withData("last_rejected_version", rejection.version())
+                .withData("last_rejection", rejection.reason()));
         return response.build();
     }
 }

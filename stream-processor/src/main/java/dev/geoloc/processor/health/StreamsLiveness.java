@@ -8,10 +8,11 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.model.ModelSource;
 
 /**
- * Live while Kafka Streams has not failed for good and the inference thread runs: a restart is the cure for
- * either. Rebalancing and start-up are live, not ready.
+ * Live while Kafka Streams has not failed for good and the inference thread and the version follower run: a
+ * restart is the cure for each. Rebalancing and start-up are live, not ready.
  */
 @Liveness
 @ApplicationScoped
@@ -20,9 +21,12 @@ public class StreamsLiveness implements HealthCheck {
     private final KafkaStreams streams;
     private final DynamicBatcher batcher;
 
-    StreamsLiveness(KafkaStreams streams, DynamicBatcher batcher) {
+    private final ModelSource source;
+
+    StreamsLiveness(KafkaStreams streams, DynamicBatcher batcher, ModelSource source) {
         this.streams = streams;
         this.batcher = batcher;
+        this.source = source;
     }
 
     @Override
@@ -30,10 +34,13 @@ public class StreamsLiveness implements HealthCheck {
         KafkaStreams.State state = streams.state();
         boolean streamsAlive = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
                 && state != KafkaStreams.State.NOT_RUNNING;
+        boolean followerAlive = source.following().map(f -> f.isAlive()).orElse(true);
         return HealthCheckResponse.named("geoloc-processor-live")
-                .status(streamsAlive && batcher.isAlive())
+                .status(streamsAlive && batcher.isAlive() && followerAlive)
                 .withData("streams_state", state.name())
                 .withData("inference_thread", batcher.isAlive() ? "running" : "stopped")
+                .withData("version_follower", source.following().isEmpty() ? "off (fixed bundle)"
+                        : followerAlive ? "running" : "stopped")
                 .build();
     }
 }

@@ -1,67 +1,65 @@
 package dev.geoloc.processor.model;
 
-import java.io.IOException;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
-import jakarta.annotation.PreDestroy;
 import jakarta.enterprise.context.ApplicationScoped;
 
-import org.jboss.logging.Logger;
-
-import dev.geoloc.imaging.ImageLimits;
-import dev.geoloc.model.ModelBundle;
-import dev.geoloc.model.PredictorOptions;
-import dev.geoloc.model.RegionPredictor;
-import dev.geoloc.processor.config.ProcessorConfig;
+import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.quarkus.runtime.Startup;
 
 /**
- * The model the processor serves. It is loaded and warmed up at start-up, before the topology is built, so
- * the first records never wait for libtorch and readiness can say exactly what is served.
+ * The model new batches run on. Whoever loads a model swaps it in atomically; a batch takes the current model
+ * once and finishes on it, and the model swapped out is closed by whoever swapped it, which waits for its
+ * running batches.
  */
-@Startup
 @ApplicationScoped
 public class ModelHolder {
 
-    private static final Logger LOG = Logger.getLogger(ModelHolder.class);
-
-    private final AtomicReference<ServedModel> current = new AtomicReference<>();
-
-    ModelHolder(ProcessorConfig config, MeterRegistry registry) throws IOException {
-        ProcessorConfig.Model model = config.model();
-        ProcessorConfig.Images images = config.images();
-        PredictorOptions options = new PredictorOptions(model.device(), model.topK(), model.confidenceLevel(), 1,
-                new ImageLimits(images.maxBytes(), images.maxPixels(), images.maxSide()));
-        try (ModelBundle bundle = ModelBundle.open(model.bundle())) {
-            RegionPredictor predictor = RegionPredictor.load(bundle, options);
-            try {
-                predictor.warmUp(Math.min(config.batching().maxSize(), 8));
-            } catch (RuntimeException e) {
-                predictor.close();
-                throw e;
-            }
-            ServedModel served = new ServedModel(model.name().orElse(bundle.manifest().modelName()), model.version(),
-                    predictor);
-            current.set(served);
-            LOG.infof("Serving %s from %s on %s", served.describe(), model.bundle(), predictor.device());
-        }
-        Gauge.builder("geoloc.model.version", current, ref -> ref.get() == null ? -1 : ref.get().version())
-                .description("Version of the model serving predictions").register(registry);
+    /** The last version refused, for health details. */
+    public record Rejection(int version, String reason) {
     }
 
-    /** The model new batches run on; empty only after shutdown. */
+    private final AtomicReference<ServedModel> current = new AtomicReference<>();
+    private final AtomicReference<Rejection> lastRejection = new AtomicReference<>();
+    private final Counter swaps;
+    private final MeterRegistry registry;
+
+    ModelHolder(MeterRegistry registry) {
+        this.registry = registry;
+        Gauge.builder("geoloc.model.version", current, ref -> ref.get() == null ? -1 : ref.get().version())
+                .description("Version of the model serving predictions").register(registry);
+        swaps = Counter.builder("geoloc.model.swaps").description("Models swapped in while serving").register(registry);
+    }
+
+    /** The model new batches run on; empty before the first model is loaded and after shutdown. */
     public Optional<ServedModel> current() {
         return Optional.ofNullable(current.get());
     }
 
-    @PreDestroy
-    void close() {
-        ServedModel served = current.getAndSet(null);
-        if (served != null) {
-            served.predictor().close();
+    /** Makes {@code next} the current model and returns the one it replaces, which the caller must close. */
+    public Optional<ServedModel> swap(ServedModel next) {
+        ServedModel previous = current.getAndSet(next);
+        if (previous != null) {
+            swaps.increment();
         }
+        return Optional.ofNullable(previous);
+    }
+
+    /** Records a refused version: a health detail and a metric by kind of failure. */
+    public void rejected(int version, RejectionKind kind, String reason) {
+        lastRejection.set(new Rejection(version, reason));
+        Counter.builder("geoloc.model.rejections").tag("kind", kind.name())
+                .description("Published versions this instance refused, by why").register(registry).increment();
+    }
+
+    public Optional<Rejection> lastRejection() {
+        return Optional.ofNullable(lastRejection.get());
+    }
+
+    /** Takes the current model out, for shutdown; the caller closes it. */
+    Optional<ServedModel> clear() {
+        return Optional.ofNullable(current.getAndSet(null));
     }
 }

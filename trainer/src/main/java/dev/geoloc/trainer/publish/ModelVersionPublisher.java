@@ -19,6 +19,7 @@ import dev.geoloc.model.BundleException;
 import dev.geoloc.model.BundleManifest;
 import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.VersionSignatures;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.EvaluationMetrics;
 import dev.geoloc.schemas.ModelVersion;
@@ -87,6 +88,8 @@ public final class ModelVersionPublisher {
                     // timestamp-millis: truncated here so that the record sent equals the record read back.
                     .setCreatedTime(clock.instant().truncatedTo(ChronoUnit.MILLIS))
                     .setNotes(request.notes())
+                    .setSignature(request.signingKey() == null ? null
+                            : VersionSignatures.sign(request.signingKey(), modelName, version, artifact.sha256()))
                     .build();
             RecordMetadata sent = send(serde, record);
             return new PublishResult.Published(record, sent.partition(), sent.offset(), verdict, !verdict.passed());

@@ -88,6 +88,11 @@ public final class PublishCommand implements Callable<Integer> {
     @Option(names = "--notes", paramLabel = "TEXT", description = "Free text for the record.")
     String notes;
 
+    @Option(names = "--signing-key", paramLabel = "PEM",
+            description = "Ed25519 private key (PKCS#8 PEM, e.g. openssl genpkey -algorithm ed25519) to sign the "
+                    + "version with; processors configured with its public key serve only signed versions.")
+    Path signingKeyFile;
+
     @Option(names = "--force", description = "Publish even if the quality gate refuses.")
     boolean force;
 
@@ -101,7 +106,8 @@ public final class PublishCommand implements Callable<Integer> {
                 new ModelVersionPublisher(new DirectoryModelStore(store), kafka, topic, Clock.systemUTC());
         PrintWriter err = spec.commandLine().getErr();
         try {
-            PublishResult result = publisher.publish(new PublishRequest(bundle, modelName, metrics(), force, notes));
+            PublishResult result = publisher.publish(new PublishRequest(bundle, modelName, metrics(), force, notes,
+                    signingKey()));
             if (result instanceof PublishResult.Published published) {
                 printPublished(spec.commandLine().getOut(), published);
                 return 0;
@@ -124,6 +130,17 @@ public final class PublishCommand implements Callable<Integer> {
             return 1;
         } finally {
             err.flush();
+        }
+    }
+
+    private java.security.PrivateKey signingKey() {
+        if (signingKeyFile == null) {
+            return null;
+        }
+        try {
+            return dev.geoloc.model.VersionSignatures.readPrivateKey(signingKeyFile);
+        } catch (IOException e) {
+            throw usage("--signing-key " + e.getMessage());
         }
     }
 

@@ -106,9 +106,25 @@ class PublishCommandTest {
         assertThat(record.getMetrics().getAccAt25km()).isEqualTo(0.70);
         assertThat(record.getCreatedTime()).isAfter(before).isBefore(Instant.now().plusMillis(1));
         assertThat(record.getNotes()).isEqualTo("first cut");
+        assertThat(record.getSignature()).as("published without --signing-key").isNull();
         try (ModelBundle published = ModelBundle.open(stored)) {
             assertThat(published.digest()).isEqualTo(bundleDigest);
         }
+    }
+
+    @Test
+    void withASigningKeyTheVersionCarriesASignatureThatItsPublicKeyVerifies() throws Exception {
+        java.security.KeyPair keys = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path signingKey = Files.writeString(dir.resolve("signing.pem"), dev.geoloc.model.VersionSignatures.pem(keys.getPrivate()));
+
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--model-name", "signed-line",
+                "--signing-key", signingKey.toString())).isZero();
+
+        ModelVersion record = readTopic().stream().map(ConsumerRecord::value)
+                .filter(v -> v.getModelName().equals("signed-line")).findFirst().orElseThrow();
+        assertThat(record.getSignature()).isNotBlank();
+        assertThat(dev.geoloc.model.VersionSignatures.verify(keys.getPublic(), "signed-line", record.getVersion(),
+                record.getSha256(), record.getSignature())).isTrue();
     }
 
     @Test

@@ -1,0 +1,56 @@
+package dev.geoloc.processor.admin;
+
+import java.util.Optional;
+
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.event.Observes;
+
+import dev.geoloc.processor.model.ModelSource;
+import dev.geoloc.processor.model.VersionFollower;
+import io.vertx.core.json.JsonObject;
+import io.vertx.ext.web.Router;
+import io.vertx.ext.web.RoutingContext;
+
+/**
+ * A small admin endpoint for rollouts, on the processor's HTTP port. It is not authenticated: expose it inside
+ * the cluster only.
+ *
+ * <pre>
+ * GET    /admin/model            what is served, pinned, published and refused
+ * PUT    /admin/model/pin/{v}    serve published version v (a rollback, or holding a rollout)
+ * DELETE /admin/model/pin        follow the latest published version again
+ * </pre>
+ */
+@ApplicationScoped
+public class ModelAdminRoutes {
+
+    void routes(@Observes Router router, ModelSource source) {
+        router.get("/admin/model").handler(ctx -> withFollower(ctx, source, follower -> ok(ctx, follower)));
+        router.put("/admin/model/pin/:version").handler(ctx -> withFollower(ctx, source, follower -> {
+            int version;
+            try {
+                version = Integer.parseInt(ctx.pathParam("version"));
+            } catch (NumberFormatException e) {
+                ctx.response().setStatusCode(400).end("version must be a number, got " + ctx.pathParam("version"));
+                return;
+            }
+            follower.pin(Optional.of(version));
+            ok(ctx, follower);
+        }));
+        router.delete("/admin/model/pin").handler(ctx -> withFollower(ctx, source, follower -> {
+            follower.pin(Optional.empty());
+            ok(ctx, follower);
+        }));
+    }
+
+    private static void withFollower(RoutingContext ctx, ModelSource source,
+                                     java.util.function.Consumer<VersionFollower> action) {
+        source.following().ifPresentOrElse(action, () -> ctx.response().setStatusCode(409)
+                .end("this processor serves a fixed bundle (geoloc.model.bundle); it follows no published versions"));
+    }
+
+    private static void ok(RoutingContext ctx, VersionFollower follower) {
+        ctx.response().putHeader("content-type", "application/json")
+                .end(new JsonObject(follower.status()).encodePrettily());
+    }
+}

@@ -1,0 +1,114 @@
+package dev.geoloc.processor.model;
+
+import java.io.IOException;
+import java.util.List;
+import java.security.PublicKey;
+import java.util.Optional;
+
+import dev.geoloc.model.BundleException;
+import dev.geoloc.model.EncoderContract;
+import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.Prediction;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.model.VersionSignatures;
+import dev.geoloc.schemas.ModelVersion;
+
+/**
+ * Turns a published version (or a fixed bundle) into a {@link ServedModel} that is safe to switch to: its
+ * signature verifies (when a key is configured), the artifact is the one published, it opens as a bundle, its catalog is the one this deployment serves, libtorch
+ * loads it, it is warmed up, and a canary batch gives finite probabilities that sum to 1. Runs on the caller's
+ * thread, which is never a stream thread.
+ */
+public final class ModelLoader {
+
+    private static final int CANARY_BATCH = 4;
+
+    private final ArtifactFetcher artifacts;
+    private final PredictorOptions options;
+    private final int warmUpBatch;
+    private final Optional<PublicKey> signatureKey;
+
+    /** @param signatureKey when present, versions must carry a signature it verifies */
+    ModelLoader(ArtifactFetcher artifacts, PredictorOptions options, int warmUpBatch, Optional<PublicKey> signatureKey) {
+        this.artifacts = artifacts;
+        this.options = options;
+        this.warmUpBatch = warmUpBatch;
+        this.signatureKey = signatureKey;
+    }
+
+    /**
+     * @param expectedCatalogHash the catalog this deployment serves; empty to accept the version's own
+     */
+    ServedModel load(ModelVersion version, Optional<String> expectedCatalogHash) throws VersionRejectedException {
+        if (signatureKey.isPresent() && !VersionSignatures.verify(signatureKey.get(), version.getModelName(),
+                version.getVersion(), version.getSha256(), version.getSignature())) {
+            throw new VersionRejectedException(RejectionKind.SIGNATURE_INVALID, "version " + version.getVersion()
+                    + (version.getSignature() == null ? " is not signed" : "'s signature does not verify")
+                    + ", and geoloc.model.signature-public-key requires a valid one");
+        }
+        try (ArtifactFetcher.Local artifact = artifacts.fetch(version.getArtifactUri(), version.getSha256())) {
+            return open(artifact.path(), version.getModelName(), version.getVersion(), expectedCatalogHash);
+        } catch (IOException e) {
+            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact "
+                    + version.getArtifactUri() + ": " + e.getMessage(), e);
+        }
+    }
+
+    /** A bundle directory or zip, served under the given name and version. */
+    ServedModel open(java.nio.file.Path path, String name, int version, Optional<String> expectedCatalogHash)
+            throws VersionRejectedException {
+        try (ModelBundle bundle = ModelBundle.open(path)) {
+            String catalog = bundle.manifest().catalogHash();
+            if (expectedCatalogHash.isPresent() && !expectedCatalogHash.get().equals(catalog)) {
+                throw new VersionRejectedException(RejectionKind.INCOMPATIBLE_CATALOG, "version " + version
+                        + " was trained on region catalog " + catalog + " (" + bundle.catalog().size()
+                        + " regions); this deployment serves catalog " + expectedCatalogHash.get());
+            }
+            RegionPredictor predictor;
+            try {
+                predictor = RegionPredictor.load(bundle, options);
+            } catch (BundleException e) {
+                throw new VersionRejectedException(RejectionKind.CORRUPT_BUNDLE, "version " + version + ": "
+                        + e.getMessage(), e);
+            }
+            try {
+                predictor.warmUp(warmUpBatch);
+                canary(predictor, version);
+            } catch (RuntimeException | VersionRejectedException e) {
+                predictor.close();
+                if (e instanceof VersionRejectedException rejected) {
+                    throw rejected;
+                }
+                throw new VersionRejectedException(RejectionKind.CANARY_FAILED, "version " + version
+                        + " failed its canary batch: " + e.getMessage(), e);
+            }
+            return new ServedModel(name == null ? bundle.manifest().modelName() : name, version, predictor);
+        } catch (BundleException e) {
+            throw new VersionRejectedException(RejectionKind.CORRUPT_BUNDLE, "version " + version
+                    + " is not a valid model bundle: " + e.getMessage(), e);
+        } catch (IOException e) {
+            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "version " + version
+                    + " cannot be read: " + e.getMessage(), e);
+        }
+    }
+
+    private static void canary(RegionPredictor predictor, int version) throws VersionRejectedException {
+        int size = predictor.preprocessing().inputSize();
+        List<Prediction> predictions = predictor.predict(EncoderContract.probeInput(CANARY_BATCH, size), CANARY_BATCH);
+        for (Prediction prediction : predictions) {
+            double sum = 0;
+            for (float p : prediction.probabilities()) {
+                if (!Float.isFinite(p) || p < 0) {
+                    throw new VersionRejectedException(RejectionKind.CANARY_FAILED, "version " + version
+                            + " gave the probability " + p + " on its canary batch");
+                }
+                sum += p;
+            }
+            if (Math.abs(sum - 1) > 1e-3) {
+                throw new VersionRejectedException(RejectionKind.CANARY_FAILED, "version " + version
+                        + "'s probabilities sum to " + sum + " on its canary batch");
+            }
+        }
+    }
+}

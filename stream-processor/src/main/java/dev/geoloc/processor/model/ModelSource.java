@@ -1,0 +1,108 @@
+package dev.geoloc.processor.model;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.PublicKey;
+import java.util.Map;
+import java.util.Optional;
+
+import jakarta.annotation.PreDestroy;
+import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.enterprise.inject.spi.ObserverMethod;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.common.serialization.Serde;
+import org.eclipse.microprofile.config.Config;
+import org.jboss.logging.Logger;
+
+import dev.geoloc.imaging.ImageLimits;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.VersionSignatures;
+import dev.geoloc.processor.config.ProcessorConfig;
+import dev.geoloc.processor.serde.AvroSerdes;
+import dev.geoloc.schemas.ModelVersion;
+import io.quarkus.runtime.Startup;
+
+/**
+ * Where the served model comes from: a fixed bundle ({@code geoloc.model.bundle}), or the versions published
+ * for {@code geoloc.model.name}. Either way a first model is loaded and warmed up during start-up, before
+ * Kafka Streams starts (this observer runs first), so the processor is never ready without one.
+ */
+@Startup(ObserverMethod.DEFAULT_PRIORITY - 500)
+@ApplicationScoped
+public class ModelSource {
+
+    private static final Logger LOG = Logger.getLogger(ModelSource.class);
+
+    private final ModelHolder holder;
+    private final VersionFollower follower;
+    private final ModelStatusReporter reporter;
+
+    ModelSource(ProcessorConfig config, ModelHolder holder, AvroSerdes serdes, Config settings)
+            throws IOException, InterruptedException {
+        this.holder = holder;
+        ProcessorConfig.Model model = config.model();
+        ProcessorConfig.Images images = config.images();
+        PredictorOptions options = new PredictorOptions(model.device(), model.topK(), model.confidenceLevel(), 1,
+                new ImageLimits(images.maxBytes(), images.maxPixels(), images.maxSide()));
+        Path downloads = model.artifactDirectory().orElse(Files.createTempDirectory("geoloc-artifacts-"));
+        Optional<PublicKey> signatureKey = model.signaturePublicKey().isPresent()
+                ? Optional.of(VersionSignatures.readPublicKey(model.signaturePublicKey().get())) : Optional.empty();
+        ModelLoader loader = new ModelLoader(new ArtifactFetcher(downloads, model.maxArtifactBytes()), options,
+                Math.min(config.batching().maxSize(), 8), signatureKey);
+        if (model.bundle().isPresent()) {
+            try {
+                ServedModel served = loader.open(model.bundle().get(), model.name().orElse(null), model.version(),
+                        model.catalogHash());
+                holder.swap(served);
+                LOG.infof("Serving %s from %s on %s (a fixed bundle: published versions are not followed)",
+                        served.describe(), model.bundle().get(), served.predictor().device());
+            } catch (VersionRejectedException e) {
+                throw new IllegalStateException("geoloc.model.bundle " + model.bundle().get() + " cannot be served: "
+                        + e.getMessage(), e);
+            }
+            this.follower = null;
+            this.reporter = null;
+            return;
+        }
+        String name = model.name().orElseThrow(() -> new IllegalStateException("Set geoloc.model.name to follow the "
+                + "versions published for that model, or geoloc.model.bundle to serve one bundle"));
+        String instance = instanceId();
+        Serde<SpecificRecord> statusSerde = serdes.valueSerde();
+        Serde<ModelVersion> versionSerde = serdes.valueSerde();
+        this.reporter = new ModelStatusReporter(KafkaClientSettings.from(settings, ProducerConfig.configNames()),
+                statusSerde.serializer(), config.topics().modelStatus(), instance);
+        Map<String, Object> consumer = VersionFollower.consumerSettings(
+                KafkaClientSettings.from(settings, ConsumerConfig.configNames()), "geoloc-model-versions-" + instance);
+        this.follower = new VersionFollower(name, config.topics().modelVersions(), consumer,
+                versionSerde.deserializer(), holder, loader, reporter, model.catalogHash(), model.pinnedVersion());
+        follower.start();
+        LOG.infof("Following %s for model %s%s; waiting for a first version", config.topics().modelVersions(), name,
+                model.pinnedVersion().map(v -> " (pinned to v" + v + ")").orElse(""));
+        follower.awaitFirstModel(model.startupTimeout());
+    }
+
+    /** The follower of published versions; empty when a fixed bundle is served. */
+    public Optional<VersionFollower> following() {
+        return Optional.ofNullable(follower);
+    }
+
+    private static String instanceId() {
+        return ManagementFactory.getRuntimeMXBean().getName(); // pid@host
+    }
+
+    @PreDestroy
+    void close() {
+        if (follower != null) {
+            follower.close();
+        }
+        holder.clear().ifPresent(served -> served.predictor().close());
+        if (reporter != null) {
+            reporter.close();
+        }
+    }
+}

@@ -1,0 +1,58 @@
+package dev.geoloc.processor.model;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.Map;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.Serializer;
+import org.jboss.logging.Logger;
+
+import dev.geoloc.schemas.ModelState;
+import dev.geoloc.schemas.ModelStatus;
+import dev.geoloc.schemas.ModelVersion;
+
+/** Tells dashboards what this instance did with each version, on the model-status topic. */
+final class ModelStatusReporter implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(ModelStatusReporter.class);
+
+    private final KafkaProducer<byte[], SpecificRecord> producer;
+    private final String topic;
+    private final String instance;
+
+    ModelStatusReporter(Map<String, Object> settings, Serializer<SpecificRecord> serializer, String topic,
+                        String instance) {
+        this.producer = new KafkaProducer<>(settings, new ByteArraySerializer(), serializer);
+        this.topic = topic;
+        this.instance = instance;
+    }
+
+    void report(ModelVersion version, ModelState state, String reason, String bundleSha256) {
+        ModelStatus status = ModelStatus.newBuilder()
+                .setModelName(version.getModelName())
+                .setVersion(version.getVersion())
+                .setInstance(instance)
+                .setState(state)
+                .setReason(reason)
+                .setArtifactUri(version.getArtifactUri())
+                .setBundleSha256(bundleSha256)
+                .setReportedTime(Instant.now())
+                .build();
+        producer.send(new ProducerRecord<>(topic, version.getModelName().getBytes(StandardCharsets.UTF_8), status),
+                (metadata, error) -> {
+                    if (error != null) {
+                        LOG.warnf("Could not report %s of %s v%d to %s: %s", state, version.getModelName(),
+                                version.getVersion(), topic, error.getMessage());
+                    }
+                });
+    }
+
+    @Override
+    public void close() {
+        producer.close(java.time.Duration.ofSeconds(5));
+    }
+}

@@ -1,0 +1,17 @@
+package dev.geoloc.processor.model;
+
+/** Why a published version was refused: the tag of {@code geoloc_model_rejections_total}. */
+public enum RejectionKind {
+    /** A signature is required, and the version has none, or one that does not verify. */
+    SIGNATURE_INVALID,
+    /** The artifact is missing, or cannot be fetched. */
+    ARTIFACT_UNREACHABLE,
+    /** The artifact's SHA-256 differs from the one published. */
+    CHECKSUM_MISMATCH,
+    /** The artifact is not a valid bundle, or libtorch cannot load its encoder. */
+    CORRUPT_BUNDLE,
+    /** Trained on another region catalog than this deployment serves. */
+    INCOMPATIBLE_CATALOG,
+    /** The canary batch gave probabilities that are not finite or do not sum to 1. */
+    CANARY_FAILED
+}

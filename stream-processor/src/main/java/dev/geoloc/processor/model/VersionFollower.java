@@ -1,0 +1,244 @@
+package dev.geoloc.processor.model;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.PartitionInfo;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.errors.WakeupException;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.Deserializer;
+import org.jboss.logging.Logger;
+
+import dev.geoloc.schemas.ModelState;
+import dev.geoloc.schemas.ModelVersion;
+
+/**
+ * Follows the compacted model-versions topic for one model name, on a thread of its own, and keeps the holder
+ * serving the right version: the pinned one if a pin is set, else the one published last (so publishing an older
+ * version again rolls back). A version is loaded and checked here, off the stream threads, and swapped in only
+ * when it passed; a refused one leaves the current model serving, and is not tried again until republished with
+ * another artifact.
+ */
+public final class VersionFollower implements AutoCloseable {
+
+    private static final Logger LOG = Logger.getLogger(VersionFollower.class);
+
+    private final String modelName;
+    private final String topic;
+    private final Map<String, Object> consumerSettings;
+    private final Deserializer<ModelVersion> deserializer;
+    private final ModelHolder holder;
+    private final ModelLoader loader;
+    private final ModelStatusReporter reporter;
+    private final Optional<String> catalogHash;
+    private final Map<Integer, ModelVersion> seen = new ConcurrentHashMap<>();
+    private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    private final CountDownLatch firstModel = new CountDownLatch(1);
+    private final Thread thread;
+    private volatile ModelVersion latest;
+    private volatile Optional<Integer> pinned;
+    private volatile ModelVersion serving;
+    private volatile boolean running = true;
+    private volatile KafkaConsumer<byte[], byte[]> consumer;
+
+    VersionFollower(String modelName, String topic, Map<String, Object> consumerSettings,
+                    Deserializer<ModelVersion> deserializer, ModelHolder holder, ModelLoader loader,
+                    ModelStatusReporter reporter, Optional<String> catalogHash, Optional<Integer> pinned) {
+        this.modelName = modelName;
+        this.topic = topic;
+        this.consumerSettings = consumerSettings;
+        this.deserializer = deserializer;
+        this.holder = holder;
+        this.loader = loader;
+        this.reporter = reporter;
+        this.catalogHash = catalogHash;
+        this.pinned = pinned;
+        this.thread = new Thread(this::run, "geoloc-model-versions");
+        thread.setDaemon(true);
+    }
+
+    void start() {
+        thread.start();
+    }
+
+    /** Waits until a first version serves. */
+    void awaitFirstModel(Duration timeout) throws InterruptedException {
+        if (!firstModel.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new IllegalStateException("No version of model " + modelName + " could be served within " + timeout
+                    + " (geoloc.model.startup-timeout): " + (seen.isEmpty() ? "none is published on " + topic
+                    : "versions seen " + new TreeMap<>(seen).keySet() + holder.lastRejection()
+                            .map(r -> "; v" + r.version() + " was refused: " + r.reason()).orElse("")));
+        }
+    }
+
+    /** Serves {@code version} from now on, or, when empty, the latest published again. */
+    public void pin(Optional<Integer> version) {
+        pinned = version;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup(); // reconcile now, not at the next poll
+        }
+    }
+
+    /** What it serves and has seen: for the admin endpoint and health details. */
+    public Map<String, Object> status() {
+        Map<String, Object> status = new LinkedHashMap<>();
+        status.put("model_name", modelName);
+        status.put("serving_version", serving == null ? null : serving.getVersion());
+        status.put("pinned_version", pinned.orElse(null));
+        status.put("latest_published_version", latest == null ? null : latest.getVersion());
+        status.put("versions_seen", List.copyOf(new TreeMap<>(seen).keySet()));
+        holder.lastRejection().ifPresent(r -> status.put("last_rejection", Map.of("version", r.version(), "reason", r.reason())));
+        return status;
+    }
+
+    public boolean isAlive() {
+        return thread.isAlive();
+    }
+
+    private void run() {
+        try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerSettings, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            consumer = c;
+            List<TopicPartition> partitions = partitions(c);
+            c.assign(partitions);
+            c.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = c.endOffsets(partitions);
+            boolean caughtUp = false;
+            while (running) {
+                try {
+                    for (ConsumerRecord<byte[], byte[]> record : c.poll(Duration.ofMillis(200))) {
+                        take(record);
+                    }
+                    caughtUp = caughtUp || partitions.stream().allMatch(tp -> c.position(tp) >= end.get(tp));
+                } catch (WakeupException e) {
+                    // a pin changed, or close(): look again below
+                }
+                if (caughtUp && running) {
+                    reconcile();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.error("Following " + topic + " failed; the processor keeps its current model but follows no more", e);
+        } finally {
+            consumer = null;
+        }
+    }
+
+    /** Waits for the topic to exist: the processor may start before anything was ever published. */
+    private List<TopicPartition> partitions(KafkaConsumer<byte[], byte[]> c) {
+        while (running) {
+            try {
+                List<PartitionInfo> infos = c.partitionsFor(topic, Duration.ofSeconds(30));
+                if (infos != null && !infos.isEmpty()) {
+                    return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+                }
+                LOG.warnf("Topic %s does not exist yet; waiting for it", topic);
+            } catch (WakeupException e) {
+                // a pin changed while waiting: nothing to reconcile yet
+            }
+        }
+        return List.of();
+    }
+
+    private void take(ConsumerRecord<byte[], byte[]> record) {
+        if (record.key() == null || !modelName.equals(new String(record.key(), StandardCharsets.UTF_8))
+                || record.value() == null) {
+            return;
+        }
+        try {
+            ModelVersion version = deserializer.deserialize(record.topic(), record.value());
+            seen.put(version.getVersion(), version);
+            latest = version;
+        } catch (RuntimeException e) {
+            LOG.warnf("Skipping an unreadable record at %s-%d@%d: %s", record.topic(), record.partition(),
+                    record.offset(), e.getMessage());
+        }
+    }
+
+    private void reconcile() {
+        Optional<Integer> pin = pinned;
+        ModelVersion target = pin.isPresent() ? seen.get(pin.get()) : latest;
+        if (target == null) {
+            return;
+        }
+        ModelVersion current = serving;
+        if (current != null && current.getVersion() == target.getVersion()
+                && current.getSha256().equalsIgnoreCase(target.getSha256())) {
+            return;
+        }
+        if (refused.contains(identity(target))) {
+            return;
+        }
+        switchTo(target);
+    }
+
+    private void switchTo(ModelVersion version) {
+        LOG.infof("Loading %s v%d from %s", modelName, version.getVersion(), version.getArtifactUri());
+        reporter.report(version, ModelState.LOADING, null, null);
+        try {
+            Optional<String> expected = catalogHash.or(() -> holder.current().map(m -> m.predictor().catalog().hash()));
+            ServedModel next = loader.load(version, expected);
+            Optional<ServedModel> previous = holder.swap(next);
+            ModelVersion retired = serving;
+            serving = version;
+            firstModel.countDown();
+            LOG.infof("Serving %s%s", next.describe(), previous.map(p -> " instead of v" + p.version()).orElse(""));
+            reporter.report(version, ModelState.SERVING, previous.map(p -> "replaced v" + p.version()).orElse(null),
+                    next.predictor().bundleDigest());
+            previous.ifPresent(old -> {
+                old.predictor().close(); // waits for the batches running on it
+                if (retired != null) {
+                    reporter.report(retired, ModelState.RETIRED, "replaced by v" + version.getVersion(),
+                            old.predictor().bundleDigest());
+                }
+            });
+        } catch (VersionRejectedException e) {
+            refused.add(identity(version));
+            holder.rejected(version.getVersion(), e.kind(), e.getMessage());
+            reporter.report(version, ModelState.REJECTED, e.getMessage(), null);
+            LOG.warnf("Refused %s v%d (%s): %s; still serving %s", modelName, version.getVersion(), e.kind(),
+                    e.getMessage(), holder.current().map(ServedModel::describe).orElse("nothing"));
+        }
+    }
+
+    private static String identity(ModelVersion version) {
+        return version.getVersion() + "@" + version.getSha256();
+    }
+
+    @Override
+    public void close() {
+        running = false;
+        KafkaConsumer<byte[], byte[]> c = consumer;
+        if (c != null) {
+            c.wakeup();
+        }
+        try {
+            thread.join(30_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    static Map<String, Object> consumerSettings(Map<String, Object> base, String clientId) {
+        Map<String, Object> settings = new java.util.HashMap<>(base);
+        settings.remove(ConsumerConfig.GROUP_ID_CONFIG);
+        settings.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        return settings;
+    }
+}

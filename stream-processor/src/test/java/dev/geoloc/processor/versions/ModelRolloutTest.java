@@ -1,0 +1,248 @@
+package dev.geoloc.processor.versions;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.net.URI;
+import java.net.URL;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.stream.Collectors;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestMethodOrder;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.geoloc.imaging.TestImages;
+import dev.geoloc.processor.StreamingStackResource;
+import dev.geoloc.processor.TopicProbe;
+import dev.geoloc.processor.TopicProbe.Output;
+import dev.geoloc.schemas.ModelState;
+import dev.geoloc.schemas.RegionPrediction;
+import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
+import io.quarkus.test.junit.QuarkusTest;
+import io.quarkus.test.junit.TestProfile;
+
+/**
+ * A rollout as MLOps engineers run it, against the real broker, registry and libtorch: the processor follows
+ * the versions published for one model, swaps under load without losing or doubling a prediction, refuses bad
+ * versions while the current one serves, rolls back, pins through the admin endpoint, and swaps twenty times
+ * with flat memory. The steps build on each other, so they run in order.
+ */
+@QuarkusTest
+@QuarkusTestResource(StreamingStackResource.class)
+@TestProfile(FollowVersionsProfile.class)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class ModelRolloutTest {
+
+    private static TopicProbe probe;
+    private static PublishedVersions versions;
+    private static SwapBundles bundles;
+
+    @TestHTTPResource("/q/health/ready")
+    URL ready;
+
+    @TestHTTPResource("/admin/model")
+    URL admin;
+
+    @TestHTTPResource("/q/metrics")
+    URL metrics;
+
+    private final HttpClient http = HttpClient.newHttpClient();
+
+    @BeforeAll
+    static void open() {
+        probe = new TopicProbe();
+        versions = new PublishedVersions();
+        bundles = SwapBundles.get();
+    }
+
+    @AfterAll
+    static void close() throws InterruptedException {
+        probe.close();
+        versions.close();
+    }
+
+    private static byte[] photo(int i) {
+        return TestImages.jpeg(TestImages.bands(64, 48, new java.awt.Color(Math.floorMod(i * 13, 256), 120, 40), TestImages.BLUE), false);
+    }
+
+    /** The version that answers a fresh event now. */
+    private static int versionAnswering(String id) {
+        probe.send(TopicProbe.event(id, photo(id.hashCode()), null));
+        return probe.awaitPrediction(id).value().getModelVersion();
+    }
+
+    @Test
+    @Order(1)
+    void itServesThePublishedVersionAndIsReadyWithIt() throws Exception {
+        JsonNode check = awaitReady();
+
+        assertThat(check.at("/status").asText()).isEqualTo("UP");
+        assertThat(check.at("/data/model_name").asText()).isEqualTo(PublishedVersions.MODEL);
+        assertThat(check.at("/data/model_version").asInt()).isEqualTo(1);
+        assertThat(versionAnswering("rollout-first")).isEqualTo(1);
+        assertThat(versions.awaitStatus(1, ModelState.SERVING).getBundleSha256()).hasSize(64);
+    }
+
+    @Test
+    @Order(2)
+    void aSwapUnderLoadLosesNothingDoublesNothingAndSwitchesEachPartitionOnce() throws Exception {
+        // Given events flowing at a steady 40 per second
+        int events = 240;
+        List<String> ids = new ArrayList<>();
+        long start = System.nanoTime();
+        for (int i = 0; i < events; i++) {
+            long due = start + i * 25_000_000L;
+            long wait = due - System.nanoTime();
+            if (wait > 0) {
+                Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
+            }
+            String id = "swap-" + i;
+            ids.add(id);
+            probe.sendAsync(TopicProbe.event(id, photo(i), null));
+            // When version 2 is published a quarter of the way through
+            if (i == events / 4) {
+                versions.publish(2, bundles.second);
+            }
+        }
+
+        // Then every event has exactly one prediction
+        List<Output<RegionPrediction>> answers = probe.awaitPredictions(ids);
+        Thread.sleep(500);
+        for (String id : ids) {
+            assertThat(probe.predictions(id)).as(id).hasSize(1);
+        }
+        // and, partition by partition, predictions switch from v1 to v2 once, never back
+        Map<Integer, List<Integer>> versionsByPartition = answers.stream()
+                .sorted(java.util.Comparator.comparingLong(Output::offset))
+                .collect(Collectors.groupingBy(Output::partition, TreeMap::new,
+                        Collectors.mapping(o -> o.value().getModelVersion(), Collectors.toList())));
+        versionsByPartition.forEach((partition, sequence) -> {
+            assertThat(sequence).as("partition " + partition).isSorted().last().isEqualTo(2);
+            assertThat(sequence.stream().distinct().count()).as("partition " + partition).isLessThanOrEqualTo(2);
+        });
+        assertThat(answers).extracting(o -> o.value().getModelVersion()).contains(1, 2);
+        // and throughput held: no second of the run answered fewer than half the events sent in it
+        Map<Long, Long> perSecond = answers.stream().collect(Collectors.groupingBy(
+                o -> o.value().getProcessedTime().getEpochSecond(), TreeMap::new, Collectors.counting()));
+        List<Long> inner = new ArrayList<>(perSecond.values()).subList(1, perSecond.size() - 1);
+        System.out.println("Predictions per second during the swap: " + perSecond.values());
+        assertThat(inner).allSatisfy(count -> assertThat(count).isGreaterThanOrEqualTo(20));
+        assertThat(versions.awaitStatus(2, ModelState.SERVING).getReason()).isEqualTo("replaced v1");
+        assertThat(versions.awaitStatus(1, ModelState.RETIRED).getReason()).isEqualTo("replaced by v2");
+    }
+
+    @Test
+    @Order(3)
+    void badVersionsAreRefusedWithTheirReasonWhileTheCurrentOneServes() throws Exception {
+        String laCatalog = bundles.first.catalogHash();
+        versions.publish(3, bundles.first.zip().resolveSibling("missing.zip").toUri().toString(), bundles.first.sha256(), laCatalog);
+        versions.publish(4, bundles.first.uri(), "0".repeat(64), laCatalog);
+        versions.publish(5, bundles.corruptEncoder);
+        versions.publish(6, bundles.otherCatalog);
+        versions.publish(7, bundles.nanHead);
+
+        assertThat(versions.awaitStatus(3, ModelState.REJECTED).getReason()).contains("does not exist");
+        assertThat(versions.awaitStatus(4, ModelState.REJECTED).getReason()).contains("sha256");
+        assertThat(versions.awaitStatus(5, ModelState.REJECTED).getReason()).contains("TorchScript");
+        assertThat(versions.awaitStatus(6, ModelState.REJECTED).getReason()).contains("catalog");
+        assertThat(versions.awaitStatus(7, ModelState.REJECTED).getReason()).contains("canary");
+        assertThat(versionAnswering("rollout-after-bad")).isEqualTo(2);
+        JsonNode check = json(ready).at("/checks/0");
+        assertThat(check.at("/data/model_version").asInt()).isEqualTo(2);
+        assertThat(check.at("/data/last_rejected_version").asInt()).isEqualTo(7);
+        assertThat(get(metrics)).contains("geoloc_model_rejections_total{kind=\"ARTIFACT_UNREACHABLE\"}",
+                "kind=\"CHECKSUM_MISMATCH\"", "kind=\"CORRUPT_BUNDLE\"", "kind=\"INCOMPATIBLE_CATALOG\"",
+                "kind=\"CANARY_FAILED\"");
+    }
+
+    @Test
+    @Order(4)
+    void publishingAnOlderVersionAgainRollsBack() throws Exception {
+        versions.publish(1, bundles.first);
+
+        versions.awaitStatus(1, ModelState.SERVING, 2);
+        assertThat(versionAnswering("rollout-rolled-back")).isEqualTo(1);
+    }
+
+    @Test
+    @Order(5)
+    void theAdminEndpointPinsAVersionAndUnpins() throws Exception {
+        JsonNode pinned = send("PUT", "/admin/model/pin/2");
+        assertThat(pinned.at("/pinned_version").asInt()).isEqualTo(2);
+        versions.awaitStatus(2, ModelState.SERVING, 2);
+        assertThat(versionAnswering("rollout-pinned")).isEqualTo(2);
+
+        send("DELETE", "/admin/model/pin");
+        versions.awaitStatus(1, ModelState.SERVING, 3);
+        assertThat(versionAnswering("rollout-unpinned")).isEqualTo(1);
+        assertThat(json(admin).at("/versions_seen").toString()).isEqualTo("[1,2,3,4,5,6,7]");
+    }
+
+    @Test
+    @Order(6)
+    void twentySwapsKeepNativeMemoryFlat() throws Exception {
+        long afterFive = 0;
+        for (int swap = 1; swap <= 20; swap++) {
+            int version = 100 + swap;
+            versions.publish(version, swap % 2 == 0 ? bundles.first : bundles.second);
+            versions.awaitStatus(version, ModelState.SERVING);
+            if (swap == 5) {
+                afterFive = residentKib();
+            }
+        }
+        long afterTwenty = residentKib();
+
+        System.out.printf("Resident memory after 5 swaps: %d MiB, after 20: %d MiB%n", afterFive / 1024, afterTwenty / 1024);
+        assertThat(afterTwenty - afterFive).as("RSS growth over 15 swaps, KiB").isLessThan(96 * 1024);
+        assertThat(versionAnswering("rollout-after-swaps")).isEqualTo(120);
+    }
+
+    private JsonNode awaitReady() throws Exception {
+        long deadline = System.nanoTime() + 60_000_000_000L;
+        JsonNode check = json(ready).at("/checks/0");
+        while (!"UP".equals(check.at("/status").asText()) && System.nanoTime() < deadline) {
+            Thread.sleep(100);
+            check = json(ready).at("/checks/0");
+        }
+        return check;
+    }
+
+    /** VmRSS of this JVM, native memory included: libtorch's allocations count here, not in the Java heap. */
+    private static long residentKib() throws Exception {
+        return Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
+                .filter(line -> line.startsWith("VmRSS:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
+    }
+
+    /** Calls the admin endpoint; returns its JSON answer. */
+    private JsonNode send(String method, String path) throws Exception {
+        URI uri = URI.create(admin.toString().replace("/admin/model", path));
+        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).method(method,
+                HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return new ObjectMapper().readTree(response.body());
+    }
+
+    private JsonNode json(URL url) throws Exception {
+        return new ObjectMapper().readTree(get(url));
+    }
+
+    private String get(URL url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url.toString())).build(),
+                HttpResponse.BodyHandlers.ofString()).body();
+    }
+}

@@ -1,0 +1,53 @@
+package dev.geoloc.processor.versions;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import dev.geoloc.model.HeadSpec;
+import dev.geoloc.model.TestBundles;
+import dev.geoloc.regions.CatalogReader;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.regions.TestCatalogs;
+
+/** The bundles a rollout test publishes, written once per test JVM. */
+final class SwapBundles {
+
+    private static SwapBundles instance;
+
+    /** Two good models of the Los Angeles catalog, with different heads. */
+    final PublishedVersions.Artifact first;
+    final PublishedVersions.Artifact second;
+    /** Bad ones: an encoder that is not TorchScript, another catalog, NaN weights. */
+    final PublishedVersions.Artifact corruptEncoder;
+    final PublishedVersions.Artifact otherCatalog;
+    final PublishedVersions.Artifact nanHead;
+
+    private SwapBundles(Path dir) throws IOException {
+        RegionCatalog la = RegionCatalog.losAngeles();
+        first = PublishedVersions.artifact(TestBundles.untrained(dir.resolve("first"), "tiny-cnn", TestBundles.CLASSIFIER, la));
+        second = PublishedVersions.artifact(TestBundles.untrained(dir.resolve("second"), "tiny-cnn",
+                new HeadSpec.Classifier(16, 0.1f), la));
+        corruptEncoder = PublishedVersions.artifact(TestBundles.corruptEncoder(dir.resolve("corrupt"), la));
+        RegionCatalog two = CatalogReader.parse("{\"regions\": [%s, %s]}".formatted(
+                TestCatalogs.regionJson("north_side", 10.1, 10.2, 20.0, 20.1),
+                TestCatalogs.regionJson("south_side", 10.0, 10.1, 20.0, 20.1)), "two regions");
+        otherCatalog = PublishedVersions.artifact(TestBundles.untrained(dir.resolve("other-catalog"), "tiny-cnn",
+                TestBundles.CLASSIFIER, two));
+        nanHead = PublishedVersions.artifact(TestBundles.nanHead(dir.resolve("nan"), la));
+    }
+
+    static synchronized SwapBundles get() {
+        if (instance == null) {
+            try {
+                Path dir = Files.createDirectories(Path.of("target", "versions-" + ProcessHandle.current().pid())
+                        .toAbsolutePath());
+                instance = new SwapBundles(dir);
+            } catch (IOException e) {
+                throw new UncheckedIOException(e);
+            }
+        }
+        return instance;
+    }
+}
