@@ -165,7 +165,7 @@ public final class RegionPredictor implements AutoCloseable {
      * {@link dev.geoloc.imaging.ImagePreprocessor} writes them).
      *
      * @param count how many images the first {@code count x imageTensorSize()} floats hold
-     * @throws IllegalStateException when the model produces probabilities that are not finite
+     * @throws NonFiniteOutputException when the model produces probabilities that are not finite
      */
     public List<Prediction> predict(float[] batch, int count) {
         if (count < 1 || floatsFor(count) > batch.length) {
@@ -255,7 +255,7 @@ public final class RegionPredictor implements AutoCloseable {
             float[] probabilities = logits.softmax(1).toType(DataType.FLOAT32, false).toFloatArray();
             for (float p : probabilities) {
                 if (!Float.isFinite(p)) {
-                    throw new IllegalStateException("the model produced a non-finite probability (" + p + ")");
+                    throw new NonFiniteOutputException("the model produced a non-finite probability (" + p + ")");
                 }
             }
             return probabilities;

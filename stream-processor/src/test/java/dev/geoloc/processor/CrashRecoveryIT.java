@@ -64,7 +64,9 @@ class CrashRecoveryIT {
                 Thread.sleep(2000); // anything doubled would be committed by now
             }
 
-            // Then each id has exactly one committed answer: a prediction, or a dead letter for the broken ones
+            // Then the restarted processor found images pending in its store (the path under test), and
+            assertThat(Files.readString(work.resolve("second.log"))).contains("read again and queued");
+            // each id has exactly one committed answer: a prediction, or a dead letter for the broken ones
             for (int i = 0; i < EVENTS; i++) {
                 String id = ids.get(i);
                 if (i % 50 == 49) {

@@ -133,6 +133,11 @@ public final class TopicProbe implements AutoCloseable {
         return predictions(key).size() + deadLetters(key).size();
     }
 
+    /** The keys of every prediction read so far. */
+    public List<String> predictionKeys() {
+        return predictions.stream().map(Output::key).toList();
+    }
+
     public List<Output<RegionPrediction>> predictions(String key) {
         return predictions.stream().filter(p -> key.equals(p.key())).toList();
     }

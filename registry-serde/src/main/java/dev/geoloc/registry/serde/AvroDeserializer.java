@@ -91,6 +91,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             Reason reason = switch (e.kind()) {
                 case UNREACHABLE, TLS_FAILURE, SERVER_ERROR -> Reason.REGISTRY_UNAVAILABLE;
                 case SCHEMA_NOT_FOUND -> Reason.UNKNOWN_SCHEMA_ID;
+                // The record names a schema that exists but is no Avro this serde reads: a data problem.
+                case INVALID_SCHEMA -> Reason.UNUSABLE_SCHEMA;
                 default -> Reason.REGISTRY_REFUSED;
             };
             throw new AvroSerdeException(reason, "Record from topic " + topic + " names writer schema id " + id

@@ -16,6 +16,8 @@ public final class AvroSerdeException extends SerializationException {
         UNKNOWN_SCHEMA_ID,
         /** The writer schema names a record type with no generated class on the classpath. */
         UNKNOWN_RECORD_TYPE,
+        /** The schema id names a schema this serde cannot read: not Avro, unparseable, or with references. */
+        UNUSABLE_SCHEMA,
         /** The Avro body does not decode with the writer schema (truncated, corrupt, wrong schema). */
         MALFORMED_PAYLOAD,
         /** The schema is not registered and auto-registration is off. */
@@ -24,7 +26,7 @@ public final class AvroSerdeException extends SerializationException {
         INCOMPATIBLE_SCHEMA,
         /** The registry could not be reached or failed: the record itself may be fine, try again later. */
         REGISTRY_UNAVAILABLE,
-        /** The registry refused (credentials, an invalid schema), or gave a schema this serde cannot use (references). */
+        /** The registry refused: credentials, or a request it would not answer. */
         REGISTRY_REFUSED
     }
 

@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 
 import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.imaging.Preprocessing;
+import dev.geoloc.model.NonFiniteOutputException;
 import dev.geoloc.model.Prediction;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.processor.metrics.PipelineMetrics;
@@ -40,6 +41,8 @@ public final class DynamicBatcher implements AutoCloseable {
     private final BlockingQueue<Job> queue;
     private final Thread worker;
     private volatile boolean running = true;
+    private volatile long degradedSince;
+    private volatile String degradedReason = "";
     /** Reused for every batch: the inference thread is its only user. */
     private float[] input = new float[0];
 
@@ -69,7 +72,7 @@ public final class DynamicBatcher implements AutoCloseable {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         Job job = new Job(tensor, spec, encoded, System.nanoTime(), result);
         while (!queue.offer(job, 100, TimeUnit.MILLISECONDS)) {
-            if (!running) {
+            if (!running || !worker.isAlive()) {
                 throw new BatcherStoppedException("the inference batcher has stopped");
             }
         }
@@ -105,6 +108,7 @@ public final class DynamicBatcher implements AutoCloseable {
             LOG.error("The inference thread failed; the processor is no longer live", e);
             throw e;
         } finally {
+            running = false; // a dead worker takes no more images: submitters must not wait on it
             List<Job> left = new ArrayList<>();
             queue.drainTo(left);
             left.forEach(job -> job.result().completeExceptionally(
@@ -135,20 +139,65 @@ public final class DynamicBatcher implements AutoCloseable {
         return batch;
     }
 
+    /**
+     * Runs a batch until every image in it has an outcome. A model swapped out before the batch began is
+     * replaced by the new one; a failure of the model itself (a device error, say) is retried with back-off,
+     * the images kept, and liveness reports it; only a failure that is the image's own becomes a dead letter.
+     */
     private void runBatch(List<Job> batch) {
-        Optional<ServedModel> current = model.get();
-        if (current.isEmpty()) {
-            batch.forEach(job -> job.result().completeExceptionally(new BatcherStoppedException("no model is loaded")));
-            return;
+        List<Job> waiting = batch;
+        long backoffMillis = 1000;
+        while (!waiting.isEmpty()) {
+            if (!running) {
+                stop(waiting, "the inference batcher stopped during this image's batch");
+                return;
+            }
+            Optional<ServedModel> current = model.get();
+            if (current.isEmpty()) {
+                stop(waiting, "no model is loaded");
+                return;
+            }
+            ServedModel served = current.get();
+            List<Job> runnable = placeAll(waiting, served);
+            if (runnable.isEmpty()) {
+                return;
+            }
+            try {
+                predict(runnable, served);
+                degradedSince = 0;
+                return;
+            } catch (RuntimeException e) {
+                if (served.predictor().isClosed()) {
+                    waiting = runnable; // swapped out and closed before the batch began: run it on the new model
+                    continue;
+                }
+                waiting = isolate(runnable, served, e);
+                if (!waiting.isEmpty()) {
+                    if (degradedSince == 0) {
+                        degradedSince = System.nanoTime();
+                    }
+                    degradedReason = e.toString();
+                    LOG.errorf("Model %s fails on every image (%s); retrying in %d ms", served.describe(), e,
+                            backoffMillis);
+                    pause(backoffMillis);
+                    backoffMillis = Math.min(backoffMillis * 2, 30_000);
+                    // Retry with the images that queued meanwhile: if they succeed, the failing image was the
+                    // problem after all, and isolating them sets it aside instead of stalling everything.
+                    List<Job> retry = new ArrayList<>(waiting);
+                    queue.drainTo(retry, Math.max(0, policy.maxSize() - retry.size()));
+                    waiting = retry;
+                }
+            }
         }
-        ServedModel served = current.get();
+    }
+
+    private List<Job> placeAll(List<Job> batch, ServedModel served) {
         RegionPredictor predictor = served.predictor();
-        long started = System.nanoTime();
-        List<Job> runnable = new ArrayList<>(batch.size());
         int floats = predictor.imageTensorSize();
         if (input.length < batch.size() * floats) {
-            input = new float[policy.maxSize() * floats];
+            input = new float[Math.max(policy.maxSize(), batch.size()) * floats];
         }
+        List<Job> runnable = new ArrayList<>(batch.size());
         for (Job job : batch) {
             try {
                 place(job, predictor, input, runnable.size() * floats);
@@ -158,36 +207,79 @@ public final class DynamicBatcher implements AutoCloseable {
                         "For the input of " + served.describe() + ": " + e.getMessage()));
             }
         }
-        if (runnable.isEmpty()) {
-            return;
+        return runnable;
+    }
+
+    /** Runs placed images through the model and completes them; throws what the model throws. */
+    private void predict(List<Job> runnable, ServedModel served) {
+        long started = System.nanoTime();
+        List<Prediction> predictions = served.predictor().predict(input, runnable.size());
+        long inferenceNanos = System.nanoTime() - started;
+        metrics.batch(runnable.size(), inferenceNanos);
+        for (int i = 0; i < runnable.size(); i++) {
+            Job job = runnable.get(i);
+            long queueNanos = started - job.submittedNanos();
+            metrics.queued(queueNanos);
+            job.result().complete(new Outcome.Predicted(predictions.get(i), served, runnable.size(), queueNanos,
+                    inferenceNanos));
         }
-        try {
-            List<Prediction> predictions = predictor.predict(input, runnable.size());
-            long inferenceNanos = System.nanoTime() - started;
-            metrics.batch(runnable.size(), inferenceNanos);
-            for (int i = 0; i < runnable.size(); i++) {
-                Job job = runnable.get(i);
-                long queueNanos = started - job.submittedNanos();
-                metrics.queued(queueNanos);
-                job.result().complete(new Outcome.Predicted(predictions.get(i), served, runnable.size(), queueNanos,
-                        inferenceNanos));
+    }
+
+    /**
+     * After a batch failed: runs its images one at a time. An image whose output is not finite, or that fails
+     * while others succeed, is the image's own problem (a dead letter); if every image fails for another reason
+     * the model is at fault, and all of them are returned to be retried.
+     */
+    private List<Job> isolate(List<Job> failed, ServedModel served, RuntimeException batchError) {
+        if (failed.size() == 1 && !(batchError instanceof NonFiniteOutputException)) {
+            return failed;
+        }
+        List<Job> systemic = new ArrayList<>();
+        boolean anySucceeded = false;
+        for (Job job : failed) {
+            List<Job> alone = placeAll(List.of(job), served);
+            if (alone.isEmpty()) {
+                continue;
             }
-        } catch (RuntimeException e) {
-            if (predictor.isClosed()) {
-                // Swapped out and closed between taking it and starting: the batch never ran, so it runs on the new one.
-                runBatch(runnable);
-            } else if (!running) {
-                runnable.forEach(job -> job.result().completeExceptionally(new BatcherStoppedException(
-                        "the inference batcher stopped during this image's batch")));
-            } else if (runnable.size() > 1) {
-                // One image can spoil a batch (a non-finite output): run them one by one so only it fails.
-                LOG.warnf("A batch of %d failed (%s); running its images one at a time", runnable.size(), e.getMessage());
-                runnable.forEach(job -> runBatch(List.of(job)));
-            } else {
-                runnable.get(0).result().complete(new Outcome.Failed(DeadLetterCode.INFERENCE_FAILED,
+            try {
+                predict(alone, served);
+                anySucceeded = true;
+            } catch (NonFiniteOutputException e) {
+                job.result().complete(new Outcome.Failed(DeadLetterCode.INFERENCE_FAILED,
                         "Model " + served.describe() + " failed on this image: " + e.getMessage()));
+            } catch (RuntimeException e) {
+                systemic.add(job);
             }
         }
+        if (anySucceeded) {
+            systemic.forEach(job -> job.result().complete(new Outcome.Failed(DeadLetterCode.INFERENCE_FAILED,
+                    "Model " + served.describe() + " failed on this image while it predicted others: "
+                            + batchError.getMessage())));
+            return List.of();
+        }
+        return systemic;
+    }
+
+    private void pause(long millis) {
+        long until = System.nanoTime() + millis * 1_000_000;
+        while (running && System.nanoTime() < until) {
+            try {
+                Thread.sleep(Math.min(100, millis));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return;
+            }
+        }
+    }
+
+    private static void stop(List<Job> jobs, String why) {
+        jobs.forEach(job -> job.result().completeExceptionally(new BatcherStoppedException(why)));
+    }
+
+    /** Why the model has been failing on every image, while it is; empty when it is sound. */
+    public Optional<String> degraded() {
+        return degradedSince == 0 ? Optional.empty() : Optional.of(degradedReason + " for "
+                + (System.nanoTime() - degradedSince) / 1_000_000_000 + " s");
     }
 
     /** Copies the image into its batch slot, preprocessing it again if the model's input differs from its tensor's. */

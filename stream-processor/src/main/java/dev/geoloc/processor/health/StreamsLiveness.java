@@ -11,8 +11,8 @@ import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.model.ModelSource;
 
 /**
- * Live while Kafka Streams has not failed for good and the inference thread and the version follower run: a
- * restart is the cure for each. Rebalancing and start-up are live, not ready.
+ * Live while Kafka Streams has not failed for good, the inference thread runs and its model is not failing on
+ * every image, and the version follower runs: a restart is the cure for each. Rebalancing and start-up are live, not ready.
  */
 @Liveness
 @ApplicationScoped
@@ -35,12 +35,14 @@ public class StreamsLiveness implements HealthCheck {
         boolean streamsAlive = state != KafkaStreams.State.ERROR && state != KafkaStreams.State.PENDING_ERROR
                 && state != KafkaStreams.State.NOT_RUNNING;
         boolean followerAlive = source.following().map(f -> f.isAlive()).orElse(true);
-        return HealthCheckResponse.named("geoloc-processor-live")
-                .status(streamsAlive && batcher.isAlive() && followerAlive)
+        var degraded = batcher.degraded();
+        var response = HealthCheckResponse.named("geoloc-processor-live")
+                .status(streamsAlive && batcher.isAlive() && degraded.isEmpty() && followerAlive)
                 .withData("streams_state", state.name())
                 .withData("inference_thread", batcher.isAlive() ? "running" : "stopped")
                 .withData("version_follower", source.following().isEmpty() ? "off (fixed bundle)"
-                        : followerAlive ? "running" : "stopped")
-                .build();
+                        : followerAlive ? "running" : "stopped");
+        degraded.ifPresent(reason -> response.withData("model_failing", reason));
+        return response.build();
     }
 }

@@ -1,5 +1,8 @@
 package dev.geoloc.processor.intake;
 
+import java.time.Duration;
+import java.time.Instant;
+
 import org.apache.avro.AvroTypeException;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -15,6 +18,9 @@ import dev.geoloc.schemas.InlineImage;
  * letter with its exact bytes instead of an exception in Kafka Streams' deserializer.
  */
 public final class EventDecoder {
+
+    /** How far from now an upload_time may be. */
+    private static final Duration MAX_AGE = Duration.ofDays(3650);
 
     private final Deserializer<ImageEvent> deserializer;
 
@@ -40,10 +46,12 @@ public final class EventDecoder {
                 case UNKNOWN_SCHEMA_ID -> new Rejection(DeadLetterCode.UNKNOWN_SCHEMA, e.getMessage());
                 case UNKNOWN_RECORD_TYPE -> new Rejection(DeadLetterCode.UNKNOWN_SCHEMA, e.getMessage()
                         + "; the topic carries ImageEvent records");
+                case UNUSABLE_SCHEMA -> new Rejection(DeadLetterCode.UNKNOWN_SCHEMA, e.getMessage()
+                        + "; the topic carries Avro ImageEvent records");
                 case MALFORMED_PAYLOAD -> new Rejection(missingField(e) ? DeadLetterCode.MISSING_FIELD
                         : DeadLetterCode.MALFORMED_RECORD, e.getMessage());
-                // The registry is down or refuses us: the record may be fine. Fail the task; it retries from
-                // its last commit.
+                // The registry is down or refuses our credentials: the record may be fine. Fail the task; it
+                // retries from its last commit.
                 default -> throw e;
             };
         } catch (ClassCastException e) {
@@ -54,6 +62,12 @@ public final class EventDecoder {
         }
         if (event.getContent() instanceof InlineImage inline && !inline.getData().hasRemaining()) {
             throw new Rejection(DeadLetterCode.EMPTY_IMAGE, "The inline image of " + event.getImageId() + " has no bytes");
+        }
+        Instant now = Instant.now();
+        if (event.getUploadTime().isBefore(now.minus(MAX_AGE)) || event.getUploadTime().isAfter(now.plus(MAX_AGE))) {
+            // Also keeps latency arithmetic in range: a timestamp in microseconds would overflow it.
+            throw new Rejection(DeadLetterCode.MALFORMED_RECORD, "upload_time " + event.getUploadTime()
+                    + " is more than " + MAX_AGE.toDays() + " days from now; it must be UTC milliseconds since 1970");
         }
         GeoPoint truth = event.getGroundTruth();
         if (truth != null && !(Math.abs(truth.getLatitude()) <= 90 && Math.abs(truth.getLongitude()) <= 180)) {

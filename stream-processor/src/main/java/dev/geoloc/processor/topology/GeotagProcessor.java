@@ -21,13 +21,8 @@ import org.jboss.logging.Logger;
 import dev.geoloc.imaging.ImagePreprocessor;
 import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.processor.batching.BatcherStoppedException;
-import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.Outcome;
-import dev.geoloc.processor.intake.EventDecoder;
-import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.Rejection;
-import dev.geoloc.processor.metrics.PipelineMetrics;
-import dev.geoloc.processor.model.ModelHolder;
 import dev.geoloc.processor.model.ServedModel;
 import dev.geoloc.schemas.DeadLetterCode;
 import dev.geoloc.schemas.ImageEvent;
@@ -35,10 +30,11 @@ import dev.geoloc.schemas.RegionPrediction;
 
 /**
  * One task's geotagging: decode and check each event, preprocess its image, hand it to the shared
- * {@link DynamicBatcher}, and emit the prediction (or a dead letter) once its batch is done, in input order.
+ * {@link dev.geoloc.processor.batching.DynamicBatcher}, and emit the prediction (or a dead letter) once its batch
+ * is done, in input order.
  *
- * <p>No loss, no duplicate: an image's place in the input topic is put in the changelogged pending store before
- * the image is queued, and leaves it in the same transaction that emits its prediction. A commit while it waits
+ * <p>No loss, no duplicate: when an image is taken, its place in the input topic goes into the changelogged
+ * pending store, and leaves it in the same transaction that emits its prediction. A commit while it waits
  * commits the store with it, so after a crash the restored store still names it and {@link #init} reads it
  * again and queues it; a prediction from an aborted transaction is never visible to read_committed consumers.
  */
@@ -46,9 +42,17 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
 
     private static final Logger LOG = Logger.getLogger(GeotagProcessor.class);
 
-    /** An image queued for inference, in the order its record came, with the record's key and value. */
-    private record InFlight(long sequence, PendingRecord pending, byte[] key, byte[] value, ImageEvent event,
-                            long preprocessNanos, CompletableFuture<Outcome> outcome) {
+    /**
+     * An image waiting for its outcome, in the order its record came.
+     *
+     * @param stored whether the pending store holds it (a record refused at intake is not stored)
+     */
+    private record InFlight(long sequence, PendingRecord pending, byte[] value, ImageEvent event,
+                            long preprocessNanos, CompletableFuture<Outcome> outcome, boolean stored) {
+
+        InFlight unstored() {
+            return new InFlight(sequence, pending, value, event, preprocessNanos, outcome, false);
+        }
     }
 
     private final PipelineParts parts;
@@ -73,24 +77,24 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
         if (!restored.isEmpty()) {
             requeue(restored);
         }
-        punctuation = context.schedule(parts.resultPollInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitDone());
     }
 
     /**
      * Records taken before a crash or a rebalance: their input offsets are committed, so only the store knows
-     * them. Their bytes are read again from the input topic and they are queued in their old order.
+     * them. Their values are read again from the input topic and they are queued in their old order.
      */
     private void requeue(Map<Long, PendingRecord> restored) {
         String clientId = context.applicationId() + "-reread-" + context.taskId();
         for (InputRereader.Reread reread : InputRereader.reread(context.appConfigs(), clientId, restored)) {
             nextSequence = Math.max(nextSequence, reread.sequence() + 1);
             PendingRecord record = reread.pending();
-            inFlight.add(reread.record()
-                    .map(found -> prepare(reread.sequence(), record, found.key(), found.value()))
-                    .orElseGet(() -> new InFlight(reread.sequence(), record, null, null, null, 0,
+            enqueue(reread.value()
+                    .map(value -> prepare(reread.sequence(), record, value))
+                    .orElseGet(() -> new InFlight(reread.sequence(), record, null, null, 0,
                             CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
-                                    "The event was pending when its processor stopped, and retention has since removed it from "
-                                            + record.topic() + "/" + record.partition() + "@" + record.offset())))));
+                                    "The event was pending when its processor stopped, and the log no longer has it at "
+                                            + record.topic() + "/" + record.partition() + "@" + record.offset()
+                                            + " (retention, or the topic was truncated)")), true)));
         }
         LOG.infof("Task %s: %d images were pending in its store; read again and queued", context.taskId(),
                 restored.size());
@@ -101,20 +105,29 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
         parts.metrics().eventIn();
         RecordMetadata origin = context.recordMetadata().orElseThrow();
         PendingRecord taken = new PendingRecord(origin.topic(), origin.partition(), origin.offset(), record.timestamp(),
-                System.currentTimeMillis());
+                record.key());
         long sequence = nextSequence++;
-        InFlight image = prepare(sequence, taken, record.key(), record.value());
-        if (image.outcome().isDone() && image.outcome().join() instanceof Outcome.Failed failed) {
-            deadLetter(image, failed); // never stored, so nothing to wait for
+        InFlight image = prepare(sequence, taken, record.value());
+        if (refusedAtIntake(image) && inFlight.isEmpty()) {
+            emit(image.unstored()); // nothing ahead of it, nothing to store
+            return;
+        }
+        if (refusedAtIntake(image)) {
+            enqueue(image.unstored()); // behind earlier images of its partition, so dead letters keep their order
         } else {
             pending.put(sequence, taken);
-            inFlight.add(image);
+            enqueue(image);
         }
         emitDone();
     }
 
+    private static boolean refusedAtIntake(InFlight image) {
+        return image.outcome().isDone() && !image.outcome().isCompletedExceptionally()
+                && image.outcome().getNow(null) instanceof Outcome.Failed;
+    }
+
     /** Decodes, fetches and preprocesses one image and queues it; a rejection is an outcome already complete. */
-    private InFlight prepare(long sequence, PendingRecord taken, byte[] key, byte[] value) {
+    private InFlight prepare(long sequence, PendingRecord taken, byte[] value) {
         long started = System.nanoTime();
         ImageEvent event = null;
         try {
@@ -129,13 +142,21 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
                 throw new Rejection(DeadLetterCode.valueOf(e.reason().name()), e.getMessage());
             }
             CompletableFuture<Outcome> outcome = parts.batcher().submit(tensor, preprocessor.spec(), encoded);
-            return new InFlight(sequence, taken, key, value, event, System.nanoTime() - started, outcome);
+            return new InFlight(sequence, taken, value, event, System.nanoTime() - started, outcome, true);
         } catch (Rejection e) {
-            return new InFlight(sequence, taken, key, value, event, 0,
-                    CompletableFuture.completedFuture(new Outcome.Failed(e.code(), e.reason())));
+            return new InFlight(sequence, taken, value, event, 0,
+                    CompletableFuture.completedFuture(new Outcome.Failed(e.code(), e.reason())), true);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BatcherStoppedException("interrupted while queueing an image");
+        }
+    }
+
+    /** Queues an image for emission, polling for outcomes only while something waits: an idle task commits nothing. */
+    private void enqueue(InFlight image) {
+        inFlight.add(image);
+        if (punctuation == null) {
+            punctuation = context.schedule(parts.resultPollInterval(), PunctuationType.WALL_CLOCK_TIME, now -> emitDone());
         }
     }
 
@@ -147,25 +168,46 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
                 // reports the stopped batcher.
                 return;
             }
-            InFlight done = inFlight.poll();
-            Outcome outcome = done.outcome().join();
-            if (outcome instanceof Outcome.Predicted predicted) {
-                Instant now = Instant.now();
-                RegionPrediction prediction = PredictionRecords.of(done.event(), predicted, done.preprocessNanos(), now);
-                context.forward(new Record<>(done.key(), (SpecificRecord) prediction, done.pending().timestamp()),
-                        GeotagTopology.PREDICTIONS_SINK);
-                parts.metrics().predictionOut(Duration.between(done.event().getUploadTime(), now));
-            } else if (outcome instanceof Outcome.Failed failed) {
-                deadLetter(done, failed);
-            }
+            emit(inFlight.poll());
+        }
+        if (inFlight.isEmpty() && punctuation != null) {
+            punctuation.cancel();
+            punctuation = null;
+        }
+    }
+
+    private void emit(InFlight done) {
+        Outcome outcome = done.outcome().join();
+        if (outcome instanceof Outcome.Predicted predicted) {
+            predict(done, predicted);
+        } else if (outcome instanceof Outcome.Failed failed) {
+            deadLetter(done, failed);
+        }
+        if (done.stored()) {
             pending.delete(done.sequence());
         }
     }
 
+    private void predict(InFlight done, Outcome.Predicted predicted) {
+        Instant now = Instant.now();
+        RegionPrediction prediction;
+        try {
+            prediction = PredictionRecords.of(done.event(), predicted, done.preprocessNanos(), now);
+        } catch (RuntimeException e) {
+            // Never retry what cannot be written: that would stop the partition for good.
+            deadLetter(done, new Outcome.Failed(DeadLetterCode.MALFORMED_RECORD,
+                    "The prediction could not be written for this event: " + e));
+            return;
+        }
+        context.forward(new Record<>(done.pending().key(), (SpecificRecord) prediction, done.pending().timestamp()),
+                GeotagTopology.PREDICTIONS_SINK);
+        parts.metrics().predictionOut(Duration.ofMillis(now.toEpochMilli() - done.event().getUploadTime().toEpochMilli()));
+    }
+
     private void deadLetter(InFlight image, Outcome.Failed failed) {
         PendingRecord origin = image.pending();
-        context.forward(new Record<>(image.key(), (SpecificRecord) parts.deadLetters().of(origin.topic(),
-                origin.partition(), origin.offset(), image.key(), image.value(), failed.code(), failed.reason()),
+        context.forward(new Record<>(origin.key(), (SpecificRecord) parts.deadLetters().of(origin.topic(),
+                origin.partition(), origin.offset(), origin.key(), image.value(), failed.code(), failed.reason()),
                 origin.timestamp()), GeotagTopology.DEAD_LETTERS_SINK);
         parts.metrics().deadLetter(failed.code());
         LOG.debugf("Dead letter %s for %s/%d@%d: %s", failed.code(), origin.topic(), origin.partition(),

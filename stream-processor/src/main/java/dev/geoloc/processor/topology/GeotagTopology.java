@@ -23,6 +23,14 @@ public final class GeotagTopology {
     /** Where the images taken but not yet answered are; its changelog is what makes a crash lose nothing. */
     public static final String PENDING_STORE = "pending-images";
 
+    /**
+     * The pending store's changelog holds short-lived entries: small segments, compacted often, so that a
+     * restore replays minutes of history, not the default gigabyte-sized segment.
+     */
+    private static final Map<String, String> CHANGELOG = Map.of("segment.bytes", String.valueOf(16 * 1024 * 1024),
+            "segment.ms", String.valueOf(10 * 60 * 1000), "min.cleanable.dirty.ratio", "0.1",
+            "delete.retention.ms", String.valueOf(60 * 60 * 1000));
+
     private GeotagTopology() {
     }
 
@@ -32,7 +40,7 @@ public final class GeotagTopology {
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), imageEvents);
         topology.addProcessor(GEOTAGGER, () -> new GeotagProcessor(parts), SOURCE);
         topology.addStateStore(Stores.keyValueStoreBuilder(Stores.inMemoryKeyValueStore(PENDING_STORE),
-                        Serdes.Long(), PendingRecord.serde()).withLoggingEnabled(Map.of()), GEOTAGGER);
+                        Serdes.Long(), PendingRecord.serde()).withLoggingEnabled(CHANGELOG), GEOTAGGER);
         topology.addSink(PREDICTIONS_SINK, predictions, Serdes.ByteArray().serializer(), valueSerde.serializer(),
                 GEOTAGGER);
         topology.addSink(DEAD_LETTERS_SINK, deadLetters, Serdes.ByteArray().serializer(), valueSerde.serializer(),

@@ -9,15 +9,15 @@ import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.common.serialization.Serializer;
 
 /**
- * An input record taken but not yet answered, as the pending store keeps it: where it is in the input topic,
- * not its bytes. A task that restores the store after a crash reads the bytes again from there
+ * An input record taken but not yet answered, as the pending store keeps it: where it is in the input topic and
+ * its key, not its value. A task that restores the store after a crash reads the value again from there
  * ({@link InputRereader}), so the changelog carries a few dozen bytes per image instead of the image.
  *
- * @param takenMillis wall-clock time the processor first took it, for queue latency
+ * @param key the record's key, so that even a record the log no longer has is dead-lettered under its key
  */
-record PendingRecord(String topic, int partition, long offset, long timestamp, long takenMillis) {
+record PendingRecord(String topic, int partition, long offset, long timestamp, byte[] key) {
 
-    private static final byte FORMAT = 1;
+    private static final byte FORMAT = 2;
 
     static Serde<PendingRecord> serde() {
         Serializer<PendingRecord> serializer = (topic, pending) -> pending == null ? null : pending.toBytes();
@@ -27,8 +27,14 @@ record PendingRecord(String topic, int partition, long offset, long timestamp, l
 
     private byte[] toBytes() {
         byte[] name = topic.getBytes(StandardCharsets.UTF_8);
-        return ByteBuffer.allocate(1 + 4 + name.length + 4 + 8 + 8 + 8).put(FORMAT).putInt(name.length).put(name)
-                .putInt(partition).putLong(offset).putLong(timestamp).putLong(takenMillis).array();
+        int keyLength = key == null ? -1 : key.length;
+        ByteBuffer out = ByteBuffer.allocate(1 + 4 + name.length + 4 + 8 + 8 + 4 + Math.max(0, keyLength))
+                .put(FORMAT).putInt(name.length).put(name).putInt(partition).putLong(offset).putLong(timestamp)
+                .putInt(keyLength);
+        if (key != null) {
+            out.put(key);
+        }
+        return out.array();
     }
 
     private static PendingRecord fromBytes(byte[] bytes) {
@@ -39,7 +45,15 @@ record PendingRecord(String topic, int partition, long offset, long timestamp, l
         }
         byte[] name = new byte[in.getInt()];
         in.get(name);
-        return new PendingRecord(new String(name, StandardCharsets.UTF_8), in.getInt(), in.getLong(), in.getLong(),
-                in.getLong());
+        int partition = in.getInt();
+        long offset = in.getLong();
+        long timestamp = in.getLong();
+        int keyLength = in.getInt();
+        byte[] key = null;
+        if (keyLength >= 0) {
+            key = new byte[keyLength];
+            in.get(key);
+        }
+        return new PendingRecord(new String(name, StandardCharsets.UTF_8), partition, offset, timestamp, key);
     }
 }

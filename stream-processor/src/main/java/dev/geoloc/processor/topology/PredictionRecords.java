@@ -1,6 +1,5 @@
 package dev.geoloc.processor.topology;
 
-import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 
@@ -42,7 +41,7 @@ final class PredictionRecords {
                 .setBatchSize(outcome.batchSize())
                 .setQueueLatencyMs(millis(preprocessNanos + outcome.queueNanos()))
                 .setInferenceLatencyMs(millis(outcome.inferenceNanos()))
-                .setEndToEndLatencyMs(Duration.between(event.getUploadTime(), processed).toNanos() / 1e6)
+                .setEndToEndLatencyMs((double) (processed.toEpochMilli() - event.getUploadTime().toEpochMilli()))
                 .setProcessedTime(processed);
         if (event.getGroundTruth() != null) {
             LatLon truth = new LatLon(event.getGroundTruth().getLatitude(), event.getGroundTruth().getLongitude());

@@ -122,6 +122,28 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void imagesWhoseOutputIsNotFiniteAreDeadLetteredOneByOneAndTheModelIsNotBlamed() throws Exception {
+        Path nanBundle = TestBundles.nanHead(dir.resolve("nan"), RegionCatalog.losAngeles());
+        try (ModelBundle bundle = ModelBundle.open(nanBundle);
+             RegionPredictor nan = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"));
+             DynamicBatcher batcher = new DynamicBatcher(new BatchPolicy(4, Duration.ofMillis(20), 64),
+                     () -> Optional.of(new ServedModel("nan", 1, nan)), new PipelineMetrics(new SimpleMeterRegistry()))) {
+            List<CompletableFuture<Outcome>> results = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                results.add(batcher.submit(nan.preprocessor().preprocess(photo), nan.preprocessor().spec(), photo));
+            }
+
+            for (CompletableFuture<Outcome> result : results) {
+                assertThat(result.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Outcome.Failed.class, failed -> {
+                    assertThat(failed.code()).isEqualTo(dev.geoloc.schemas.DeadLetterCode.INFERENCE_FAILED);
+                    assertThat(failed.reason()).contains("non-finite");
+                });
+            }
+            assertThat(batcher.degraded()).isEmpty();
+        }
+    }
+
+    @Test
     void imagesStillWaitingWhenTheBatcherStopsFailAsStoppedNotAsBadImages() throws Exception {
         DynamicBatcher batcher = batcher(32, Duration.ofSeconds(30));
         CompletableFuture<Outcome> result = submit(batcher);
