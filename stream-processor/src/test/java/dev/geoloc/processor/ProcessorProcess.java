@@ -25,8 +25,9 @@ public final class ProcessorProcess implements AutoCloseable {
     }
 
     /**
-     * Starts the processor against the stack, serving the bundle, with extra {@code -Dkey=value} settings.
-     * Its output goes to {@code log}.
+     * Starts the processor against the stack, serving the bundle (or, when null, following the versions that
+     * {@code settings} name with geoloc.model.name), with extra {@code -Dkey=value} settings. Its output goes to
+     * {@code log}.
      */
     public static ProcessorProcess start(StreamingStack stack, Path bundle, Path stateDir, Path log,
                                          Map<String, String> settings) throws IOException {
@@ -44,9 +45,11 @@ public final class ProcessorProcess implements AutoCloseable {
         builder.environment().putAll(Map.of(
                 "GEOLOC_BOOTSTRAP_SERVERS", stack.bootstrapServers(),
                 "GEOLOC_SCHEMA_REGISTRY_URL", stack.schemaRegistryUrl(),
-                "GEOLOC_MODEL_BUNDLE", bundle.toString(),
                 "GEOLOC_STATE_DIR", stateDir.toString(),
                 "DJL_OFFLINE", "true"));
+        if (bundle != null) {
+            builder.environment().put("GEOLOC_MODEL_BUNDLE", bundle.toString());
+        }
         return new ProcessorProcess(builder.start(), log);
     }
 
