@@ -34,6 +34,11 @@ public class ModelAdminRoutes {
                 ctx.response().setStatusCode(400).end("version must be a number, got " + ctx.pathParam("version"));
                 return;
             }
+            if (!follower.hasSeen(version)) {
+                ctx.response().setStatusCode(404).end("version " + version + " has not been published for this model "
+                        + "(seen: " + follower.status().get("versions_seen") + "); publish it again to serve it");
+                return;
+            }
             follower.pin(Optional.of(version));
             ok(ctx, follower);
         }));

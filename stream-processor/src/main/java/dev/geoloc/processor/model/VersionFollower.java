@@ -84,6 +84,11 @@ public final class VersionFollower implements AutoCloseable {
         }
     }
 
+    /** Whether this instance has seen {@code version} published, so that it can be pinned and served. */
+    public boolean hasSeen(int version) {
+        return seen.containsKey(version);
+    }
+
     /** Serves {@code version} from now on, or, when empty, the latest published again. */
     public void pin(Optional<Integer> version) {
         pinned = version;

@@ -181,6 +181,7 @@ class ModelRolloutTest {
     @Test
     @Order(5)
     void theAdminEndpointPinsAVersionAndUnpins() throws Exception {
+        assertThat(status("PUT", "/admin/model/pin/99")).as("a version never published").isEqualTo(404);
         JsonNode pinned = send("PUT", "/admin/model/pin/2");
         assertThat(pinned.at("/pinned_version").asInt()).isEqualTo(2);
         versions.awaitStatus(2, ModelState.SERVING, 2);
@@ -245,6 +246,12 @@ class ModelRolloutTest {
                 HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return new ObjectMapper().readTree(response.body());
+    }
+
+    private int status(String method, String path) throws Exception {
+        URI uri = URI.create(admin.toString().replace("/admin/model", path));
+        return http.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).build(),
+                HttpResponse.BodyHandlers.ofString()).statusCode();
     }
 
     private JsonNode json(URL url) throws Exception {
