@@ -52,7 +52,7 @@ class CrashRecoveryIT {
             // When the processor is killed with SIGKILL once part of the stream is answered, then started again
             ProcessorProcess first = ProcessorProcess.start(stack, StreamingStackResource.testBundle(), state,
                     work.resolve("first.log"), settings);
-            awaitOrFail(() -> probe.outputCount() >= EVENTS / 8, 120, "the first processor's output", first);
+            awaitOrFail(() -> probe.outputCount() >= EVENTS / 8, 120, "the first processor's output", first, () -> "");
             first.kill();
             int answeredBeforeKill = probe.outputCount();
             assertThat(answeredBeforeKill).as("the kill came before the end of the stream").isLessThan(EVENTS);
@@ -60,7 +60,7 @@ class CrashRecoveryIT {
             try (ProcessorProcess second = ProcessorProcess.start(stack, StreamingStackResource.testBundle(), state,
                     work.resolve("second.log"), settings)) {
                 awaitOrFail(() -> ids.stream().allMatch(id -> probe.outputsFor(id) > 0), 180, "every id answered",
-                        second);
+                        second, () -> "unanswered: " + ids.stream().filter(id -> probe.outputsFor(id) == 0).toList());
                 Thread.sleep(2000); // anything doubled would be committed by now
             }
 
@@ -81,13 +81,13 @@ class CrashRecoveryIT {
         }
     }
 
-    private static void awaitOrFail(BooleanSupplier condition, int seconds, String what, ProcessorProcess process)
-            throws InterruptedException {
+    private static void awaitOrFail(BooleanSupplier condition, int seconds, String what, ProcessorProcess process,
+                                    java.util.function.Supplier<String> detail) throws InterruptedException {
         long deadline = System.nanoTime() + seconds * 1_000_000_000L;
         while (!condition.getAsBoolean()) {
             if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new AssertionError(what + " did not happen within " + seconds + " s; processor log:\n"
-                        + process.logTail());
+                throw new AssertionError(what + " did not happen within " + seconds + " s; " + detail.get()
+                        + "; processor log:\n" + process.logTail());
             }
             Thread.sleep(20);
         }

@@ -51,7 +51,7 @@ class TrainPublishServeIT {
                 "--out", run.resolve("evaluation").toString(), "--device", "cpu");
         trainer(work, "publish", "--bundle", run.resolve("bundle").toString(), "--model-name", MODEL,
                 "--metrics", run.resolve("evaluation").resolve("evaluation.json").toString(),
-                "--store", work.resolve("store").toString(), "--bootstrap-servers", stack.bootstrapServers(),
+                "--store", work.resolve("store-" + System.nanoTime()).toString(), "--bootstrap-servers", stack.bootstrapServers(),
                 "--schema-registry-url", stack.schemaRegistryUrl());
 
         // When the processor follows that model name and a photo arrives

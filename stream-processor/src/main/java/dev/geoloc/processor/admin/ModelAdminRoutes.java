@@ -13,7 +13,8 @@ import io.vertx.ext.web.RoutingContext;
 
 /**
  * A small admin endpoint for rollouts, on the processor's HTTP port. It is not authenticated: expose it inside
- * the cluster only.
+ * the cluster only. A pin holds for this instance until it restarts; for the whole fleet, set
+ * {@code geoloc.model.pinned-version}, or publish the version to roll back to again.
  *
  * <pre>
  * GET    /admin/model            what is served, pinned, published and refused
@@ -37,6 +38,11 @@ public class ModelAdminRoutes {
             if (!follower.hasSeen(version)) {
                 ctx.response().setStatusCode(404).end("version " + version + " has not been published for this model "
                         + "(seen: " + follower.status().get("versions_seen") + "); publish it again to serve it");
+                return;
+            }
+            if (follower.hasRefused(version)) {
+                ctx.response().setStatusCode(409).end("version " + version + " was refused by this instance: "
+                        + follower.status().get("last_rejection"));
                 return;
             }
             follower.pin(Optional.of(version));

@@ -172,7 +172,7 @@ public final class DynamicBatcher implements AutoCloseable {
                     continue;
                 }
                 waiting = isolate(runnable, served, e);
-                if (!waiting.isEmpty()) {
+                if (!waiting.isEmpty() && !served.predictor().isClosed()) {
                     if (degradedSince == 0) {
                         degradedSince = System.nanoTime();
                     }
@@ -248,6 +248,10 @@ public final class DynamicBatcher implements AutoCloseable {
                 job.result().complete(new Outcome.Failed(DeadLetterCode.INFERENCE_FAILED,
                         "Model " + served.describe() + " failed on this image: " + e.getMessage()));
             } catch (RuntimeException e) {
+                if (served.predictor().isClosed()) {
+                    // Swapped out while isolating: what is left runs on the new model, blaming nothing.
+                    return failed.stream().filter(j -> !j.result().isDone()).toList();
+                }
                 systemic.add(job);
             }
         }

@@ -31,6 +31,14 @@ final class ArtifactFetcher {
         }
     }
 
+    private static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(10);
+    private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
+            java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
+                Thread thread = new Thread(task, "geoloc-artifact-watchdog");
+                thread.setDaemon(true);
+                return thread;
+            });
+
     private final Path downloads;
     private final long maxBytes;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
@@ -93,14 +101,21 @@ final class ArtifactFetcher {
         try {
             Files.createDirectories(downloads);
             file = Files.createTempFile(downloads, "artifact-", ".zip");
-            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofMinutes(10))
+            HttpResponse<InputStream> response = http.send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
                     .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
                     throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + uri
                             + " answered HTTP " + response.statusCode());
                 }
-                copyCapped(body, file, uri);
+                // The request timeout covers only the headers: a body that stalls is cut off by closing it.
+                var watchdog = WATCHDOG.schedule(() -> closeQuietly(body), DOWNLOAD_TIMEOUT.toMillis(),
+                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                try {
+                    copyCapped(body, file, uri);
+                } finally {
+                    watchdog.cancel(false);
+                }
             }
             return new Local(file, true);
         } catch (IOException e) {
@@ -137,6 +152,14 @@ final class ArtifactFetcher {
             local.close();
         } catch (IOException ignored) {
             // a leftover temporary file, nothing more
+        }
+    }
+
+    private static void closeQuietly(InputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException ignored) {
+            // the download fails on its own
         }
     }
 

@@ -13,10 +13,9 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.ObserverMethod;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
-import org.eclipse.microprofile.config.Config;
+import org.apache.kafka.streams.StreamsConfig;
 import org.jboss.logging.Logger;
 
 import dev.geoloc.imaging.ImageLimits;
@@ -25,6 +24,7 @@ import dev.geoloc.model.VersionSignatures;
 import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.serde.AvroSerdes;
 import dev.geoloc.schemas.ModelVersion;
+import io.quarkus.kafka.streams.runtime.KafkaStreamsProducer;
 import io.quarkus.runtime.Startup;
 
 /**
@@ -42,14 +42,15 @@ public class ModelSource {
     private final VersionFollower follower;
     private final ModelStatusReporter reporter;
 
-    ModelSource(ProcessorConfig config, ModelHolder holder, AvroSerdes serdes, Config settings)
+    ModelSource(ProcessorConfig config, ModelHolder holder, AvroSerdes serdes, KafkaStreamsProducer streams)
             throws IOException, InterruptedException {
         this.holder = holder;
         ProcessorConfig.Model model = config.model();
         ProcessorConfig.Images images = config.images();
         PredictorOptions options = new PredictorOptions(model.device(), model.topK(), model.confidenceLevel(), 1,
                 new ImageLimits(images.maxBytes(), images.maxPixels(), images.maxSide()));
-        Path downloads = model.artifactDirectory().orElse(Files.createTempDirectory("geoloc-artifacts-"));
+        Path downloads = model.artifactDirectory().isPresent() ? model.artifactDirectory().get()
+                : Files.createTempDirectory("geoloc-artifacts-");
         Optional<PublicKey> signatureKey = model.signaturePublicKey().isPresent()
                 ? Optional.of(VersionSignatures.readPublicKey(model.signaturePublicKey().get())) : Optional.empty();
         ModelLoader loader = new ModelLoader(new ArtifactFetcher(downloads, model.maxArtifactBytes()), options,
@@ -74,12 +75,21 @@ public class ModelSource {
         String instance = instanceId();
         Serde<SpecificRecord> statusSerde = serdes.valueSerde();
         Serde<ModelVersion> versionSerde = serdes.valueSerde();
-        this.reporter = new ModelStatusReporter(KafkaClientSettings.from(settings, ProducerConfig.configNames()),
-                statusSerde.serializer(), config.topics().modelStatus(), instance);
+        // The same connection and security settings Kafka Streams has, however they were given.
+        StreamsConfig streamsConfig = streams.getStreamsConfig();
+        Map<String, Object> producer = streamsConfig.getProducerConfigs("geoloc-model-status-" + instance);
+        producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
+        this.reporter = new ModelStatusReporter(producer, statusSerde.serializer(), config.topics().modelStatus(),
+                instance);
         Map<String, Object> consumer = VersionFollower.consumerSettings(
-                KafkaClientSettings.from(settings, ConsumerConfig.configNames()), "geoloc-model-versions-" + instance);
+                streamsConfig.getRestoreConsumerConfigs("geoloc-model-versions-" + instance),
+                "geoloc-model-versions-" + instance);
         this.follower = new VersionFollower(name, config.topics().modelVersions(), consumer,
                 versionSerde.deserializer(), holder, loader, reporter, model.catalogHash(), model.pinnedVersion());
+        if (model.catalogHash().isEmpty()) {
+            LOG.warnf("geoloc.model.catalog-hash is not set: this instance takes the catalog of the first version it"
+                    + " serves, so instances started at other times may disagree; set it in production");
+        }
         follower.start();
         LOG.infof("Following %s for model %s%s; waiting for a first version", config.topics().modelVersions(), name,
                 model.pinnedVersion().map(v -> " (pinned to v" + v + ")").orElse(""));

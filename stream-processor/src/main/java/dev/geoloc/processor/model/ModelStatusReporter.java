@@ -31,7 +31,17 @@ final class ModelStatusReporter implements AutoCloseable {
         this.instance = instance;
     }
 
+    /** Best effort: a status that cannot be sent (registry or broker down) is logged, never thrown. */
     void report(ModelVersion version, ModelState state, String reason, String bundleSha256) {
+        try {
+            send(version, state, reason, bundleSha256);
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not report %s of %s v%d to %s: %s", state, version.getModelName(), version.getVersion(),
+                    topic, e.getMessage());
+        }
+    }
+
+    private void send(ModelVersion version, ModelState state, String reason, String bundleSha256) {
         ModelStatus status = ModelStatus.newBuilder()
                 .setModelName(version.getModelName())
                 .setVersion(version.getVersion())

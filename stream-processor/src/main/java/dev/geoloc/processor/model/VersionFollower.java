@@ -22,6 +22,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.jboss.logging.Logger;
 
+import dev.geoloc.registry.serde.AvroSerdeException;
 import dev.geoloc.schemas.ModelState;
 import dev.geoloc.schemas.ModelVersion;
 
@@ -46,6 +47,9 @@ public final class VersionFollower implements AutoCloseable {
     private final Optional<String> catalogHash;
     private final Map<Integer, ModelVersion> seen = new ConcurrentHashMap<>();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
+    /** Versions that failed for a reason that may pass (an unreachable store): when to try each again. */
+    private final Map<String, Long> retryAt = new ConcurrentHashMap<>();
+    private final Map<String, Long> retryDelayMillis = new ConcurrentHashMap<>();
     private final CountDownLatch firstModel = new CountDownLatch(1);
     private final Thread thread;
     private volatile ModelVersion latest;
@@ -126,11 +130,18 @@ public final class VersionFollower implements AutoCloseable {
             while (running) {
                 try {
                     for (ConsumerRecord<byte[], byte[]> record : c.poll(Duration.ofMillis(200))) {
-                        take(record);
+                        if (!take(record)) {
+                            c.seek(new TopicPartition(record.topic(), record.partition()), record.offset());
+                            pause(1000);
+                            break;
+                        }
                     }
                     caughtUp = caughtUp || partitions.stream().allMatch(tp -> c.position(tp) >= end.get(tp));
                 } catch (WakeupException e) {
                     // a pin changed, or close(): look again below
+                } catch (org.apache.kafka.common.errors.RetriableException e) {
+                    LOG.warnf("Reading %s: %s; trying again", topic, e.getMessage());
+                    pause(1000);
                 }
                 if (caughtUp && running) {
                     reconcile();
@@ -151,27 +162,45 @@ public final class VersionFollower implements AutoCloseable {
                 if (infos != null && !infos.isEmpty()) {
                     return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 }
-                LOG.warnf("Topic %s does not exist yet; waiting for it", topic);
+                LOG.warnf("Topic %s does not exist yet; waiting for it (create it compacted: deployment/topics.conf)", topic);
             } catch (WakeupException e) {
                 // a pin changed while waiting: nothing to reconcile yet
+            } catch (org.apache.kafka.common.errors.RetriableException e) {
+                LOG.warnf("Kafka does not answer about %s: %s; trying again", topic, e.getMessage());
             }
+            pause(2000);
         }
         return List.of();
     }
 
-    private void take(ConsumerRecord<byte[], byte[]> record) {
+    /** @return false when the record could not be read yet (the registry is down) and must be read again */
+    private boolean take(ConsumerRecord<byte[], byte[]> record) {
         if (record.key() == null || !modelName.equals(new String(record.key(), StandardCharsets.UTF_8))
                 || record.value() == null) {
-            return;
+            return true;
         }
+        ModelVersion version;
         try {
-            ModelVersion version = deserializer.deserialize(record.topic(), record.value());
-            seen.put(version.getVersion(), version);
-            latest = version;
-        } catch (RuntimeException e) {
+            version = deserializer.deserialize(record.topic(), record.value());
+        } catch (AvroSerdeException e) {
+            if (e.reason() == AvroSerdeException.Reason.REGISTRY_UNAVAILABLE) {
+                LOG.warnf("The registry cannot be reached to read %s-%d@%d; trying again", record.topic(),
+                        record.partition(), record.offset());
+                return false;
+            }
             LOG.warnf("Skipping an unreadable record at %s-%d@%d: %s", record.topic(), record.partition(),
                     record.offset(), e.getMessage());
+            return true;
         }
+        if (!modelName.equals(version.getModelName())) {
+            // A record moved under another key must not serve (its signature covers the name inside it).
+            LOG.warnf("Skipping %s-%d@%d: keyed %s but names model %s", record.topic(), record.partition(),
+                    record.offset(), modelName, version.getModelName());
+            return true;
+        }
+        seen.put(version.getVersion(), version);
+        latest = version;
+        return true;
     }
 
     private void reconcile() {
@@ -185,25 +214,63 @@ public final class VersionFollower implements AutoCloseable {
                 && current.getSha256().equalsIgnoreCase(target.getSha256())) {
             return;
         }
-        if (refused.contains(identity(target))) {
+        if (!serveable(target)) {
             return;
         }
-        switchTo(target);
+        if (switchTo(target) || current != null || pin.isPresent()) {
+            return;
+        }
+        // Nothing serves yet and the latest failed: rather than not start, serve the newest older version that loads.
+        for (ModelVersion older : seen.values().stream()
+                .filter(v -> v.getVersion() != target.getVersion())
+                .sorted(java.util.Comparator.comparingInt(ModelVersion::getVersion).reversed()).toList()) {
+            if (serveable(older) && switchTo(older)) {
+                LOG.warnf("Serving %s v%d, the newest that loads: v%d was refused", modelName, older.getVersion(),
+                        target.getVersion());
+                return;
+            }
+        }
     }
 
-    private void switchTo(ModelVersion version) {
+    private boolean serveable(ModelVersion version) {
+        String identity = identity(version);
+        return !refused.contains(identity) && retryAt.getOrDefault(identity, 0L) <= System.currentTimeMillis();
+    }
+
+    /** @return whether the version now serves */
+    private boolean switchTo(ModelVersion version) {
         LOG.infof("Loading %s v%d from %s", modelName, version.getVersion(), version.getArtifactUri());
         reporter.report(version, ModelState.LOADING, null, null);
+        ServedModel next;
         try {
             Optional<String> expected = catalogHash.or(() -> holder.current().map(m -> m.predictor().catalog().hash()));
-            ServedModel next = loader.load(version, expected);
-            Optional<ServedModel> previous = holder.swap(next);
-            ModelVersion retired = serving;
-            serving = version;
-            firstModel.countDown();
+            next = loader.load(version, expected);
+        } catch (VersionRejectedException e) {
+            if (e.kind() == RejectionKind.ARTIFACT_UNREACHABLE) {
+                retryLater(version); // the store may be back in a moment
+            } else {
+                refused.add(identity(version));
+            }
+            holder.rejected(version.getVersion(), e.kind(), e.getMessage());
+            reporter.report(version, ModelState.REJECTED, e.getMessage(), null);
+            LOG.warnf("Refused %s v%d (%s): %s; still serving %s", modelName, version.getVersion(), e.kind(),
+                    e.getMessage(), holder.current().map(ServedModel::describe).orElse("nothing"));
+            return false;
+        } catch (RuntimeException e) {
+            // Not a verdict on the version (a device or engine error): try it again later.
+            retryLater(version);
+            LOG.errorf(e, "Loading %s v%d failed; trying again later", modelName, version.getVersion());
+            return false;
+        }
+        Optional<ServedModel> previous = holder.swap(next);
+        ModelVersion retired = serving;
+        serving = version;
+        firstModel.countDown();
+        try {
             LOG.infof("Serving %s%s", next.describe(), previous.map(p -> " instead of v" + p.version()).orElse(""));
             reporter.report(version, ModelState.SERVING, previous.map(p -> "replaced v" + p.version()).orElse(null),
                     next.predictor().bundleDigest());
+        } finally {
             previous.ifPresent(old -> {
                 old.predictor().close(); // waits for the batches running on it
                 if (retired != null) {
@@ -211,13 +278,28 @@ public final class VersionFollower implements AutoCloseable {
                             old.predictor().bundleDigest());
                 }
             });
-        } catch (VersionRejectedException e) {
-            refused.add(identity(version));
-            holder.rejected(version.getVersion(), e.kind(), e.getMessage());
-            reporter.report(version, ModelState.REJECTED, e.getMessage(), null);
-            LOG.warnf("Refused %s v%d (%s): %s; still serving %s", modelName, version.getVersion(), e.kind(),
-                    e.getMessage(), holder.current().map(ServedModel::describe).orElse("nothing"));
         }
+        return true;
+    }
+
+    private void retryLater(ModelVersion version) {
+        long delay = retryDelayMillis.merge(identity(version), 5_000L, (old, ignored) -> Math.min(old * 2, 300_000L));
+        retryAt.put(identity(version), System.currentTimeMillis() + delay);
+    }
+
+    private void pause(long millis) {
+        try {
+            Thread.sleep(millis);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            running = false;
+        }
+    }
+
+    /** Refused for good on this instance (not merely waiting to be tried again). */
+    public boolean hasRefused(int version) {
+        ModelVersion record = seen.get(version);
+        return record != null && refused.contains(identity(record));
     }
 
     private static String identity(ModelVersion version) {
@@ -244,6 +326,8 @@ public final class VersionFollower implements AutoCloseable {
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        // Never create model-versions by reading it: it must be compacted with unlimited retention.
+        settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return settings;
     }
 }

@@ -109,15 +109,13 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
         long sequence = nextSequence++;
         InFlight image = prepare(sequence, taken, record.value());
         if (refusedAtIntake(image) && inFlight.isEmpty()) {
-            emit(image.unstored()); // nothing ahead of it, nothing to store
+            emit(image.unstored()); // nothing of this task ahead of it: out now, nothing to store
             return;
         }
-        if (refusedAtIntake(image)) {
-            enqueue(image.unstored()); // behind earlier images of its partition, so dead letters keep their order
-        } else {
-            pending.put(sequence, taken);
-            enqueue(image);
-        }
+        // Stored even when refused: behind earlier images its dead letter waits its turn, and a crash meanwhile
+        // must not lose it.
+        pending.put(sequence, taken);
+        enqueue(image);
         emitDone();
     }
 
