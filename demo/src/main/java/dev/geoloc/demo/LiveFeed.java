@@ -1,0 +1,187 @@
+package dev.geoloc.demo;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ConcurrentLinkedQueue;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import dev.geoloc.dataset.ManifestEntry;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.registry.RegistryClientConfig;
+import dev.geoloc.registry.serde.SpecificAvroSerde;
+import dev.geoloc.schemas.DeadLetter;
+import dev.geoloc.schemas.GeoPoint;
+import dev.geoloc.schemas.ImageEvent;
+import dev.geoloc.schemas.InlineImage;
+import dev.geoloc.schemas.RegionPrediction;
+
+/**
+ * The platform's side of the demo: sends photo events with their ground truth, reads predictions and dead letters
+ * as a dashboard would (read_committed), prints each prediction as a table row, and keeps the figures per model
+ * version for the summary.
+ */
+final class LiveFeed implements AutoCloseable {
+
+    private static final String ROW = "  %-10s %-26s %-26s %5s %8s %8s  %s%n";
+
+    /** Per model version: how its predictions did against the ground truth. */
+    static final class VersionStats {
+        int predictions;
+        int correct;
+        double actualErrorKm;
+        double expectedErrorKm;
+    }
+
+    private final PrintWriter out;
+    private final RegionCatalog catalog;
+    private final SpecificAvroSerde<SpecificRecord> serde = new SpecificAvroSerde<>();
+    private final KafkaProducer<byte[], byte[]> producer;
+    private final KafkaConsumer<byte[], byte[]> consumer;
+    private final Map<String, String> truthRegion = new ConcurrentHashMap<>();
+    private final Map<Integer, VersionStats> stats = new TreeMap<>();
+    private final ConcurrentLinkedQueue<String> answered = new ConcurrentLinkedQueue<>();
+    private int deadLetters;
+    private int highestVersion;
+    private int sent;
+    private long streamingNanos;
+
+    LiveFeed(String bootstrap, String registry, RegionCatalog catalog, PrintWriter out) {
+        this.out = out;
+        this.catalog = catalog;
+        serde.configure(Map.of(RegistryClientConfig.URL, registry), false);
+        producer = new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 11 * 1024 * 1024), new ByteArraySerializer(), new ByteArraySerializer());
+        consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
+        List<TopicPartition> partitions = new java.util.ArrayList<>();
+        for (String topic : List.of("region-predictions", "dead-letters")) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions); // this run's answers only
+        partitions.forEach(consumer::position);
+    }
+
+    void header() {
+        out.printf(ROW, "image", "true region", "predicted region", "prob", "exp.err", "act.err", "model");
+        out.flush();
+    }
+
+    /**
+     * Sends {@code count} photos from {@code photos} (cycling) at {@code perSecond}, printing answers as they
+     * come, then waits for the rest.
+     */
+    void stream(List<ManifestEntry> photos, Path dataset, int count, double perSecond) throws IOException {
+        long start = System.nanoTime();
+        int first = sent;
+        for (int i = 0; i < count; i++) {
+            ManifestEntry photo = photos.get((first + i) % photos.size());
+            String id = String.format(Locale.ROOT, "photo-%04d", first + i);
+            truthRegion.put(id, photo.regionId());
+            ImageEvent event = ImageEvent.newBuilder().setImageId(id)
+                    .setContent(new InlineImage(ByteBuffer.wrap(Files.readAllBytes(dataset.resolve(photo.image())))))
+                    .setUploadTime(Instant.now()).setSourcePlatform("geoloc-demo")
+                    .setGroundTruth(new GeoPoint(photo.location().latitude(), photo.location().longitude()))
+                    .build();
+            producer.send(new ProducerRecord<>("image-events", id.getBytes(StandardCharsets.UTF_8),
+                    serde.serializer().serialize("image-events", event)));
+            sent++;
+            long due = start + (long) ((i + 1) * 1e9 / perSecond);
+            while (System.nanoTime() < due) {
+                poll(Duration.ofMillis(Math.max(1, (due - System.nanoTime()) / 1_000_000)));
+            }
+        }
+        producer.flush();
+        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+        while (answered.size() < sent && System.nanoTime() < deadline) {
+            poll(Duration.ofMillis(100));
+        }
+        if (answered.size() < sent) {
+            throw new DemoException((sent - answered.size()) + " photos got no answer within 60 s");
+        }
+        streamingNanos += System.nanoTime() - start;
+    }
+
+    /** Time spent streaming, from the first event sent to the last answer, over all calls of {@link #stream}. */
+    long streamingNanos() {
+        return streamingNanos;
+    }
+
+    private void poll(Duration wait) {
+        for (ConsumerRecord<byte[], byte[]> record : consumer.poll(wait)) {
+            Object value = serde.deserializer().deserialize(record.topic(), record.value());
+            if (value instanceof RegionPrediction prediction) {
+                show(prediction);
+                answered.add(prediction.getImageId());
+            } else if (value instanceof DeadLetter letter) {
+                deadLetters++;
+                answered.add(new String(letter.getKey().array(), StandardCharsets.UTF_8));
+                out.printf("  dead letter %s: %s%n", letter.getErrorCode(), letter.getReason());
+            }
+        }
+        out.flush();
+    }
+
+    private void show(RegionPrediction p) {
+        if (p.getModelVersion() > highestVersion) {
+            if (highestVersion > 0) {
+                out.printf("  ---- model v%d now serving: hot-swapped under load, nothing stopped ----%n", p.getModelVersion());
+            }
+            highestVersion = p.getModelVersion();
+        }
+        String truth = truthRegion.getOrDefault(p.getImageId(), "?");
+        VersionStats version = stats.computeIfAbsent(p.getModelVersion(), v -> new VersionStats());
+        version.predictions++;
+        version.correct += truth.equals(p.getPredictedRegion().getRegionId()) ? 1 : 0;
+        version.actualErrorKm += p.getActualErrorKm() == null ? 0 : p.getActualErrorKm();
+        version.expectedErrorKm += p.getExpectedErrorKm();
+        out.printf(Locale.ROOT, ROW, p.getImageId(), name(truth), p.getPredictedRegion().getRegionName(),
+                String.format(Locale.ROOT, "%.2f", p.getPredictedRegion().getProbability()),
+                String.format(Locale.ROOT, "%.1f km", p.getExpectedErrorKm()),
+                p.getActualErrorKm() == null ? "-" : String.format(Locale.ROOT, "%.1f km", p.getActualErrorKm()),
+                "v" + p.getModelVersion());
+    }
+
+    private String name(String regionId) {
+        return catalog.byId(regionId).map(r -> r.name()).orElse(regionId);
+    }
+
+    Map<Integer, VersionStats> stats() {
+        return stats;
+    }
+
+    int sent() {
+        return sent;
+    }
+
+    int deadLetters() {
+        return deadLetters;
+    }
+
+    @Override
+    public void close() {
+        producer.close();
+        consumer.close();
+    }
+}

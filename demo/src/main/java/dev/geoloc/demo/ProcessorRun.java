@@ -1,0 +1,114 @@
+package dev.geoloc.demo;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+/** The packaged stream processor, started as its own process for the demo, following one model name. */
+final class ProcessorRun implements AutoCloseable {
+
+    private final Process process;
+    private final Path log;
+    private final int port;
+    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
+
+    private ProcessorRun(Process process, Path log, int port) {
+        this.process = process;
+        this.log = log;
+        this.port = port;
+    }
+
+    static ProcessorRun start(Path jar, String bootstrap, String registry, String modelName, int port, Path work)
+            throws IOException {
+        if (!Files.isRegularFile(jar)) {
+            throw new DemoException("the stream processor is not built: " + jar + " is missing");
+        }
+        try (ServerSocket probe = new ServerSocket(port)) {
+            probe.setReuseAddress(true);
+        } catch (IOException e) {
+            throw new DemoException("port " + port + " is taken; free it or pass --http-port");
+        }
+        Path log = work.resolve("processor.log");
+        ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()))
+                .redirectErrorStream(true).redirectOutput(log.toFile());
+        builder.environment().put("GEOLOC_BOOTSTRAP_SERVERS", bootstrap);
+        builder.environment().put("GEOLOC_SCHEMA_REGISTRY_URL", registry);
+        builder.environment().put("GEOLOC_MODEL_NAME", modelName);
+        builder.environment().put("GEOLOC_STATE_DIR", work.resolve("processor-state").toString());
+        builder.environment().put("DJL_OFFLINE", "true");
+        return new ProcessorRun(builder.start(), log, port);
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    String url(String path) {
+        return "http://127.0.0.1:" + port + path;
+    }
+
+    /** Waits until readiness answers UP: a model loaded and warmed up, Kafka Streams running. */
+    void awaitReady(Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            if (!process.isAlive()) {
+                throw new DemoException("the stream processor stopped; the end of " + log + ":\n" + logTail());
+            }
+            if (get("/q/health/ready").map(body -> body.contains("\"UP\"")).orElse(false)) {
+                return;
+            }
+            Thread.sleep(250);
+        }
+        throw new DemoException("the stream processor was not ready within " + timeout.toSeconds() + " s; see " + log);
+    }
+
+    /** The version the processor serves now, from its admin endpoint; -1 when it does not say. */
+    int servingVersion() {
+        return get("/admin/model").map(body -> {
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("\"serving_version\"\\s*:\\s*(\\d+)").matcher(body);
+            return m.find() ? Integer.parseInt(m.group(1)) : -1;
+        }).orElse(-1);
+    }
+
+    private java.util.Optional<String> get(String path) {
+        try {
+            HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(path)))
+                    .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
+            return java.util.Optional.of(response.body());
+        } catch (IOException e) {
+            return java.util.Optional.empty();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return java.util.Optional.empty();
+        }
+    }
+
+    String logTail() {
+        try {
+            List<String> lines = Files.readAllLines(log);
+            return String.join("\n", lines.subList(Math.max(0, lines.size() - 20), lines.size()));
+        } catch (IOException e) {
+            return "(no log)";
+        }
+    }
+
+    /** SIGTERM: Kafka Streams closes cleanly and commits. */
+    @Override
+    public void close() throws InterruptedException {
+        if (process.isAlive()) {
+            process.destroy();
+            if (!process.waitFor(30, TimeUnit.SECONDS)) {
+                process.destroyForcibly();
+            }
+        }
+    }
+}
