@@ -31,40 +31,28 @@ public final class TestBundles {
     /** With a head of {@code outputs} logits, which a valid bundle has one of per region. */
     public static Path untrained(Path directory, String encoder, HeadSpec spec, RegionCatalog catalog, int outputs)
             throws IOException {
-        EncoderContract contract = EncoderContract.builtIn(encoder);
         Path encoderFile = EncoderContract.copyBuiltIn(encoder, directory.resolveSibling(directory.getFileName() + ".pt"));
-        try (NDManager manager = NDManager.newBaseManager(InferenceDevice.ENGINE)) {
-            Engine.getEngine(InferenceDevice.ENGINE).setRandomSeed(7);
-            Block head = Heads.build(spec, outputs);
-            head.initialize(manager, DataType.FLOAT32, new Shape(1, contract.embeddingDim()));
-            return new BundleWriter("test-model", catalog)
-                    .encoder(contract, encoderFile)
-                    .head(spec, head)
-                    .training(Map.of("loss", "none", "epochs", 0))
-                    .metrics(Map.of("accuracy", 0.0))
-                    .created(Instant.parse("2026-11-25T00:00:00Z"))
-                    .write(directory);
-        }
+        return write(directory, EncoderContract.builtIn(encoder), encoderFile, spec, catalog, outputs, false);
     }
 
     /** A bundle whose encoder.pt is not TorchScript, though its manifest's checksums are right. */
     public static Path corruptEncoder(Path directory, RegionCatalog catalog) throws IOException {
         Path garbage = directory.resolveSibling(directory.getFileName() + ".pt");
         java.nio.file.Files.write(garbage, "this is not a TorchScript archive".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return write(directory, EncoderContract.builtIn("tiny-cnn"), garbage, CLASSIFIER, catalog, false);
+        return write(directory, EncoderContract.builtIn("tiny-cnn"), garbage, CLASSIFIER, catalog, catalog.size(), false);
     }
 
     /** A bundle whose head's weights are all NaN: it loads, and every probability it gives is NaN. */
     public static Path nanHead(Path directory, RegionCatalog catalog) throws IOException {
         Path encoderFile = EncoderContract.copyBuiltIn("tiny-cnn", directory.resolveSibling(directory.getFileName() + ".pt"));
-        return write(directory, EncoderContract.builtIn("tiny-cnn"), encoderFile, CLASSIFIER, catalog, true);
+        return write(directory, EncoderContract.builtIn("tiny-cnn"), encoderFile, CLASSIFIER, catalog, catalog.size(), true);
     }
 
     private static Path write(Path directory, EncoderContract contract, Path encoderFile, HeadSpec spec,
-                              RegionCatalog catalog, boolean nan) throws IOException {
+                              RegionCatalog catalog, int outputs, boolean nan) throws IOException {
         try (NDManager manager = NDManager.newBaseManager(InferenceDevice.ENGINE)) {
             Engine.getEngine(InferenceDevice.ENGINE).setRandomSeed(7);
-            Block head = Heads.build(spec, catalog.size());
+            Block head = Heads.build(spec, outputs);
             head.initialize(manager, DataType.FLOAT32, new Shape(1, contract.embeddingDim()));
             if (nan) {
                 head.getParameters().values().forEach(parameter -> {

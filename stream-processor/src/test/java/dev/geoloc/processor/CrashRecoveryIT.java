@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.function.BooleanSupplier;
 
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
 import dev.geoloc.imaging.TestImages;
@@ -28,10 +27,7 @@ class CrashRecoveryIT {
     void aProcessorKilledMidStreamLosesNothingAndDuplicatesNothing() throws Exception {
         // Given N events on the input topic, one in fifty of them broken
         StreamingStack stack = LocalStreamingStack.shared();
-        Map<String, String> large = Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024));
-        stack.createTopics(new NewTopic(Topics.IMAGE_EVENTS, 3, (short) 1).configs(large),
-                new NewTopic(Topics.REGION_PREDICTIONS, 3, (short) 1),
-                new NewTopic(Topics.DEAD_LETTERS, 3, (short) 1).configs(large));
+        TestTopics.create(stack);
         Path work = Files.createDirectories(Path.of("target", "crash-test").toAbsolutePath());
         Path state = work.resolve("state");
         // A killed member stays in the group until its session times out: keep that short.

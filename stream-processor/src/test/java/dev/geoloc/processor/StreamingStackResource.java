@@ -6,8 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Map;
 
-import org.apache.kafka.clients.admin.NewTopic;
-
 import dev.geoloc.model.TestBundles;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.stack.LocalStreamingStack;
@@ -21,19 +19,14 @@ import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
  */
 public class StreamingStackResource implements QuarkusTestResourceLifecycleManager {
 
-    /** Partitions of the test's image-events topic: more than one, so that per-partition order is tested. */
-    public static final int PARTITIONS = 3;
     /** geoloc.images.max-bytes in tests: small, so that an oversized payload stays small for the broker too. */
     public static final int MAX_IMAGE_BYTES = 512 * 1024;
-    private static final Map<String, String> LARGE_RECORDS = Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024));
 
     @Override
     public Map<String, String> start() {
         testBundle(); // application.properties names it for the test profile
         StreamingStack stack = LocalStreamingStack.shared();
-        stack.createTopics(new NewTopic(Topics.IMAGE_EVENTS, PARTITIONS, (short) 1).configs(LARGE_RECORDS),
-                new NewTopic(Topics.REGION_PREDICTIONS, PARTITIONS, (short) 1),
-                new NewTopic(Topics.DEAD_LETTERS, PARTITIONS, (short) 1).configs(LARGE_RECORDS));
+        TestTopics.create(stack);
         return Map.of(
                 "quarkus.kafka-streams.bootstrap-servers", stack.bootstrapServers(),
                 "geoloc.serde.schema-registry-url", stack.schemaRegistryUrl(),

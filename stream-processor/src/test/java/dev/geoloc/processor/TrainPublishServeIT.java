@@ -9,7 +9,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.NewTopic;
 import org.junit.jupiter.api.Test;
 
 import dev.geoloc.dataset.Manifest;
@@ -33,12 +32,7 @@ class TrainPublishServeIT {
     @Test
     void aModelTheTrainerPublishesIsServedByTheRunningProcessor() throws Exception {
         StreamingStack stack = LocalStreamingStack.shared();
-        Map<String, String> large = Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024));
-        stack.createTopics(new NewTopic(Topics.IMAGE_EVENTS, 3, (short) 1).configs(large),
-                new NewTopic(Topics.REGION_PREDICTIONS, 3, (short) 1),
-                new NewTopic(Topics.DEAD_LETTERS, 3, (short) 1).configs(large),
-                new NewTopic(Topics.MODEL_VERSIONS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                new NewTopic(Topics.MODEL_STATUS, 1, (short) 1));
+        TestTopics.create(stack);
         Path work = Files.createDirectories(Path.of("target", "train-publish-serve").toAbsolutePath());
         Path dataset = work.resolve("dataset-" + System.nanoTime());
 

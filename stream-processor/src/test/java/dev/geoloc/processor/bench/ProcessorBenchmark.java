@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.admin.NewTopic;
 
 import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
@@ -24,6 +23,7 @@ import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.model.TestBundles;
 import dev.geoloc.processor.ProcessorProcess;
 import dev.geoloc.processor.TopicProbe;
+import dev.geoloc.processor.TestTopics;
 import dev.geoloc.processor.Topics;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.schemas.GeoPoint;
@@ -59,10 +59,7 @@ public final class ProcessorBenchmark {
                 raw.imagesPerSecond(), BATCH, raw.batchMillis());
 
         StreamingStack stack = LocalStreamingStack.shared();
-        Map<String, String> large = Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024));
-        stack.createTopics(new NewTopic(Topics.IMAGE_EVENTS, 3, (short) 1).configs(large),
-                new NewTopic(Topics.REGION_PREDICTIONS, 3, (short) 1),
-                new NewTopic(Topics.DEAD_LETTERS, 3, (short) 1).configs(large));
+        TestTopics.create(stack);
         Map<String, String> settings = new java.util.TreeMap<>(Map.of("geoloc.batching.max-size", String.valueOf(BATCH),
                 "geoloc.batching.max-delay", MAX_DELAY.toMillis() + "ms", "geoloc.model.device", "cpu",
                 "kafka-streams.session.timeout.ms", "6000"));

@@ -13,7 +13,6 @@ import java.util.Properties;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -26,6 +25,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.Sha256;
+import dev.geoloc.processor.TestTopics;
 import dev.geoloc.processor.Topics;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
@@ -59,8 +59,7 @@ final class PublishedVersions implements AutoCloseable {
     private volatile boolean running = true;
 
     PublishedVersions() {
-        stack.createTopics(new NewTopic(Topics.MODEL_VERSIONS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                new NewTopic(Topics.MODEL_STATUS, 1, (short) 1));
+        TestTopics.create(stack);
         serde.configure(Map.of(RegistryClientConfig.URL, stack.schemaRegistryUrl()), false);
         Properties props = new Properties();
         props.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());

@@ -1,0 +1,27 @@
+package dev.geoloc.processor;
+
+import java.util.Map;
+
+import org.apache.kafka.clients.admin.NewTopic;
+
+import dev.geoloc.stack.StreamingStack;
+
+/** The processor's topics on a test stack, as deployment/topics.conf makes them, sized for tests. */
+public final class TestTopics {
+
+    /** Partitions of the event topics: more than one, so that per-partition order is tested. */
+    public static final int PARTITIONS = 3;
+    private static final Map<String, String> LARGE_RECORDS = Map.of("max.message.bytes", String.valueOf(4 * 1024 * 1024));
+
+    private TestTopics() {
+    }
+
+    /** Creates every topic the processor reads or writes that does not exist yet. */
+    public static void create(StreamingStack stack) {
+        stack.createTopics(new NewTopic(Topics.IMAGE_EVENTS, PARTITIONS, (short) 1).configs(LARGE_RECORDS),
+                new NewTopic(Topics.REGION_PREDICTIONS, PARTITIONS, (short) 1),
+                new NewTopic(Topics.DEAD_LETTERS, PARTITIONS, (short) 1).configs(LARGE_RECORDS),
+                new NewTopic(Topics.MODEL_VERSIONS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+                new NewTopic(Topics.MODEL_STATUS, 1, (short) 1));
+    }
+}
