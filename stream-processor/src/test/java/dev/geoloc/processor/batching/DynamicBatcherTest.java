@@ -144,6 +144,27 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void aBatchThatTookAModelJustClosedRunsOnTheOneThatReplacedIt() throws Exception {
+        Path oldBundle = TestBundles.untrained(dir.resolve("old"), "tiny-cnn", TestBundles.CLASSIFIER,
+                RegionCatalog.losAngeles());
+        ServedModel closed;
+        try (ModelBundle bundle = ModelBundle.open(oldBundle)) {
+            closed = new ServedModel("swap", 1, RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu")));
+        }
+        closed.predictor().close(); // swapped out and closed between the batch taking it and running
+        java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
+        try (DynamicBatcher batcher = new DynamicBatcher(new BatchPolicy(4, Duration.ofMillis(10), 64),
+                () -> Optional.of(asked.getAndIncrement() == 0 ? closed : model),
+                new PipelineMetrics(new SimpleMeterRegistry()))) {
+            Outcome outcome = submit(batcher).get(10, TimeUnit.SECONDS);
+
+            assertThat(outcome).isInstanceOfSatisfying(Outcome.Predicted.class,
+                    predicted -> assertThat(predicted.model()).isSameAs(model));
+            assertThat(batcher.degraded()).as("a closed model is no failing model").isEmpty();
+        }
+    }
+
+    @Test
     void imagesStillWaitingWhenTheBatcherStopsFailAsStoppedNotAsBadImages() throws Exception {
         DynamicBatcher batcher = batcher(32, Duration.ofSeconds(30));
         CompletableFuture<Outcome> result = submit(batcher);

@@ -1,0 +1,76 @@
+package dev.geoloc.processor.model;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Files;
+import java.nio.file.Path;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.sun.net.httpserver.HttpServer;
+
+import dev.geoloc.model.Sha256;
+
+/** Artifacts over http, from a real server on loopback: fetched and checked, or refused with the right kind. */
+class ArtifactFetcherTest {
+
+    private static final byte[] ARTIFACT = "a model bundle's zip, as far as this test is concerned".getBytes();
+
+    @TempDir
+    static Path dir;
+    private static HttpServer server;
+
+    @BeforeAll
+    static void serve() throws Exception {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/models/7.zip", exchange -> {
+            exchange.sendResponseHeaders(200, ARTIFACT.length);
+            exchange.getResponseBody().write(ARTIFACT);
+            exchange.close();
+        });
+        server.start();
+    }
+
+    @AfterAll
+    static void stop() {
+        server.stop(0);
+    }
+
+    private static String url(String path) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+    }
+
+    @Test
+    void anHttpArtifactIsDownloadedCheckedAndDeletedWhenDone() throws Exception {
+        ArtifactFetcher fetcher = new ArtifactFetcher(dir.resolve("downloads"), 1 << 20);
+
+        ArtifactFetcher.Local local = fetcher.fetch(url("/models/7.zip"), Sha256.of(ARTIFACT));
+
+        assertThat(local.downloaded()).isTrue();
+        assertThat(Files.readAllBytes(local.path())).isEqualTo(ARTIFACT);
+        local.close();
+        assertThat(local.path()).doesNotExist();
+    }
+
+    @Test
+    void aWrongChecksumAMissingArtifactAndAnOversizedOneAreRefusedByKind() {
+        ArtifactFetcher fetcher = new ArtifactFetcher(dir.resolve("downloads"), 1 << 20);
+
+        assertThatThrownBy(() -> fetcher.fetch(url("/models/7.zip"), "0".repeat(64)))
+                .isInstanceOfSatisfying(VersionRejectedException.class,
+                        e -> assertThat(e.kind()).isEqualTo(RejectionKind.CHECKSUM_MISMATCH));
+        assertThatThrownBy(() -> fetcher.fetch(url("/models/8.zip"), Sha256.of(ARTIFACT)))
+                .isInstanceOfSatisfying(VersionRejectedException.class,
+                        e -> assertThat(e.kind()).isEqualTo(RejectionKind.ARTIFACT_UNREACHABLE))
+                .hasMessageContaining("HTTP 404");
+        assertThatThrownBy(() -> new ArtifactFetcher(dir.resolve("downloads"), 10).fetch(url("/models/7.zip"),
+                Sha256.of(ARTIFACT))).hasMessageContaining("max-artifact-bytes");
+        assertThatThrownBy(() -> fetcher.fetch("s3://bucket/7.zip", Sha256.of(ARTIFACT)))
+                .hasMessageContaining("file, http and https");
+    }
+}
