@@ -7,7 +7,6 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -207,16 +206,16 @@ class ModelRolloutTest {
             versions.publish(version, swap % 2 == 0 ? bundles.first : bundles.second);
             versions.awaitStatus(version, ModelState.SERVING);
             if (swap == 5) {
-                afterFive = residentKib();
+                afterFive = NativeMemory.anonymousOutsideHeapKib();
             }
         }
-        long afterTwenty = residentKib();
+        long afterTwenty = NativeMemory.anonymousOutsideHeapKib();
 
-        System.out.printf("Resident memory outside the Java heap after 5 swaps: %d MiB, after 20: %d MiB%n",
+        System.out.printf("Anonymous memory resident outside the Java heap after 5 swaps: %d MiB, after 20: %d MiB%n",
                 afterFive / 1024, afterTwenty / 1024);
         // Each swap loads a 0.7 MB TorchScript model and its JIT graph into native memory: a model kept per swap
         // would add well over 16 MiB across 15 swaps.
-        assertThat(afterTwenty - afterFive).as("native RSS growth over 15 swaps, KiB").isLessThan(16 * 1024);
+        assertThat(afterTwenty - afterFive).as("native resident growth over 15 swaps, KiB").isLessThan(16 * 1024);
         assertThat(versionAnswering("rollout-after-swaps")).isEqualTo(120);
     }
 
@@ -228,20 +227,6 @@ class ModelRolloutTest {
             check = json(ready).at("/checks/0");
         }
         return check;
-    }
-
-    /**
-     * VmRSS of this JVM less its committed heap, after a collection: what libtorch and other native code hold
-     * (the heap grows and shrinks with the whole test suite's load, and would hide a native leak).
-     */
-    private static long residentKib() throws Exception {
-        System.gc();
-        Thread.sleep(500);
-        long rss = Files.readAllLines(java.nio.file.Path.of("/proc/self/status")).stream()
-                .filter(line -> line.startsWith("VmRSS:"))
-                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
-        long heap = java.lang.management.ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getCommitted() / 1024;
-        return rss - heap;
     }
 
     /** Calls the admin endpoint; returns its JSON answer. */

@@ -1,0 +1,72 @@
+package dev.geoloc.processor.versions;
+
+import java.io.IOException;
+import java.lang.management.ManagementFactory;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+import javax.management.JMException;
+import javax.management.ObjectName;
+
+/**
+ * The anonymous memory this JVM has resident outside its Java heap: what libtorch, glibc's malloc and the JVM's own
+ * native structures hold. Neither VmRSS nor VmRSS less the committed heap measures that: heap pages already
+ * committed are counted only once touched, and file-backed pages of libtorch's 500 MB of shared objects come and
+ * go with the machine's page cache. So this sums the {@code Anonymous:} lines of {@code /proc/self/smaps} for the
+ * mappings outside the heap's reserved range, which the JVM itself reports through {@code GC.heap_info}.
+ */
+final class NativeMemory {
+
+    private static final Pattern ADDRESS = Pattern.compile("0x([0-9a-f]+)");
+    private static final Pattern MAPPING = Pattern.compile("^([0-9a-f]+)-([0-9a-f]+) .*");
+
+    private NativeMemory() {
+    }
+
+    /** Resident anonymous KiB outside the Java heap, after a collection has let go of what it can. */
+    static long anonymousOutsideHeapKib() throws IOException, JMException, InterruptedException {
+        System.gc();
+        Thread.sleep(500);
+        long[] heap = heapRange();
+        long total = 0;
+        boolean outside = false;
+        for (String line : Files.readAllLines(Path.of("/proc/self/smaps"))) {
+            Matcher mapping = MAPPING.matcher(line);
+            if (mapping.matches()) {
+                long start = Long.parseUnsignedLong(mapping.group(1), 16);
+                long end = Long.parseUnsignedLong(mapping.group(2), 16);
+                outside = end <= heap[0] || start >= heap[1];
+            } else if (outside && line.startsWith("Anonymous:")) {
+                total += Long.parseLong(line.replaceAll("[^0-9]", ""));
+            }
+        }
+        return total;
+    }
+
+    /** The heap's reserved [start, end): the lowest and highest addresses GC.heap_info names before Metaspace. */
+    private static long[] heapRange() throws JMException {
+        String info = (String) ManagementFactory.getPlatformMBeanServer().invoke(
+                new ObjectName("com.sun.management:type=DiagnosticCommand"), "gcHeapInfo",
+                new Object[] {null}, new String[] {String[].class.getName()});
+        long low = Long.MAX_VALUE;
+        long high = 0;
+        for (String line : List.of(info.split("\n"))) {
+            if (line.contains("Metaspace") || line.contains("class space")) {
+                break;
+            }
+            Matcher address = ADDRESS.matcher(line);
+            while (address.find()) {
+                long value = Long.parseUnsignedLong(address.group(1), 16);
+                low = Math.min(low, value);
+                high = Math.max(high, value);
+            }
+        }
+        if (high == 0) {
+            throw new IllegalStateException("GC.heap_info named no heap range: " + info);
+        }
+        return new long[] {low, high};
+    }
+}
