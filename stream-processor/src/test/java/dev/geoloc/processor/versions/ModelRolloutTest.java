@@ -23,6 +23,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.geoloc.imaging.NativeMemory;
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.processor.StreamingStackResource;
 import dev.geoloc.processor.TopicProbe;

@@ -1,4 +1,4 @@
-package dev.geoloc.processor.versions;
+package dev.geoloc.imaging;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -12,13 +12,13 @@ import javax.management.JMException;
 import javax.management.ObjectName;
 
 /**
- * The anonymous memory this JVM has resident outside its Java heap: what libtorch, glibc's malloc and the JVM's own
- * native structures hold. Neither VmRSS nor VmRSS less the committed heap measures that: heap pages already
+ * The anonymous memory this JVM has resident outside its Java heap: what libtorch, OpenCV, glibc's malloc and the
+ * JVM's own native structures hold. Neither VmRSS nor VmRSS less the committed heap measures that: heap pages already
  * committed are counted only once touched, and file-backed pages of libtorch's 500 MB of shared objects come and
  * go with the machine's page cache. So this sums the {@code Anonymous:} lines of {@code /proc/self/smaps} for the
  * mappings outside the heap's reserved range, which the JVM itself reports through {@code GC.heap_info}.
  */
-final class NativeMemory {
+public final class NativeMemory {
 
     private static final Pattern ADDRESS = Pattern.compile("0x([0-9a-f]+)");
     private static final Pattern MAPPING = Pattern.compile("^([0-9a-f]+)-([0-9a-f]+) .*");
@@ -26,10 +26,11 @@ final class NativeMemory {
     private NativeMemory() {
     }
 
-    /** Resident anonymous KiB outside the Java heap, after a collection has let go of what it can. */
-    static long anonymousOutsideHeapKib() throws IOException, JMException, InterruptedException {
-        System.gc();
-        Thread.sleep(500);
+    /**
+     * Resident anonymous KiB outside the Java heap. It forces no collection: native memory that only a collection
+     * frees (a Mat or a Model never closed, finalised late) is what the callers look for.
+     */
+    public static long anonymousOutsideHeapKib() throws IOException, JMException {
         long[] heap = heapRange();
         long total = 0;
         boolean outside = false;
