@@ -23,7 +23,7 @@ import dev.geoloc.stack.StreamingStack;
 /**
  * The whole rollout with the real jobs: the trainer's jar makes a tiny SynthCity dataset, trains, evaluates and
  * publishes a model to a model store and the model-versions topic; the packaged processor, following that model
- * name, starts predicting with it.
+ * name, starts predicting with it, swaps to a second version, and back when the trainer rolls back.
  */
 class TrainPublishServeIT {
 
@@ -43,10 +43,13 @@ class TrainPublishServeIT {
                 "--batch-size", "16", "--hidden-dim", "32", "--device", "cpu");
         trainer(work, "evaluate", "--bundle", run.resolve("bundle").toString(), "--dataset", dataset.toString(),
                 "--out", run.resolve("evaluation").toString(), "--device", "cpu");
-        trainer(work, "publish", "--bundle", run.resolve("bundle").toString(), "--model-name", MODEL,
-                "--metrics", run.resolve("evaluation").resolve("evaluation.json").toString(),
-                "--store", work.resolve("store-" + System.nanoTime()).toString(), "--bootstrap-servers", stack.bootstrapServers(),
+        List<String> kafka = List.of("--bootstrap-servers", stack.bootstrapServers(),
                 "--schema-registry-url", stack.schemaRegistryUrl());
+        List<String> publish = new ArrayList<>(List.of("publish", "--bundle", run.resolve("bundle").toString(),
+                "--model-name", MODEL, "--metrics", run.resolve("evaluation").resolve("evaluation.json").toString(),
+                "--store", work.resolve("store-" + System.nanoTime()).toString()));
+        publish.addAll(kafka);
+        trainer(work, publish);
 
         // When the processor follows that model name and a photo arrives
         ManifestEntry photo = Manifest.read(dataset.resolve(Manifest.FILE_NAME), RegionCatalog.losAngeles())
@@ -63,18 +66,47 @@ class TrainPublishServeIT {
             assertThat(prediction.getModelName()).isEqualTo(MODEL);
             assertThat(prediction.getModelVersion()).isEqualTo(1);
             assertThat(prediction.getTrueRegionId()).isEqualTo(photo.regionId());
+
+            // And when the same model is published again, as version 2 (as good: the gate lets it pass)
+            trainer(work, publish);
+            byte[] image = Files.readAllBytes(dataset.resolve(photo.image()));
+            awaitServed(probe, image, 2);
+            // then rolled back to version 1, which the processor serves again
+            List<String> rollback = new ArrayList<>(List.of("rollback", "--model-name", MODEL, "--to-version", "1"));
+            rollback.addAll(kafka);
+            trainer(work, rollback);
+            awaitServed(probe, image, 1);
             assertThat(processor.isAlive()).isTrue();
         }
     }
 
+    /** Sends photos until one is answered by {@code version}, for up to a minute. */
+    private static void awaitServed(TopicProbe probe, byte[] image, int version) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
+        int answeredBy = -1;
+        for (int i = 0; answeredBy != version && System.nanoTime() < deadline; i++) {
+            String id = "e2e-v" + version + "-" + i;
+            probe.send(TopicProbe.event(id, image, null));
+            answeredBy = probe.awaitPrediction(id).value().getModelVersion();
+            if (answeredBy != version) {
+                Thread.sleep(500);
+            }
+        }
+        assertThat(answeredBy).as("the version answering").isEqualTo(version);
+    }
+
     /** Runs the trainer's packaged jar as a user would; fails with its output if it fails. */
     private static void trainer(Path work, String... args) throws Exception {
+        trainer(work, List.of(args));
+    }
+
+    private static void trainer(Path work, List<String> args) throws Exception {
         Path jar = Path.of("..", "trainer", "target", "geoloc-trainer.jar");
         assertThat(jar).as("the trainer's jar (the reactor builds the trainer before the processor)").isRegularFile();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Djava.awt.headless=true", "-jar", jar.toString()));
-        command.addAll(List.of(args));
-        Path log = work.resolve("trainer-" + args[0] + ".log");
+        command.addAll(args);
+        Path log = work.resolve("trainer-" + args.get(0) + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("DJL_OFFLINE", "true");
         Process process = builder.start();
@@ -82,6 +114,6 @@ class TrainPublishServeIT {
         if (!finished) {
             process.destroyForcibly();
         }
-        assertThat(finished && process.exitValue() == 0).as("trainer %s:%n%s", args[0], Files.readString(log)).isTrue();
+        assertThat(finished && process.exitValue() == 0).as("trainer %s:%n%s", args.get(0), Files.readString(log)).isTrue();
     }
 }

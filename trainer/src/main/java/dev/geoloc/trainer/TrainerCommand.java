@@ -9,6 +9,8 @@ import dev.geoloc.trainer.collect.CollectCommand;
 import dev.geoloc.trainer.evaluation.EvaluateCommand;
 import dev.geoloc.trainer.experiment.ExperimentCommand;
 import dev.geoloc.trainer.publish.PublishCommand;
+import dev.geoloc.trainer.publish.RollbackCommand;
+import dev.geoloc.trainer.publish.VersionsCommand;
 import dev.geoloc.trainer.synth.SynthCommand;
 import dev.geoloc.trainer.training.TrainCommand;
 import dev.geoloc.trainer.zeroshot.ZeroShotCommand;
@@ -23,7 +25,8 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = TrainerCommand.Version.class,
         subcommands = {SynthCommand.class, CollectCommand.class, TrainCommand.class, EvaluateCommand.class,
-                ZeroShotCommand.class, ExperimentCommand.class, PublishCommand.class, BenchPredictorCommand.class},
+                ZeroShotCommand.class, ExperimentCommand.class, PublishCommand.class, VersionsCommand.class,
+                RollbackCommand.class, BenchPredictorCommand.class},
         description = "Trains, evaluates and publishes street-level geolocation models.")
 public final class TrainerCommand implements Runnable {
 

@@ -14,7 +14,7 @@ import io.vertx.ext.web.RoutingContext;
 /**
  * A small admin endpoint for rollouts, on the processor's HTTP port. It is not authenticated: expose it inside
  * the cluster only. A pin holds for this instance until it restarts; for the whole fleet, set
- * {@code geoloc.model.pinned-version}, or publish the version to roll back to again.
+ * {@code geoloc.model.pinned-version}, or roll back ({@code trainer rollback}: the version's record published again).
  *
  * <pre>
  * GET    /admin/model            what is served, pinned, published and refused
@@ -35,9 +35,9 @@ public class ModelAdminRoutes {
                 ctx.response().setStatusCode(400).end("version must be a number, got " + ctx.pathParam("version"));
                 return;
             }
-            if (!follower.hasSeen(version)) {
-                ctx.response().setStatusCode(404).end("version " + version + " has not been published for this model "
-                        + "(seen: " + follower.status().get("versions_seen") + "); publish it again to serve it");
+            if (!follower.isPublished(version)) {
+                ctx.response().setStatusCode(404).end("version " + version + " is not published for this model "
+                        + "(published: " + follower.status().get("versions_published") + ")");
                 return;
             }
             if (follower.hasRefused(version)) {

@@ -2,12 +2,13 @@ package dev.geoloc.processor.model;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
-import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
@@ -22,6 +23,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.jboss.logging.Logger;
 
+import dev.geoloc.model.ModelVersionKey;
 import dev.geoloc.registry.serde.AvroSerdeException;
 import dev.geoloc.schemas.ModelState;
 import dev.geoloc.schemas.ModelVersion;
@@ -29,9 +31,10 @@ import dev.geoloc.schemas.ModelVersion;
 /**
  * Follows the compacted model-versions topic for one model name, on a thread of its own, and keeps the holder
  * serving the right version: the pinned one if a pin is set, else the one published last (so publishing an older
- * version again rolls back). A version is loaded and checked here, off the stream threads, and swapped in only
- * when it passed; a refused one leaves the current model serving, and is not tried again until republished with
- * another artifact.
+ * version again rolls back), or, when that one is refused, the newest before it that loads. Records are keyed
+ * per version ({@link ModelVersionKey}), so every version survives compaction, and a tombstone withdraws one. A
+ * version is loaded and checked here, off the stream threads, and swapped in only when it passed; a refused one
+ * leaves the current model serving, and is not tried again until republished with another artifact.
  */
 public final class VersionFollower implements AutoCloseable {
 
@@ -45,14 +48,14 @@ public final class VersionFollower implements AutoCloseable {
     private final ModelLoader loader;
     private final ModelStatusReporter reporter;
     private final Optional<String> catalogHash;
-    private final Map<Integer, ModelVersion> seen = new ConcurrentHashMap<>();
+    /** The model's versions on the topic, in the order they were last published (the latest last); guarded by itself. */
+    private final LinkedHashMap<Integer, ModelVersion> published = new LinkedHashMap<>();
     private final Set<String> refused = ConcurrentHashMap.newKeySet();
     /** Versions that failed for a reason that may pass (an unreachable store): when to try each again. */
     private final Map<String, Long> retryAt = new ConcurrentHashMap<>();
     private final Map<String, Long> retryDelayMillis = new ConcurrentHashMap<>();
     private final CountDownLatch firstModel = new CountDownLatch(1);
     private final Thread thread;
-    private volatile ModelVersion latest;
     private volatile Optional<Integer> pinned;
     private volatile ModelVersion serving;
     private volatile boolean running = true;
@@ -82,15 +85,33 @@ public final class VersionFollower implements AutoCloseable {
     void awaitFirstModel(Duration timeout) throws InterruptedException {
         if (!firstModel.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             throw new IllegalStateException("No version of model " + modelName + " could be served within " + timeout
-                    + " (geoloc.model.startup-timeout): " + (seen.isEmpty() ? "none is published on " + topic
-                    : "versions seen " + new TreeMap<>(seen).keySet() + holder.lastRejection()
+                    + " (geoloc.model.startup-timeout): " + (publishedVersions().isEmpty() ? "none is published on " + topic
+                    : "versions published " + publishedVersions() + holder.lastRejection()
                             .map(r -> "; v" + r.version() + " was refused: " + r.reason()).orElse("")));
         }
     }
 
-    /** Whether this instance has seen {@code version} published, so that it can be pinned and served. */
-    public boolean hasSeen(int version) {
-        return seen.containsKey(version);
+    /** Whether {@code version} is on the topic (published, not withdrawn), so that it can be pinned and served. */
+    public boolean isPublished(int version) {
+        synchronized (published) {
+            return published.containsKey(version);
+        }
+    }
+
+    /** The version numbers on the topic, ascending. */
+    private List<Integer> publishedVersions() {
+        synchronized (published) {
+            return published.keySet().stream().sorted().toList();
+        }
+    }
+
+    /** Newest first: the order in which versions are candidates to serve. */
+    private List<ModelVersion> newestFirst() {
+        synchronized (published) {
+            List<ModelVersion> versions = new ArrayList<>(published.values());
+            Collections.reverse(versions);
+            return versions;
+        }
     }
 
     /** Serves {@code version} from now on, or, when empty, the latest published again. */
@@ -102,14 +123,15 @@ public final class VersionFollower implements AutoCloseable {
         }
     }
 
-    /** What it serves and has seen: for the admin endpoint and health details. */
+    /** What it serves, and what is published: for the admin endpoint and health details. */
     public Map<String, Object> status() {
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("model_name", modelName);
         status.put("serving_version", serving == null ? null : serving.getVersion());
         status.put("pinned_version", pinned.orElse(null));
-        status.put("latest_published_version", latest == null ? null : latest.getVersion());
-        status.put("versions_seen", List.copyOf(new TreeMap<>(seen).keySet()));
+        List<ModelVersion> newestFirst = newestFirst();
+        status.put("latest_published_version", newestFirst.isEmpty() ? null : newestFirst.get(0).getVersion());
+        status.put("versions_published", publishedVersions());
         holder.lastRejection().ifPresent(r -> status.put("last_rejection", Map.of("version", r.version(), "reason", r.reason())));
         return status;
     }
@@ -175,8 +197,17 @@ public final class VersionFollower implements AutoCloseable {
 
     /** @return false when the record could not be read yet (the registry is down) and must be read again */
     private boolean take(ConsumerRecord<byte[], byte[]> record) {
-        if (record.key() == null || !modelName.equals(new String(record.key(), StandardCharsets.UTF_8))
-                || record.value() == null) {
+        Optional<ModelVersionKey> key = Optional.ofNullable(record.key())
+                .flatMap(k -> ModelVersionKey.parse(new String(k, StandardCharsets.UTF_8)));
+        if (key.isEmpty() || !key.get().modelName().equals(modelName)) {
+            return true; // another model's, or not a version at all
+        }
+        if (record.value() == null) {
+            synchronized (published) {
+                if (published.remove(key.get().version()) != null) {
+                    LOG.infof("%s v%d was withdrawn (a tombstone on %s)", modelName, key.get().version(), topic);
+                }
+            }
             return true;
         }
         ModelVersion version;
@@ -192,44 +223,52 @@ public final class VersionFollower implements AutoCloseable {
                     record.offset(), e.getMessage());
             return true;
         }
-        if (!modelName.equals(version.getModelName())) {
-            // A record moved under another key must not serve (its signature covers the name inside it).
-            LOG.warnf("Skipping %s-%d@%d: keyed %s but names model %s", record.topic(), record.partition(),
-                    record.offset(), modelName, version.getModelName());
+        if (!modelName.equals(version.getModelName()) || version.getVersion() != key.get().version()) {
+            // A record moved under another key must not serve (its signature covers what is inside it).
+            LOG.warnf("Skipping %s-%d@%d: keyed %s but names %s v%d", record.topic(), record.partition(),
+                    record.offset(), key.get(), version.getModelName(), version.getVersion());
             return true;
         }
-        seen.put(version.getVersion(), version);
-        latest = version;
+        synchronized (published) {
+            published.remove(version.getVersion()); // to the end: published last
+            published.put(version.getVersion(), version);
+        }
         return true;
     }
 
     private void reconcile() {
         Optional<Integer> pin = pinned;
-        ModelVersion target = pin.isPresent() ? seen.get(pin.get()) : latest;
-        if (target == null) {
-            return;
+        if (pin.isPresent()) {
+            ModelVersion target;
+            synchronized (published) {
+                target = published.get(pin.get());
+            }
+            if (target != null && !isServing(target) && serveable(target)) {
+                switchTo(target);
+            }
+            return; // a pinned version withdrawn from the topic keeps serving here until unpinned
         }
-        ModelVersion current = serving;
-        if (current != null && current.getVersion() == target.getVersion()
-                && current.getSha256().equalsIgnoreCase(target.getSha256())) {
-            return;
-        }
-        if (!serveable(target)) {
-            return;
-        }
-        if (switchTo(target) || current != null || pin.isPresent()) {
-            return;
-        }
-        // Nothing serves yet and the latest failed: rather than not start, serve the newest older version that loads.
-        for (ModelVersion older : seen.values().stream()
-                .filter(v -> v.getVersion() != target.getVersion())
-                .sorted(java.util.Comparator.comparingInt(ModelVersion::getVersion).reversed()).toList()) {
-            if (serveable(older) && switchTo(older)) {
-                LOG.warnf("Serving %s v%d, the newest that loads: v%d was refused", modelName, older.getVersion(),
-                        target.getVersion());
+        // The latest published serves; if it is refused, the newest before it that loads, down to the one
+        // serving now. That also covers a fresh instance whose latest is bad, and a withdrawn latest.
+        List<ModelVersion> candidates = newestFirst();
+        for (ModelVersion candidate : candidates) {
+            if (isServing(candidate)) {
+                return;
+            }
+            if (serveable(candidate) && switchTo(candidate)) {
+                if (candidate != candidates.get(0)) {
+                    LOG.warnf("Serving %s v%d, the newest that loads: v%d, published after it, is refused", modelName,
+                            candidate.getVersion(), candidates.get(0).getVersion());
+                }
                 return;
             }
         }
+    }
+
+    private boolean isServing(ModelVersion version) {
+        ModelVersion current = serving;
+        return current != null && current.getVersion() == version.getVersion()
+                && current.getSha256().equalsIgnoreCase(version.getSha256());
     }
 
     private boolean serveable(ModelVersion version) {
@@ -298,7 +337,10 @@ public final class VersionFollower implements AutoCloseable {
 
     /** Refused for good on this instance (not merely waiting to be tried again). */
     public boolean hasRefused(int version) {
-        ModelVersion record = seen.get(version);
+        ModelVersion record;
+        synchronized (published) {
+            record = published.get(version);
+        }
         return record != null && refused.contains(identity(record));
     }
 

@@ -38,8 +38,8 @@ import io.quarkus.test.junit.TestProfile;
 /**
  * A rollout as MLOps engineers run it, against the real broker, registry and libtorch: the processor follows
  * the versions published for one model, swaps under load without losing or doubling a prediction, refuses bad
- * versions while the current one serves, rolls back, pins through the admin endpoint, and swaps twenty times
- * with flat memory. The steps build on each other, so they run in order.
+ * versions while the current one serves, rolls back, pins through the admin endpoint, falls back when the latest
+ * is withdrawn, and swaps twenty times with flat memory. The steps build on each other, so they run in order.
  */
 @QuarkusTest
 @QuarkusTestResource(StreamingStackResource.class)
@@ -195,11 +195,24 @@ class ModelRolloutTest {
         send("DELETE", "/admin/model/pin");
         versions.awaitStatus(1, ModelState.SERVING, 3);
         assertThat(versionAnswering("rollout-unpinned")).isEqualTo(1);
-        assertThat(json(admin).at("/versions_seen").toString()).isEqualTo("[1,2,3,4,5,6,7]");
+        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[1,2,3,4,5,6,7]");
     }
 
     @Test
     @Order(6)
+    void withdrawingTheLatestVersionServesTheNewestBeforeItThatLoads() throws Exception {
+        // Given v1 serving as the latest published, and v3 to v7, published after v2, all refused
+        // When v1 is withdrawn by a tombstone
+        versions.withdraw(1);
+
+        // Then v2 serves: the versions published after it are skipped, as refused
+        versions.awaitStatus(2, ModelState.SERVING, 3);
+        assertThat(versionAnswering("rollout-withdrawn")).isEqualTo(2);
+        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[2,3,4,5,6,7]");
+    }
+
+    @Test
+    @Order(7)
     void twentySwapsKeepNativeMemoryFlat() throws Exception {
         long afterFive = 0;
         for (int swap = 1; swap <= 20; swap++) {

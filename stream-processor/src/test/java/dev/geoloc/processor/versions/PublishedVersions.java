@@ -24,6 +24,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.ModelVersionKey;
 import dev.geoloc.model.Sha256;
 import dev.geoloc.processor.TestTopics;
 import dev.geoloc.processor.Topics;
@@ -104,11 +105,24 @@ final class PublishedVersions implements AutoCloseable {
                 .setCreatedTime(Instant.now())
                 .build();
         try {
-            producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS, MODEL.getBytes(StandardCharsets.UTF_8),
+            producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS, key(version),
                     serde.serializer().serialize(Topics.MODEL_VERSIONS, record))).get();
         } catch (Exception e) {
             throw new IllegalStateException("could not publish v" + version, e);
         }
+    }
+
+    /** Withdraws {@code version}: a tombstone under its key. */
+    void withdraw(int version) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS, key(version), null)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not withdraw v" + version, e);
+        }
+    }
+
+    private static byte[] key(int version) {
+        return new ModelVersionKey(MODEL, version).toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Waits for the processor to report {@code state} for {@code version}, the {@code nth} time (from 1). */

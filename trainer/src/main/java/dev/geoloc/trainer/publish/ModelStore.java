@@ -7,6 +7,8 @@ import java.nio.file.Path;
 import java.util.SortedSet;
 import java.util.regex.Pattern;
 
+import dev.geoloc.model.ModelVersionKey;
+
 /**
  * Where published model bundles live, one immutable archive per model name and version. A
  * {@code ModelVersion} record points at an archive by the URI that {@link #put} returns, so processors
@@ -15,11 +17,8 @@ import java.util.regex.Pattern;
  */
 public interface ModelStore {
 
-    /**
-     * Model names are used as directory names, object keys and URL path segments, so they are kept to
-     * characters that are safe in all three.
-     */
-    Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+    /** Model names are directory names, object keys and URL path segments: characters safe in all three. */
+    Pattern MODEL_NAME = ModelVersionKey.MODEL_NAME;
 
     /**
      * Stores a copy of {@code archive} as {@code version} of {@code modelName}. Either the whole archive is

@@ -5,15 +5,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
-import java.util.Map;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.serialization.StringSerializer;
 
 import dev.geoloc.model.BundleException;
 import dev.geoloc.model.BundleManifest;
@@ -26,12 +20,13 @@ import dev.geoloc.schemas.ModelVersion;
 
 /**
  * Publishes a model bundle: checks it, puts its archive in the {@link ModelStore} under the next version
- * number, and sends a {@code ModelVersion} record, keyed by model name, to the model-versions topic.
+ * number, and sends a {@code ModelVersion} record, keyed {@code <model name>/<version>}, to the model-versions
+ * topic.
  *
  * <p>The next version is one more than the highest of the model's versions on the topic and in the store.
- * The topic alone is not enough: it is compacted, so after a rollback (an older version republished) the
- * record of the highest version may be gone; and a version whose record was never sent (the broker was
- * down) is still taken in the store. So a number is never given out twice.
+ * The topic alone is not enough: a version withdrawn by a tombstone is gone from it once compacted, and a
+ * version whose record was never sent (the broker was down) is still taken in the store. So a number is never
+ * given out twice.
  *
  * <p>The steps run in an order that leaves nothing half-published: the quality gate judges before anything
  * is stored; the archive is stored before the record is sent, so a processor never sees a record whose
@@ -68,7 +63,8 @@ public final class ModelVersionPublisher {
                     : EvaluationMetricsReader.fromMap(manifest.metrics(), "the bundle's metrics");
             serde.configure(kafka.serde(), false);
 
-            PublishedVersions published = ModelVersionLog.read(kafka, topic, modelName, serde.deserializer());
+            ModelVersionTopic versions = new ModelVersionTopic(kafka, topic, serde);
+            PublishedVersions published = versions.read(modelName);
             GateVerdict verdict = QualityGate.judge(metrics, bundle.catalog().hash(), published.current());
             if (!verdict.passed() && !request.force()) {
                 return new PublishResult.Refused(modelName, verdict);
@@ -91,7 +87,7 @@ public final class ModelVersionPublisher {
                     .setSignature(request.signingKey() == null ? null
                             : VersionSignatures.sign(request.signingKey(), modelName, version, artifact.sha256()))
                     .build();
-            RecordMetadata sent = send(serde, record);
+            RecordMetadata sent = versions.send(record);
             return new PublishResult.Published(record, sent.partition(), sent.offset(), verdict, !verdict.passed());
         }
     }
@@ -129,23 +125,6 @@ public final class ModelVersionPublisher {
             return store.put(archive, modelName, version);
         } finally {
             Files.deleteIfExists(archive);
-        }
-    }
-
-    private RecordMetadata send(SpecificAvroSerde<ModelVersion> serde, ModelVersion record) throws InterruptedException {
-        Map<String, Object> config = kafka.producer();
-        try (KafkaProducer<String, ModelVersion> producer =
-                     new KafkaProducer<>(config, new StringSerializer(), serde.serializer())) {
-            RecordMetadata sent = producer.send(new ProducerRecord<>(topic, record.getModelName(), record))
-                    .get(kafka.timeout().toMillis(), TimeUnit.MILLISECONDS);
-            producer.flush();
-            return sent;
-        } catch (ExecutionException e) {
-            throw e.getCause() instanceof KafkaException k ? k
-                    : new KafkaException("Could not send version " + record.getVersion() + " to " + topic, e.getCause());
-        } catch (java.util.concurrent.TimeoutException e) {
-            throw new org.apache.kafka.common.errors.TimeoutException("No acknowledgement for version "
-                    + record.getVersion() + " from " + topic + " within " + kafka.timeout(), e);
         }
     }
 }

@@ -1,16 +1,10 @@
 package dev.geoloc.trainer.publish;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
 
 import org.apache.kafka.common.KafkaException;
@@ -27,8 +21,8 @@ import picocli.CommandLine.ParameterException;
         sortOptions = false,
         description = {
                 "Publishes a model bundle: stores its archive as the model's next version in the model store, "
-                        + "then sends a ModelVersion record (Avro, through the schema registry), keyed by model "
-                        + "name, to the model-versions topic, which processors follow.",
+                        + "then sends a ModelVersion record (Avro, through the schema registry), keyed "
+                        + "<model name>/<version>, to the model-versions topic, which processors follow.",
                 "",
                 "Quality gate: a model whose mean distance error is higher than the currently published "
                         + "version's on the same test set (or equal, with a lower accuracy) is refused, and so is "
@@ -43,8 +37,6 @@ import picocli.CommandLine.ParameterException;
                 "2:wrong usage: bad option, invalid bundle, missing or invalid metrics"})
 public final class PublishCommand implements Callable<Integer> {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
-
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
 
@@ -53,7 +45,7 @@ public final class PublishCommand implements Callable<Integer> {
     Path bundle;
 
     @Option(names = "--model-name", paramLabel = "NAME",
-            description = "Model line to publish under, the record key (default: the bundle's model_name).")
+            description = "Model line to publish under (default: the bundle's model_name).")
     String modelName;
 
     @Option(names = "--metrics", paramLabel = "FILE",
@@ -65,25 +57,8 @@ public final class PublishCommand implements Callable<Integer> {
             description = "Model store directory (default: ${DEFAULT-VALUE}).")
     Path store;
 
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            defaultValue = "${env:GEOLOC_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-            description = "Kafka brokers (default: ${DEFAULT-VALUE}; set by GEOLOC_BOOTSTRAP_SERVERS).")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", paramLabel = "URL",
-            defaultValue = "${env:GEOLOC_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081/apis/ccompat/v7}",
-            description = "Confluent-compatible schema registry API (default: ${DEFAULT-VALUE}; set by "
-                    + "GEOLOC_SCHEMA_REGISTRY_URL).")
-    String schemaRegistryUrl;
-
-    @Option(names = "--client-config", paramLabel = "FILE",
-            description = "Properties file of further Kafka client and registry settings (security.protocol, "
-                    + "sasl.*, ssl.*, basic.auth.*, schema.registry.ssl.*, ...).")
-    Path clientConfigFile;
-
-    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "model-versions",
-            description = "Topic of model versions, compacted (default: ${DEFAULT-VALUE}).")
-    String topic;
+    @CommandLine.Mixin
+    KafkaOptions kafka;
 
     @Option(names = "--notes", paramLabel = "TEXT", description = "Free text for the record.")
     String notes;
@@ -101,9 +76,8 @@ public final class PublishCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        KafkaSettings kafka = new KafkaSettings(bootstrapServers, schemaRegistryUrl, clientConfig(), TIMEOUT);
-        ModelVersionPublisher publisher =
-                new ModelVersionPublisher(new DirectoryModelStore(store), kafka, topic, Clock.systemUTC());
+        ModelVersionPublisher publisher = new ModelVersionPublisher(new DirectoryModelStore(store), kafka.settings(),
+                kafka.topic, Clock.systemUTC());
         PrintWriter err = spec.commandLine().getErr();
         try {
             PublishResult result = publisher.publish(new PublishRequest(bundle, modelName, metrics(), force, notes,
@@ -119,7 +93,7 @@ public final class PublishCommand implements Callable<Integer> {
         } catch (InvalidPublishInputException e) {
             throw usage(e.getMessage());
         } catch (TimeoutException e) {
-            err.println("publish failed: " + e.getMessage() + " (is Kafka at " + bootstrapServers + " running?)");
+            err.println("publish failed: " + e.getMessage() + " (" + kafka.unreachableHint() + ")");
             return 1;
         } catch (IOException | UncheckedIOException | KafkaException e) {
             err.println("publish failed: " + e.getMessage());
@@ -168,27 +142,12 @@ public final class PublishCommand implements Callable<Integer> {
         }
     }
 
-    private Map<String, String> clientConfig() {
-        if (clientConfigFile == null) {
-            return Map.of();
-        }
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(clientConfigFile)) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw usage("Cannot read --client-config " + clientConfigFile + ": " + e.getMessage());
-        }
-        Map<String, String> config = new TreeMap<>();
-        properties.stringPropertyNames().forEach(key -> config.put(key, properties.getProperty(key)));
-        return config;
-    }
-
     private void printPublished(PrintWriter out, PublishResult.Published published) {
         var record = published.record();
         out.println("published " + record.getModelName() + " version " + record.getVersion());
         out.println("  artifact: " + record.getArtifactUri());
         out.println("  sha256:   " + record.getSha256());
-        out.println("  record:   " + topic + " partition " + published.partition() + ", offset " + published.offset());
+        out.println("  record:   " + kafka.topic + " partition " + published.partition() + ", offset " + published.offset());
         out.println("  gate:     " + (published.forced() ? "refused, overridden by --force: " : "passed: ")
                 + published.verdict().reason());
         out.flush();

@@ -4,23 +4,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.UUID;
 
-import org.apache.kafka.clients.admin.NewTopic;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -33,7 +25,6 @@ import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.Sha256;
 import dev.geoloc.regions.RegionCatalog;
-import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.ModelVersion;
 import dev.geoloc.stack.StreamingStack;
 import dev.geoloc.stack.StreamingStackExtension;
@@ -53,9 +44,7 @@ class PublishCommandTest {
     @TempDir
     Path dir;
     private Path store;
-    private String topic;
-    private final StringWriter stdout = new StringWriter();
-    private final StringWriter stderr = new StringWriter();
+    private VersionsTopic topic;
 
     PublishCommandTest(StreamingStack stack) {
         this.stack = stack;
@@ -73,9 +62,7 @@ class PublishCommandTest {
     @BeforeEach
     void topic() {
         store = dir.resolve("store");
-        topic = "model-versions-" + UUID.randomUUID();
-        stack.createTopics(new NewTopic(topic, 1, (short) 1)
-                .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0")));
+        topic = VersionsTopic.create(stack, 1);
     }
 
     @Test
@@ -85,11 +72,11 @@ class PublishCommandTest {
         assertThat(publish("--bundle", bundleDirectory.toString(), "--notes", "first cut")).isZero();
 
         Path stored = store.resolve("la-streets/1/la-streets-1.zip").toAbsolutePath();
-        assertThat(stdout.toString()).contains("published la-streets version 1", stored.toUri().toString(),
-                Sha256.of(stored), topic + " partition 0, offset 0", "passed: no version is published yet");
+        assertThat(topic.stdout.toString()).contains("published la-streets version 1", stored.toUri().toString(),
+                Sha256.of(stored), topic.name + " partition 0, offset 0", "passed: no version is published yet");
         List<ConsumerRecord<String, ModelVersion>> records = readTopic();
         assertThat(records).hasSize(1);
-        assertThat(records.get(0).key()).isEqualTo("la-streets");
+        assertThat(records.get(0).key()).isEqualTo("la-streets/1");
         ModelVersion record = records.get(0).value();
         assertThat(record.getModelName()).isEqualTo("la-streets");
         assertThat(record.getVersion()).isEqualTo(1);
@@ -134,14 +121,14 @@ class PublishCommandTest {
 
         assertThat(publish("--bundle", bundleZip.toString(), "--metrics", worse.toString())).isEqualTo(1);
 
-        assertThat(stderr.toString()).contains("publish refused for la-streets: worse than the published model",
+        assertThat(topic.stderr.toString()).contains("publish refused for la-streets: worse than the published model",
                 "mean error 9.500 km", "version 1's 8.000 km", "Nothing was stored or sent", "--force");
         assertThat(readTopic()).hasSize(1);
         assertThat(new DirectoryModelStore(store).versions("la-streets")).containsExactly(1);
 
         assertThat(publish("--bundle", bundleZip.toString(), "--metrics", worse.toString(), "--force")).isZero();
 
-        assertThat(stdout.toString()).contains("published la-streets version 2", "refused, overridden by --force");
+        assertThat(topic.stdout.toString()).contains("published la-streets version 2", "refused, overridden by --force");
         List<ConsumerRecord<String, ModelVersion>> records = readTopic();
         assertThat(records).extracting(r -> r.value().getVersion()).containsExactly(1, 2);
         assertThat(records.get(1).value().getMetrics().getMeanErrorKm()).isEqualTo(9.5);
@@ -154,12 +141,12 @@ class PublishCommandTest {
         assertThat(publish("--bundle", bundleDirectory.toString())).isZero();
         assertThat(publish("--bundle", bundleDirectory.toString(),
                 "--metrics", metricsFile(TestBundles.metrics(6.0, 0.45)).toString())).isZero();
-        assertThat(stdout.toString()).contains("published la-streets version 2", "passed: no worse");
+        assertThat(topic.stdout.toString()).contains("published la-streets version 2", "passed: no worse");
 
         Path otherSet = metricsFile(TestBundles.metrics("streetview-la/test", 600, 1.0, 0.9));
         assertThat(publish("--bundle", bundleDirectory.toString(), "--metrics", otherSet.toString())).isEqualTo(1);
 
-        assertThat(stderr.toString()).contains("not the same test set");
+        assertThat(topic.stderr.toString()).contains("not the same test set");
         assertThat(readTopic()).hasSize(2);
     }
 
@@ -171,9 +158,26 @@ class PublishCommandTest {
         assertThat(publish("--bundle", bundleDirectory.toString(), "--model-name", "la-experiment",
                 "--metrics", worse.toString())).isZero();
 
-        assertThat(stdout.toString()).contains("published la-experiment version 1");
-        assertThat(readTopic()).extracting(ConsumerRecord::key).containsExactly("la-streets", "la-experiment");
+        assertThat(topic.stdout.toString()).contains("published la-experiment version 1");
+        assertThat(readTopic()).extracting(ConsumerRecord::key).containsExactly("la-streets/1", "la-experiment/1");
         assertThat(store.resolve("la-experiment/1/la-experiment-1.zip")).exists();
+    }
+
+    @Test
+    void everyVersionHasItsOwnKeySoThatCompactionKeepsItAndAModelKeepsToOnePartition() throws IOException {
+        topic = VersionsTopic.create(stack, 3);
+
+        assertThat(publish("--bundle", bundleDirectory.toString())).isZero();
+        assertThat(publish("--bundle", bundleDirectory.toString(),
+                "--metrics", metricsFile(TestBundles.metrics(6.0, 0.45)).toString())).isZero();
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--model-name", "la-experiment")).isZero();
+
+        List<ConsumerRecord<String, ModelVersion>> records = readTopic();
+        assertThat(records).extracting(ConsumerRecord::key)
+                .containsExactlyInAnyOrder("la-streets/1", "la-streets/2", "la-experiment/1");
+        // One model's records in one partition keep the order they were published in, which says which is latest.
+        assertThat(records.stream().filter(r -> r.key().startsWith("la-streets/")).map(ConsumerRecord::partition)
+                .distinct()).hasSize(1);
     }
 
     @Test
@@ -188,31 +192,31 @@ class PublishCommandTest {
 
     @Test
     void aMissingTopicIsReportedNotCreated() {
-        topic = "no-such-topic-" + UUID.randomUUID();
+        topic = VersionsTopic.missing(stack);
 
         assertThat(publish("--bundle", bundleDirectory.toString())).isEqualTo(1);
 
-        assertThat(stderr.toString()).contains("publish failed: Topic " + topic + " does not exist", "compacted");
+        assertThat(topic.stderr.toString()).contains("publish failed: Topic " + topic.name + " does not exist", "compacted");
         assertThat(store.resolve("la-streets")).doesNotExist();
     }
 
     @Test
     void badInputIsWrongUsage(@TempDir Path other) throws IOException {
         assertThat(publish("--bundle", other.toString())).isEqualTo(2);
-        assertThat(stderr.toString()).contains("Invalid model bundle", "bundle.json is missing");
+        assertThat(topic.stderr.toString()).contains("Invalid model bundle", "bundle.json is missing");
 
         Map<String, Object> incomplete = TestBundles.metrics(8.0, 0.4);
         incomplete.remove("dataset");
         assertThat(publish("--bundle", bundleDirectory.toString(),
                 "--metrics", metricsFile(incomplete).toString())).isEqualTo(2);
-        assertThat(stderr.toString()).contains("dataset must name the evaluation set");
+        assertThat(topic.stderr.toString()).contains("dataset must name the evaluation set");
 
         Path unevaluated = TestBundles.bundle(other.resolve("unevaluated"), "la-streets", Map.of());
         assertThat(publish("--bundle", unevaluated.toString())).isEqualTo(2);
-        assertThat(stderr.toString()).contains("the bundle's metrics cannot be published", "--metrics=FILE");
+        assertThat(topic.stderr.toString()).contains("the bundle's metrics cannot be published", "--metrics=FILE");
 
         assertThat(publish("--bundle", bundleDirectory.toString(), "--model-name", "../escape")).isEqualTo(2);
-        assertThat(stderr.toString()).contains("model name '../escape' must be");
+        assertThat(topic.stderr.toString()).contains("model name '../escape' must be");
 
         assertThat(readTopic()).isEmpty();
         assertThat(store).doesNotExist();
@@ -221,21 +225,17 @@ class PublishCommandTest {
     @Test
     void isASubcommandOfTheTrainerWithHelp() {
         CommandLine trainer = new CommandLine(new TrainerCommand());
-        trainer.setOut(new PrintWriter(stdout));
+        trainer.setOut(new PrintWriter(topic.stdout));
         assertThat(trainer.execute("publish", "--help")).isZero();
-        assertThat(stdout.toString()).contains("--bundle", "--model-name", "--metrics", "--store",
+        assertThat(topic.stdout.toString()).contains("--bundle", "--model-name", "--metrics", "--store",
                 "--bootstrap-servers", "--schema-registry-url", "--client-config", "--topic", "--notes", "--force",
                 "Quality gate", "Exit codes:");
     }
 
     private int publish(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
-        all.addAll(List.of("--store", store.toString(), "--topic", topic,
-                "--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url", stack.schemaRegistryUrl()));
-        CommandLine command = new CommandLine(new PublishCommand());
-        command.setOut(new PrintWriter(stdout));
-        command.setErr(new PrintWriter(stderr));
-        return command.execute(all.toArray(String[]::new));
+        all.addAll(List.of("--store", store.toString()));
+        return topic.run(new PublishCommand(), all.toArray(String[]::new));
     }
 
     private Path metricsFile(Map<String, Object> metrics) throws IOException {
@@ -244,24 +244,7 @@ class PublishCommandTest {
         return file;
     }
 
-    /** Every committed record on the topic, read as a processor would: registry serde, {@code read_committed}. */
     private List<ConsumerRecord<String, ModelVersion>> readTopic() {
-        SpecificAvroSerde<ModelVersion> serde = new SpecificAvroSerde<>();
-        serde.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
-                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, ModelVersion> consumer =
-                     new KafkaConsumer<>(config, new StringDeserializer(), serde.deserializer())) {
-            List<TopicPartition> partitions = List.of(new TopicPartition(topic, 0));
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            long end = consumer.endOffsets(partitions).get(partitions.get(0));
-            List<ConsumerRecord<String, ModelVersion>> records = new ArrayList<>();
-            while (consumer.position(partitions.get(0)) < end) {
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            return records;
-        }
+        return topic.records();
     }
 }

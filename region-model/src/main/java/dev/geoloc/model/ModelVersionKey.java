@@ -1,0 +1,58 @@
+package dev.geoloc.model;
+
+import java.util.Optional;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+
+/**
+ * The key of a record on the compacted model-versions topic: {@code <model name>/<version>}, e.g.
+ * {@code la-streets/3}. One key per version, not per model name, so that compaction keeps every version's
+ * latest record: any version can be pinned or rolled back to for as long as the topic lives, and a new
+ * instance whose latest version is refused still finds the older ones. Which version is current is the
+ * order of publishing (the record published last), which compaction keeps, since it never reorders offsets;
+ * a tombstone withdraws one version.
+ *
+ * <p>Records of one model name must therefore share a partition: the trainer partitions by the model name
+ * alone, as Kafka's default partitioner would the name as a key.
+ */
+public record ModelVersionKey(String modelName, int version) {
+
+    /**
+     * Model names: they are directory names, object keys and URL path segments in the model store too, and hold
+     * no '/', so a key splits one way only.
+     */
+    public static final Pattern MODEL_NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,99}");
+
+    private static final Pattern KEY = Pattern.compile("(" + MODEL_NAME.pattern() + ")/([1-9][0-9]{0,9})");
+
+    public ModelVersionKey {
+        if (modelName == null || !MODEL_NAME.matcher(modelName).matches()) {
+            throw new IllegalArgumentException("model name '" + modelName + "' must be 1 to 100 letters, digits, "
+                    + "'.', '_' or '-', starting with a letter or digit");
+        }
+        if (version < 1) {
+            throw new IllegalArgumentException("Versions start at 1: " + version);
+        }
+    }
+
+    /** @return the key, or empty when {@code key} is not one (a record put on the topic by something else) */
+    public static Optional<ModelVersionKey> parse(String key) {
+        if (key == null) {
+            return Optional.empty();
+        }
+        Matcher matcher = KEY.matcher(key);
+        if (!matcher.matches()) {
+            return Optional.empty();
+        }
+        try {
+            return Optional.of(new ModelVersionKey(matcher.group(1), Integer.parseInt(matcher.group(2))));
+        } catch (NumberFormatException e) {
+            return Optional.empty(); // beyond an int
+        }
+    }
+
+    @Override
+    public String toString() {
+        return modelName + "/" + version;
+    }
+}

@@ -1,0 +1,84 @@
+package dev.geoloc.trainer.publish;
+
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.StringDeserializer;
+
+import dev.geoloc.registry.serde.SpecificAvroSerde;
+import dev.geoloc.schemas.ModelVersion;
+import dev.geoloc.stack.StreamingStack;
+import picocli.CommandLine;
+
+/**
+ * A model-versions topic of its own on the test stack, compacted as deployment/topics.conf makes it, and the
+ * trainer's commands run against it with their output captured.
+ */
+final class VersionsTopic {
+
+    final String name;
+    final StringWriter stdout = new StringWriter();
+    final StringWriter stderr = new StringWriter();
+    private final StreamingStack stack;
+
+    private VersionsTopic(StreamingStack stack, String name) {
+        this.stack = stack;
+        this.name = name;
+    }
+
+    static VersionsTopic create(StreamingStack stack, int partitions) {
+        VersionsTopic topic = new VersionsTopic(stack, "model-versions-" + UUID.randomUUID());
+        stack.createTopics(new NewTopic(topic.name, partitions, (short) 1)
+                .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0")));
+        return topic;
+    }
+
+    /** One that does not exist. */
+    static VersionsTopic missing(StreamingStack stack) {
+        return new VersionsTopic(stack, "no-such-topic-" + UUID.randomUUID());
+    }
+
+    /** Runs {@code command} with {@code args} and the options that point it at this topic; returns its exit code. */
+    int run(Object command, String... args) {
+        List<String> all = new ArrayList<>(List.of(args));
+        all.addAll(List.of("--topic", name, "--bootstrap-servers", stack.bootstrapServers(),
+                "--schema-registry-url", stack.schemaRegistryUrl()));
+        CommandLine line = new CommandLine(command);
+        line.setOut(new PrintWriter(stdout));
+        line.setErr(new PrintWriter(stderr));
+        return line.execute(all.toArray(String[]::new));
+    }
+
+    /** Every committed record, partition by partition, read as a processor would: registry serde, read_committed. */
+    List<ConsumerRecord<String, ModelVersion>> records() {
+        SpecificAvroSerde<ModelVersion> serde = new SpecificAvroSerde<>();
+        serde.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers(),
+                ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, ModelVersion> consumer =
+                     new KafkaConsumer<>(config, new StringDeserializer(), serde.deserializer())) {
+            List<ConsumerRecord<String, ModelVersion>> records = new ArrayList<>();
+            for (var info : consumer.partitionsFor(name)) {
+                TopicPartition partition = new TopicPartition(name, info.partition());
+                consumer.assign(List.of(partition));
+                consumer.seekToBeginning(List.of(partition));
+                long end = consumer.endOffsets(List.of(partition)).get(partition);
+                while (consumer.position(partition) < end) {
+                    consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+                }
+            }
+            return records;
+        }
+    }
+}
