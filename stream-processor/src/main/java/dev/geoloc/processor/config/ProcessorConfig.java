@@ -136,6 +136,10 @@ public interface ProcessorConfig {
         @WithDefault("4294967296")
         long maxArtifactBytes();
 
+        /** Longest an http(s) artifact download may take: a stalled one is cut off and tried again later. */
+        @WithDefault("10m")
+        Duration downloadTimeout();
+
         /** {@code auto} (a GPU when there is one), {@code cpu}, {@code gpu} or {@code gpu:N}. */
         @WithDefault("auto")
         String device();

@@ -31,7 +31,6 @@ final class ArtifactFetcher {
         }
     }
 
-    private static final Duration DOWNLOAD_TIMEOUT = Duration.ofMinutes(10);
     private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {
                 Thread thread = new Thread(task, "geoloc-artifact-watchdog");
@@ -41,12 +40,14 @@ final class ArtifactFetcher {
 
     private final Path downloads;
     private final long maxBytes;
+    private final Duration downloadTimeout;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(10))
             .followRedirects(HttpClient.Redirect.NORMAL).build();
 
-    ArtifactFetcher(Path downloads, long maxBytes) {
+    ArtifactFetcher(Path downloads, long maxBytes, Duration downloadTimeout) {
         this.downloads = downloads;
         this.maxBytes = maxBytes;
+        this.downloadTimeout = downloadTimeout;
     }
 
     Local fetch(String artifactUri, String expectedSha256) throws VersionRejectedException {
@@ -109,10 +110,19 @@ final class ArtifactFetcher {
                             + " answered HTTP " + response.statusCode());
                 }
                 // The request timeout covers only the headers: a body that stalls is cut off by closing it.
-                var watchdog = WATCHDOG.schedule(() -> closeQuietly(body), DOWNLOAD_TIMEOUT.toMillis(),
-                        java.util.concurrent.TimeUnit.MILLISECONDS);
+                java.util.concurrent.atomic.AtomicBoolean cutOff = new java.util.concurrent.atomic.AtomicBoolean();
+                var watchdog = WATCHDOG.schedule(() -> {
+                    cutOff.set(true);
+                    closeQuietly(body);
+                }, downloadTimeout.toMillis(), java.util.concurrent.TimeUnit.MILLISECONDS);
                 try {
                     copyCapped(body, file, uri);
+                } catch (IOException e) {
+                    if (cutOff.get()) {
+                        throw new IOException("it did not finish within " + downloadTimeout
+                                + " (geoloc.model.download-timeout)", e);
+                    }
+                    throw e;
                 } finally {
                     watchdog.cancel(false);
                 }

@@ -6,6 +6,8 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.net.InetSocketAddress;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
+import java.util.concurrent.CountDownLatch;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -24,6 +26,7 @@ class ArtifactFetcherTest {
     @TempDir
     static Path dir;
     private static HttpServer server;
+    private static final CountDownLatch RELEASE_STALLED = new CountDownLatch(1);
 
     @BeforeAll
     static void serve() throws Exception {
@@ -33,11 +36,25 @@ class ArtifactFetcherTest {
             exchange.getResponseBody().write(ARTIFACT);
             exchange.close();
         });
+        // Sends its headers and the first bytes, then stalls, as a store whose connection hangs does.
+        server.createContext("/models/stalled.zip", exchange -> {
+            exchange.sendResponseHeaders(200, 1 << 20);
+            exchange.getResponseBody().write(ARTIFACT);
+            exchange.getResponseBody().flush();
+            try {
+                RELEASE_STALLED.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            exchange.close();
+        });
+        server.setExecutor(java.util.concurrent.Executors.newCachedThreadPool());
         server.start();
     }
 
     @AfterAll
     static void stop() {
+        RELEASE_STALLED.countDown();
         server.stop(0);
     }
 
@@ -47,7 +64,7 @@ class ArtifactFetcherTest {
 
     @Test
     void anHttpArtifactIsDownloadedCheckedAndDeletedWhenDone() throws Exception {
-        ArtifactFetcher fetcher = new ArtifactFetcher(dir.resolve("downloads"), 1 << 20);
+        ArtifactFetcher fetcher = new ArtifactFetcher(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1));
 
         ArtifactFetcher.Local local = fetcher.fetch(url("/models/7.zip"), Sha256.of(ARTIFACT));
 
@@ -59,7 +76,7 @@ class ArtifactFetcherTest {
 
     @Test
     void aWrongChecksumAMissingArtifactAndAnOversizedOneAreRefusedByKind() {
-        ArtifactFetcher fetcher = new ArtifactFetcher(dir.resolve("downloads"), 1 << 20);
+        ArtifactFetcher fetcher = new ArtifactFetcher(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1));
 
         assertThatThrownBy(() -> fetcher.fetch(url("/models/7.zip"), "0".repeat(64)))
                 .isInstanceOfSatisfying(VersionRejectedException.class,
@@ -68,9 +85,23 @@ class ArtifactFetcherTest {
                 .isInstanceOfSatisfying(VersionRejectedException.class,
                         e -> assertThat(e.kind()).isEqualTo(RejectionKind.ARTIFACT_UNREACHABLE))
                 .hasMessageContaining("HTTP 404");
-        assertThatThrownBy(() -> new ArtifactFetcher(dir.resolve("downloads"), 10).fetch(url("/models/7.zip"),
+        assertThatThrownBy(() -> new ArtifactFetcher(dir.resolve("downloads"), 10, Duration.ofMinutes(1)).fetch(url("/models/7.zip"),
                 Sha256.of(ARTIFACT))).hasMessageContaining("max-artifact-bytes");
         assertThatThrownBy(() -> fetcher.fetch("s3://bucket/7.zip", Sha256.of(ARTIFACT)))
                 .hasMessageContaining("file, http and https");
+    }
+
+    @Test
+    void aDownloadThatStallsIsCutOffAtTheTimeoutAndLeavesNoFile() throws Exception {
+        Path downloads = dir.resolve("stalled-downloads");
+        ArtifactFetcher fetcher = new ArtifactFetcher(downloads, 1 << 21, Duration.ofSeconds(1));
+
+        assertThatThrownBy(() -> fetcher.fetch(url("/models/stalled.zip"), Sha256.of(ARTIFACT)))
+                .isInstanceOfSatisfying(VersionRejectedException.class,
+                        e -> assertThat(e.kind()).as("tried again later").isEqualTo(RejectionKind.ARTIFACT_UNREACHABLE))
+                .hasMessageContaining("did not finish within PT1S (geoloc.model.download-timeout)");
+        try (var left = Files.list(downloads)) {
+            assertThat(left).isEmpty();
+        }
     }
 }
