@@ -5,6 +5,7 @@ import java.util.Optional;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.model.ModelSource;
 import dev.geoloc.processor.model.VersionFollower;
 import io.vertx.core.json.JsonObject;
@@ -12,8 +13,9 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * A small admin endpoint for rollouts, on the processor's HTTP port. It is not authenticated: expose it inside
- * the cluster only. A pin holds for this instance until it restarts; for the whole fleet, set
+ * A small admin endpoint for rollouts, on the processor's HTTP port. Reading is open, as health is; pinning
+ * needs {@code geoloc.admin.token} as a bearer token, or, when none is configured, a caller on the loopback
+ * interface ({@link AdminAccess}). A pin holds for this instance until it restarts; for the whole fleet, set
  * {@code geoloc.model.pinned-version}, or roll back ({@code trainer rollback}: the version's record published again).
  *
  * <pre>
@@ -25,8 +27,11 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class ModelAdminRoutes {
 
-    void routes(@Observes Router router, ModelSource source) {
+    void routes(@Observes Router router, ModelSource source, ProcessorConfig config) {
+        AdminAccess access = new AdminAccess(config.admin().token());
         router.get("/admin/model").handler(ctx -> withFollower(ctx, source, follower -> ok(ctx, follower)));
+        router.put("/admin/model/pin/*").handler(ctx -> authorize(ctx, access));
+        router.delete("/admin/model/pin").handler(ctx -> authorize(ctx, access));
         router.put("/admin/model/pin/:version").handler(ctx -> withFollower(ctx, source, follower -> {
             int version;
             try {
@@ -52,6 +57,16 @@ public class ModelAdminRoutes {
             follower.pin(Optional.empty());
             ok(ctx, follower);
         }));
+    }
+
+    private static void authorize(RoutingContext ctx, AdminAccess access) {
+        switch (access.check(ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("Authorization"))) {
+            case ALLOWED -> ctx.next();
+            case UNAUTHENTICATED -> ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
+                    .end("pinning needs the admin token: Authorization: Bearer <geoloc.admin.token>");
+            case NOT_LOCAL -> ctx.response().setStatusCode(403)
+                    .end("no geoloc.admin.token is configured, so only this host's loopback interface may pin");
+        }
     }
 
     private static void withFollower(RoutingContext ctx, ModelSource source,

@@ -31,6 +31,8 @@ public interface ProcessorConfig {
 
     DeadLetters deadLetters();
 
+    Admin admin();
+
     /** How Avro values are (de)serialized and where the schema registry is. */
     interface Serde {
 
@@ -199,5 +201,15 @@ public interface ProcessorConfig {
          */
         @WithDefault("8388608")
         int maxPayloadBytes();
+    }
+
+    /** The admin endpoint ({@code /admin/model}). */
+    interface Admin {
+        /**
+         * A bearer token that pinning and unpinning require ({@code Authorization: Bearer <token>}), e.g. from a
+         * Secret through {@code GEOLOC_ADMIN_TOKEN}. Without one, only requests from this host's loopback
+         * interface may pin ({@code kubectl port-forward}, {@code kubectl exec}). Reading needs neither.
+         */
+        Optional<String> token();
     }
 }

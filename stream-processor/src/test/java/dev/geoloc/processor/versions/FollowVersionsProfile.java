@@ -6,13 +6,18 @@ import java.util.Map;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.junit.QuarkusTestProfile;
 
-/** The processor following published versions of {@link PublishedVersions#MODEL}, v1 published before it starts. */
+/**
+ * The processor following published versions of {@link PublishedVersions#MODEL}, v1 published before it starts,
+ * its admin endpoint guarded by {@link #ADMIN_TOKEN}.
+ */
 public class FollowVersionsProfile implements QuarkusTestProfile {
+
+    static final String ADMIN_TOKEN = "rollout-test-token";
 
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("geoloc.model.bundle", "", "geoloc.model.name", PublishedVersions.MODEL,
-                "geoloc.model.startup-timeout", "60s");
+                "geoloc.model.startup-timeout", "60s", "geoloc.admin.token", ADMIN_TOKEN);
     }
 
     @Override

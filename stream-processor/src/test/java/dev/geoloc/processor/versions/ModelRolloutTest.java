@@ -185,7 +185,11 @@ class ModelRolloutTest {
 
     @Test
     @Order(5)
-    void theAdminEndpointPinsAVersionAndUnpins() throws Exception {
+    void theAdminEndpointPinsAVersionAndUnpinsWithItsToken() throws Exception {
+        assertThat(call("PUT", "/admin/model/pin/2", null).statusCode()).as("no token").isEqualTo(401);
+        assertThat(call("PUT", "/admin/model/pin/2", "Bearer not-the-token").statusCode()).isEqualTo(401);
+        assertThat(call("DELETE", "/admin/model/pin", null).statusCode()).isEqualTo(401);
+        assertThat(json(admin).at("/pinned_version").isNull()).as("nothing pinned by those").isTrue();
         assertThat(status("PUT", "/admin/model/pin/99")).as("a version never published").isEqualTo(404);
         JsonNode pinned = send("PUT", "/admin/model/pin/2");
         assertThat(pinned.at("/pinned_version").asInt()).isEqualTo(2);
@@ -243,19 +247,24 @@ class ModelRolloutTest {
         return check;
     }
 
-    /** Calls the admin endpoint; returns its JSON answer. */
+    /** Calls the admin endpoint with the profile's token; returns its JSON answer. */
     private JsonNode send(String method, String path) throws Exception {
-        URI uri = URI.create(admin.toString().replace("/admin/model", path));
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(uri).method(method,
-                HttpRequest.BodyPublishers.noBody()).build(), HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> response = call(method, path, "Bearer " + FollowVersionsProfile.ADMIN_TOKEN);
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return new ObjectMapper().readTree(response.body());
     }
 
     private int status(String method, String path) throws Exception {
-        URI uri = URI.create(admin.toString().replace("/admin/model", path));
-        return http.send(HttpRequest.newBuilder(uri).method(method, HttpRequest.BodyPublishers.noBody()).build(),
-                HttpResponse.BodyHandlers.ofString()).statusCode();
+        return call(method, path, "Bearer " + FollowVersionsProfile.ADMIN_TOKEN).statusCode();
+    }
+
+    private HttpResponse<String> call(String method, String path, String authorization) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(admin.toString().replace("/admin/model", path)))
+                .method(method, HttpRequest.BodyPublishers.noBody());
+        if (authorization != null) {
+            request.header("Authorization", authorization);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private JsonNode json(URL url) throws Exception {

@@ -1,0 +1,58 @@
+package dev.geoloc.processor.admin;
+
+import java.net.InetAddress;
+import java.net.UnknownHostException;
+import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.util.Optional;
+
+/**
+ * Who may change what an instance serves. With a token configured, whoever presents it; without one, only a
+ * caller on this host's loopback interface, so that an endpoint nobody secured is not open to the whole network
+ * (a port-forward or an exec into the pod still reaches it).
+ */
+final class AdminAccess {
+
+    enum Verdict {
+        ALLOWED,
+        /** 401: no token, or the wrong one. */
+        UNAUTHENTICATED,
+        /** 403: no token is configured, and the caller is not local. */
+        NOT_LOCAL
+    }
+
+    private static final String BEARER = "Bearer ";
+
+    private final Optional<byte[]> token;
+
+    AdminAccess(Optional<String> token) {
+        this.token = token.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
+    }
+
+    /**
+     * @param remoteHost    the caller's address as the server saw it (an IP literal)
+     * @param authorization the request's Authorization header, or null
+     */
+    Verdict check(String remoteHost, String authorization) {
+        if (token.isPresent()) {
+            if (authorization == null || !authorization.startsWith(BEARER)) {
+                return Verdict.UNAUTHENTICATED;
+            }
+            byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
+            // Constant time: how long a comparison takes must not tell how much of a guess was right.
+            return MessageDigest.isEqual(token.get(), presented) ? Verdict.ALLOWED : Verdict.UNAUTHENTICATED;
+        }
+        return isLoopback(remoteHost) ? Verdict.ALLOWED : Verdict.NOT_LOCAL;
+    }
+
+    private static boolean isLoopback(String host) {
+        if (host == null || !host.matches("[0-9a-fA-F:.%]+")) {
+            return false; // not an IP literal: never resolve a name here
+        }
+        try {
+            return InetAddress.getByName(host).isLoopbackAddress();
+        } catch (UnknownHostException e) {
+            return false;
+        }
+    }
+}
