@@ -132,6 +132,7 @@ public final class VersionFollower implements AutoCloseable {
         List<ModelVersion> newestFirst = newestFirst();
         status.put("latest_published_version", newestFirst.isEmpty() ? null : newestFirst.get(0).getVersion());
         status.put("versions_published", publishedVersions());
+        status.put("versions_refused", publishedVersions().stream().filter(this::hasRefused).toList());
         holder.lastRejection().ifPresent(r -> status.put("last_rejection", Map.of("version", r.version(), "reason", r.reason())));
         return status;
     }

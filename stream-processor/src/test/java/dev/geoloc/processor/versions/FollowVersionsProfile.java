@@ -8,7 +8,8 @@ import io.quarkus.test.junit.QuarkusTestProfile;
 
 /**
  * The processor following published versions of {@link PublishedVersions#MODEL}, v1 published before it starts,
- * its admin endpoint guarded by {@link #ADMIN_TOKEN}.
+ * serving only versions signed by {@link PublishedVersions#SIGNING}, its admin endpoint guarded by
+ * {@link #ADMIN_TOKEN}.
  */
 public class FollowVersionsProfile implements QuarkusTestProfile {
 
@@ -17,7 +18,9 @@ public class FollowVersionsProfile implements QuarkusTestProfile {
     @Override
     public Map<String, String> getConfigOverrides() {
         return Map.of("geoloc.model.bundle", "", "geoloc.model.name", PublishedVersions.MODEL,
-                "geoloc.model.startup-timeout", "60s", "geoloc.admin.token", ADMIN_TOKEN);
+                "geoloc.model.startup-timeout", "60s", "geoloc.admin.token", ADMIN_TOKEN,
+                "geoloc.model.signature-public-key",
+                PublishedVersions.verifyKey(java.nio.file.Path.of("target", "rollout-keys")).toString());
     }
 
     @Override

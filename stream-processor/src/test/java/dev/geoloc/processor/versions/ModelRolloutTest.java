@@ -157,21 +157,28 @@ class ModelRolloutTest {
         // one fetch would skip the first.
         versions.publish(3, bundles.first.zip().resolveSibling("missing.zip").toUri().toString(), bundles.first.sha256(), laCatalog);
         assertThat(versions.awaitStatus(3, ModelState.REJECTED).getReason()).contains("does not exist");
+        assertThat(versionAnswering("rollout-after-v3")).isEqualTo(2);
         versions.publish(4, bundles.first.uri(), "0".repeat(64), laCatalog);
         assertThat(versions.awaitStatus(4, ModelState.REJECTED).getReason()).contains("sha256");
+        assertThat(versionAnswering("rollout-after-v4")).isEqualTo(2);
         versions.publish(5, bundles.corruptEncoder);
         assertThat(versions.awaitStatus(5, ModelState.REJECTED).getReason()).contains("TorchScript");
+        assertThat(versionAnswering("rollout-after-v5")).isEqualTo(2);
         versions.publish(6, bundles.otherCatalog);
         assertThat(versions.awaitStatus(6, ModelState.REJECTED).getReason()).contains("catalog");
-        versions.publish(7, bundles.nanHead);
-        assertThat(versions.awaitStatus(7, ModelState.REJECTED).getReason()).contains("canary");
+        assertThat(versionAnswering("rollout-after-v6")).isEqualTo(2);
+        versions.publishSignedByAnotherKey(7, bundles.first);
+        assertThat(versions.awaitStatus(7, ModelState.REJECTED).getReason()).contains("signature");
+        assertThat(versionAnswering("rollout-after-v7")).isEqualTo(2);
+        versions.publish(8, bundles.nanHead);
+        assertThat(versions.awaitStatus(8, ModelState.REJECTED).getReason()).contains("canary");
         assertThat(versionAnswering("rollout-after-bad")).isEqualTo(2);
         JsonNode check = json(ready).at("/checks/0");
         assertThat(check.at("/data/model_version").asInt()).isEqualTo(2);
-        assertThat(check.at("/data/last_rejected_version").asInt()).isEqualTo(7);
+        assertThat(check.at("/data/last_rejected_version").asInt()).isEqualTo(8);
         assertThat(get(metrics)).contains("geoloc_model_rejections_total{kind=\"ARTIFACT_UNREACHABLE\"}",
                 "kind=\"CHECKSUM_MISMATCH\"", "kind=\"CORRUPT_BUNDLE\"", "kind=\"INCOMPATIBLE_CATALOG\"",
-                "kind=\"CANARY_FAILED\"");
+                "kind=\"SIGNATURE_INVALID\"", "kind=\"CANARY_FAILED\"");
     }
 
     @Test
@@ -199,20 +206,22 @@ class ModelRolloutTest {
         send("DELETE", "/admin/model/pin");
         versions.awaitStatus(1, ModelState.SERVING, 3);
         assertThat(versionAnswering("rollout-unpinned")).isEqualTo(1);
-        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[1,2,3,4,5,6,7]");
+        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[1,2,3,4,5,6,7,8]");
+        assertThat(json(admin).at("/versions_refused").toString()).as("v3, unreachable, is tried again later")
+                .isEqualTo("[4,5,6,7,8]");
     }
 
     @Test
     @Order(6)
     void withdrawingTheLatestVersionServesTheNewestBeforeItThatLoads() throws Exception {
-        // Given v1 serving as the latest published, and v3 to v7, published after v2, all refused
+        // Given v1 serving as the latest published, and v3 to v8, published after v2, all refused
         // When v1 is withdrawn by a tombstone
         versions.withdraw(1);
 
         // Then v2 serves: the versions published after it are skipped, as refused
         versions.awaitStatus(2, ModelState.SERVING, 3);
         assertThat(versionAnswering("rollout-withdrawn")).isEqualTo(2);
-        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[2,3,4,5,6,7]");
+        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[2,3,4,5,6,7,8]");
     }
 
     @Test

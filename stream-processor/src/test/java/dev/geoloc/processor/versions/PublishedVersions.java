@@ -5,6 +5,8 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.KeyPair;
+import java.security.KeyPairGenerator;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -26,6 +28,7 @@ import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.ModelVersionKey;
 import dev.geoloc.model.Sha256;
+import dev.geoloc.model.VersionSignatures;
 import dev.geoloc.processor.TestTopics;
 import dev.geoloc.processor.Topics;
 import dev.geoloc.registry.RegistryClientConfig;
@@ -39,11 +42,14 @@ import dev.geoloc.stack.StreamingStack;
 
 /**
  * The trainer's side of a rollout, as the tests need it: zipped bundles with their sha256, ModelVersion
- * records on the real model-versions topic, and the processor's ModelStatus records read back.
+ * records on the real model-versions topic, signed with {@link #SIGNING}, and the processor's ModelStatus
+ * records read back.
  */
 final class PublishedVersions implements AutoCloseable {
 
     static final String MODEL = "swap-test";
+    /** The trainer's signing key; the processor under test holds its public half. */
+    static final KeyPair SIGNING = keys();
 
     /** A published artifact: where it is, its sha256, and the catalog its bundle was trained on. */
     record Artifact(Path zip, String sha256, String catalogHash) {
@@ -90,6 +96,34 @@ final class PublishedVersions implements AutoCloseable {
     }
 
     void publish(int version, String uri, String sha256, String catalogHash) {
+        publish(version, uri, sha256, catalogHash, VersionSignatures.sign(SIGNING.getPrivate(), MODEL, version, sha256));
+    }
+
+    /** Publishes {@code artifact} signed by some other key than the one processors trust. */
+    void publishSignedByAnotherKey(int version, Artifact artifact) {
+        publish(version, artifact.uri(), artifact.sha256(), artifact.catalogHash(),
+                VersionSignatures.sign(keys().getPrivate(), MODEL, version, artifact.sha256()));
+    }
+
+    /** Writes the public key processors verify with; returns its file. */
+    static Path verifyKey(Path directory) {
+        try {
+            Files.createDirectories(directory);
+            return Files.writeString(directory.resolve("verify.pem"), VersionSignatures.pem(SIGNING.getPublic()));
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static KeyPair keys() {
+        try {
+            return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private void publish(int version, String uri, String sha256, String catalogHash, String signature) {
         ModelVersion record = ModelVersion.newBuilder()
                 .setModelName(MODEL)
                 .setVersion(version)
@@ -103,6 +137,7 @@ final class PublishedVersions implements AutoCloseable {
                         .setMeanErrorKm(0).setMedianErrorKm(0).setAccAt1km(0).setAccAt5km(0).setAccAt10km(0)
                         .setAccAt25km(0).build())
                 .setCreatedTime(Instant.now())
+                .setSignature(signature)
                 .build();
         try {
             producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS, key(version),
