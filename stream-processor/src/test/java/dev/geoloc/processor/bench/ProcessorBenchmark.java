@@ -63,10 +63,16 @@ public final class ProcessorBenchmark {
         Map<String, String> settings = new java.util.TreeMap<>(Map.of("geoloc.batching.max-size", String.valueOf(BATCH),
                 "geoloc.batching.max-delay", MAX_DELAY.toMillis() + "ms", "geoloc.model.device", "cpu",
                 "kafka-streams.session.timeout.ms", "6000"));
-        // Further arguments are processor settings, key=value, e.g. kafka-streams.num.stream.threads=2
+        // Further arguments are processor settings, key=value, e.g. kafka-streams.num.stream.threads=2; Maven
+        // passes them as one argument, separated by spaces.
         for (int i = 1; i < args.length; i++) {
-            String[] pair = args[i].split("=", 2);
-            settings.put(pair[0], pair[1]);
+            for (String setting : args[i].trim().split("\\s+")) {
+                String[] pair = setting.split("=", 2);
+                if (pair.length != 2) {
+                    throw new IllegalArgumentException("A processor setting is key=value, not " + setting);
+                }
+                settings.put(pair[0], pair[1]);
+            }
         }
         System.out.println("Processor settings: " + settings);
         try (TopicProbe probe = new TopicProbe();
