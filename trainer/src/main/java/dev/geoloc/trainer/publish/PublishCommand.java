@@ -50,7 +50,8 @@ public final class PublishCommand implements Callable<Integer> {
 
     @Option(names = "--metrics", paramLabel = "FILE",
             description = "Evaluation to publish with, a JSON object with the record's metric names "
-                    + "(default: the bundle's metrics).")
+                    + "as evaluate --out writes it (default: the bundle's metrics, if they are a full evaluation; "
+                    + "train's bundles carry only validation figures).")
     Path metricsFile;
 
     @Option(names = "--store", paramLabel = "DIR", defaultValue = "model-store",
