@@ -18,22 +18,25 @@ final class Augmenter {
     private final float[] mean;
     private final float[] std;
     private final int maxShift;
+    /** The image being written, as floats in [0, 1]: an augmenter serves one training loop at a time. */
+    private final float[] pixels;
 
     Augmenter(Preprocessing preprocessing) {
         this.size = preprocessing.inputSize();
         this.mean = preprocessing.mean();
         this.std = preprocessing.std();
         this.maxShift = Math.max(1, size / 16);
+        this.pixels = new float[3 * size * size];
     }
 
     /** Copies image {@code index} into {@code batch} at {@code slot}, unchanged apart from normalisation. */
     void plain(ExampleSet set, int index, float[] batch, int slot) {
         int plane = size * size;
-        int from = index * set.imageFloats();
+        set.read(index, pixels);
         int to = slot * set.imageFloats();
         for (int c = 0; c < 3; c++) {
             for (int p = 0; p < plane; p++) {
-                batch[to + c * plane + p] = (set.pixels()[from + c * plane + p] - mean[c]) / std[c];
+                batch[to + c * plane + p] = (pixels[c * plane + p] - mean[c]) / std[c];
             }
         }
     }
@@ -41,7 +44,7 @@ final class Augmenter {
     /** Copies image {@code index} into {@code batch} at {@code slot} with a random shift and light change. */
     void augmented(ExampleSet set, int index, float[] batch, int slot, SplittableRandom random) {
         int plane = size * size;
-        int from = index * set.imageFloats();
+        set.read(index, pixels);
         int to = slot * set.imageFloats();
         int dx = random.nextInt(-maxShift, maxShift + 1);
         int dy = random.nextInt(-maxShift, maxShift + 1);
@@ -51,17 +54,17 @@ final class Augmenter {
         float[] gain = {uniform(random, 0.94f, 1.06f), uniform(random, 0.94f, 1.06f), uniform(random, 0.94f, 1.06f)};
         float average = 0;
         for (int p = 0; p < 3 * plane; p++) {
-            average += set.pixels()[from + p];
+            average += pixels[p];
         }
         average /= 3 * plane;
         for (int y = 0; y < size; y++) {
             int sy = Math.min(size - 1, Math.max(0, y + dy));
             for (int x = 0; x < size; x++) {
                 int sx = Math.min(size - 1, Math.max(0, x + dx));
-                int source = from + sy * size + sx;
-                float r = set.pixels()[source];
-                float g = set.pixels()[source + plane];
-                float b = set.pixels()[source + 2 * plane];
+                int source = sy * size + sx;
+                float r = pixels[source];
+                float g = pixels[source + plane];
+                float b = pixels[source + 2 * plane];
                 float gray = 0.299f * r + 0.587f * g + 0.114f * b;
                 float[] rgb = {r, g, b};
                 for (int c = 0; c < 3; c++) {

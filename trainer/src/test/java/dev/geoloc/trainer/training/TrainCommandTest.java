@@ -48,6 +48,35 @@ class TrainCommandTest {
         }
     }
 
+    /**
+     * The path a DINOv2 or CLIP export takes: a TorchScript file beside its contract, here the built-in CNN's
+     * weights under a contract of another input size (it pools globally, so any size works), center-cropped from
+     * non-square photos, with the last stage trained.
+     */
+    @Test
+    void trainsAnExportedEncoderFromItsFileAndContract() throws IOException {
+        new SynthCityGenerator(RegionCatalog.losAngeles(), SynthCityConfig.defaults().withLocationsPerRegion(4)
+                .withHeadings(List.of(0, 180)).withSize(128, 96)).generate(dir.resolve("data"), 2, (done, total) -> { });
+        Path encoder = dev.geoloc.model.EncoderContract.copyBuiltIn("tiny-cnn", dir.resolve("exported-vit.pt"));
+        Files.writeString(dir.resolve("exported-vit.json"), """
+                {"name": "exported-vit", "format": "torchscript", "description": "a stand-in for an export",
+                 "embedding_dim": 128,
+                 "preprocessing": {"input_size": 80, "mean": [0.5, 0.5, 0.5], "std": [0.25, 0.25, 0.25],
+                                   "resize": "center_crop"}}""");
+
+        int exit = run("train", "--dataset", dir.resolve("data").toString(), "--out", dir.resolve("run").toString(),
+                "--encoder", encoder.toString(), "--encoder-training", "last:1", "--epochs", "1", "--batch-size", "8",
+                "--device", "cpu");
+
+        assertThat(exit).as(errors.toString()).isZero();
+        try (ModelBundle bundle = ModelBundle.open(dir.resolve("run/bundle"))) {
+            assertThat(bundle.manifest().encoderName()).isEqualTo("exported-vit");
+            assertThat(bundle.manifest().preprocessing().inputSize()).isEqualTo(80);
+            assertThat(bundle.manifest().preprocessing().mean()).containsExactly(0.5f, 0.5f, 0.5f);
+            assertThat(bundle.manifest().training()).containsEntry("encoder_training", "last:1");
+        }
+    }
+
     @Test
     void anUnknownLossOrEncoderIsWrongUsage() {
         String[] common = {"--dataset", dir.toString(), "--out", dir.resolve("run").toString()};
