@@ -47,7 +47,7 @@ public final class ModelLoader {
                     + (version.getSignature() == null ? " is not signed" : "'s signature does not verify")
                     + ", and geoloc.model.signature-public-key requires a valid one");
         }
-        try (ArtifactFetcher.Local artifact = artifacts.fetch(version.getArtifactUri(), version.getSha256())) {
+        try (LocalArtifact artifact = artifacts.fetch(version.getArtifactUri(), version.getSha256())) {
             return open(artifact.path(), version.getModelName(), version.getVersion(), expectedCatalogHash);
         } catch (IOException e) {
             throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact "

@@ -53,7 +53,7 @@ public class ModelSource {
                 : Files.createTempDirectory("geoloc-artifacts-");
         Optional<PublicKey> signatureKey = model.signaturePublicKey().isPresent()
                 ? Optional.of(VersionSignatures.readPublicKey(model.signaturePublicKey().get())) : Optional.empty();
-        ModelLoader loader = new ModelLoader(new ArtifactFetcher(downloads, model.maxArtifactBytes(), model.downloadTimeout()), options,
+        ModelLoader loader = new ModelLoader(ArtifactFetcher.standard(downloads, model.maxArtifactBytes(), model.downloadTimeout()), options,
                 Math.min(config.batching().maxSize(), 8), signatureKey);
         if (model.bundle().isPresent()) {
             try {

@@ -64,9 +64,9 @@ class ArtifactFetcherTest {
 
     @Test
     void anHttpArtifactIsDownloadedCheckedAndDeletedWhenDone() throws Exception {
-        ArtifactFetcher fetcher = new ArtifactFetcher(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1));
+        ArtifactFetcher fetcher = ArtifactFetcher.standard(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1));
 
-        ArtifactFetcher.Local local = fetcher.fetch(url("/models/7.zip"), Sha256.of(ARTIFACT));
+        LocalArtifact local = fetcher.fetch(url("/models/7.zip"), Sha256.of(ARTIFACT));
 
         assertThat(local.downloaded()).isTrue();
         assertThat(Files.readAllBytes(local.path())).isEqualTo(ARTIFACT);
@@ -76,7 +76,7 @@ class ArtifactFetcherTest {
 
     @Test
     void aWrongChecksumAMissingArtifactAndAnOversizedOneAreRefusedByKind() {
-        ArtifactFetcher fetcher = new ArtifactFetcher(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1));
+        ArtifactFetcher fetcher = ArtifactFetcher.standard(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1));
 
         assertThatThrownBy(() -> fetcher.fetch(url("/models/7.zip"), "0".repeat(64)))
                 .isInstanceOfSatisfying(VersionRejectedException.class,
@@ -85,16 +85,16 @@ class ArtifactFetcherTest {
                 .isInstanceOfSatisfying(VersionRejectedException.class,
                         e -> assertThat(e.kind()).isEqualTo(RejectionKind.ARTIFACT_UNREACHABLE))
                 .hasMessageContaining("HTTP 404");
-        assertThatThrownBy(() -> new ArtifactFetcher(dir.resolve("downloads"), 10, Duration.ofMinutes(1)).fetch(url("/models/7.zip"),
+        assertThatThrownBy(() -> ArtifactFetcher.standard(dir.resolve("downloads"), 10, Duration.ofMinutes(1)).fetch(url("/models/7.zip"),
                 Sha256.of(ARTIFACT))).hasMessageContaining("max-artifact-bytes");
         assertThatThrownBy(() -> fetcher.fetch("s3://bucket/7.zip", Sha256.of(ARTIFACT)))
-                .hasMessageContaining("file, http and https");
+                .hasMessageContaining("this processor fetches file, http, https");
     }
 
     @Test
     void aDownloadThatStallsIsCutOffAtTheTimeoutAndLeavesNoFile() throws Exception {
         Path downloads = dir.resolve("stalled-downloads");
-        ArtifactFetcher fetcher = new ArtifactFetcher(downloads, 1 << 21, Duration.ofSeconds(1));
+        ArtifactFetcher fetcher = ArtifactFetcher.standard(downloads, 1 << 21, Duration.ofSeconds(1));
 
         assertThatThrownBy(() -> fetcher.fetch(url("/models/stalled.zip"), Sha256.of(ARTIFACT)))
                 .isInstanceOfSatisfying(VersionRejectedException.class,

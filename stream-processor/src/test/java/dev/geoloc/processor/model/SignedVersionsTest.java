@@ -41,7 +41,7 @@ class SignedVersionsTest {
     }
 
     private static ModelLoader loaderTrusting(KeyPair keys) {
-        return new ModelLoader(new ArtifactFetcher(dir.resolve("downloads"), 1L << 30, java.time.Duration.ofMinutes(1)),
+        return new ModelLoader(ArtifactFetcher.standard(dir.resolve("downloads"), 1L << 30, java.time.Duration.ofMinutes(1)),
                 PredictorOptions.DEFAULT.withDevice("cpu"), 2, Optional.of(keys.getPublic()));
     }
 
