@@ -104,7 +104,16 @@ public final class DemoCommand implements Callable<Integer> {
                 step("6/7 Streaming " + (events - events / 2) + " more while the processor hot-swaps to v" + second);
                 feed.header();
                 feed.stream(photos, dataset, events - events / 2, rate);
+                // A slow machine may still be loading v2: stream on for a while rather than end before the swap.
+                long swapDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (!feed.stats().containsKey(second) && System.nanoTime() < swapDeadline) {
+                    feed.stream(photos, dataset, 10, rate);
+                }
                 summary(feed);
+                if (!feed.stats().containsKey(second)) {
+                    throw new DemoException("no prediction came from v" + second + ": the processor did not swap to it"
+                            + " (its log: " + processor.log() + ")");
+                }
             }
             step("7/7 Done in " + (System.nanoTime() - started) / 1_000_000_000 + " s");
             if (keepRunning) {

@@ -52,6 +52,10 @@ final class ProcessorRun implements AutoCloseable {
         return process.pid();
     }
 
+    Path log() {
+        return log;
+    }
+
     String url(String path) {
         return "http://127.0.0.1:" + port + path;
     }
