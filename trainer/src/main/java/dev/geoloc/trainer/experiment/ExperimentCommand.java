@@ -3,7 +3,6 @@ package dev.geoloc.trainer.experiment;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.PrintWriter;
-import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Instant;
@@ -21,6 +20,7 @@ import dev.geoloc.model.HeadSpec;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.model.RegionPrototypes;
 import dev.geoloc.regions.CatalogReader;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.evaluation.ConfusionPlot;
@@ -38,6 +38,7 @@ import dev.geoloc.trainer.training.ExampleSet;
 import dev.geoloc.trainer.training.GeoTrainer;
 import dev.geoloc.trainer.training.TrainingOptions;
 import dev.geoloc.trainer.training.TrainingResult;
+import dev.geoloc.trainer.zeroshot.ZeroShotBundle;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -96,6 +97,15 @@ public final class ExperimentCommand implements Callable<Integer> {
     @Option(names = "--patience", defaultValue = "5", description = "Early-stopping patience in epochs (default: ${DEFAULT-VALUE}).")
     int patience;
 
+    @Option(names = "--prototypes", paramLabel = "FILE",
+            description = "CLIP region-prompt prototypes (export_encoder.py): adds the zero-shot row of every encoder "
+                    + "whose embeddings have their dimension, as the study's CLIP baseline.")
+    Path prototypesFile;
+
+    @Option(names = "--zero-shot-temperature", defaultValue = "0.01",
+            description = "Zero-shot rows: divides the cosine similarities (default: ${DEFAULT-VALUE}).")
+    float zeroShotTemperature;
+
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
 
@@ -120,13 +130,24 @@ public final class ExperimentCommand implements Callable<Integer> {
         List<ResultsRow> rows = new ArrayList<>();
         Map<String, Evaluation> firstSeed = new LinkedHashMap<>();
         Map<String, List<Map<String, Object>>> perRun = new LinkedHashMap<>();
+        float[][] prototypes = prototypesFile == null ? null : RegionPrototypes.read(prototypesFile, regions);
         for (String encoder : encoders) {
             EncoderContract contract = EncoderContract.BUILT_IN.contains(encoder) ? EncoderContract.builtIn(encoder)
                     : EncoderContract.read(Path.of(encoder.replaceFirst("\\.pt$", "") + ".json"));
-            int size = contract.preprocessing().inputSize();
+            if (prototypes != null && prototypes[0].length == contract.embeddingDim()) {
+                ModelDescription model = new ModelDescription("Zero-shot " + contract.name(), contract.name(),
+                        ModelDescription.NO_LOSS);
+                console.printf(Locale.ROOT, "%n== %s (no training, so one run whatever the seeds)%n", model.name());
+                Evaluation evaluation = zeroShot(encoder, contract, prototypes, test, regions, console);
+                firstSeed.put(model.name(), evaluation);
+                perRun.put(model.name(), List.of(Map.of("accuracy", evaluation.accuracy(),
+                        "mean_error_km", evaluation.distance(ErrorMeasure.REGION_CENTERS).meanKm(),
+                        "photo_mean_error_km", evaluation.distance(ErrorMeasure.PHOTO).meanKm())));
+                rows.add(new ResultsRow(model, List.of(evaluation)));
+            }
             GeoTrainer.Data data = new GeoTrainer.Data(regions,
-                    ExampleSet.load(manifest, manifest.split(Split.TRAIN), regions, size, contract.preprocessing().resize(), done -> { }),
-                    ExampleSet.load(manifest, manifest.split(Split.VALIDATION), regions, size, contract.preprocessing().resize(), done -> { }),
+                    ExampleSet.load(manifest, Split.TRAIN, regions, contract, console),
+                    ExampleSet.load(manifest, Split.VALIDATION, regions, contract, console),
                     dataset.toAbsolutePath().getFileName().toString());
             for (LossSpec lossSpec : specs) {
                 // Two settings of one loss (soft:sigma=3;soft:sigma=5) need their own rows and folders.
@@ -155,7 +176,7 @@ public final class ExperimentCommand implements Callable<Integer> {
         writeResults(rows, firstSeed, perRun, minutes);
         console.println();
         console.println(ResultsTable.markdown(rows));
-        console.printf(Locale.ROOT, "%d runs in %.1f min; results in %s%n", rows.size() * seeds.size(), minutes,
+        console.printf(Locale.ROOT, "%d runs in %.1f min; results in %s%n", rows.stream().mapToInt(r -> r.runs().size()).sum(), minutes,
                 out.resolve("results.md"));
         return 0;
     }
@@ -173,7 +194,20 @@ public final class ExperimentCommand implements Callable<Integer> {
                 Losses.create(lossSpec, regions), lossSpec.label(), runDirectory, false);
         try (ModelBundle bundle = ModelBundle.open(result.bundle());
              RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice(device))) {
-            return SplitEvaluator.run(predictor, test, batchSize, new PrintWriter(new StringWriter())).accumulator().result();
+            return SplitEvaluator.run(predictor, test, batchSize, new PrintWriter(console, true)).accumulator().result();
+        }
+    }
+
+    private Evaluation zeroShot(String encoder, EncoderContract contract, float[][] prototypes, Manifest test,
+                                RegionCatalog regions, PrintStream console) throws IOException {
+        Path runDirectory = Files.createDirectories(out.resolve("runs").resolve(contract.name()).resolve("zero-shot"));
+        Path encoderFile = EncoderContract.BUILT_IN.contains(encoder)
+                ? EncoderContract.copyBuiltIn(encoder, runDirectory.resolve("encoder.pt")) : Path.of(encoder);
+        Path bundleDirectory = ZeroShotBundle.write(runDirectory.resolve("bundle"), regions, contract, encoderFile,
+                prototypes, zeroShotTemperature);
+        try (ModelBundle bundle = ModelBundle.open(bundleDirectory);
+             RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice(device))) {
+            return SplitEvaluator.run(predictor, test, batchSize, new PrintWriter(console, true)).accumulator().result();
         }
     }
 
@@ -182,7 +216,11 @@ public final class ExperimentCommand implements Callable<Integer> {
         Files.createDirectories(out);
         String command = "geoloc-trainer experiment --dataset " + dataset + " --encoders " + String.join(",", encoders)
                 + " --losses '" + String.join(";", losses) + "' --seeds " + seeds.stream().map(String::valueOf)
-                .reduce((a, b) -> a + "," + b).orElse("") + " --epochs " + epochs;
+                .reduce((a, b) -> a + "," + b).orElse("") + " --epochs " + epochs + " --batch-size " + batchSize
+                + " --lr " + headLearningRate + " --encoder-lr " + encoderLearningRate + " --encoder-training "
+                + encoderTraining + " --patience " + patience + " --device " + device
+                + (prototypesFile == null ? "" : " --prototypes " + prototypesFile + " --zero-shot-temperature "
+                + zeroShotTemperature);
         String markdown = "# Experiment results\n\n"
                 + "Dataset `" + dataset + "`, test split (" + firstSeed.values().iterator().next().samples()
                 + " images); mean ± std over seeds " + seeds + "; " + String.format(Locale.ROOT, "%.1f", minutes)

@@ -7,11 +7,13 @@ import java.util.List;
 
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
+import dev.geoloc.dataset.Split;
 import dev.geoloc.imaging.ImageLimits;
 import dev.geoloc.imaging.ImagePreprocessor;
 import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.imaging.Preprocessing;
 import dev.geoloc.imaging.ResizePolicy;
+import dev.geoloc.model.EncoderContract;
 import dev.geoloc.regions.RegionCatalog;
 
 /**
@@ -44,6 +46,17 @@ public record ExampleSet(int inputSize, byte[][] images, int[] regions, float[] 
         for (int i = 0; i < image.length; i++) {
             into[i] = (image[i] & 0xFF) / 255f;
         }
+    }
+
+    /** Decodes a split for {@code contract}'s input, with a progress bar on {@code console}; says what it skipped. */
+    public static ExampleSet load(Manifest manifest, Split split, RegionCatalog catalog, EncoderContract contract,
+                                  java.io.PrintStream console) throws IOException {
+        List<ManifestEntry> entries = manifest.split(split);
+        Progress progress = new Progress(console, "decoding " + split.label(), "img", entries.size());
+        ExampleSet set = load(manifest, entries, catalog, contract.preprocessing().inputSize(),
+                contract.preprocessing().resize(), progress::step);
+        set.skipped().forEach(reason -> console.println("skipped " + reason));
+        return set;
     }
 
     /** Decodes {@code entries} of {@code manifest} with the model's resize policy, reporting progress per image. */

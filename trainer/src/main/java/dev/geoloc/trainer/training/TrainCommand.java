@@ -10,7 +10,6 @@ import java.util.concurrent.Callable;
 import ai.djl.training.loss.Loss;
 
 import dev.geoloc.dataset.Manifest;
-import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.Split;
 import dev.geoloc.model.EncoderContract;
 import dev.geoloc.model.HeadSpec;
@@ -133,8 +132,8 @@ public final class TrainCommand implements Callable<Integer> {
         }
         Manifest manifest = Manifest.read(dataset, regions);
         int size = contract.preprocessing().inputSize();
-        ExampleSet train = load(manifest, Split.TRAIN, regions, contract, console);
-        ExampleSet validation = load(manifest, Split.VALIDATION, regions, contract, console);
+        ExampleSet train = ExampleSet.load(manifest, Split.TRAIN, regions, contract, console);
+        ExampleSet validation = ExampleSet.load(manifest, Split.VALIDATION, regions, contract, console);
         if (train.size() == 0 || validation.size() == 0) {
             throw new CommandLine.ParameterException(spec.commandLine(), "The dataset needs images in both the train "
                     + "and the validation split; it has " + train.size() + " and " + validation.size());
@@ -182,15 +181,5 @@ public final class TrainCommand implements Callable<Integer> {
             return EncoderContract.copyBuiltIn(encoder, outDirectory.resolve("initial-encoder.pt"));
         }
         return Path.of(encoder);
-    }
-
-    private static ExampleSet load(Manifest manifest, Split split, RegionCatalog regions, EncoderContract contract,
-                                   PrintStream console) throws IOException {
-        java.util.List<ManifestEntry> entries = manifest.split(split);
-        Progress progress = new Progress(console, "decoding " + split.label(), "img", entries.size());
-        ExampleSet set = ExampleSet.load(manifest, entries, regions, contract.preprocessing().inputSize(),
-                contract.preprocessing().resize(), progress::step);
-        set.skipped().forEach(reason -> console.println("skipped " + reason));
-        return set;
     }
 }

@@ -4,23 +4,13 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.util.Map;
 import java.util.concurrent.Callable;
-
-import ai.djl.engine.Engine;
-import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Split;
-import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.EncoderContract;
-import dev.geoloc.model.HeadSpec;
-import dev.geoloc.model.InferenceDevice;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
-import dev.geoloc.model.PrototypeHead;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.model.RegionPrototypes;
 import dev.geoloc.regions.CatalogReader;
@@ -36,9 +26,7 @@ import picocli.CommandLine.Option;
 
 /**
  * {@code zero-shot}: the study's CLIP baseline. No training: each image's embedding is compared with the
- * text embedding of every region's prompt, and the closest wins. Built as a bundle whose prototype head
- * has an identity projection (CLIP's image tower already ends in the joint space), so it is evaluated,
- * and could be served, exactly like a trained model.
+ * text embedding of every region's prompt, and the closest wins ({@link ZeroShotBundle}).
  */
 @Command(name = "zero-shot",
         mixinStandardHelpOptions = true,
@@ -93,7 +81,11 @@ public final class ZeroShotCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "The prototypes have " + prototypes[0].length
                     + " dimensions but " + contract.name() + " embeds images in " + contract.embeddingDim());
         }
-        Path bundleDirectory = writeBundle(regions, contract, prototypes);
+        Files.createDirectories(out);
+        Path encoderFile = EncoderContract.BUILT_IN.contains(encoder)
+                ? EncoderContract.copyBuiltIn(encoder, out.resolve("encoder.pt")) : Path.of(encoder);
+        Path bundleDirectory = ZeroShotBundle.write(out.resolve("bundle"), regions, contract, encoderFile, prototypes,
+                temperature);
         Manifest manifest = Manifest.read(dataset, regions);
         Manifest images = manifest.withEntries(manifest.split(chosen));
         try (ModelBundle bundle = ModelBundle.open(bundleDirectory);
@@ -110,33 +102,5 @@ public final class ZeroShotCommand implements Callable<Integer> {
             console.flush();
         }
         return 0;
-    }
-
-    private Path writeBundle(RegionCatalog regions, EncoderContract contract, float[][] prototypes) throws IOException {
-        Path directory = Files.createDirectories(out).resolve("bundle");
-        Path encoderFile = EncoderContract.BUILT_IN.contains(encoder)
-                ? EncoderContract.copyBuiltIn(encoder, out.resolve("encoder.pt")) : Path.of(encoder);
-        HeadSpec.Prototype headSpec = new HeadSpec.Prototype(contract.embeddingDim(), temperature);
-        try (NDManager manager = NDManager.newBaseManager(InferenceDevice.ENGINE)) {
-            Engine.getEngine(InferenceDevice.ENGINE).setRandomSeed(0);
-            PrototypeHead head = new PrototypeHead(headSpec, regions.size());
-            head.initialize(manager, DataType.FLOAT32, new Shape(1, contract.embeddingDim()));
-            head.getChildren().get("01projection").getParameters().get("weight").getArray()
-                    .set(identity(contract.embeddingDim()));
-            head.setPrototypes(prototypes);
-            return new BundleWriter("zero-shot-" + contract.name(), regions)
-                    .encoder(contract, encoderFile)
-                    .head(headSpec, head)
-                    .training(Map.of("backbone", contract.name(), "loss", ModelDescription.NO_LOSS, "zero_shot", true))
-                    .write(directory);
-        }
-    }
-
-    private static float[] identity(int n) {
-        float[] matrix = new float[n * n];
-        for (int i = 0; i < n; i++) {
-            matrix[i * n + i] = 1;
-        }
-        return matrix;
     }
 }

@@ -14,6 +14,7 @@ import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.TrainerCommand;
+import dev.geoloc.trainer.zeroshot.TestPrototypes;
 import picocli.CommandLine;
 
 class ExperimentCommandTest {
@@ -40,5 +41,26 @@ class ExperimentCommandTest {
         try (var runs = Files.list(dir.resolve("exp/runs/tiny-cnn"))) {
             assertThat(runs.map(p -> p.getFileName().toString())).hasSize(2).anyMatch(name -> name.startsWith("ranking"));
         }
+    }
+
+    @Test
+    void withRegionPrototypesItAddsTheZeroShotRowOfEachEncoderThatEmbedsInTheirDimension() throws IOException {
+        new SynthCityGenerator(RegionCatalog.losAngeles(), SynthCityConfig.defaults().withLocationsPerRegion(4)
+                .withHeadings(List.of(0, 180)).withSize(64, 64)).generate(dir.resolve("data"), 2, (done, total) -> { });
+        // tiny-vit embeds in 64 dimensions, tiny-cnn in 128
+        Path prototypes = TestPrototypes.write(dir.resolve("prototypes.json"), RegionCatalog.losAngeles(), 64);
+
+        int exit = new CommandLine(new TrainerCommand()).execute("experiment", "--dataset", dir.resolve("data").toString(),
+                "--out", dir.resolve("exp").toString(), "--encoders", "tiny-cnn,tiny-vit", "--losses", "ce",
+                "--seeds", "1", "--epochs", "1", "--batch-size", "16", "--device", "cpu",
+                "--prototypes", prototypes.toString());
+
+        assertThat(exit).isZero();
+        String results = Files.readString(dir.resolve("exp/results.md"));
+        assertThat(results).contains("| Zero-shot tiny-vit | tiny-vit |", "| FT tiny-vit (CE) | tiny-vit | CE |",
+                        "| FT tiny-cnn (CE) | tiny-cnn | CE |")
+                .doesNotContain("Zero-shot tiny-cnn")
+                .contains("--device cpu", "--prototypes " + prototypes);
+        assertThat(dir.resolve("exp/runs/tiny-vit/zero-shot/bundle/bundle.json")).isNotEmptyFile();
     }
 }

@@ -3,17 +3,14 @@ package dev.geoloc.trainer.zeroshot;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.Random;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.node.ObjectNode;
 
 import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
@@ -75,18 +72,6 @@ class ZeroShotCommandTest {
     }
 
     private Path prototypes(int dimensions) throws IOException {
-        ObjectMapper json = new ObjectMapper();
-        ObjectNode root = json.createObjectNode().put("prompt", "a test vector for {name}");
-        ObjectNode regions = root.putObject("regions");
-        Random random = new Random(5);
-        for (String id : LA.ids()) {
-            var row = regions.putArray(id);
-            for (int k = 0; k < dimensions; k++) {
-                row.add(random.nextGaussian());
-            }
-        }
-        Path file = dir.resolve("prototypes-" + dimensions + ".json");
-        Files.writeString(file, json.writeValueAsString(root));
-        return file;
+        return TestPrototypes.write(dir.resolve("prototypes-" + dimensions + ".json"), LA, dimensions);
     }
 }
