@@ -47,6 +47,12 @@ public final class NativeMemory {
         return total;
     }
 
+    /** The whole process's resident set (VmRSS), KiB: the heap's touched pages and mapped files included. */
+    public static long residentKib() throws IOException {
+        return Files.readAllLines(Path.of("/proc/self/status")).stream().filter(line -> line.startsWith("VmRSS:"))
+                .mapToLong(line -> Long.parseLong(line.replaceAll("[^0-9]", ""))).findFirst().orElseThrow();
+    }
+
     /** The heap's reserved [start, end): the lowest and highest addresses GC.heap_info names before Metaspace. */
     private static long[] heapRange() throws JMException {
         String info = (String) ManagementFactory.getPlatformMBeanServer().invoke(

@@ -228,18 +228,23 @@ class ModelRolloutTest {
     @Order(7)
     void twentySwapsKeepNativeMemoryFlat() throws Exception {
         long afterFive = 0;
+        long rssAfterFive = 0;
         for (int swap = 1; swap <= 20; swap++) {
             int version = 100 + swap;
             versions.publish(version, swap % 2 == 0 ? bundles.first : bundles.second);
             versions.awaitStatus(version, ModelState.SERVING);
             if (swap == 5) {
                 afterFive = NativeMemory.anonymousOutsideHeapKib();
+                rssAfterFive = NativeMemory.residentKib();
             }
         }
         long afterTwenty = NativeMemory.anonymousOutsideHeapKib();
+        long rssAfterTwenty = NativeMemory.residentKib();
 
-        System.out.printf("Anonymous memory resident outside the Java heap after 5 swaps: %d MiB, after 20: %d MiB%n",
-                afterFive / 1024, afterTwenty / 1024);
+        // The bound is on the native part; the whole RSS is printed beside it, since the heap's pages and libtorch's
+        // mapped files move it by tens of MiB with no leak.
+        System.out.printf("Anonymous memory resident outside the Java heap after 5 swaps: %d MiB, after 20: %d MiB"
+                + " (VmRSS %d and %d MiB)%n", afterFive / 1024, afterTwenty / 1024, rssAfterFive / 1024, rssAfterTwenty / 1024);
         // Each swap loads a 0.7 MB TorchScript model and its JIT graph into native memory: a model kept per swap
         // would add well over 16 MiB across 15 swaps.
         assertThat(afterTwenty - afterFive).as("native resident growth over 15 swaps, KiB").isLessThan(16 * 1024);
