@@ -2,6 +2,7 @@ package dev.geoloc.trainer.publish;
 
 import java.io.IOException;
 import java.io.InputStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -9,6 +10,11 @@ import java.util.Map;
 import java.util.Properties;
 import java.util.TreeMap;
 
+import org.apache.kafka.common.KafkaException;
+import org.apache.kafka.common.errors.TimeoutException;
+
+import dev.geoloc.registry.serde.SpecificAvroSerde;
+import dev.geoloc.schemas.ModelVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -40,6 +46,38 @@ public final class KafkaOptions {
     @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "model-versions",
             description = "Topic of model versions, compacted (default: ${DEFAULT-VALUE}).")
     String topic;
+
+    /** What a command does with the model-versions topic; returns its exit code. */
+    @FunctionalInterface
+    interface TopicWork {
+        int run(ModelVersionTopic topic) throws InterruptedException;
+    }
+
+    /**
+     * Runs {@code work} on the topic these options name. Kafka's and the registry's failures become exit 1 with
+     * {@code <command> failed: <why>} on standard error.
+     */
+    int onTopic(String command, TopicWork work) {
+        PrintWriter err = mixee.commandLine().getErr();
+        KafkaSettings settings = settings();
+        try (SpecificAvroSerde<ModelVersion> serde = new SpecificAvroSerde<>()) {
+            serde.configure(settings.serde(), false);
+            return work.run(new ModelVersionTopic(settings, topic, serde));
+        } catch (TimeoutException e) {
+            err.println(command + " failed: " + e.getMessage() + " (" + unreachableHint() + ")");
+            return 1;
+        } catch (KafkaException e) {
+            err.println(command + " failed: " + e.getMessage());
+            return 1;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            err.println(command + " interrupted");
+            return 1;
+        } finally {
+            mixee.commandLine().getOut().flush();
+            err.flush();
+        }
+    }
 
     KafkaSettings settings() {
         return new KafkaSettings(bootstrapServers, schemaRegistryUrl, clientConfig(), TIMEOUT);

@@ -4,10 +4,6 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.TimeoutException;
-
-import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.ModelVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -51,14 +47,11 @@ public final class RollbackCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        KafkaSettings settings = kafka.settings();
-        try (SpecificAvroSerde<ModelVersion> serde = new SpecificAvroSerde<>()) {
-            serde.configure(settings.serde(), false);
-            ModelVersionTopic topic = new ModelVersionTopic(settings, kafka.topic, serde);
+        return kafka.onTopic("rollback", topic -> {
             PublishedVersions published = topic.read(modelName);
             Optional<ModelVersion> target = published.find(version);
             if (target.isEmpty()) {
-                err.println("rollback failed: " + modelName + " has no version " + version + " on " + kafka.topic
+                err.println("rollback failed: " + modelName + " has no version " + version + " on " + topic.name()
                         + (published.history().isEmpty() ? " (nothing is published for it)"
                         : " (published: " + published.history().stream().map(ModelVersion::getVersion).sorted().toList() + ")"));
                 return 1;
@@ -71,21 +64,8 @@ public final class RollbackCommand implements Callable<Integer> {
             var sent = topic.send(target.get());
             out.println("rolled back " + modelName + " to version " + version + " (was version " + current + ")");
             out.println("  artifact: " + target.get().getArtifactUri());
-            out.println("  record:   " + kafka.topic + " partition " + sent.partition() + ", offset " + sent.offset());
+            out.println("  record:   " + topic.name() + " partition " + sent.partition() + ", offset " + sent.offset());
             return 0;
-        } catch (TimeoutException e) {
-            err.println("rollback failed: " + e.getMessage() + " (" + kafka.unreachableHint() + ")");
-            return 1;
-        } catch (KafkaException e) {
-            err.println("rollback failed: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println("rollback interrupted");
-            return 1;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        });
     }
 }

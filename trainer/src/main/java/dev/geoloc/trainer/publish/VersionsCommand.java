@@ -6,10 +6,6 @@ import java.time.format.DateTimeFormatter;
 import java.util.List;
 import java.util.concurrent.Callable;
 
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.TimeoutException;
-
-import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.ModelVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -45,16 +41,13 @@ public final class VersionsCommand implements Callable<Integer> {
     @Override
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
-        KafkaSettings settings = kafka.settings();
-        try (SpecificAvroSerde<ModelVersion> serde = new SpecificAvroSerde<>()) {
-            serde.configure(settings.serde(), false);
-            List<ModelVersion> history = new ModelVersionTopic(settings, kafka.topic, serde).read(modelName).history();
+        return kafka.onTopic("versions", topic -> {
+            List<ModelVersion> history = topic.read(modelName).history();
             if (history.isEmpty()) {
-                out.println("No version of " + modelName + " is published on " + kafka.topic + ".");
+                out.println("No version of " + modelName + " is published on " + topic.name() + ".");
                 return 0;
             }
-            out.printf("%s on %s: %d version%s, oldest published first%n", modelName, kafka.topic, history.size(),
+            out.printf("%s on %s: %d version%s, oldest published first%n", modelName, topic.name(), history.size(),
                     history.size() == 1 ? "" : "s");
             out.printf("  %7s  %-19s  %-16s  %-10s  %-18s  %8s  %10s  %s%n", "version", "created (UTC)", "backbone",
                     "head", "loss", "accuracy", "mean error", "test set");
@@ -66,15 +59,6 @@ public final class VersionsCommand implements Callable<Integer> {
                         i == history.size() - 1 ? "   <- latest: served unless pinned" : "");
             }
             return 0;
-        } catch (TimeoutException e) {
-            err.println("versions failed: " + e.getMessage() + " (" + kafka.unreachableHint() + ")");
-            return 1;
-        } catch (KafkaException e) {
-            err.println("versions failed: " + e.getMessage());
-            return 1;
-        } finally {
-            out.flush();
-            err.flush();
-        }
+        });
     }
 }
