@@ -126,10 +126,11 @@ public interface ProcessorConfig {
         Duration startupTimeout();
 
         /**
-         * An Ed25519 public key (X.509 PEM); when set, only versions signed by its private key are served
-         * ({@code trainer publish --signing-key}).
+         * Ed25519 public keys (X.509 PEM files, comma-separated); when set, only versions signed by one of their
+         * private keys are served ({@code trainer publish --signing-key}). Two during a key rotation: the old
+         * and the new, until every version still served is signed by the new one.
          */
-        Optional<Path> signaturePublicKey();
+        Optional<List<Path>> signaturePublicKey();
 
         /** Where artifacts fetched over http(s) are kept while loading. */
         Optional<Path> artifactDirectory();

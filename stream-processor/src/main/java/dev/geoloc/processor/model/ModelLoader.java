@@ -1,8 +1,8 @@
 package dev.geoloc.processor.model;
 
 import java.io.IOException;
-import java.util.List;
 import java.security.PublicKey;
+import java.util.List;
 import java.util.Optional;
 
 import dev.geoloc.model.BundleException;
@@ -27,25 +27,25 @@ public final class ModelLoader {
     private final ArtifactFetcher artifacts;
     private final PredictorOptions options;
     private final int warmUpBatch;
-    private final Optional<PublicKey> signatureKey;
+    private final List<PublicKey> signatureKeys;
 
-    /** @param signatureKey when present, versions must carry a signature it verifies */
-    ModelLoader(ArtifactFetcher artifacts, PredictorOptions options, int warmUpBatch, Optional<PublicKey> signatureKey) {
+    /** @param signatureKeys when not empty, versions must carry a signature one of them verifies */
+    ModelLoader(ArtifactFetcher artifacts, PredictorOptions options, int warmUpBatch, List<PublicKey> signatureKeys) {
         this.artifacts = artifacts;
         this.options = options;
         this.warmUpBatch = warmUpBatch;
-        this.signatureKey = signatureKey;
+        this.signatureKeys = List.copyOf(signatureKeys);
     }
 
     /**
      * @param expectedCatalogHash the catalog this deployment serves; empty to accept the version's own
      */
     ServedModel load(ModelVersion version, Optional<String> expectedCatalogHash) throws VersionRejectedException {
-        if (signatureKey.isPresent() && !VersionSignatures.verify(signatureKey.get(), version.getModelName(),
-                version.getVersion(), version.getSha256(), version.getSignature())) {
+        if (!signatureKeys.isEmpty() && signatureKeys.stream().noneMatch(key -> VersionSignatures.verify(key,
+                version.getModelName(), version.getVersion(), version.getSha256(), version.getSignature()))) {
             throw new VersionRejectedException(RejectionKind.SIGNATURE_INVALID, "version " + version.getVersion()
                     + (version.getSignature() == null ? " is not signed" : "'s signature does not verify")
-                    + ", and geoloc.model.signature-public-key requires a valid one");
+                    + " by any of the " + signatureKeys.size() + " keys of geoloc.model.signature-public-key, which requires it");
         }
         try (LocalArtifact artifact = artifacts.fetch(version.getArtifactUri(), version.getSha256())) {
             return open(artifact.path(), version.getModelName(), version.getVersion(), expectedCatalogHash);

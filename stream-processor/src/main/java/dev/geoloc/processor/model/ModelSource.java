@@ -5,6 +5,8 @@ import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
@@ -51,10 +53,12 @@ public class ModelSource {
                 new ImageLimits(images.maxBytes(), images.maxPixels(), images.maxSide()));
         Path downloads = model.artifactDirectory().isPresent() ? model.artifactDirectory().get()
                 : Files.createTempDirectory("geoloc-artifacts-");
-        Optional<PublicKey> signatureKey = model.signaturePublicKey().isPresent()
-                ? Optional.of(VersionSignatures.readPublicKey(model.signaturePublicKey().get())) : Optional.empty();
+        List<PublicKey> signatureKeys = new ArrayList<>();
+        for (Path pem : model.signaturePublicKey().orElse(List.of())) {
+            signatureKeys.add(VersionSignatures.readPublicKey(pem));
+        }
         ModelLoader loader = new ModelLoader(ArtifactFetcher.standard(downloads, model.maxArtifactBytes(), model.downloadTimeout()), options,
-                Math.min(config.batching().maxSize(), 8), signatureKey);
+                Math.min(config.batching().maxSize(), 8), signatureKeys);
         if (model.bundle().isPresent()) {
             try {
                 ServedModel served = loader.open(model.bundle().get(), model.name().orElse(null), model.version(),

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.security.KeyPair;
 import java.security.KeyPairGenerator;
 import java.time.Instant;
+import java.util.List;
 import java.util.Optional;
 
 import org.junit.jupiter.api.BeforeAll;
@@ -40,9 +41,10 @@ class SignedVersionsTest {
         publisher = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
     }
 
-    private static ModelLoader loaderTrusting(KeyPair keys) {
+    private static ModelLoader loaderTrusting(KeyPair... keys) {
         return new ModelLoader(ArtifactFetcher.standard(dir.resolve("downloads"), 1L << 30, java.time.Duration.ofMinutes(1)),
-                PredictorOptions.DEFAULT.withDevice("cpu"), 2, Optional.of(keys.getPublic()));
+                PredictorOptions.DEFAULT.withDevice("cpu"), 2,
+                java.util.Arrays.stream(keys).map(KeyPair::getPublic).toList());
     }
 
     private static ModelVersion version(int number, String signature) {
@@ -83,5 +85,20 @@ class SignedVersionsTest {
         // a genuine signature of version 1 does not make the same artifact version 2
         assertThatThrownBy(() -> loader.load(version(2, VersionSignatures.sign(publisher.getPrivate(), "signed", 1, sha256)),
                 Optional.empty())).hasMessageContaining("does not verify");
+    }
+
+    @Test
+    void duringAKeyRotationAVersionSignedByEitherKeyLoads() throws Exception {
+        KeyPair successor = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        KeyPair stranger = KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        ModelLoader loader = loaderTrusting(publisher, successor);
+
+        for (KeyPair signer : List.of(publisher, successor)) {
+            ServedModel served = loader.load(version(3, VersionSignatures.sign(signer.getPrivate(), "signed", 3, sha256)),
+                    Optional.empty());
+            served.predictor().close();
+        }
+        assertThatThrownBy(() -> loader.load(version(3, VersionSignatures.sign(stranger.getPrivate(), "signed", 3, sha256)),
+                Optional.empty())).hasMessageContaining("does not verify by any of the 2 keys");
     }
 }
