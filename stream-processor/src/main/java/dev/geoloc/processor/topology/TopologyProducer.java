@@ -54,12 +54,20 @@ public class TopologyProducer {
 
     /**
      * A stream thread that fails (the registry unreachable, a broker error) is replaced: its task restarts from
-     * the last commit, so nothing is lost or doubled, and the other threads go on.
+     * the last commit, so nothing is lost or doubled, and the other threads go on. Failures that repeat are
+     * replaced after a growing wait ({@link ReplacementBackoff}), on the failed thread, before it ends.
      */
     @Produces
     StreamsUncaughtExceptionHandler replaceFailedThreads() {
+        ReplacementBackoff backoff = new ReplacementBackoff();
         return e -> {
-            LOG.error("A stream thread failed; replacing it", e);
+            long delay = backoff.onFailure(System.currentTimeMillis());
+            LOG.errorf(e, "A stream thread failed; replacing it%s", delay == 0 ? "" : " in " + delay + " ms");
+            try {
+                Thread.sleep(delay);
+            } catch (InterruptedException interrupted) {
+                Thread.currentThread().interrupt();
+            }
             return StreamsUncaughtExceptionHandler.StreamThreadExceptionResponse.REPLACE_THREAD;
         };
     }
