@@ -63,7 +63,7 @@ def prototypes(clip_model, name, catalog_file):
     with torch.no_grad():
         text = clip_model.encode_text(tokenizer(prompts))
         text = text / text.norm(dim=-1, keepdim=True)
-    return {"prompt": PROMPT, "regions": {r["id"]: row for r, row in zip(regions, text.tolist())}}
+    return {"encoder": name, "prompt": PROMPT, "regions": {r["id"]: row for r, row in zip(regions, text.tolist())}}
 
 
 def main():

@@ -13,11 +13,21 @@ import dev.geoloc.regions.RegionCatalog;
  * Fixed per-region vectors for the prototype head and the zero-shot baseline: for CLIP, the text
  * embeddings of one prompt per region, as {@code export_encoder.py} writes them:
  *
- * <pre>{"prompt": "a street view photo of {name}, Los Angeles", "regions": {"downtown_la": [..], ...}}</pre>
+ * <pre>{"encoder": "clip-vitb32", "prompt": "a street view photo of {name}, Los Angeles",
+ *  "regions": {"downtown_la": [..], ...}}</pre>
+ *
+ * {@code encoder} names the CLIP model whose text tower made them: only its image tower shares their space.
  */
 public final class RegionPrototypes {
 
     private RegionPrototypes() {
+    }
+
+    /** The encoder the prototypes were made for, when the file names it. */
+    public static java.util.Optional<String> encoder(Path file) throws IOException {
+        JsonNode encoder = Json.MAPPER.readTree(file.toFile()).path("encoder");
+        return encoder.isTextual() && !encoder.asText().isBlank() ? java.util.Optional.of(encoder.asText())
+                : java.util.Optional.empty();
     }
 
     /**

@@ -9,7 +9,7 @@ public final class Topics {
     public static final String REGION_PREDICTIONS = "region-predictions";
     /** {@code DeadLetter}s: every event that could not be predicted, with the reason. */
     public static final String DEAD_LETTERS = "dead-letters";
-    /** {@code ModelVersion}s the trainer publishes, compacted, keyed by model name: what the processor follows. */
+    /** {@code ModelVersion}s the trainer publishes, compacted, keyed {@code <model name>/<version>}: what the processor follows. */
     public static final String MODEL_VERSIONS = "model-versions";
     /** {@code ModelStatus}es: what each processor instance did with each version. */
     public static final String MODEL_STATUS = "model-status";

@@ -8,8 +8,10 @@ import java.util.Optional;
 
 /**
  * Who may change what an instance serves. With a token configured, whoever presents it; without one, only a
- * caller on this host's loopback interface, so that an endpoint nobody secured is not open to the whole network
- * (a port-forward or an exec into the pod still reaches it).
+ * connection made on this host's loopback interface at both ends, so that an endpoint nobody secured is not open
+ * to the whole network. A {@code kubectl port-forward} or an exec into the pod still reaches it (127.0.0.1 to
+ * 127.0.0.1); a service mesh's sidecar does not, though it forwards from a loopback source (Istio: 127.0.0.6),
+ * since it connects to the pod's own address.
  */
 final class AdminAccess {
 
@@ -31,9 +33,10 @@ final class AdminAccess {
 
     /**
      * @param remoteHost    the caller's address as the server saw it (an IP literal)
+     * @param localHost     the address the caller connected to (an IP literal)
      * @param authorization the request's Authorization header, or null
      */
-    Verdict check(String remoteHost, String authorization) {
+    Verdict check(String remoteHost, String localHost, String authorization) {
         if (token.isPresent()) {
             if (authorization == null || !authorization.startsWith(BEARER)) {
                 return Verdict.UNAUTHENTICATED;
@@ -42,7 +45,7 @@ final class AdminAccess {
             // Constant time: how long a comparison takes must not tell how much of a guess was right.
             return MessageDigest.isEqual(token.get(), presented) ? Verdict.ALLOWED : Verdict.UNAUTHENTICATED;
         }
-        return isLoopback(remoteHost) ? Verdict.ALLOWED : Verdict.NOT_LOCAL;
+        return isLoopback(remoteHost) && isLoopback(localHost) ? Verdict.ALLOWED : Verdict.NOT_LOCAL;
     }
 
     private static boolean isLoopback(String host) {

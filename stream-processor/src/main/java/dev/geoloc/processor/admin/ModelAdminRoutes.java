@@ -60,7 +60,8 @@ public class ModelAdminRoutes {
     }
 
     private static void authorize(RoutingContext ctx, AdminAccess access) {
-        switch (access.check(ctx.request().remoteAddress().hostAddress(), ctx.request().getHeader("Authorization"))) {
+        switch (access.check(ctx.request().remoteAddress().hostAddress(), ctx.request().localAddress().hostAddress(),
+                ctx.request().getHeader("Authorization"))) {
             case ALLOWED -> ctx.next();
             case UNAUTHENTICATED -> ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
                     .end("pinning needs the admin token: Authorization: Bearer <geoloc.admin.token>");

@@ -33,20 +33,20 @@ final class ArtifactFetcher {
         try {
             uri = URI.create(artifactUri);
         } catch (IllegalArgumentException e) {
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact_uri " + artifactUri
-                    + " is not a URI: " + e.getMessage());
+            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact_uri "
+                    + ArtifactUris.shown(artifactUri) + " is not a URI");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         ArtifactStore store = stores.get(scheme);
         if (store == null) {
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + artifactUri
+            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
                     + " has scheme '" + scheme + "'; this processor fetches " + String.join(", ", stores.keySet()));
         }
         LocalArtifact local = store.fetch(uri);
         try {
             String actual = Sha256.of(local.path());
             if (!actual.equalsIgnoreCase(expectedSha256)) {
-                throw new VersionRejectedException(RejectionKind.CHECKSUM_MISMATCH, "artifact " + artifactUri
+                throw new VersionRejectedException(RejectionKind.CHECKSUM_MISMATCH, "artifact " + ArtifactUris.shown(uri)
                         + " has sha256 " + actual + ", but the version was published with " + expectedSha256);
             }
             return local;
@@ -55,7 +55,7 @@ final class ArtifactFetcher {
             if (e instanceof VersionRejectedException rejected) {
                 throw rejected;
             }
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + artifactUri
+            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
                     + " cannot be read: " + e.getMessage(), e);
         }
     }

@@ -19,11 +19,11 @@ final class FileArtifactStore implements ArtifactStore {
         try {
             path = Path.of(uri);
         } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + uri
+            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
                     + " is not a local file path: " + e.getMessage());
         }
         if (!Files.isReadable(path)) {
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + uri
+            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
                     + " does not exist or cannot be read here");
         }
         return new LocalArtifact(path, false);

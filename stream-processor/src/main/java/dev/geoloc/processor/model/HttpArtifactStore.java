@@ -57,7 +57,7 @@ final class HttpArtifactStore implements ArtifactStore {
                     .GET().build(), HttpResponse.BodyHandlers.ofInputStream());
             try (InputStream body = response.body()) {
                 if (response.statusCode() != 200) {
-                    throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + uri
+                    throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
                             + " answered HTTP " + response.statusCode());
                 }
                 // The request timeout covers only the headers: a body that stalls is cut off by closing it.
@@ -69,24 +69,27 @@ final class HttpArtifactStore implements ArtifactStore {
                 try {
                     copyCapped(body, file, uri);
                 } catch (IOException e) {
-                    if (cutOff.get()) {
-                        throw new IOException("it did not finish within " + downloadTimeout
-                                + " (geoloc.model.download-timeout)", e);
+                    if (!cutOff.get()) {
+                        throw e;
                     }
-                    throw e;
                 } finally {
                     watchdog.cancel(false);
+                }
+                if (cutOff.get()) {
+                    // Whether the read failed or ended as if complete, what arrived is not the whole artifact.
+                    throw new IOException("it did not finish within " + downloadTimeout
+                            + " (geoloc.model.download-timeout)");
                 }
             }
             return new LocalArtifact(file, true);
         } catch (IOException e) {
             deleteQuietly(file);
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + uri
+            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
                     + " cannot be downloaded: " + e.getMessage(), e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             deleteQuietly(file);
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "interrupted downloading " + uri, e);
+            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "interrupted downloading " + ArtifactUris.shown(uri), e);
         } catch (VersionRejectedException e) {
             deleteQuietly(file);
             throw e;
@@ -100,7 +103,7 @@ final class HttpArtifactStore implements ArtifactStore {
             for (int n; (n = body.read(buffer)) > 0; ) {
                 total += n;
                 if (total > maxBytes) {
-                    throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + uri
+                    throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
                             + " is over geoloc.model.max-artifact-bytes (" + maxBytes + ")");
                 }
                 out.write(buffer, 0, n);

@@ -51,7 +51,7 @@ public final class ModelLoader {
             return open(artifact.path(), version.getModelName(), version.getVersion(), expectedCatalogHash);
         } catch (IOException e) {
             throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact "
-                    + version.getArtifactUri() + ": " + e.getMessage(), e);
+                    + ArtifactUris.shown(version.getArtifactUri()) + ": " + e.getMessage(), e);
         }
     }
 

@@ -250,11 +250,17 @@ public final class VersionFollower implements AutoCloseable {
             return; // a pinned version withdrawn from the topic keeps serving here until unpinned
         }
         // The latest published serves; if it is refused, the newest before it that loads, down to the one
-        // serving now. That also covers a fresh instance whose latest is bad, and a withdrawn latest.
+        // serving now. That also covers a fresh instance whose latest is bad, and a withdrawn latest. Versions
+        // numbered above the latest are passed over unless they serve now: the latest was rolled back to, away
+        // from them.
         List<ModelVersion> candidates = newestFirst();
+        int latest = candidates.isEmpty() ? 0 : candidates.get(0).getVersion();
         for (ModelVersion candidate : candidates) {
             if (isServing(candidate)) {
                 return;
+            }
+            if (candidate.getVersion() > latest) {
+                continue;
             }
             if (serveable(candidate) && switchTo(candidate)) {
                 if (candidate != candidates.get(0)) {
@@ -279,7 +285,7 @@ public final class VersionFollower implements AutoCloseable {
 
     /** @return whether the version now serves */
     private boolean switchTo(ModelVersion version) {
-        LOG.infof("Loading %s v%d from %s", modelName, version.getVersion(), version.getArtifactUri());
+        LOG.infof("Loading %s v%d from %s", modelName, version.getVersion(), ArtifactUris.shown(version.getArtifactUri()));
         reporter.report(version, ModelState.LOADING, null, null);
         ServedModel next;
         try {

@@ -18,7 +18,7 @@ final class ReplacementBackoff {
     synchronized long onFailure(long nowMillis) {
         boolean quiet = lastFailureMillis == Long.MIN_VALUE || nowMillis - lastFailureMillis > QUIET_MILLIS;
         delayMillis = quiet ? 0 : Math.min(MAX_DELAY_MILLIS, Math.max(1_000, delayMillis * 2));
-        lastFailureMillis = nowMillis;
+        lastFailureMillis = nowMillis + delayMillis; // the quiet minute counts from the replacement, not the failure
         return delayMillis;
     }
 }

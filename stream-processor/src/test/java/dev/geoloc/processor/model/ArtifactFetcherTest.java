@@ -85,6 +85,8 @@ class ArtifactFetcherTest {
                 .isInstanceOfSatisfying(VersionRejectedException.class,
                         e -> assertThat(e.kind()).isEqualTo(RejectionKind.ARTIFACT_UNREACHABLE))
                 .hasMessageContaining("HTTP 404");
+        assertThatThrownBy(() -> fetcher.fetch(url("/models/8.zip?X-Amz-Signature=s3cret"), Sha256.of(ARTIFACT)))
+                .as("a pre-signed link's credentials stay out of the reason").hasMessageNotContaining("s3cret");
         assertThatThrownBy(() -> ArtifactFetcher.standard(dir.resolve("downloads"), 10, Duration.ofMinutes(1)).fetch(url("/models/7.zip"),
                 Sha256.of(ARTIFACT))).hasMessageContaining("max-artifact-bytes");
         assertThatThrownBy(() -> fetcher.fetch("s3://bucket/7.zip", Sha256.of(ARTIFACT)))

@@ -22,12 +22,26 @@ class ReplacementBackoffTest {
     }
 
     @Test
+    void theQuietMinuteCountsFromTheReplacementNotTheFailure() {
+        ReplacementBackoff backoff = new ReplacementBackoff();
+        long now = 0;
+        for (int i = 0; i < 8; i++) {
+            backoff.onFailure(now += 1_000);
+        }
+        long waited = backoff.onFailure(now += 1_000);
+
+        assertThat(waited).isEqualTo(ReplacementBackoff.MAX_DELAY_MILLIS);
+        // failing again 40 s after that failure is 10 s after the thread came back: not quiet
+        assertThat(backoff.onFailure(now + 40_000)).isEqualTo(ReplacementBackoff.MAX_DELAY_MILLIS);
+    }
+
+    @Test
     void aQuietMinuteStartsOver() {
         ReplacementBackoff backoff = new ReplacementBackoff();
         backoff.onFailure(0);
         backoff.onFailure(100);
-        backoff.onFailure(200);
+        long replaced = 200 + backoff.onFailure(200); // the thread comes back after the wait
 
-        assertThat(backoff.onFailure(200 + ReplacementBackoff.QUIET_MILLIS + 1)).isZero();
+        assertThat(backoff.onFailure(replaced + ReplacementBackoff.QUIET_MILLIS + 1)).isZero();
     }
 }

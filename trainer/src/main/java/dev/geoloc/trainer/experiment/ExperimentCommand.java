@@ -98,8 +98,8 @@ public final class ExperimentCommand implements Callable<Integer> {
     int patience;
 
     @Option(names = "--prototypes", paramLabel = "FILE",
-            description = "CLIP region-prompt prototypes (export_encoder.py): adds the zero-shot row of every encoder "
-                    + "whose embeddings have their dimension, as the study's CLIP baseline.")
+            description = "CLIP region-prompt prototypes (export_encoder.py): adds the zero-shot row, the study's "
+                    + "CLIP baseline, of the encoder they name (their \"encoder\"), which must be among --encoders.")
     Path prototypesFile;
 
     @Option(names = "--zero-shot-temperature", defaultValue = "0.01",
@@ -121,6 +121,8 @@ public final class ExperimentCommand implements Callable<Integer> {
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        float[][] prototypes = prototypesFile == null ? null : RegionPrototypes.read(prototypesFile, regions);
+        String zeroShotEncoder = prototypesFile == null ? null : zeroShotEncoder(prototypes);
         Manifest manifest = Manifest.read(dataset, regions);
         Manifest test = manifest.withEntries(manifest.split(Split.TEST));
         if (test.entries().isEmpty()) {
@@ -130,11 +132,10 @@ public final class ExperimentCommand implements Callable<Integer> {
         List<ResultsRow> rows = new ArrayList<>();
         Map<String, Evaluation> firstSeed = new LinkedHashMap<>();
         Map<String, List<Map<String, Object>>> perRun = new LinkedHashMap<>();
-        float[][] prototypes = prototypesFile == null ? null : RegionPrototypes.read(prototypesFile, regions);
         for (String encoder : encoders) {
             EncoderContract contract = EncoderContract.BUILT_IN.contains(encoder) ? EncoderContract.builtIn(encoder)
                     : EncoderContract.read(Path.of(encoder.replaceFirst("\\.pt$", "") + ".json"));
-            if (prototypes != null && prototypes[0].length == contract.embeddingDim()) {
+            if (contract.name().equals(zeroShotEncoder)) {
                 ModelDescription model = new ModelDescription("Zero-shot " + contract.name(), contract.name(),
                         ModelDescription.NO_LOSS);
                 console.printf(Locale.ROOT, "%n== %s (no training, so one run whatever the seeds)%n", model.name());
@@ -196,6 +197,30 @@ public final class ExperimentCommand implements Callable<Integer> {
              RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice(device))) {
             return SplitEvaluator.run(predictor, test, batchSize, new PrintWriter(console, true)).accumulator().result();
         }
+    }
+
+    /**
+     * The encoder the prototypes were made for: a text embedding is comparable only with its own CLIP image
+     * tower, whatever other encoder has the same width (DINOv2 ViT-B/14 and CLIP ViT-L/14 both embed in 768).
+     */
+    private String zeroShotEncoder(float[][] prototypes) throws IOException {
+        String named = RegionPrototypes.encoder(prototypesFile).orElseThrow(() -> new CommandLine.ParameterException(
+                spec.commandLine(), "--prototypes " + prototypesFile + " does not name its encoder (\"encoder\": "
+                + "\"clip-vitb32\", as export_encoder.py writes it): add it to compare the right image tower"));
+        for (String encoder : encoders) {
+            EncoderContract contract = EncoderContract.BUILT_IN.contains(encoder) ? EncoderContract.builtIn(encoder)
+                    : EncoderContract.read(Path.of(encoder.replaceFirst("\\.pt$", "") + ".json"));
+            if (contract.name().equals(named)) {
+                if (contract.embeddingDim() != prototypes[0].length) {
+                    throw new CommandLine.ParameterException(spec.commandLine(), "--prototypes " + prototypesFile
+                            + " have " + prototypes[0].length + " dimensions, but " + named + " embeds in "
+                            + contract.embeddingDim());
+                }
+                return named;
+            }
+        }
+        throw new CommandLine.ParameterException(spec.commandLine(), "--prototypes " + prototypesFile + " are for "
+                + named + ", which is not among --encoders " + encoders);
     }
 
     private Evaluation zeroShot(String encoder, EncoderContract contract, float[][] prototypes, Manifest test,

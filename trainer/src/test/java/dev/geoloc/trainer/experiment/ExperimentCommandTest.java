@@ -44,11 +44,10 @@ class ExperimentCommandTest {
     }
 
     @Test
-    void withRegionPrototypesItAddsTheZeroShotRowOfEachEncoderThatEmbedsInTheirDimension() throws IOException {
+    void withRegionPrototypesItAddsTheZeroShotRowOfTheEncoderTheyNameOnly() throws IOException {
         new SynthCityGenerator(RegionCatalog.losAngeles(), SynthCityConfig.defaults().withLocationsPerRegion(4)
                 .withHeadings(List.of(0, 180)).withSize(64, 64)).generate(dir.resolve("data"), 2, (done, total) -> { });
-        // tiny-vit embeds in 64 dimensions, tiny-cnn in 128
-        Path prototypes = TestPrototypes.write(dir.resolve("prototypes.json"), RegionCatalog.losAngeles(), 64);
+        Path prototypes = TestPrototypes.write(dir.resolve("prototypes.json"), RegionCatalog.losAngeles(), 64, "tiny-vit");
 
         int exit = new CommandLine(new TrainerCommand()).execute("experiment", "--dataset", dir.resolve("data").toString(),
                 "--out", dir.resolve("exp").toString(), "--encoders", "tiny-cnn,tiny-vit", "--losses", "ce",
@@ -62,5 +61,29 @@ class ExperimentCommandTest {
                 .doesNotContain("Zero-shot tiny-cnn")
                 .contains("--device cpu", "--prototypes " + prototypes);
         assertThat(dir.resolve("exp/runs/tiny-vit/zero-shot/bundle/bundle.json")).isNotEmptyFile();
+    }
+
+    @Test
+    void prototypesThatDoNotNameTheirEncoderOrNameAnotherAreWrongUsage() throws IOException {
+        RegionCatalog la = RegionCatalog.losAngeles();
+        String[] common = {"experiment", "--dataset", dir.toString(), "--out", dir.resolve("exp").toString(),
+                "--encoders", "tiny-cnn,tiny-vit", "--prototypes"};
+        java.io.StringWriter errors = new java.io.StringWriter();
+        CommandLine trainer = new CommandLine(new TrainerCommand()).setErr(new java.io.PrintWriter(errors));
+
+        assertThat(trainer.execute(concat(common, TestPrototypes.write(dir.resolve("unnamed.json"), la, 64, null))))
+                .isEqualTo(2);
+        assertThat(trainer.execute(concat(common, TestPrototypes.write(dir.resolve("other.json"), la, 64, "clip-vitb32"))))
+                .isEqualTo(2);
+        assertThat(trainer.execute(concat(common, TestPrototypes.write(dir.resolve("wide.json"), la, 512, "tiny-vit"))))
+                .isEqualTo(2);
+        assertThat(errors.toString()).contains("does not name its encoder", "are for clip-vitb32, which is not among",
+                "have 512 dimensions, but tiny-vit embeds in 64");
+    }
+
+    private static String[] concat(String[] common, Path prototypes) {
+        String[] args = java.util.Arrays.copyOf(common, common.length + 1);
+        args[common.length] = prototypes.toString();
+        return args;
     }
 }

@@ -16,9 +16,14 @@ public final class TestPrototypes {
     private TestPrototypes() {
     }
 
-    public static Path write(Path file, RegionCatalog regions, int dimensions) throws IOException {
+    /** @param encoder the encoder they are for, as the export names it; null to leave it out */
+    public static Path write(Path file, RegionCatalog regions, int dimensions, String encoder) throws IOException {
         ObjectMapper json = new ObjectMapper();
-        ObjectNode root = json.createObjectNode().put("prompt", "a test vector for {name}");
+        ObjectNode root = json.createObjectNode();
+        if (encoder != null) {
+            root.put("encoder", encoder);
+        }
+        root.put("prompt", "a test vector for {name}");
         ObjectNode rows = root.putObject("regions");
         Random random = new Random(5);
         for (String id : regions.ids()) {

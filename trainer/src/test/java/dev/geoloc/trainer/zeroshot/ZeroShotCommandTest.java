@@ -72,6 +72,6 @@ class ZeroShotCommandTest {
     }
 
     private Path prototypes(int dimensions) throws IOException {
-        return TestPrototypes.write(dir.resolve("prototypes-" + dimensions + ".json"), LA, dimensions);
+        return TestPrototypes.write(dir.resolve("prototypes-" + dimensions + ".json"), LA, dimensions, "tiny-vit");
     }
 }
