@@ -156,29 +156,29 @@ class ModelRolloutTest {
         // Each is published once the previous is refused: the processor serves the last one published, so two in
         // one fetch would skip the first.
         versions.publish(3, bundles.first.zip().resolveSibling("missing.zip").toUri().toString(), bundles.first.sha256(), laCatalog);
-        assertThat(versions.awaitStatus(3, ModelState.REJECTED).getReason()).contains("does not exist");
-        assertThat(versionAnswering("rollout-after-v3")).isEqualTo(2);
+        assertRefusedWhileV2Serves(3, "does not exist");
         versions.publish(4, bundles.first.uri(), "0".repeat(64), laCatalog);
-        assertThat(versions.awaitStatus(4, ModelState.REJECTED).getReason()).contains("sha256");
-        assertThat(versionAnswering("rollout-after-v4")).isEqualTo(2);
+        assertRefusedWhileV2Serves(4, "sha256");
         versions.publish(5, bundles.corruptEncoder);
-        assertThat(versions.awaitStatus(5, ModelState.REJECTED).getReason()).contains("TorchScript");
-        assertThat(versionAnswering("rollout-after-v5")).isEqualTo(2);
+        assertRefusedWhileV2Serves(5, "TorchScript");
         versions.publish(6, bundles.otherCatalog);
-        assertThat(versions.awaitStatus(6, ModelState.REJECTED).getReason()).contains("catalog");
-        assertThat(versionAnswering("rollout-after-v6")).isEqualTo(2);
+        assertRefusedWhileV2Serves(6, "catalog");
         versions.publishSignedByAnotherKey(7, bundles.first);
-        assertThat(versions.awaitStatus(7, ModelState.REJECTED).getReason()).contains("signature");
-        assertThat(versionAnswering("rollout-after-v7")).isEqualTo(2);
+        assertRefusedWhileV2Serves(7, "signature");
         versions.publish(8, bundles.nanHead);
-        assertThat(versions.awaitStatus(8, ModelState.REJECTED).getReason()).contains("canary");
-        assertThat(versionAnswering("rollout-after-bad")).isEqualTo(2);
+        assertRefusedWhileV2Serves(8, "canary");
         JsonNode check = json(ready).at("/checks/0");
         assertThat(check.at("/data/model_version").asInt()).isEqualTo(2);
         assertThat(check.at("/data/last_rejected_version").asInt()).isEqualTo(8);
         assertThat(get(metrics)).contains("geoloc_model_rejections_total{kind=\"ARTIFACT_UNREACHABLE\"}",
                 "kind=\"CHECKSUM_MISMATCH\"", "kind=\"CORRUPT_BUNDLE\"", "kind=\"INCOMPATIBLE_CATALOG\"",
                 "kind=\"SIGNATURE_INVALID\"", "kind=\"CANARY_FAILED\"");
+    }
+
+    /** The version is reported refused with {@code reason}, and a fresh event is still answered by v2. */
+    private void assertRefusedWhileV2Serves(int version, String reason) {
+        assertThat(versions.awaitStatus(version, ModelState.REJECTED).getReason()).contains(reason);
+        assertThat(versionAnswering("rollout-after-v" + version)).isEqualTo(2);
     }
 
     @Test
