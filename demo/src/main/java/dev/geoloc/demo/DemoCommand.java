@@ -167,7 +167,7 @@ public final class DemoCommand implements Callable<Integer> {
         int code;
         try (PrintWriter writer = new PrintWriter(Files.newBufferedWriter(log, StandardCharsets.UTF_8,
                 java.nio.file.StandardOpenOption.CREATE, java.nio.file.StandardOpenOption.APPEND))) {
-            CommandLine trainer = new CommandLine(new TrainerCommand()).setOut(writer).setErr(writer);
+            CommandLine trainer = TrainerCommand.commandLine().setOut(writer).setErr(writer);
             code = trainer.execute(args);
         }
         if (code != 0) {

@@ -23,16 +23,20 @@ import dev.geoloc.imaging.Preprocessing;
  *       or {"type": "prototype", "text_dim": 512, "temperature": 0.07},
  *  "preprocessing": {"input_size": 64, "mean": [..3], "std": [..3], "resize": "center_crop"},
  *  "training": {...}, "metrics": {...},
+ *  "numerics": {"probe": {...}, "logits": [[..]], "probabilities": [[..]], "tolerance": 0.001, "computed_on": "..."},
  *  "files": {"catalog.json": {"sha256": "...", "bytes": 4711}, "encoder.pt": {...}, "head.params": {...}}}</pre>
  *
  * @param labels   region ids in the model's output order; must equal the catalog's order
  * @param training free-form facts about the training run (backbone, loss, epochs, seed, dataset, ...)
  * @param metrics  free-form evaluation results (accuracy, mean error, Acc@k km, ...)
  * @param files    the sha256 and size of every other file in the bundle
+ * @param numerics what the model gave on the probe batch when it was written ({@link ReferenceOutputs}); null in
+ *                 bundles written before references existed
  */
 public record BundleManifest(String modelName, Instant created, List<String> labels, String catalogHash,
                              String encoderName, int embeddingDim, HeadSpec head, Preprocessing preprocessing,
-                             Map<String, Object> training, Map<String, Object> metrics, Map<String, BundleFile> files) {
+                             Map<String, Object> training, Map<String, Object> metrics, Map<String, BundleFile> files,
+                             ReferenceOutputs numerics) {
 
     public static final String FORMAT = "geoloc-model-bundle/1";
 
@@ -41,6 +45,17 @@ public record BundleManifest(String modelName, Instant created, List<String> lab
         training = Map.copyOf(training);
         metrics = Map.copyOf(metrics);
         files = Map.copyOf(files);
+    }
+
+    /** The reference outputs, when the bundle carries them. */
+    public java.util.Optional<ReferenceOutputs> reference() {
+        return java.util.Optional.ofNullable(numerics);
+    }
+
+    /** This manifest with {@code reference} as its numerics. */
+    BundleManifest withNumerics(ReferenceOutputs reference) {
+        return new BundleManifest(modelName, created, labels, catalogHash, encoderName, embeddingDim, head,
+                preprocessing, training, metrics, files, reference);
     }
 
     String toJson() {
@@ -60,6 +75,9 @@ public record BundleManifest(String modelName, Instant created, List<String> lab
         root.set("preprocessing", Json.write(preprocessing));
         root.set("training", Json.MAPPER.valueToTree(new java.util.TreeMap<>(training)));
         root.set("metrics", Json.MAPPER.valueToTree(new java.util.TreeMap<>(metrics)));
+        if (numerics != null) {
+            root.set("numerics", numerics.toJson());
+        }
         ObjectNode filesNode = root.putObject("files");
         new java.util.TreeMap<>(files).forEach((name, file) ->
                 filesNode.putObject(name).put("sha256", file.sha256()).put("bytes", file.bytes()));
@@ -120,12 +138,15 @@ public record BundleManifest(String modelName, Instant created, List<String> lab
                 }
             });
         }
+        JsonNode numericsNode = root.get("numerics");
+        ReferenceOutputs numerics = numericsNode == null || labels == null ? null
+                : ReferenceOutputs.parse(numericsNode, labels.size(), json);
         problems.addAll(json.problems());
         if (!json.problems().isEmpty()) {
             return null;
         }
         return new BundleManifest(name, created, labels, catalogHash, encoderName, embeddingDim, head,
-                preprocessing, training, metrics, files);
+                preprocessing, training, metrics, files, numerics);
     }
 
     private static HeadSpec head(JsonNode node, Json json) {

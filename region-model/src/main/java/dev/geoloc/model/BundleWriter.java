@@ -46,6 +46,7 @@ public final class BundleWriter {
     private Map<String, Object> training = Map.of();
     private Map<String, Object> metrics = Map.of();
     private Instant created;
+    private boolean reference = true;
 
     public BundleWriter(String modelName, RegionCatalog catalog) {
         this.modelName = Objects.requireNonNull(modelName);
@@ -85,7 +86,22 @@ public final class BundleWriter {
     }
 
     /**
-     * Writes the bundle into {@code directory}, which must not exist or be empty, and reopens it to check it.
+     * Writes no reference outputs, as bundles were written before they existed: for tests of such bundles, and of
+     * models that could never be written with one (non-finite outputs).
+     */
+    BundleWriter withoutReference() {
+        this.reference = false;
+        return this;
+    }
+
+    /**
+     * Writes the bundle into {@code directory}, which must not exist or be empty, runs it on the CPU to record its
+     * {@link ReferenceOutputs}, and reopens it to check it. A model whose probe outputs are not finite is not
+     * written.
+     *
+     * @throws NonFiniteOutputException  when the model gives non-finite outputs on the probe batch
+     * @throws NumericsMismatchException when this process's numerics self-check failed, so no reference written
+     *                                   here could be trusted
      */
     public Path write(Path directory) throws IOException {
         if (encoderFile == null || head == null) {
@@ -115,10 +131,27 @@ public final class BundleWriter {
             files.put(name, new BundleFile(Sha256.of(file), Files.size(file)));
         }
         BundleManifest manifest = new BundleManifest(modelName, created == null ? Instant.now() : created,
-                catalog.ids(), catalog.hash(), encoderName, embeddingDim, headSpec, preprocessing, training, metrics, files);
+                catalog.ids(), catalog.hash(), encoderName, embeddingDim, headSpec, preprocessing, training, metrics, files, null);
         Files.writeString(directory.resolve(ModelBundle.MANIFEST), manifest.toJson(), StandardCharsets.UTF_8);
+        if (reference) {
+            try {
+                manifest = manifest.withNumerics(measureReference(directory));
+            } catch (IOException | RuntimeException e) {
+                ModelBundle.deleteTree(directory); // a bundle without its reference must not be left to look whole
+                throw e;
+            }
+            Files.writeString(directory.resolve(ModelBundle.MANIFEST), manifest.toJson(), StandardCharsets.UTF_8);
+        }
         try (ModelBundle check = ModelBundle.open(directory)) {
             return directory;
+        }
+    }
+
+    /** Loads the bundle as written so far exactly as a server would, on the CPU, and runs the probe batch. */
+    private static ReferenceOutputs measureReference(Path directory) throws IOException {
+        try (ModelBundle written = ModelBundle.open(directory);
+             RegionPredictor predictor = RegionPredictor.load(written, PredictorOptions.DEFAULT.withDevice("cpu"))) {
+            return predictor.measureReference(ReferenceOutputs.DEFAULT_TOLERANCE, dev.geoloc.numerics.EngineSelfCheck.ensure());
         }
     }
 

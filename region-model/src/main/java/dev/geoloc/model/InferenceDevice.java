@@ -40,6 +40,11 @@ public final class InferenceDevice {
         throw new IllegalArgumentException("Unknown device '" + setting + "': use auto, cpu, gpu or gpu:N");
     }
 
+    /** The device as a setting names it: {@code cpu} or {@code gpu:N}. */
+    public static String name(Device device) {
+        return device.isGpu() ? "gpu:" + device.getDeviceId() : "cpu";
+    }
+
     private static int parseIndex(String setting, String index) {
         try {
             int value = Integer.parseInt(index);

@@ -29,6 +29,8 @@ import ai.djl.translate.NoopTranslator;
 import dev.geoloc.imaging.ImagePreprocessor;
 import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.imaging.Preprocessing;
+import dev.geoloc.numerics.EngineSelfCheck;
+import dev.geoloc.numerics.SelfCheckReport;
 import dev.geoloc.regions.LocationEstimator;
 import dev.geoloc.regions.Region;
 import dev.geoloc.regions.RegionCatalog;
@@ -43,6 +45,9 @@ import dev.geoloc.regions.RegionCatalog;
  * flat however many batches run; {@link #close()} releases the model itself.
  */
 public final class RegionPredictor implements AutoCloseable {
+
+    /** The least tolerance a check on a GPU applies; unmeasured (no GPU was at hand), see docs/numerics.md. */
+    static final double GPU_TOLERANCE = 1e-2;
 
     private final RegionCatalog catalog;
     private final BundleManifest manifest;
@@ -59,6 +64,7 @@ public final class RegionPredictor implements AutoCloseable {
     private final ArrayBlockingQueue<ByteBuffer> inputBuffers;
     private final int inputSize;
     private final ImagePreprocessor preprocessor;
+    private NumericsCheck numerics = NumericsCheck.UNREFERENCED;
     private volatile boolean closed;
 
     private RegionPredictor(ModelBundle bundle, PredictorOptions options, Device device,
@@ -83,12 +89,19 @@ public final class RegionPredictor implements AutoCloseable {
     }
 
     /**
-     * Loads a validated bundle onto the chosen device. The bundle's files are read now; the bundle may be
-     * closed afterwards.
+     * Loads a validated bundle onto the chosen device and checks that it computes its reference outputs here.
+     * The bundle's files are read now; the bundle may be closed afterwards.
      *
-     * @throws BundleException when libtorch cannot load the encoder or the head's parameters do not fit
+     * @throws BundleException           when libtorch cannot load the encoder or the head's parameters do not fit
+     * @throws NumericsMismatchException when this process's self-check failed, or the model's outputs on the probe
+     *                                   batch differ from the bundle's reference by more than its tolerance
      */
     public static RegionPredictor load(ModelBundle bundle, PredictorOptions options) throws IOException {
+        SelfCheckReport engine = EngineSelfCheck.ensure();
+        if (!engine.passed()) {
+            throw new NumericsMismatchException("this process's " + engine.summary() + ". "
+                    + engine.fix().orElse(""), engine.maxDifference());
+        }
         Device device = InferenceDevice.select(options.device());
         BundleManifest manifest = bundle.manifest();
         ZooModel<NDList, NDList> encoder;
@@ -116,12 +129,13 @@ public final class RegionPredictor implements AutoCloseable {
             }
             RegionPredictor predictor = new RegionPredictor(bundle, options, device, encoder, headManager, head);
             predictor.checkShapes();
+            predictor.numerics = predictor.checkReference(engine, bundle.directory().toString());
             return predictor;
         } catch (MalformedModelException | RuntimeException | IOException e) {
             headManager.close();
             encoder.close();
-            if (e instanceof BundleException be) {
-                throw be;
+            if (e instanceof BundleException || e instanceof NumericsMismatchException) {
+                throw (RuntimeException) e;
             }
             throw new BundleException(bundle.directory().toString(), ModelBundle.HEAD + " does not fit a "
                     + manifest.head().type() + " head over " + manifest.embeddingDim() + "-dimensional embeddings: "
@@ -144,6 +158,11 @@ public final class RegionPredictor implements AutoCloseable {
 
     public Device device() {
         return device;
+    }
+
+    /** How this model compared with its bundle's reference outputs when it was loaded. */
+    public NumericsCheck numerics() {
+        return numerics;
     }
 
     /** True once {@link #close()} has begun: a batch started now is refused, one already running finishes. */
@@ -232,6 +251,14 @@ public final class RegionPredictor implements AutoCloseable {
     }
 
     private float[] probabilities(float[] batch, int count) {
+        return forward(batch, count, false).probabilities();
+    }
+
+    /** The head's logits and their softmax, [count x regions] each; logits only when asked for. */
+    private record Outputs(float[] logits, float[] probabilities) {
+    }
+
+    private Outputs forward(float[] batch, int count, boolean withLogits) {
         permits.acquireUninterruptibly();
         if (closed) {
             permits.release();
@@ -253,16 +280,80 @@ public final class RegionPredictor implements AutoCloseable {
                         + " images of " + catalog.size() + " regions");
             }
             float[] probabilities = logits.softmax(1).toType(DataType.FLOAT32, false).toFloatArray();
+            if (withLogits) {
+                return new Outputs(logits.toType(DataType.FLOAT32, false).toFloatArray(), probabilities);
+            }
             for (float p : probabilities) {
                 if (!Float.isFinite(p)) {
                     throw new NonFiniteOutputException("the model produced a non-finite probability (" + p + ")");
                 }
             }
-            return probabilities;
+            return new Outputs(null, probabilities);
         } finally {
             inputBuffers.add(buffer);
             permits.release();
         }
+    }
+
+    /**
+     * Runs the probe batch and returns its outputs as a reference with {@code tolerance}, stamped with what computed
+     * it. Non-finite outputs are refused: a model that gives NaN on the probe is not one to write.
+     */
+    ReferenceOutputs measureReference(double tolerance, SelfCheckReport engine) {
+        int batch = ReferenceOutputs.PROBE_BATCH;
+        Outputs outputs = forward(EncoderContract.probeInput(batch, inputSize), batch, true);
+        float[][] logits = rows(outputs.logits(), batch);
+        float[][] probabilities = rows(outputs.probabilities(), batch);
+        for (float[] row : probabilities) {
+            for (float p : row) {
+                if (!Float.isFinite(p)) {
+                    throw new NonFiniteOutputException("the model gives the probability " + p + " on the probe batch;"
+                            + " a bundle needs finite reference outputs");
+                }
+            }
+        }
+        String computedOn = engine.cpu() + "; kernel path " + engine.path().describe() + "; "
+                + ai.djl.pytorch.jni.JniUtils.getNumThreads() + " threads; libtorch "
+                + ai.djl.engine.Engine.getEngine(InferenceDevice.ENGINE).getVersion() + "; device " + InferenceDevice.name(device);
+        return new ReferenceOutputs(batch, inputSize, logits, probabilities, tolerance, computedOn);
+    }
+
+    /**
+     * Runs the probe batch and compares it with the bundle's reference. On a GPU the bar is at least
+     * {@link #GPU_TOLERANCE}: libtorch lets cuDNN convolve in TF32 by default, about three decimal digits.
+     */
+    private NumericsCheck checkReference(SelfCheckReport engine, String source) {
+        ReferenceOutputs reference = manifest.numerics();
+        if (reference == null) {
+            return NumericsCheck.UNREFERENCED;
+        }
+        if (reference.inputSize() != inputSize) {
+            throw new BundleException(source, List.of("numerics.probe.input_size " + reference.inputSize()
+                    + " is not the model's input size " + inputSize));
+        }
+        Outputs outputs = forward(EncoderContract.probeInput(reference.batch(), inputSize), reference.batch(), true);
+        double difference = reference.difference(rows(outputs.logits(), reference.batch()),
+                rows(outputs.probabilities(), reference.batch()));
+        double tolerance = device.isGpu() ? Math.max(reference.tolerance(), GPU_TOLERANCE) : reference.tolerance();
+        if (!(difference <= tolerance)) {
+            throw new NumericsMismatchException(String.format(java.util.Locale.ROOT, "the model computes its reference"
+                    + " outputs wrong here: largest difference %.3g, tolerance %.0g, on %s with kernel path %s, device %s"
+                    + " (the reference was computed on %s). Its predictions here cannot be trusted: %s",
+                    difference, tolerance, engine.cpu(), engine.path().describe(), InferenceDevice.name(device), reference.computedOn(),
+                    device.isGpu() ? "check the GPU runtime" : "try another kernel path with "
+                    + dev.geoloc.numerics.KernelChoice.ENVIRONMENT + " (native or onednn) or ONEDNN_MAX_CPU_ISA=AVX2;"
+                    + " see docs/numerics.md"), difference);
+        }
+        return new NumericsCheck(true, difference, tolerance);
+    }
+
+    private float[][] rows(float[] values, int count) {
+        int regions = catalog.size();
+        float[][] rows = new float[count][];
+        for (int i = 0; i < count; i++) {
+            rows[i] = Arrays.copyOfRange(values, i * regions, (i + 1) * regions);
+        }
+        return rows;
     }
 
     private Prediction toPrediction(float[] probabilities) {

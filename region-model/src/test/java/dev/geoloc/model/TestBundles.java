@@ -42,7 +42,10 @@ public final class TestBundles {
         return write(directory, EncoderContract.builtIn("tiny-cnn"), garbage, CLASSIFIER, catalog, catalog.size(), false);
     }
 
-    /** A bundle whose head's weights are all NaN: it loads, and every probability it gives is NaN. */
+    /**
+     * A bundle whose head's weights are all NaN: it loads, and every probability it gives is NaN. Such a model
+     * cannot be written with reference outputs, so it has none, like a bundle from before they existed.
+     */
     public static Path nanHead(Path directory, RegionCatalog catalog) throws IOException {
         Path encoderFile = EncoderContract.copyBuiltIn("tiny-cnn", directory.resolveSibling(directory.getFileName() + ".pt"));
         return write(directory, EncoderContract.builtIn("tiny-cnn"), encoderFile, CLASSIFIER, catalog, catalog.size(), true);
@@ -60,7 +63,11 @@ public final class TestBundles {
                     parameter.getArray().muli(Float.NaN);
                 });
             }
-            return new BundleWriter("test-model", catalog)
+            BundleWriter writer = new BundleWriter("test-model", catalog);
+            if (nan) {
+                writer.withoutReference();
+            }
+            return writer
                     .encoder(contract, encoderFile)
                     .head(spec, head)
                     .training(Map.of("loss", "none", "epochs", 0))
@@ -68,5 +75,41 @@ public final class TestBundles {
                     .created(Instant.parse("2026-11-25T00:00:00Z"))
                     .write(directory);
         }
+    }
+
+    /** Removes the reference outputs from a bundle directory: the bundle as written before they existed. */
+    public static Path withoutReference(Path bundle) throws IOException {
+        return editManifest(bundle, root -> root.remove("numerics"));
+    }
+
+    /**
+     * Moves every reference logit of a bundle directory by {@code relativeShift} times the largest one, as a bundle
+     * whose reference was computed by a runtime that got it wrong (or a machine computing it wrong) would be.
+     */
+    public static Path withReferenceShifted(Path bundle, double relativeShift) throws IOException {
+        return editManifest(bundle, root -> {
+            com.fasterxml.jackson.databind.JsonNode logits = root.path("numerics").path("logits");
+            double scale = 0;
+            for (com.fasterxml.jackson.databind.JsonNode row : logits) {
+                for (com.fasterxml.jackson.databind.JsonNode value : row) {
+                    scale = Math.max(scale, Math.abs(value.asDouble()));
+                }
+            }
+            for (com.fasterxml.jackson.databind.JsonNode row : logits) {
+                com.fasterxml.jackson.databind.node.ArrayNode values = (com.fasterxml.jackson.databind.node.ArrayNode) row;
+                for (int j = 0; j < values.size(); j++) {
+                    values.set(j, values.get(j).asDouble() + relativeShift * scale);
+                }
+            }
+        });
+    }
+
+    private static Path editManifest(Path bundle, java.util.function.Consumer<com.fasterxml.jackson.databind.node.ObjectNode> edit)
+            throws IOException {
+        Path manifest = bundle.resolve(ModelBundle.MANIFEST);
+        var root = (com.fasterxml.jackson.databind.node.ObjectNode) Json.MAPPER.readTree(manifest.toFile());
+        edit.accept(root);
+        java.nio.file.Files.writeString(manifest, Json.MAPPER.writeValueAsString(root));
+        return bundle;
     }
 }

@@ -8,6 +8,8 @@ import dev.geoloc.trainer.bench.BenchPredictorCommand;
 import dev.geoloc.trainer.collect.CollectCommand;
 import dev.geoloc.trainer.evaluation.EvaluateCommand;
 import dev.geoloc.trainer.experiment.ExperimentCommand;
+import dev.geoloc.trainer.numerics.NumericsGate;
+import dev.geoloc.trainer.numerics.SelfCheckCommand;
 import dev.geoloc.trainer.publish.PublishCommand;
 import dev.geoloc.trainer.publish.RollbackCommand;
 import dev.geoloc.trainer.publish.VersionsCommand;
@@ -19,14 +21,15 @@ import picocli.CommandLine.Command;
 
 /**
  * {@code geoloc-trainer}: the job that trains, evaluates and publishes region models. Subcommands hang
- * off this root; exit codes follow picocli: 0 done, 1 failed, 2 wrong usage.
+ * off this root; exit codes follow picocli: 0 done, 1 failed, 2 wrong usage. Commands that compute with libtorch
+ * start with the numerics self-check ({@link NumericsGate}).
  */
 @Command(name = "geoloc-trainer",
         mixinStandardHelpOptions = true,
         versionProvider = TrainerCommand.Version.class,
         subcommands = {SynthCommand.class, CollectCommand.class, TrainCommand.class, EvaluateCommand.class,
                 ZeroShotCommand.class, ExperimentCommand.class, PublishCommand.class, VersionsCommand.class,
-                RollbackCommand.class, BenchPredictorCommand.class},
+                RollbackCommand.class, BenchPredictorCommand.class, SelfCheckCommand.class},
         description = "Trains, evaluates and publishes street-level geolocation models.")
 public final class TrainerCommand implements Runnable {
 
@@ -34,7 +37,12 @@ public final class TrainerCommand implements Runnable {
     CommandLine.Model.CommandSpec spec;
 
     public static void main(String[] args) {
-        System.exit(new CommandLine(new TrainerCommand()).execute(args));
+        System.exit(commandLine().execute(args));
+    }
+
+    /** The trainer's command line, as {@code main} runs it: for callers that run commands in their own process. */
+    public static CommandLine commandLine() {
+        return NumericsGate.install(new CommandLine(new TrainerCommand()));
     }
 
     @Override

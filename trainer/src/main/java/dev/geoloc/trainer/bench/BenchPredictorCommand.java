@@ -19,6 +19,7 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
+import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
 import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
 import dev.geoloc.dataset.synth.SynthLocation;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Option;
         description = {"Measures the batched predictor's throughput (images/s) at each batch size, on the model alone "
                 + "(tensors ready) and with JPEG decoding and preprocessing, and prints a table of medians.",
                 "Without --bundle it benchmarks an untrained head on a built-in encoder: weights do not change speed."})
-public final class BenchPredictorCommand implements Callable<Integer> {
+public final class BenchPredictorCommand implements Callable<Integer>, ComputesWithLibtorch {
 
     @Option(names = "--encoder", defaultValue = "tiny-cnn",
             description = "Built-in encoder to benchmark when no --bundle is given: ${COMPLETION-CANDIDATES}. Default: ${DEFAULT-VALUE}.",

@@ -9,6 +9,7 @@ import java.util.Locale;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
+import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.ManifestException;
@@ -44,7 +45,7 @@ import picocli.CommandLine.Spec;
                 "1:failed: invalid bundle or manifest, dataset regions missing from the bundle's catalog, no image "
                         + "could be evaluated, or an output could not be written",
                 "2:wrong usage: bad option, unknown split or device"})
-public final class EvaluateCommand implements Callable<Integer> {
+public final class EvaluateCommand implements Callable<Integer>, ComputesWithLibtorch {
 
     /** Keeps a batch of large inputs within the predictor's 2 GiB per batch. */
     static final int MAX_BATCH = 1024;

@@ -13,6 +13,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.Callable;
 
+import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Split;
 import dev.geoloc.model.EncoderContract;
@@ -54,7 +55,7 @@ import picocli.CommandLine.Option;
                 + "split, and writes OUT/results.md (the study's table, mean ± std over seeds), results.json, "
                 + "error-cdf.png and confusion.png (best model). Every run keeps its own folder under OUT/runs.",
                 "Exit codes: 0 done, 1 failed, 2 wrong usage."})
-public final class ExperimentCommand implements Callable<Integer> {
+public final class ExperimentCommand implements Callable<Integer>, ComputesWithLibtorch {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

@@ -13,6 +13,10 @@ import dev.geoloc.model.BundleException;
 import dev.geoloc.model.BundleManifest;
 import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.NumericsCheck;
+import dev.geoloc.model.NumericsMismatchException;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.model.VersionSignatures;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.EvaluationMetrics;
@@ -28,7 +32,8 @@ import dev.geoloc.schemas.ModelVersion;
  * version whose record was never sent (the broker was down) is still taken in the store. So a number is never
  * given out twice.
  *
- * <p>The steps run in an order that leaves nothing half-published: the quality gate judges before anything
+ * <p>The steps run in an order that leaves nothing half-published: the bundle must compute its reference outputs
+ * on this machine ({@link RegionPredictor#load}) and the quality gate judges, before anything
  * is stored; the archive is stored before the record is sent, so a processor never sees a record whose
  * archive is missing. If sending fails, the stored version stays unused and the next publish takes the
  * next number.
@@ -57,6 +62,7 @@ public final class ModelVersionPublisher {
     public PublishResult publish(PublishRequest request) throws IOException, InterruptedException {
         try (ModelBundle bundle = open(request.bundle());
              SpecificAvroSerde<ModelVersion> serde = new SpecificAvroSerde<>()) {
+            NumericsCheck numerics = numerics(bundle);
             BundleManifest manifest = bundle.manifest();
             String modelName = modelName(request, manifest);
             EvaluationMetrics metrics = request.metrics() != null ? request.metrics()
@@ -88,7 +94,21 @@ public final class ModelVersionPublisher {
                             : VersionSignatures.sign(request.signingKey(), modelName, version, artifact.sha256()))
                     .build();
             RecordMetadata sent = versions.send(record);
-            return new PublishResult.Published(record, sent.partition(), sent.offset(), verdict, !verdict.passed());
+            return new PublishResult.Published(record, sent.partition(), sent.offset(), verdict, !verdict.passed(), numerics);
+        }
+    }
+
+    /**
+     * Loads the bundle as a processor would and checks its reference outputs, so a version that this machine
+     * computes wrong (or whose reference was computed wrong) is never published from here.
+     *
+     * @throws NumericsMismatchException when it does not compute its reference outputs here
+     */
+    private static NumericsCheck numerics(ModelBundle bundle) throws IOException {
+        try (RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"))) {
+            return predictor.numerics();
+        } catch (BundleException e) {
+            throw new InvalidPublishInputException(e.getMessage());
         }
     }
 

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 
+import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
 import dev.geoloc.schemas.EvaluationMetrics;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -35,7 +36,7 @@ import picocli.CommandLine.ParameterException;
                 "1:refused by the quality gate (nothing stored or sent), or failed: Kafka, the registry or the "
                         + "store could not be reached or refused",
                 "2:wrong usage: bad option, invalid bundle, missing or invalid metrics"})
-public final class PublishCommand implements Callable<Integer> {
+public final class PublishCommand implements Callable<Integer>, ComputesWithLibtorch {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -149,6 +150,7 @@ public final class PublishCommand implements Callable<Integer> {
         out.println("  artifact: " + record.getArtifactUri());
         out.println("  sha256:   " + record.getSha256());
         out.println("  record:   " + kafka.topic + " partition " + published.partition() + ", offset " + published.offset());
+        out.println("  numerics: " + published.numerics().describe());
         out.println("  gate:     " + (published.forced() ? "refused, overridden by --force: " : "passed: ")
                 + published.verdict().reason());
         out.flush();

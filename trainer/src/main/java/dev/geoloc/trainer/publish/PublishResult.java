@@ -1,5 +1,6 @@
 package dev.geoloc.trainer.publish;
 
+import dev.geoloc.model.NumericsCheck;
 import dev.geoloc.schemas.ModelVersion;
 
 /** How a publish ended: published, or refused by the quality gate with nothing stored or sent. */
@@ -12,8 +13,10 @@ public sealed interface PublishResult {
      * @param partition the topic partition it went to
      * @param offset    its offset there
      * @param forced    whether {@code --force} overrode a refusing {@link #verdict()}
+     * @param numerics  how the bundle computed its reference outputs on this machine before it was published
      */
-    record Published(ModelVersion record, int partition, long offset, GateVerdict verdict, boolean forced)
+    record Published(ModelVersion record, int partition, long offset, GateVerdict verdict, boolean forced,
+                     NumericsCheck numerics)
             implements PublishResult {
     }
 

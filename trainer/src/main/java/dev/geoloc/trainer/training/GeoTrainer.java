@@ -49,7 +49,12 @@ import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.EncoderContract;
 import dev.geoloc.model.Heads;
 import dev.geoloc.model.InferenceDevice;
+import dev.geoloc.model.NumericsMismatchException;
 import dev.geoloc.model.PrototypeHead;
+import dev.geoloc.model.ReferenceOutputs;
+import dev.geoloc.numerics.EngineSelfCheck;
+import dev.geoloc.numerics.KernelChoice;
+import dev.geoloc.numerics.SelfCheckReport;
 import dev.geoloc.regions.RegionCatalog;
 
 /**
@@ -59,7 +64,8 @@ import dev.geoloc.regions.RegionCatalog;
  * truth), a checkpoint after every epoch to resume from, and a bundle of the best epoch at the end.
  *
  * <p>Output folder: {@code training-log.jsonl} (one line per epoch), {@code checkpoints/last} and
- * {@code checkpoints/best} (encoder TorchScript, head parameters, state), and {@code bundle/}.
+ * {@code checkpoints/best} (encoder TorchScript, head parameters, state, the model's logits on the probe batch),
+ * and {@code bundle/}.
  */
 public final class GeoTrainer {
 
@@ -67,6 +73,8 @@ public final class GeoTrainer {
     private static final String ENCODER_FILE = "encoder.pt";
     private static final String HEAD_FILE = "head.params";
     private static final String STATE_FILE = "state.json";
+    /** The model's logits on the probe batch when the checkpoint was saved; checked before training resumes. */
+    private static final String PROBE_FILE = "probe-logits.json";
 
     private final PrintStream console;
 
@@ -127,6 +135,9 @@ public final class GeoTrainer {
                     prototypeHead.setPrototypes(options.prototypes());
                 }
                 freeze(encoder, options.encoderTraining());
+                if (state.epoch() > 0) {
+                    checkResumed(trainer, last, size);
+                }
                 List<EpochRecord> history = new ArrayList<>(state.epochs());
                 Augmenter augmenter = new Augmenter(contract.preprocessing());
                 boolean stoppedEarly = false;
@@ -140,10 +151,11 @@ public final class GeoTrainer {
                             (System.nanoTime() - start) / 1e9, improved);
                     history.add(record);
                     state = state.after(record, improved);
+                    float[][] probe = probeLogits(trainer, size);
                     if (improved) {
-                        saveCheckpoint(best, encoder, head, state);
+                        saveCheckpoint(best, encoder, head, state, probe);
                     }
-                    saveCheckpoint(last, encoder, head, state);
+                    saveCheckpoint(last, encoder, head, state, probe);
                     log(out, record);
                     if (epoch - state.bestEpoch() >= options.patience()) {
                         console.printf(Locale.ROOT, "Stopping early: no better validation mean error for %d epochs%n",
@@ -277,7 +289,8 @@ public final class GeoTrainer {
      * Writes the checkpoint into a sibling folder and swaps it in with directory renames, so a crash leaves
      * either the previous checkpoint or the new one whole, never one epoch's encoder beside another's head.
      */
-    private static void saveCheckpoint(Path directory, Block encoder, Block head, RunState state) throws IOException {
+    private static void saveCheckpoint(Path directory, Block encoder, Block head, RunState state, float[][] probe)
+            throws IOException {
         Path fresh = directory.resolveSibling(directory.getFileName() + ".new");
         Path previous = directory.resolveSibling(directory.getFileName() + ".old");
         deleteTree(fresh);
@@ -290,11 +303,58 @@ public final class GeoTrainer {
             head.saveParameters(out);
         }
         JSON.writeValue(fresh.resolve(STATE_FILE).toFile(), state);
+        JSON.writeValue(fresh.resolve(PROBE_FILE).toFile(), probe);
         if (Files.exists(directory)) {
             Files.move(directory, previous, StandardCopyOption.ATOMIC_MOVE);
         }
         Files.move(fresh, directory, StandardCopyOption.ATOMIC_MOVE);
         deleteTree(previous);
+    }
+
+    /** The model's logits on the probe batch, without dropout: what a checkpoint must reproduce when it is resumed. */
+    private static float[][] probeLogits(Trainer trainer, int size) {
+        int batch = ReferenceOutputs.PROBE_BATCH;
+        try (NDManager scope = trainer.getManager().newSubManager()) {
+            NDArray input = scope.create(EncoderContract.probeInput(batch, size), new Shape(batch, 3, size, size));
+            NDArray logits = trainer.evaluate(new NDList(input)).singletonOrThrow();
+            float[] flat = logits.toFloatArray();
+            int regions = (int) logits.getShape().get(1);
+            float[][] rows = new float[batch][];
+            for (int b = 0; b < batch; b++) {
+                rows[b] = java.util.Arrays.copyOfRange(flat, b * regions, (b + 1) * regions);
+            }
+            return rows;
+        }
+    }
+
+    /**
+     * Before training resumes: the checkpoint's model, loaded here, must give the logits it gave when it was saved,
+     * or this machine computes it differently (another CPU, kernel path or libtorch) and training on would build on
+     * wrong numbers. Checkpoints from before probe logits existed resume unchecked, and say so.
+     */
+    private void checkResumed(Trainer trainer, Path checkpoint, int size) throws IOException {
+        Path file = checkpoint.resolve(PROBE_FILE);
+        if (!Files.exists(file)) {
+            console.println("The checkpoint has no probe logits (saved before they existed): resuming unchecked");
+            return;
+        }
+        float[][] saved = JSON.readValue(file.toFile(), float[][].class);
+        float[][] now = probeLogits(trainer, size);
+        float[] flat = new float[now.length * now[0].length];
+        for (int b = 0; b < now.length; b++) {
+            System.arraycopy(now[b], 0, flat, b * now[b].length, now[b].length);
+        }
+        double difference = EngineSelfCheck.relativeDifference(flat, saved);
+        if (!(difference <= ReferenceOutputs.DEFAULT_TOLERANCE)) {
+            SelfCheckReport engine = EngineSelfCheck.ensure();
+            throw new NumericsMismatchException(String.format(Locale.ROOT, "the checkpoint %s computes its probe logits"
+                    + " differently here than when it was saved: relative difference %.3g, tolerance %.0g, on %s with "
+                    + "kernel path %s. Resuming would train on wrong numbers: try %s=native or onednn, or resume on the "
+                    + "machine that saved it; see docs/numerics.md", checkpoint, difference,
+                    ReferenceOutputs.DEFAULT_TOLERANCE, engine.cpu(), engine.path().describe(), KernelChoice.ENVIRONMENT),
+                    difference);
+        }
+        console.printf(Locale.ROOT, "The checkpoint reproduces its probe logits (relative difference %.2g)%n", difference);
     }
 
     private static void deleteTree(Path root) throws IOException {

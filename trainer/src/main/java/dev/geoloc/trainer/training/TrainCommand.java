@@ -9,6 +9,7 @@ import java.util.concurrent.Callable;
 
 import ai.djl.training.loss.Loss;
 
+import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Split;
 import dev.geoloc.model.EncoderContract;
@@ -29,7 +30,7 @@ import picocli.CommandLine.Option;
                 + "manifest.csv), stops early when the validation mean error stops improving, and writes the best "
                 + "epoch as a model bundle in OUT/bundle, with training-log.jsonl and resumable checkpoints.",
                 "Exit codes: 0 trained, 1 failed, 2 wrong usage."})
-public final class TrainCommand implements Callable<Integer> {
+public final class TrainCommand implements Callable<Integer>, ComputesWithLibtorch {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

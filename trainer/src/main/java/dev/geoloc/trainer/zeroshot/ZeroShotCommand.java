@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
+import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Split;
 import dev.geoloc.model.EncoderContract;
@@ -33,7 +34,7 @@ import picocli.CommandLine.Option;
         description = {"Evaluates an encoder with no training: image embeddings against fixed region prototypes "
                 + "(CLIP text embeddings of one prompt per region, from export_encoder.py). Writes OUT/bundle and "
                 + "the evaluation reports to OUT.", "Exit codes: 0 done, 1 failed, 2 wrong usage."})
-public final class ZeroShotCommand implements Callable<Integer> {
+public final class ZeroShotCommand implements Callable<Integer>, ComputesWithLibtorch {
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;

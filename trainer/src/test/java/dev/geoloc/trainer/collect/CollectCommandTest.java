@@ -182,7 +182,7 @@ class CollectCommandTest {
 
     @Test
     void isASubcommandOfTheTrainer() {
-        CommandLine trainer = new CommandLine(new TrainerCommand());
+        CommandLine trainer = TrainerCommand.commandLine();
         trainer.setOut(new PrintWriter(stdout));
         assertThat(trainer.execute("--help")).isZero();
         assertThat(stdout.toString()).contains("collect");

@@ -50,7 +50,7 @@ class EvaluateCommandTest {
     }
 
     private int run(String... args) {
-        CommandLine command = new CommandLine(new TrainerCommand());
+        CommandLine command = TrainerCommand.commandLine();
         command.setOut(new PrintWriter(out));
         command.setErr(new PrintWriter(err));
         return command.execute(args);

@@ -27,7 +27,7 @@ class ExperimentCommandTest {
         new SynthCityGenerator(RegionCatalog.losAngeles(), SynthCityConfig.defaults().withLocationsPerRegion(4)
                 .withHeadings(List.of(0, 180)).withSize(64, 64)).generate(dir.resolve("data"), 2, (done, total) -> { });
 
-        int exit = new CommandLine(new TrainerCommand()).execute("experiment", "--dataset", dir.resolve("data").toString(),
+        int exit = TrainerCommand.commandLine().execute("experiment", "--dataset", dir.resolve("data").toString(),
                 "--out", dir.resolve("exp").toString(), "--losses", "ce;ranking:margin=0.2", "--seeds", "1,2",
                 "--epochs", "1", "--batch-size", "16", "--device", "cpu");
 
@@ -49,7 +49,7 @@ class ExperimentCommandTest {
                 .withHeadings(List.of(0, 180)).withSize(64, 64)).generate(dir.resolve("data"), 2, (done, total) -> { });
         Path prototypes = TestPrototypes.write(dir.resolve("prototypes.json"), RegionCatalog.losAngeles(), 64, "tiny-vit");
 
-        int exit = new CommandLine(new TrainerCommand()).execute("experiment", "--dataset", dir.resolve("data").toString(),
+        int exit = TrainerCommand.commandLine().execute("experiment", "--dataset", dir.resolve("data").toString(),
                 "--out", dir.resolve("exp").toString(), "--encoders", "tiny-cnn,tiny-vit", "--losses", "ce",
                 "--seeds", "1", "--epochs", "1", "--batch-size", "16", "--device", "cpu",
                 "--prototypes", prototypes.toString());
@@ -69,7 +69,7 @@ class ExperimentCommandTest {
         String[] common = {"experiment", "--dataset", dir.toString(), "--out", dir.resolve("exp").toString(),
                 "--encoders", "tiny-cnn,tiny-vit", "--prototypes"};
         java.io.StringWriter errors = new java.io.StringWriter();
-        CommandLine trainer = new CommandLine(new TrainerCommand()).setErr(new java.io.PrintWriter(errors));
+        CommandLine trainer = TrainerCommand.commandLine().setErr(new java.io.PrintWriter(errors));
 
         assertThat(trainer.execute(concat(common, TestPrototypes.write(dir.resolve("unnamed.json"), la, 64, null))))
                 .isEqualTo(2);

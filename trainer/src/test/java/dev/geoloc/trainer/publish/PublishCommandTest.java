@@ -228,7 +228,7 @@ class PublishCommandTest {
 
     @Test
     void isASubcommandOfTheTrainerWithHelp() {
-        CommandLine trainer = new CommandLine(new TrainerCommand());
+        CommandLine trainer = TrainerCommand.commandLine();
         trainer.setOut(new PrintWriter(topic.stdout));
         assertThat(trainer.execute("publish", "--help")).isZero();
         assertThat(topic.stdout.toString()).contains("--bundle", "--model-name", "--metrics", "--store",

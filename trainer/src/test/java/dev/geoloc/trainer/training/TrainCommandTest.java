@@ -27,7 +27,7 @@ class TrainCommandTest {
     private final StringWriter errors = new StringWriter();
 
     private int run(String... args) {
-        CommandLine command = new CommandLine(new TrainerCommand());
+        CommandLine command = TrainerCommand.commandLine();
         command.setErr(new PrintWriter(errors));
         return command.execute(args);
     }

@@ -43,7 +43,7 @@ class ZeroShotCommandTest {
     void zeroShotScoresEveryTestImageAgainstTheRegionPrototypes() throws IOException {
         Path prototypes = prototypes(64);
 
-        int exit = new CommandLine(new TrainerCommand()).execute("zero-shot", "--encoder", "tiny-vit",
+        int exit = TrainerCommand.commandLine().execute("zero-shot", "--encoder", "tiny-vit",
                 "--prototypes", prototypes.toString(), "--dataset", data.toString(), "--out", dir.resolve("zs").toString(),
                 "--device", "cpu");
 
@@ -59,7 +59,7 @@ class ZeroShotCommandTest {
     void trainsAPrototypeHeadThatThePredictorServes() throws IOException {
         Path prototypes = prototypes(24);
 
-        int exit = new CommandLine(new TrainerCommand()).execute("train", "--dataset", data.toString(),
+        int exit = TrainerCommand.commandLine().execute("train", "--dataset", data.toString(),
                 "--out", dir.resolve("run").toString(), "--head", "prototype", "--prototypes", prototypes.toString(),
                 "--epochs", "1", "--batch-size", "16", "--device", "cpu");
 

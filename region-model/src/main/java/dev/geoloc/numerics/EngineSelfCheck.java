@@ -1,0 +1,144 @@
+package dev.geoloc.numerics;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.FloatBuffer;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+import ai.djl.MalformedModelException;
+import ai.djl.inference.Predictor;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.types.Shape;
+import ai.djl.pytorch.jni.JniUtils;
+import ai.djl.repository.zoo.Criteria;
+import ai.djl.repository.zoo.ModelNotFoundException;
+import ai.djl.repository.zoo.ZooModel;
+import ai.djl.translate.NoopTranslator;
+import ai.djl.translate.TranslateException;
+
+import dev.geoloc.model.EncoderContract;
+
+/**
+ * The process-wide numerics self-check: runs each built-in encoder on its probe batch, at one thread and at the
+ * process's thread count, and compares with the outputs Python saved when it exported the encoder. Under
+ * {@link KernelChoice#AUTO} a path that disagrees is left for {@link KernelPath#NATIVE}, which is checked in turn.
+ *
+ * <p>{@link #ensure()} runs it once per process (per class loader) before the first model is loaded; every path
+ * that loads libtorch calls it, so a process that computes wrong numbers says so before it computes any.
+ */
+public final class EngineSelfCheck {
+
+    /**
+     * Largest relative difference (|output - saved| / max |saved|) that passes. Right paths measure at most
+     * 4e-6 (tiny-cnn, torch 1.13 at export against libtorch 2.5.1 here, 1 or 2 threads, oneDNN-AVX2 or native);
+     * oneDNN's AVX-512 convolutions on AMD family 26 measure 0.1 to 0.3. See docs/numerics.md.
+     */
+    public static final double TOLERANCE = 1e-4;
+
+    private static SelfCheckReport report;
+
+    private EngineSelfCheck() {
+    }
+
+    /** The check of this process, run on the first call with {@link KernelChoice#configured()}. */
+    public static synchronized SelfCheckReport ensure() {
+        if (report == null) {
+            report = run(KernelChoice.configured());
+        }
+        return report;
+    }
+
+    /** Runs the check now, switching the process's kernel path as {@code choice} says. */
+    public static synchronized SelfCheckReport run(KernelChoice choice) {
+        CpuDescription cpu = CpuDescription.current();
+        if (choice != KernelChoice.AUTO) {
+            KernelPath forced = choice == KernelChoice.NATIVE ? KernelPath.NATIVE : KernelPath.ONEDNN;
+            LibtorchKernels.use(forced);
+            return new SelfCheckReport(cpu, choice, forced, probes(), List.of());
+        }
+        KernelPath path = LibtorchKernels.current();
+        List<ProbeResult> first = probes();
+        boolean firstPassed = first.stream().allMatch(ProbeResult::passed);
+        if (firstPassed || path == KernelPath.NATIVE) {
+            return new SelfCheckReport(cpu, choice, path, first, List.of());
+        }
+        try {
+            LibtorchKernels.use(KernelPath.NATIVE);
+        } catch (UnsupportedOperationException e) {
+            return new SelfCheckReport(cpu, choice, path, first, List.of());
+        }
+        return new SelfCheckReport(cpu, choice, KernelPath.NATIVE, probes(), first);
+    }
+
+    private static List<ProbeResult> probes() {
+        int threads = JniUtils.getNumThreads();
+        List<ProbeResult> results = new ArrayList<>();
+        try {
+            for (String name : EncoderContract.BUILT_IN) {
+                results.addAll(probe(name, threads));
+            }
+        } finally {
+            JniUtils.setNumThreads(threads);
+        }
+        return results;
+    }
+
+    private static List<ProbeResult> probe(String name, int threads) {
+        EncoderContract contract = EncoderContract.builtIn(name);
+        float[][] saved = contract.probeOutput();
+        int size = contract.preprocessing().inputSize();
+        Path file = null;
+        try {
+            file = EncoderContract.copyBuiltIn(name, Files.createTempFile("geoloc-probe-" + name + "-", ".pt"));
+            try (ZooModel<NDList, NDList> model = Criteria.builder().setTypes(NDList.class, NDList.class)
+                    .optModelPath(file).optEngine("PyTorch").optTranslator(new NoopTranslator()).build().loadModel();
+                 Predictor<NDList, NDList> predictor = model.newPredictor()) {
+                List<ProbeResult> results = new ArrayList<>();
+                for (int t : threads > 1 ? new int[] {1, threads} : new int[] {1}) {
+                    JniUtils.setNumThreads(t);
+                    float[] input = EncoderContract.probeInput(saved.length, size);
+                    NDList output = predictor.predict(new NDList(model.getNDManager()
+                            .create(FloatBuffer.wrap(input), new Shape(saved.length, 3, size, size))));
+                    results.add(new ProbeResult(name, t, relativeDifference(output.singletonOrThrow().toFloatArray(), saved),
+                            TOLERANCE));
+                    output.close();
+                }
+                return results;
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } catch (ModelNotFoundException | MalformedModelException | TranslateException e) {
+            throw new IllegalStateException("the built-in encoder " + name + " cannot run in this libtorch: "
+                    + e.getMessage(), e);
+        } finally {
+            if (file != null) {
+                try {
+                    Files.deleteIfExists(file);
+                } catch (IOException ignored) {
+                    // a temp file left behind is harmless
+                }
+            }
+        }
+    }
+
+    /** max |actual - saved| / max |saved|; NaN when any output is not finite. */
+    public static double relativeDifference(float[] actual, float[][] saved) {
+        double scale = 0;
+        double worst = 0;
+        int i = 0;
+        for (float[] row : saved) {
+            for (float expected : row) {
+                float value = actual[i++];
+                if (!Float.isFinite(value)) {
+                    return Double.NaN;
+                }
+                scale = Math.max(scale, Math.abs(expected));
+                worst = Math.max(worst, Math.abs(value - expected));
+            }
+        }
+        return scale == 0 ? worst : worst / scale;
+    }
+}

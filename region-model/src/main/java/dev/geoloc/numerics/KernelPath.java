@@ -1,0 +1,27 @@
+package dev.geoloc.numerics;
+
+/**
+ * Which CPU kernels libtorch runs convolutions (and its other oneDNN operators) with. Both compute the same
+ * function; on some CPUs only one computes it right (see docs/numerics.md).
+ */
+public enum KernelPath {
+    /** libtorch's default: oneDNN, at the widest instruction set the CPU has unless ONEDNN_MAX_CPU_ISA caps it. */
+    ONEDNN,
+    /** oneDNN switched off: ATen's own kernels (im2col and BLAS for convolutions). */
+    NATIVE;
+
+    /** The setting's spelling: {@code onednn} or {@code native}. */
+    public String setting() {
+        return name().toLowerCase(java.util.Locale.ROOT);
+    }
+
+    /** For people: the path and, for oneDNN, the instruction-set cap in force. */
+    public String describe() {
+        if (this == NATIVE) {
+            return "native (oneDNN off: ATen's own kernels)";
+        }
+        String cap = System.getenv("ONEDNN_MAX_CPU_ISA");
+        return "onednn (" + (cap == null || cap.isBlank() ? "the widest instruction set the CPU has"
+                : "ONEDNN_MAX_CPU_ISA=" + cap) + ")";
+    }
+}
