@@ -51,6 +51,14 @@ public final class EngineSelfCheck {
         return report;
     }
 
+    /** The check of this process with {@code choice}: the one already run when it was run with that choice. */
+    public static synchronized SelfCheckReport ensure(KernelChoice choice) {
+        if (report == null || report.choice() != choice) {
+            report = run(choice);
+        }
+        return report;
+    }
+
     /** Runs the check now, switching the process's kernel path as {@code choice} says. */
     public static synchronized SelfCheckReport run(KernelChoice choice) {
         CpuDescription cpu = CpuDescription.current();

@@ -33,6 +33,14 @@ public interface ProcessorConfig {
 
     Admin admin();
 
+    /**
+     * How this process picks libtorch's CPU kernels before it loads a model: {@code auto} checks oneDNN against the
+     * built-in encoders' probes and leaves it for ATen's own kernels where it computes wrong; {@code onednn} and
+     * {@code native} force a path, still checked. Also read by the test JVMs as GEOLOC_CPU_KERNELS. See docs/numerics.md.
+     */
+    @WithDefault("auto")
+    String cpuKernels();
+
     /** How Avro values are (de)serialized and where the schema registry is. */
     interface Serde {
 

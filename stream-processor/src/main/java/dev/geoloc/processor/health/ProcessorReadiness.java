@@ -48,15 +48,21 @@ public class ProcessorReadiness implements HealthCheck {
                         .withData("model_name", served.name())
                         .withData("model_version", served.version())
                         .withData("bundle_sha256", served.predictor().bundleDigest())
-                        .withData("device", served.predictor().device().toString()),
+                        .withData("device", served.predictor().device().toString())
+                        .withData("model_numerics", served.predictor().numerics().describe()),
                 () -> response.withData("model", "none loaded"));
         source.following().ifPresent(follower -> {
             Object pinned = follower.status().get("pinned_version");
             response.withData("pinned_version", pinned == null ? "none" : pinned.toString());
         });
-        models.lastRejection().ifPresent(rejection -> response
-                .withData("last_rejected_version", rejection.version())
-                .withData("last_rejection", rejection.reason()));
+        models.lastRejection().ifPresent(rejection -> {
+            response.withData("last_rejected_version", rejection.version())
+                    .withData("last_rejection_code", rejection.kind().name())
+                    .withData("last_rejection", rejection.reason());
+            if (!Double.isNaN(rejection.difference())) {
+                response.withData("last_rejection_difference", String.format(java.util.Locale.ROOT, "%.3g", rejection.difference()));
+            }
+        });
         return response.build();
     }
 }

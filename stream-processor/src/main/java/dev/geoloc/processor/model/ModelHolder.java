@@ -17,12 +17,18 @@ import io.micrometer.core.instrument.MeterRegistry;
 @ApplicationScoped
 public class ModelHolder {
 
-    /** The last version refused, for health details. */
-    public record Rejection(int version, String reason) {
+    /**
+     * The last version refused, for health details.
+     *
+     * @param difference for {@link RejectionKind#NUMERICS_MISMATCH}, the largest difference from its reference; NaN
+     *                   otherwise
+     */
+    public record Rejection(int version, RejectionKind kind, String reason, double difference) {
     }
 
     private final AtomicReference<ServedModel> current = new AtomicReference<>();
     private final AtomicReference<Rejection> lastRejection = new AtomicReference<>();
+    private final AtomicReference<Rejection> lastNumericsRejection = new AtomicReference<>();
     private final Counter swaps;
     private final MeterRegistry registry;
 
@@ -31,6 +37,15 @@ public class ModelHolder {
         Gauge.builder("geoloc.model.version", current, ref -> ref.get() == null ? -1 : ref.get().version())
                 .description("Version of the model serving predictions").register(registry);
         swaps = Counter.builder("geoloc.model.swaps").description("Models swapped in while serving").register(registry);
+        Gauge.builder("geoloc.model.numerics.difference", current, ref -> ref.get() == null ? Double.NaN
+                        : ref.get().predictor().numerics().difference())
+                .tag("model", "serving")
+                .description("Largest difference between the model's outputs here and its bundle's reference outputs "
+                        + "(NaN when none is served, or its bundle has no reference)").register(registry);
+        Gauge.builder("geoloc.model.numerics.difference", lastNumericsRejection, ref -> ref.get() == null ? Double.NaN
+                        : ref.get().difference())
+                .tag("model", "last_rejected")
+                .description("The same difference for the last version refused as NUMERICS_MISMATCH").register(registry);
     }
 
     /** The model new batches run on; empty before the first model is loaded and after shutdown. */
@@ -48,8 +63,13 @@ public class ModelHolder {
     }
 
     /** Records a refused version: a health detail and a metric by kind of failure. */
-    public void rejected(int version, RejectionKind kind, String reason) {
-        lastRejection.set(new Rejection(version, reason));
+    public void rejected(int version, VersionRejectedException refusal) {
+        RejectionKind kind = refusal.kind();
+        Rejection rejection = new Rejection(version, kind, refusal.getMessage(), refusal.difference());
+        lastRejection.set(rejection);
+        if (kind == RejectionKind.NUMERICS_MISMATCH) {
+            lastNumericsRejection.set(rejection);
+        }
         Counter.builder("geoloc.model.rejections").tag("kind", kind.name())
                 .description("Published versions this instance refused, by why").register(registry).increment();
     }

@@ -8,6 +8,7 @@ import java.util.Optional;
 import dev.geoloc.model.BundleException;
 import dev.geoloc.model.EncoderContract;
 import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.NumericsMismatchException;
 import dev.geoloc.model.Prediction;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
@@ -16,9 +17,10 @@ import dev.geoloc.schemas.ModelVersion;
 
 /**
  * Turns a published version (or a fixed bundle) into a {@link ServedModel} that is safe to switch to: its
- * signature verifies (when a key is configured), the artifact is the one published, it opens as a bundle, its catalog is the one this deployment serves, libtorch
- * loads it, it is warmed up, and a canary batch gives finite probabilities that sum to 1. Runs on the caller's
- * thread, which is never a stream thread.
+ * signature verifies (when a key is configured), the artifact is the one published, it opens as a bundle, its
+ * catalog is the one this deployment serves, libtorch loads it and computes its reference outputs within their
+ * tolerance (this process's numerics self-check having passed), it is warmed up, and a canary batch gives finite
+ * probabilities that sum to 1. Runs on the caller's thread, which is never a stream thread.
  */
 public final class ModelLoader {
 
@@ -71,6 +73,9 @@ public final class ModelLoader {
             } catch (BundleException e) {
                 throw new VersionRejectedException(RejectionKind.CORRUPT_BUNDLE, "version " + version + ": "
                         + e.getMessage(), e);
+            } catch (NumericsMismatchException e) {
+                throw new VersionRejectedException(RejectionKind.NUMERICS_MISMATCH, "version " + version + ": "
+                        + e.getMessage(), e, e.difference());
             }
             try {
                 predictor.warmUp(warmUpBatch);

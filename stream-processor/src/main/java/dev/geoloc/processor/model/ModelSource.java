@@ -23,6 +23,9 @@ import org.jboss.logging.Logger;
 import dev.geoloc.imaging.ImageLimits;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.VersionSignatures;
+import dev.geoloc.numerics.EngineSelfCheck;
+import dev.geoloc.numerics.KernelChoice;
+import dev.geoloc.numerics.SelfCheckReport;
 import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.serde.AvroSerdes;
 import dev.geoloc.schemas.ModelVersion;
@@ -43,10 +46,14 @@ public class ModelSource {
     private final ModelHolder holder;
     private final VersionFollower follower;
     private final ModelStatusReporter reporter;
+    private final SelfCheckReport numerics;
 
     ModelSource(ProcessorConfig config, ModelHolder holder, AvroSerdes serdes, KafkaStreamsProducer streams)
             throws IOException, InterruptedException {
         this.holder = holder;
+        // Before any model: picks the CPU kernel path, and every load below is refused if this failed.
+        this.numerics = EngineSelfCheck.ensure(KernelChoice.parse(config.cpuKernels()));
+        numerics.lines().forEach(line -> LOG.log(numerics.passed() ? Logger.Level.INFO : Logger.Level.ERROR, line));
         ProcessorConfig.Model model = config.model();
         ProcessorConfig.Images images = config.images();
         PredictorOptions options = new PredictorOptions(model.device(), model.topK(), model.confidenceLevel(), 1,
@@ -98,6 +105,11 @@ public class ModelSource {
         LOG.infof("Following %s for model %s%s; waiting for a first version", config.topics().modelVersions(), name,
                 model.pinnedVersion().map(v -> " (pinned to v" + v + ")").orElse(""));
         follower.awaitFirstModel(model.startupTimeout());
+    }
+
+    /** This process's numerics self-check, run before the first model was loaded. */
+    public SelfCheckReport numerics() {
+        return numerics;
     }
 
     /** The follower of published versions; empty when a fixed bundle is served. */

@@ -33,21 +33,31 @@ final class ModelStatusReporter implements AutoCloseable {
 
     /** Best effort: a status that cannot be sent (registry or broker down) is logged, never thrown. */
     void report(ModelVersion version, ModelState state, String reason, String bundleSha256) {
+        report(version, state, reason, bundleSha256, null);
+    }
+
+    /** A rejection, with its code. */
+    void rejected(ModelVersion version, RejectionKind kind, String reason) {
+        report(version, ModelState.REJECTED, reason, null, kind);
+    }
+
+    private void report(ModelVersion version, ModelState state, String reason, String bundleSha256, RejectionKind kind) {
         try {
-            send(version, state, reason, bundleSha256);
+            send(version, state, reason, bundleSha256, kind);
         } catch (RuntimeException e) {
             LOG.warnf("Could not report %s of %s v%d to %s: %s", state, version.getModelName(), version.getVersion(),
                     topic, e.getMessage());
         }
     }
 
-    private void send(ModelVersion version, ModelState state, String reason, String bundleSha256) {
+    private void send(ModelVersion version, ModelState state, String reason, String bundleSha256, RejectionKind kind) {
         ModelStatus status = ModelStatus.newBuilder()
                 .setModelName(version.getModelName())
                 .setVersion(version.getVersion())
                 .setInstance(instance)
                 .setState(state)
                 .setReason(reason)
+                .setRejectionCode(kind == null ? null : kind.name())
                 .setArtifactUri(version.getArtifactUri())
                 .setBundleSha256(bundleSha256)
                 .setReportedTime(Instant.now())

@@ -13,5 +13,10 @@ public enum RejectionKind {
     /** Trained on another region catalog than this deployment serves. */
     INCOMPATIBLE_CATALOG,
     /** The canary batch gave probabilities that are not finite or do not sum to 1. */
-    CANARY_FAILED
+    CANARY_FAILED,
+    /**
+     * This instance computes the version's reference outputs (bundle.json's numerics) differently by more than their
+     * tolerance, or its own numerics self-check failed: the CPU, kernel path or device computes the model wrong here.
+     */
+    NUMERICS_MISMATCH
 }

@@ -133,7 +133,8 @@ public final class VersionFollower implements AutoCloseable {
         status.put("latest_published_version", newestFirst.isEmpty() ? null : newestFirst.get(0).getVersion());
         status.put("versions_published", publishedVersions());
         status.put("versions_refused", publishedVersions().stream().filter(this::hasRefused).toList());
-        holder.lastRejection().ifPresent(r -> status.put("last_rejection", Map.of("version", r.version(), "reason", r.reason())));
+        holder.lastRejection().ifPresent(r -> status.put("last_rejection", Map.of("version", r.version(),
+                "code", r.kind().name(), "reason", r.reason())));
         return status;
     }
 
@@ -297,8 +298,8 @@ public final class VersionFollower implements AutoCloseable {
             } else {
                 refused.add(identity(version));
             }
-            holder.rejected(version.getVersion(), e.kind(), e.getMessage());
-            reporter.report(version, ModelState.REJECTED, e.getMessage(), null);
+            holder.rejected(version.getVersion(), e);
+            reporter.rejected(version, e.kind(), e.getMessage());
             LOG.warnf("Refused %s v%d (%s): %s; still serving %s", modelName, version.getVersion(), e.kind(),
                     e.getMessage(), holder.current().map(ServedModel::describe).orElse("nothing"));
             return false;

@@ -4,10 +4,17 @@ package dev.geoloc.processor.model;
 public final class VersionRejectedException extends Exception {
 
     private final RejectionKind kind;
+    private final double difference;
 
     public VersionRejectedException(RejectionKind kind, String reason, Throwable cause) {
+        this(kind, reason, cause, Double.NaN);
+    }
+
+    /** @param difference for {@link RejectionKind#NUMERICS_MISMATCH}, the largest difference from the reference */
+    public VersionRejectedException(RejectionKind kind, String reason, Throwable cause, double difference) {
         super(reason, cause);
         this.kind = kind;
+        this.difference = difference;
     }
 
     public VersionRejectedException(RejectionKind kind, String reason) {
@@ -16,5 +23,10 @@ public final class VersionRejectedException extends Exception {
 
     public RejectionKind kind() {
         return kind;
+    }
+
+    /** The largest difference from the reference outputs, for a numerics mismatch; NaN otherwise. */
+    public double difference() {
+        return difference;
     }
 }

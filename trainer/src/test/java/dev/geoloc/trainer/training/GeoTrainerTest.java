@@ -73,7 +73,8 @@ class GeoTrainerTest {
         assertThat(Files.readAllBytes(out.resolve("checkpoints/last/head.params")))
                 .as("the resumed head trained on").isNotEqualTo(headAfterEpoch1);
         assertThat(Files.readAllLines(out.resolve("training-log.jsonl"))).hasSize(2);
-        assertThat(console.toString(StandardCharsets.UTF_8)).contains("Resuming after epoch 1");
+        assertThat(console.toString(StandardCharsets.UTF_8)).contains("Resuming after epoch 1",
+                "The checkpoint reproduces its probe logits (relative difference");
     }
 
     @Test

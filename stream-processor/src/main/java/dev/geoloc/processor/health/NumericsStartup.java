@@ -1,0 +1,45 @@
+package dev.geoloc.processor.health;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import org.eclipse.microprofile.health.HealthCheck;
+import org.eclipse.microprofile.health.HealthCheckResponse;
+import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
+import org.eclipse.microprofile.health.Startup;
+
+import dev.geoloc.numerics.SelfCheckReport;
+import dev.geoloc.processor.model.ModelSource;
+
+/**
+ * The process's numerics self-check on {@code /q/health/started}: the CPU, the kernel path chosen and why, and the
+ * largest difference of the built-in encoders' probes. Up when it passed; a process whose check failed refuses every
+ * model ({@code NUMERICS_MISMATCH}), so it never becomes ready either.
+ */
+@Startup
+@ApplicationScoped
+public class NumericsStartup implements HealthCheck {
+
+    private final ModelSource source;
+
+    NumericsStartup(ModelSource source) {
+        this.source = source;
+    }
+
+    @Override
+    public HealthCheckResponse call() {
+        SelfCheckReport report = source.numerics();
+        HealthCheckResponseBuilder response = HealthCheckResponse.named("geoloc-numerics-self-check")
+                .status(report.passed())
+                .withData("cpu", report.cpu().toString())
+                .withData("kernel_choice", report.choice().setting())
+                .withData("kernel_path", report.path().describe())
+                .withData("largest_difference", String.format(java.util.Locale.ROOT, "%.3g", report.maxDifference()))
+                .withData("summary", report.summary());
+        if (!report.rejected().isEmpty()) {
+            response.withData("left_onednn_because", report.rejected().stream().filter(p -> !p.passed())
+                    .map(Object::toString).toList().toString());
+        }
+        report.fix().ifPresent(fix -> response.withData("fix", fix));
+        return response.build();
+    }
+}

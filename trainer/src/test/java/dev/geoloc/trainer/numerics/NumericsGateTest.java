@@ -1,0 +1,145 @@
+package dev.geoloc.trainer.numerics;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.StringWriter;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import dev.geoloc.dataset.synth.SynthCityConfig;
+import dev.geoloc.dataset.synth.SynthCityGenerator;
+import dev.geoloc.model.TestBundles;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.TrainerCommand;
+import picocli.CommandLine;
+
+/**
+ * The trainer's commands check numerics before they compute and refuse a model this machine computes wrong: exit 1
+ * with a message that names the CPU, the kernel path and the fix.
+ */
+class NumericsGateTest {
+
+    private static final RegionCatalog LA = RegionCatalog.losAngeles();
+
+    @TempDir
+    static Path shared;
+    static Path dataset;
+
+    @TempDir
+    Path dir;
+
+    private final StringWriter out = new StringWriter();
+    private final StringWriter err = new StringWriter();
+
+    @BeforeAll
+    static void aTinyCity() throws IOException {
+        dataset = shared.resolve("city");
+        new SynthCityGenerator(LA, SynthCityConfig.defaults().withLocationsPerRegion(3).withHeadings(List.of(0, 180))
+                .withSize(32, 32)).generate(dataset, 2, (done, total) -> { });
+    }
+
+    @Test
+    void aComputingCommandStartsWithTheSelfChecksVerdict() throws IOException {
+        Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, LA);
+
+        int exit = run("evaluate", "--bundle", bundle.toString(), "--dataset", dataset.toString(), "--device", "cpu");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(err.toString().lines().findFirst()).get().asString()
+                .startsWith("numerics self-check passed on ").contains("kernel path");
+    }
+
+    @Test
+    void evaluateRefusesABundleThisMachineComputesWrong() throws IOException {
+        Path bundle = TestBundles.withReferenceShifted(
+                TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, LA), 0.05);
+
+        int exit = run("evaluate", "--bundle", bundle.toString(), "--dataset", dataset.toString(), "--device", "cpu");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("evaluate failed: the model computes its reference outputs wrong here",
+                "largest difference 0.05", "kernel path", "family", "GEOLOC_CPU_KERNELS").doesNotContain("\tat ");
+        assertThat(out.toString()).doesNotContain("Accuracy");
+    }
+
+    @Test
+    void publishRefusesABundleThisMachineComputesWrongBeforeStoringOrSending() throws IOException {
+        Path bundle = TestBundles.withReferenceShifted(
+                TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, LA), 0.05);
+        Path store = dir.resolve("store");
+
+        int exit = run("publish", "--bundle", bundle.toString(), "--store", store.toString(),
+                "--bootstrap-servers", "127.0.0.1:1", "--schema-registry-url", "http://127.0.0.1:1");
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("publish failed: the model computes its reference outputs wrong here");
+        assertThat(store).doesNotExist();
+    }
+
+    @Test
+    void selfCheckPrintsTheVerdictForTheMachineAndForABundle() throws IOException {
+        Path good = TestBundles.untrained(dir.resolve("good"), "tiny-vit", TestBundles.CLASSIFIER, LA);
+        Path bad = TestBundles.withReferenceShifted(
+                TestBundles.untrained(dir.resolve("bad"), "tiny-vit", TestBundles.CLASSIFIER, LA), 0.05);
+
+        assertThat(run("self-check")).isZero();
+        assertThat(out.toString()).contains("ok: this machine computes the built-in encoders right on kernel path");
+        assertThat(run("self-check", "--bundle", good.toString(), "--measure")).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("matches its reference outputs (difference",
+                "measure: kernel path onednn threads 1", "measure: kernel path native threads 1");
+        assertThat(run("self-check", "--bundle", bad.toString())).isEqualTo(1);
+        assertThat(err.toString()).contains("self-check failed: the model computes its reference outputs wrong here");
+    }
+
+    @Test
+    void trainingDoesNotResumeFromACheckpointThisMachineComputesDifferently() throws IOException {
+        Path run = dir.resolve("run");
+        assertThat(run(train(run, 1))).as(err.toString()).isZero();
+        Path probe = run.resolve("checkpoints/last/probe-logits.json");
+        float[][] logits = new ObjectMapper().readValue(probe.toFile(), float[][].class);
+        logits[0][0] += 1;
+        new ObjectMapper().writeValue(probe.toFile(), logits);
+
+        int exit = run(append(train(run, 2), "--resume"));
+
+        assertThat(exit).isEqualTo(1);
+        assertThat(err.toString()).contains("train failed: the checkpoint", "computes its probe logits differently here",
+                "kernel path");
+    }
+
+    @Test
+    void aCheckpointThatReproducesItsProbeLogitsResumes() throws IOException {
+        Path run = dir.resolve("run");
+        assertThat(run(train(run, 1))).as(err.toString()).isZero();
+
+        assertThat(run(append(train(run, 2), "--resume"))).as(err.toString()).isZero();
+        assertThat(Files.readAllLines(run.resolve("training-log.jsonl"))).hasSize(2);
+    }
+
+    private int run(String... args) {
+        CommandLine command = TrainerCommand.commandLine();
+        command.setOut(new PrintWriter(out, true));
+        command.setErr(new PrintWriter(err, true));
+        return command.execute(args);
+    }
+
+    private static String[] train(Path run, int epochs) {
+        return new String[] {"train", "--dataset", dataset.toString(), "--out", run.toString(), "--encoder", "tiny-cnn",
+                "--epochs", String.valueOf(epochs), "--batch-size", "16", "--device", "cpu"};
+    }
+
+    private static String[] append(String[] args, String... more) {
+        String[] all = java.util.Arrays.copyOf(args, args.length + more.length);
+        System.arraycopy(more, 0, all, args.length, more.length);
+        return all;
+    }
+}
