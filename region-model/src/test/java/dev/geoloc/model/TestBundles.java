@@ -32,14 +32,17 @@ public final class TestBundles {
     public static Path untrained(Path directory, String encoder, HeadSpec spec, RegionCatalog catalog, int outputs)
             throws IOException {
         Path encoderFile = EncoderContract.copyBuiltIn(encoder, directory.resolveSibling(directory.getFileName() + ".pt"));
-        return write(directory, EncoderContract.builtIn(encoder), encoderFile, spec, catalog, outputs, false);
+        return write(directory, EncoderContract.builtIn(encoder), encoderFile, spec, catalog, outputs, false, true);
     }
 
-    /** A bundle whose encoder.pt is not TorchScript, though its manifest's checksums are right. */
+    /**
+     * A bundle whose encoder.pt is not TorchScript, though its manifest's checksums are right. It cannot run, so it
+     * has no reference outputs, like a bundle from before they existed.
+     */
     public static Path corruptEncoder(Path directory, RegionCatalog catalog) throws IOException {
         Path garbage = directory.resolveSibling(directory.getFileName() + ".pt");
         java.nio.file.Files.write(garbage, "this is not a TorchScript archive".getBytes(java.nio.charset.StandardCharsets.UTF_8));
-        return write(directory, EncoderContract.builtIn("tiny-cnn"), garbage, CLASSIFIER, catalog, catalog.size(), false);
+        return write(directory, EncoderContract.builtIn("tiny-cnn"), garbage, CLASSIFIER, catalog, catalog.size(), false, false);
     }
 
     /**
@@ -48,11 +51,11 @@ public final class TestBundles {
      */
     public static Path nanHead(Path directory, RegionCatalog catalog) throws IOException {
         Path encoderFile = EncoderContract.copyBuiltIn("tiny-cnn", directory.resolveSibling(directory.getFileName() + ".pt"));
-        return write(directory, EncoderContract.builtIn("tiny-cnn"), encoderFile, CLASSIFIER, catalog, catalog.size(), true);
+        return write(directory, EncoderContract.builtIn("tiny-cnn"), encoderFile, CLASSIFIER, catalog, catalog.size(), true, false);
     }
 
     private static Path write(Path directory, EncoderContract contract, Path encoderFile, HeadSpec spec,
-                              RegionCatalog catalog, int outputs, boolean nan) throws IOException {
+                              RegionCatalog catalog, int outputs, boolean nan, boolean reference) throws IOException {
         try (NDManager manager = NDManager.newBaseManager(InferenceDevice.ENGINE)) {
             Engine.getEngine(InferenceDevice.ENGINE).setRandomSeed(7);
             Block head = Heads.build(spec, outputs);
@@ -64,7 +67,7 @@ public final class TestBundles {
                 });
             }
             BundleWriter writer = new BundleWriter("test-model", catalog);
-            if (nan) {
+            if (!reference) {
                 writer.withoutReference();
             }
             return writer

@@ -54,6 +54,9 @@ class ModelRolloutTest {
     @TestHTTPResource("/q/health/ready")
     URL ready;
 
+    @TestHTTPResource("/q/health/started")
+    URL started;
+
     @TestHTTPResource("/admin/model")
     URL admin;
 
@@ -93,6 +96,12 @@ class ModelRolloutTest {
         assertThat(check.at("/status").asText()).isEqualTo("UP");
         assertThat(check.at("/data/model_name").asText()).isEqualTo(PublishedVersions.MODEL);
         assertThat(check.at("/data/model_version").asInt()).isEqualTo(1);
+        assertThat(check.at("/data/model_numerics").asText()).startsWith("matches its reference outputs (difference");
+        JsonNode numerics = startedCheck("geoloc-numerics-self-check");
+        assertThat(numerics).as("the numerics self-check on /q/health/started").isNotNull();
+        assertThat(numerics.at("/status").asText()).isEqualTo("UP");
+        assertThat(numerics.at("/data/kernel_path").asText()).matches("(onednn|native) .*");
+        assertThat(numerics.at("/data/cpu").asText()).contains("cores");
         assertThat(versionAnswering("rollout-first")).isEqualTo(1);
         assertThat(versions.awaitStatus(1, ModelState.SERVING).getBundleSha256()).hasSize(64);
     }
@@ -167,12 +176,20 @@ class ModelRolloutTest {
         assertRefusedWhileV2Serves(7, "signature");
         versions.publish(8, bundles.nanHead);
         assertRefusedWhileV2Serves(8, "canary");
+        versions.publish(9, bundles.offReference);
+        assertRefusedWhileV2Serves(9, "computes its reference outputs wrong here: largest difference 0.05");
+        assertThat(versions.awaitStatus(9, ModelState.REJECTED).getRejectionCode()).isEqualTo("NUMERICS_MISMATCH");
         JsonNode check = json(ready).at("/checks/0");
         assertThat(check.at("/data/model_version").asInt()).isEqualTo(2);
-        assertThat(check.at("/data/last_rejected_version").asInt()).isEqualTo(8);
+        assertThat(check.at("/data/model_numerics").asText()).as("v2 is a bundle from before reference outputs")
+                .startsWith("unchecked: the bundle carries no reference outputs");
+        assertThat(check.at("/data/last_rejected_version").asInt()).isEqualTo(9);
+        assertThat(check.at("/data/last_rejection_code").asText()).isEqualTo("NUMERICS_MISMATCH");
+        assertThat(check.at("/data/last_rejection_difference").asDouble()).isBetween(0.045, 0.055);
         assertThat(get(metrics)).contains("geoloc_model_rejections_total{kind=\"ARTIFACT_UNREACHABLE\"}",
                 "kind=\"CHECKSUM_MISMATCH\"", "kind=\"CORRUPT_BUNDLE\"", "kind=\"INCOMPATIBLE_CATALOG\"",
-                "kind=\"SIGNATURE_INVALID\"", "kind=\"CANARY_FAILED\"");
+                "kind=\"SIGNATURE_INVALID\"", "kind=\"CANARY_FAILED\"", "kind=\"NUMERICS_MISMATCH\"",
+                "geoloc_model_numerics_difference{model=\"last_rejected\"} 0.05");
     }
 
     /** The version is reported refused with {@code reason}, and a fresh event is still answered by v2. */
@@ -206,22 +223,22 @@ class ModelRolloutTest {
         send("DELETE", "/admin/model/pin");
         versions.awaitStatus(1, ModelState.SERVING, 3);
         assertThat(versionAnswering("rollout-unpinned")).isEqualTo(1);
-        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[1,2,3,4,5,6,7,8]");
+        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[1,2,3,4,5,6,7,8,9]");
         assertThat(json(admin).at("/versions_refused").toString()).as("v3, unreachable, is tried again later")
-                .isEqualTo("[4,5,6,7,8]");
+                .isEqualTo("[4,5,6,7,8,9]");
     }
 
     @Test
     @Order(6)
     void withdrawingTheLatestVersionServesTheNewestBeforeItThatLoads() throws Exception {
-        // Given v1 serving as the latest published, and v3 to v8, published after v2, all refused
+        // Given v1 serving as the latest published, and v3 to v9, published after v2, all refused
         // When v1 is withdrawn by a tombstone
         versions.withdraw(1);
 
         // Then v2 serves: the versions published after it are skipped, as refused
         versions.awaitStatus(2, ModelState.SERVING, 3);
         assertThat(versionAnswering("rollout-withdrawn")).isEqualTo(2);
-        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[2,3,4,5,6,7,8]");
+        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[2,3,4,5,6,7,8,9]");
     }
 
     @Test
@@ -249,6 +266,15 @@ class ModelRolloutTest {
         // would add well over 16 MiB across 15 swaps.
         assertThat(afterTwenty - afterFive).as("native resident growth over 15 swaps, KiB").isLessThan(16 * 1024);
         assertThat(versionAnswering("rollout-after-swaps")).isEqualTo(120);
+    }
+
+    private JsonNode startedCheck(String name) throws Exception {
+        for (JsonNode check : json(started).at("/checks")) {
+            if (check.at("/name").asText().equals(name)) {
+                return check;
+            }
+        }
+        return null;
     }
 
     private JsonNode awaitReady() throws Exception {

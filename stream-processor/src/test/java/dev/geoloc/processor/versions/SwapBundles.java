@@ -16,19 +16,26 @@ final class SwapBundles {
 
     private static SwapBundles instance;
 
-    /** Two good models of the Los Angeles catalog, with different heads. */
+    /**
+     * Two good models of the Los Angeles catalog, with different heads; the second as bundles were written before
+     * they carried reference outputs, which load unchecked.
+     */
     final PublishedVersions.Artifact first;
     final PublishedVersions.Artifact second;
-    /** Bad ones: an encoder that is not TorchScript, another catalog, NaN weights. */
+    /**
+     * Bad ones: an encoder that is not TorchScript, another catalog, NaN weights, and reference outputs this machine
+     * does not compute (5 % off: as a machine that computes the model wrong would find them).
+     */
     final PublishedVersions.Artifact corruptEncoder;
     final PublishedVersions.Artifact otherCatalog;
     final PublishedVersions.Artifact nanHead;
+    final PublishedVersions.Artifact offReference;
 
     private SwapBundles(Path dir) throws IOException {
         RegionCatalog la = RegionCatalog.losAngeles();
         first = PublishedVersions.artifact(TestBundles.untrained(dir.resolve("first"), "tiny-cnn", TestBundles.CLASSIFIER, la));
-        second = PublishedVersions.artifact(TestBundles.untrained(dir.resolve("second"), "tiny-cnn",
-                new HeadSpec.Classifier(16, 0.1f), la));
+        second = PublishedVersions.artifact(TestBundles.withoutReference(TestBundles.untrained(dir.resolve("second"),
+                "tiny-cnn", new HeadSpec.Classifier(16, 0.1f), la)));
         corruptEncoder = PublishedVersions.artifact(TestBundles.corruptEncoder(dir.resolve("corrupt"), la));
         RegionCatalog two = CatalogReader.parse("{\"regions\": [%s, %s]}".formatted(
                 TestCatalogs.regionJson("north_side", 10.1, 10.2, 20.0, 20.1),
@@ -36,6 +43,8 @@ final class SwapBundles {
         otherCatalog = PublishedVersions.artifact(TestBundles.untrained(dir.resolve("other-catalog"), "tiny-cnn",
                 TestBundles.CLASSIFIER, two));
         nanHead = PublishedVersions.artifact(TestBundles.nanHead(dir.resolve("nan"), la));
+        offReference = PublishedVersions.artifact(TestBundles.withReferenceShifted(TestBundles.untrained(
+                dir.resolve("off-reference"), "tiny-vit", TestBundles.CLASSIFIER, la), 0.05));
     }
 
     static synchronized SwapBundles get() {

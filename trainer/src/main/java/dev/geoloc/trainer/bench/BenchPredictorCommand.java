@@ -32,6 +32,9 @@ import dev.geoloc.model.InferenceDevice;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.numerics.EngineSelfCheck;
+import dev.geoloc.numerics.KernelChoice;
+import dev.geoloc.numerics.SelfCheckReport;
 import dev.geoloc.regions.RegionCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -72,6 +75,12 @@ public final class BenchPredictorCommand implements Callable<Integer>, ComputesW
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}.")
     String device;
 
+    @Option(names = "--kernel-paths", split = ",", paramLabel = "PATH",
+            description = "Measure on each CPU kernel path in turn (onednn, native), in one run: the speed cost of the "
+                    + "path the numerics self-check chose. A path whose probes fail here is marked so. Default: the "
+                    + "path the self-check chose.")
+    List<KernelChoice> kernelPaths;
+
     static final class BuiltInEncoders extends ArrayList<String> {
         BuiltInEncoders() {
             super(EncoderContract.BUILT_IN);
@@ -99,42 +108,64 @@ public final class BenchPredictorCommand implements Callable<Integer>, ComputesW
                     Runtime.getRuntime().availableProcessors());
             System.out.printf(Locale.ROOT, "Source: %dx%d SynthCity JPEGs; %d images per round, median of %d rounds; "
                     + "preprocessing on the calling thread.%n%n", imageSize, imageSize, images, rounds);
-            System.out.println("batch | model only (img/s) | decode + preprocess + model (img/s) | preprocess (ms/img)");
-            System.out.println("------+--------------------+-------------------------------------+--------------------");
-            float[] batch = new float[maxBatch * tensorSize];
-            for (int size : batchSizes) {
-                double[] modelOnly = new double[rounds];
-                double[] endToEnd = new double[rounds];
-                double[] preprocessMs = new double[rounds];
-                for (int round = 0; round < rounds; round++) {
-                    long start = System.nanoTime();
-                    for (int done = 0; done < images; done += size) {
-                        predictor.predict(ready, Math.min(size, images - done));
-                    }
-                    modelOnly[round] = images / seconds(start);
-
-                    long preprocessNanos = 0;
-                    start = System.nanoTime();
-                    for (int done = 0; done < images; done += size) {
-                        int count = Math.min(size, images - done);
-                        long before = System.nanoTime();
-                        for (int i = 0; i < count; i++) {
-                            preprocessor.preprocess(jpegs.get((done + i) % jpegs.size()), batch, i * tensorSize);
-                        }
-                        preprocessNanos += System.nanoTime() - before;
-                        predictor.predict(batch, count);
-                    }
-                    endToEnd[round] = images / seconds(start);
-                    preprocessMs[round] = preprocessNanos / 1e6 / images;
+            if (kernelPaths == null || kernelPaths.isEmpty()) {
+                table(predictor, preprocessor, jpegs, ready, tensorSize, maxBatch);
+                return 0;
+            }
+            KernelChoice chosen = KernelChoice.valueOf(EngineSelfCheck.ensure().path().name());
+            try {
+                for (KernelChoice path : kernelPaths) {
+                    SelfCheckReport report = EngineSelfCheck.run(path);
+                    System.out.printf(Locale.ROOT, "Kernel path %s: %s%n", report.path().describe(), report.passed()
+                            ? "computes the probes right here" : "COMPUTES WRONG RESULTS HERE (largest relative difference "
+                            + String.format(Locale.ROOT, "%.2g", report.maxDifference()) + "): its speed is no option");
+                    predictor.warmUp(maxBatch);
+                    table(predictor, preprocessor, jpegs, ready, tensorSize, maxBatch);
+                    System.out.println();
                 }
-                System.out.printf(Locale.ROOT, "%5d | %18.1f | %35.1f | %18.2f%n",
-                        size, median(modelOnly), median(endToEnd), median(preprocessMs));
+            } finally {
+                EngineSelfCheck.run(chosen);
             }
             return 0;
         } catch (dev.geoloc.imaging.ImageRejectedException e) {
             throw new IllegalStateException("a generated benchmark image was rejected: " + e.getMessage(), e);
         } finally {
             deleteTree(work);
+        }
+    }
+
+    private void table(RegionPredictor predictor, ImagePreprocessor preprocessor, List<byte[]> jpegs, float[] ready,
+                       int tensorSize, int maxBatch) throws dev.geoloc.imaging.ImageRejectedException {
+        System.out.println("batch | model only (img/s) | decode + preprocess + model (img/s) | preprocess (ms/img)");
+        System.out.println("------+--------------------+-------------------------------------+--------------------");
+        float[] batch = new float[maxBatch * tensorSize];
+        for (int size : batchSizes) {
+            double[] modelOnly = new double[rounds];
+            double[] endToEnd = new double[rounds];
+            double[] preprocessMs = new double[rounds];
+            for (int round = 0; round < rounds; round++) {
+                long start = System.nanoTime();
+                for (int done = 0; done < images; done += size) {
+                    predictor.predict(ready, Math.min(size, images - done));
+                }
+                modelOnly[round] = images / seconds(start);
+
+                long preprocessNanos = 0;
+                start = System.nanoTime();
+                for (int done = 0; done < images; done += size) {
+                    int count = Math.min(size, images - done);
+                    long before = System.nanoTime();
+                    for (int i = 0; i < count; i++) {
+                        preprocessor.preprocess(jpegs.get((done + i) % jpegs.size()), batch, i * tensorSize);
+                    }
+                    preprocessNanos += System.nanoTime() - before;
+                    predictor.predict(batch, count);
+                }
+                endToEnd[round] = images / seconds(start);
+                preprocessMs[round] = preprocessNanos / 1e6 / images;
+            }
+            System.out.printf(Locale.ROOT, "%5d | %18.1f | %35.1f | %18.2f%n",
+                    size, median(modelOnly), median(endToEnd), median(preprocessMs));
         }
     }
 
