@@ -90,6 +90,14 @@ public record CpuDescription(String vendor, String modelName, int family, int mo
         }
     }
 
+    /**
+     * Whether this is a CPU known to compute wrong with oneDNN's kernels above AVX2: AMD family 26 (Zen 5) with
+     * AVX-512, under oneDNN 3.5 (libtorch 2.5.1 and 2.7.1). See docs/numerics.md.
+     */
+    public boolean oneDnnWrongAboveAvx2() {
+        return vendor.equals("AuthenticAMD") && family == 26 && extensions.contains("AVX-512");
+    }
+
     /** e.g. {@code AMD EPYC (AuthenticAMD family 26 model 2; AVX-512, AVX2; 2 cores)}. */
     @Override
     public String toString() {

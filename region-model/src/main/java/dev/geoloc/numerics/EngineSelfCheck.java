@@ -24,7 +24,9 @@ import dev.geoloc.model.EncoderContract;
 /**
  * The process-wide numerics self-check: runs each built-in encoder on its probe batch, at one thread and at the
  * process's thread count, and compares with the outputs Python saved when it exported the encoder. Under
- * {@link KernelChoice#AUTO} a path that disagrees is left for {@link KernelPath#NATIVE}, which is checked in turn.
+ * {@link KernelChoice#AUTO}, oneDNN is first capped at AVX2 on CPUs known to compute wrong above it
+ * ({@link OneDnnCap}), and a path that disagrees all the same is left for {@link KernelPath#NATIVE}, which is
+ * checked in turn.
  *
  * <p>{@link #ensure()} runs it once per process (per class loader) before the first model is loaded; every path
  * that loads libtorch calls it, so a process that computes wrong numbers says so before it computes any.
@@ -61,14 +63,20 @@ public final class EngineSelfCheck {
 
     /** Runs the check now, switching the process's kernel path as {@code choice} says. */
     public static synchronized SelfCheckReport run(KernelChoice choice) {
+        return run(choice, TOLERANCE);
+    }
+
+    /** With another tolerance: tests use one no path meets, to walk the fallback on any CPU. */
+    static synchronized SelfCheckReport run(KernelChoice choice, double tolerance) {
         CpuDescription cpu = CpuDescription.current();
         if (choice != KernelChoice.AUTO) {
             KernelPath forced = choice == KernelChoice.NATIVE ? KernelPath.NATIVE : KernelPath.ONEDNN;
             LibtorchKernels.use(forced);
-            return new SelfCheckReport(cpu, choice, forced, probes(), List.of());
+            return new SelfCheckReport(cpu, choice, forced, probes(tolerance), List.of());
         }
+        OneDnnCap.applyFor(cpu);
         KernelPath path = LibtorchKernels.current();
-        List<ProbeResult> first = probes();
+        List<ProbeResult> first = probes(tolerance);
         boolean firstPassed = first.stream().allMatch(ProbeResult::passed);
         if (firstPassed || path == KernelPath.NATIVE) {
             return new SelfCheckReport(cpu, choice, path, first, List.of());
@@ -78,15 +86,15 @@ public final class EngineSelfCheck {
         } catch (UnsupportedOperationException e) {
             return new SelfCheckReport(cpu, choice, path, first, List.of());
         }
-        return new SelfCheckReport(cpu, choice, KernelPath.NATIVE, probes(), first);
+        return new SelfCheckReport(cpu, choice, KernelPath.NATIVE, probes(tolerance), first);
     }
 
-    private static List<ProbeResult> probes() {
+    private static List<ProbeResult> probes(double tolerance) {
         int threads = JniUtils.getNumThreads();
         List<ProbeResult> results = new ArrayList<>();
         try {
             for (String name : EncoderContract.BUILT_IN) {
-                results.addAll(probe(name, threads));
+                results.addAll(probe(name, threads, tolerance));
             }
         } finally {
             JniUtils.setNumThreads(threads);
@@ -94,7 +102,7 @@ public final class EngineSelfCheck {
         return results;
     }
 
-    private static List<ProbeResult> probe(String name, int threads) {
+    private static List<ProbeResult> probe(String name, int threads, double tolerance) {
         EncoderContract contract = EncoderContract.builtIn(name);
         float[][] saved = contract.probeOutput();
         int size = contract.preprocessing().inputSize();
@@ -111,7 +119,7 @@ public final class EngineSelfCheck {
                     NDList output = predictor.predict(new NDList(model.getNDManager()
                             .create(FloatBuffer.wrap(input), new Shape(saved.length, 3, size, size))));
                     results.add(new ProbeResult(name, t, relativeDifference(output.singletonOrThrow().toFloatArray(), saved),
-                            TOLERANCE));
+                            tolerance));
                     output.close();
                 }
                 return results;

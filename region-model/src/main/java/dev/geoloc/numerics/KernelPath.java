@@ -20,8 +20,8 @@ public enum KernelPath {
         if (this == NATIVE) {
             return "native (oneDNN off: ATen's own kernels)";
         }
-        String cap = System.getenv("ONEDNN_MAX_CPU_ISA");
-        return "onednn (" + (cap == null || cap.isBlank() ? "the widest instruction set the CPU has"
-                : "ONEDNN_MAX_CPU_ISA=" + cap) + ")";
+        return "onednn (" + OneDnnCap.current().map(cap -> OneDnnCap.VARIABLE + "=" + cap
+                + OneDnnCap.reason().map(why -> ", set because " + why).orElse(""))
+                .orElse("the widest instruction set the CPU has") + ")";
     }
 }

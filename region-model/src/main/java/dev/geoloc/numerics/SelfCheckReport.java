@@ -31,7 +31,7 @@ public record SelfCheckReport(CpuDescription cpu, KernelChoice choice, KernelPat
     /** One line: {@code numerics self-check passed on CPU ...: kernel path ...}. */
     public String summary() {
         return "numerics self-check " + (passed() ? "passed" : "FAILED") + " on " + cpu + ": kernel path "
-                + path.describe() + (rejected.isEmpty() ? "" : ", chosen because oneDNN's default computed wrong results")
+                + path.describe() + (rejected.isEmpty() ? "" : ", chosen because oneDNN computed the probes wrong")
                 + "; largest relative difference " + String.format(java.util.Locale.ROOT, "%.2g", maxDifference());
     }
 

@@ -29,19 +29,42 @@ class EngineSelfCheckTest {
     }
 
     @Test
-    void autoLeavesOneDnnOnlyWhenItsProbesFailAndSaysWhy() {
+    void onACpuKnownToComputeWrongAboveAvx2AutoCapsOneDnnBeforeItsFirstKernel() {
+        SelfCheckReport report = EngineSelfCheck.ensure();
+
+        if (report.cpu().oneDnnWrongAboveAvx2() && System.getenv(OneDnnCap.VARIABLE) == null
+                && report.choice() == KernelChoice.AUTO) {
+            assertThat(report.path()).isEqualTo(KernelPath.ONEDNN);
+            assertThat(report.summary()).contains("ONEDNN_MAX_CPU_ISA=AVX2, set because AuthenticAMD family 26");
+        } else {
+            assertThat(OneDnnCap.reason()).isEmpty();
+        }
+        assertThat(report.passed()).isTrue();
+    }
+
+    @Test
+    void theCpusKnownToComputeWrongAboveAvx2AreAmdFamily26WithAvx512() {
+        assertThat(new CpuDescription("AuthenticAMD", "AMD EPYC", 26, 2, List.of("AVX-512", "AVX2"), 2)
+                .oneDnnWrongAboveAvx2()).isTrue();
+        assertThat(new CpuDescription("AuthenticAMD", "AMD EPYC 9654", 25, 17, List.of("AVX-512", "AVX2"), 2)
+                .oneDnnWrongAboveAvx2()).isFalse();
+        assertThat(new CpuDescription("GenuineIntel", "Xeon", 6, 143, List.of("AMX", "AVX-512", "AVX2"), 2)
+                .oneDnnWrongAboveAvx2()).isFalse();
+    }
+
+    @Test
+    void autoLeavesAPathWhoseProbesFailForTheNativeOneAndFailsWhenThatFailsToo() {
         LibtorchKernels.use(KernelPath.ONEDNN);
 
-        SelfCheckReport report = EngineSelfCheck.run(KernelChoice.AUTO);
+        SelfCheckReport report = EngineSelfCheck.run(KernelChoice.AUTO, -1); // no difference is at most -1
 
-        assertThat(report.passed()).isTrue();
-        if (report.rejected().isEmpty()) {
-            assertThat(report.path()).isEqualTo(KernelPath.ONEDNN);
-        } else { // this CPU is one whose oneDNN kernels compute wrong (AMD family 26, for one)
-            assertThat(report.path()).isEqualTo(KernelPath.NATIVE);
-            assertThat(report.rejected()).anyMatch(probe -> !probe.passed());
-            assertThat(report.summary()).contains("chosen because oneDNN's default computed wrong results");
-        }
+        assertThat(report.rejected()).isNotEmpty().noneMatch(ProbeResult::passed);
+        assertThat(report.path()).isEqualTo(KernelPath.NATIVE);
+        assertThat(LibtorchKernels.current()).isEqualTo(KernelPath.NATIVE);
+        assertThat(report.passed()).isFalse();
+        assertThat(report.lines()).anyMatch(line -> line.startsWith("  left onednn: tiny-cnn"))
+                .anyMatch(line -> line.startsWith("  native: tiny-cnn"));
+        assertThat(report.fix()).get().asString().contains("GEOLOC_CPU_KERNELS=onednn");
     }
 
     @Test

@@ -42,7 +42,7 @@ public final class TrainerCommand implements Runnable {
 
     /** The trainer's command line, as {@code main} runs it: for callers that run commands in their own process. */
     public static CommandLine commandLine() {
-        return NumericsGate.install(new CommandLine(new TrainerCommand()));
+        return NumericsGate.install(new CommandLine(new TrainerCommand()).setCaseInsensitiveEnumValuesAllowed(true));
     }
 
     @Override

@@ -31,6 +31,7 @@ import dev.geoloc.model.Heads;
 import dev.geoloc.model.InferenceDevice;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.NonFiniteOutputException;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.numerics.EngineSelfCheck;
 import dev.geoloc.numerics.KernelChoice;
@@ -119,8 +120,12 @@ public final class BenchPredictorCommand implements Callable<Integer>, ComputesW
                     System.out.printf(Locale.ROOT, "Kernel path %s: %s%n", report.path().describe(), report.passed()
                             ? "computes the probes right here" : "COMPUTES WRONG RESULTS HERE (largest relative difference "
                             + String.format(Locale.ROOT, "%.2g", report.maxDifference()) + "): its speed is no option");
-                    predictor.warmUp(maxBatch);
-                    table(predictor, preprocessor, jpegs, ready, tensorSize, maxBatch);
+                    try {
+                        predictor.warmUp(maxBatch);
+                        table(predictor, preprocessor, jpegs, ready, tensorSize, maxBatch);
+                    } catch (NonFiniteOutputException e) {
+                        System.out.println("stopped: " + e.getMessage() + " on this path");
+                    }
                     System.out.println();
                 }
             } finally {

@@ -10,6 +10,7 @@ import java.util.concurrent.Callable;
 import ai.djl.pytorch.jni.JniUtils;
 
 import dev.geoloc.model.BundleException;
+import dev.geoloc.model.InferenceDevice;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.NumericsMismatchException;
 import dev.geoloc.model.PredictorOptions;
@@ -63,7 +64,7 @@ public final class SelfCheckCommand implements Callable<Integer>, ComputesWithLi
         }
         try (ModelBundle opened = ModelBundle.open(bundle)) {
             try (RegionPredictor predictor = RegionPredictor.load(opened, PredictorOptions.DEFAULT.withDevice(device))) {
-                out.println("ok: " + bundle + " on " + predictor.device() + ": " + predictor.numerics().describe());
+                out.println("ok: " + bundle + " on " + InferenceDevice.name(predictor.device()) + ": " + predictor.numerics().describe());
             }
             if (measure) {
                 measure(opened, out);

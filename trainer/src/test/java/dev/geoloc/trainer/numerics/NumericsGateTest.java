@@ -18,6 +18,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
 import dev.geoloc.model.TestBundles;
+import dev.geoloc.numerics.CpuDescription;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.TrainerCommand;
 import picocli.CommandLine;
@@ -98,6 +99,30 @@ class NumericsGateTest {
                 "measure: kernel path onednn threads 1", "measure: kernel path native threads 1");
         assertThat(run("self-check", "--bundle", bad.toString())).isEqualTo(1);
         assertThat(err.toString()).contains("self-check failed: the model computes its reference outputs wrong here");
+    }
+
+    @Test
+    void withOneDnnUncappedAProcessWhoseOneDnnComputesWrongLeavesItForNativeKernels() throws Exception {
+        // given a new trainer process told to leave oneDNN at its widest kernels (a person's cap is kept)
+        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
+                "-cp", System.getProperty("java.class.path"), TrainerCommand.class.getName(), "self-check")
+                .redirectErrorStream(true);
+        builder.environment().put("ONEDNN_MAX_CPU_ISA", "ALL");
+        builder.environment().remove("GEOLOC_CPU_KERNELS");
+
+        // when it checks itself
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+
+        // then it computes right, on oneDNN where oneDNN is right and on ATen's own kernels where it is not
+        assertThat(process.waitFor()).as(output).isZero();
+        assertThat(output).contains("numerics self-check passed", "ok: this machine computes the built-in encoders right");
+        if (CpuDescription.current().oneDnnWrongAboveAvx2()) {
+            assertThat(output).contains("kernel path native", "chosen because oneDNN computed the probes wrong",
+                    "left onednn: tiny-cnn at 1 thread");
+        } else if (!output.contains("left onednn")) {
+            assertThat(output).contains("kernel path onednn (ONEDNN_MAX_CPU_ISA=ALL)");
+        }
     }
 
     @Test
