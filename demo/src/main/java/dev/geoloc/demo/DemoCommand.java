@@ -79,6 +79,8 @@ public final class DemoCommand implements Callable<Integer> {
             trainer(run, "synth", "--out", dataset.toString(), "--locations-per-region", quick ? "8" : "16",
                     "--size", "64", "--headings", "0,90,180,270");
             step("2/7 Training model A: the tiny CNN, " + firstEpochs + " epoch, then evaluating and publishing it");
+            // The check every computing process runs first (docs/numerics.md); the trainer's log has its details.
+            out.println("    " + dev.geoloc.numerics.EngineSelfCheck.ensure().summary());
             publish(run, dataset, "a", firstEpochs);
             step("3/7 Starting the stream processor, following model " + MODEL);
             processor = ProcessorRun.start(processorJar, bootstrapServers, registryUrl, MODEL, httpPort, run);
