@@ -46,9 +46,6 @@ import dev.geoloc.regions.RegionCatalog;
  */
 public final class RegionPredictor implements AutoCloseable {
 
-    /** The least tolerance a check on a GPU applies; unmeasured (no GPU was at hand), see docs/numerics.md. */
-    static final double GPU_TOLERANCE = 1e-2;
-
     private final RegionCatalog catalog;
     private final BundleManifest manifest;
     private final String digest;
@@ -64,7 +61,8 @@ public final class RegionPredictor implements AutoCloseable {
     private final ArrayBlockingQueue<ByteBuffer> inputBuffers;
     private final int inputSize;
     private final ImagePreprocessor preprocessor;
-    private NumericsCheck numerics = NumericsCheck.UNREFERENCED;
+    /** Set once by {@link #load}, before the predictor is handed out. */
+    private volatile NumericsCheck numerics = NumericsCheck.UNREFERENCED;
     private volatile boolean closed;
 
     private RegionPredictor(ModelBundle bundle, PredictorOptions options, Device device,
@@ -318,10 +316,7 @@ public final class RegionPredictor implements AutoCloseable {
         return new ReferenceOutputs(batch, inputSize, logits, probabilities, tolerance, computedOn);
     }
 
-    /**
-     * Runs the probe batch and compares it with the bundle's reference. On a GPU the bar is at least
-     * {@link #GPU_TOLERANCE}: libtorch lets cuDNN convolve in TF32 by default, about three decimal digits.
-     */
+    /** Runs the probe batch and compares it with the bundle's reference; on a GPU the bar is at least the GPU's. */
     private NumericsCheck checkReference(SelfCheckReport engine, String source) {
         ReferenceOutputs reference = manifest.numerics();
         if (reference == null) {
@@ -334,15 +329,14 @@ public final class RegionPredictor implements AutoCloseable {
         Outputs outputs = forward(EncoderContract.probeInput(reference.batch(), inputSize), reference.batch(), true);
         double difference = reference.difference(rows(outputs.logits(), reference.batch()),
                 rows(outputs.probabilities(), reference.batch()));
-        double tolerance = device.isGpu() ? Math.max(reference.tolerance(), GPU_TOLERANCE) : reference.tolerance();
+        double tolerance = device.isGpu() ? Math.max(reference.tolerance(), ReferenceOutputs.GPU_TOLERANCE)
+                : reference.tolerance();
         if (!(difference <= tolerance)) {
             throw new NumericsMismatchException(String.format(java.util.Locale.ROOT, "the model computes its reference"
                     + " outputs wrong here: largest difference %.3g, tolerance %.0g, on %s with kernel path %s, device %s"
                     + " (the reference was computed on %s). Its predictions here cannot be trusted: %s",
                     difference, tolerance, engine.cpu(), engine.path().describe(), InferenceDevice.name(device), reference.computedOn(),
-                    device.isGpu() ? "check the GPU runtime" : "try another kernel path with "
-                    + dev.geoloc.numerics.KernelChoice.ENVIRONMENT + " (native or onednn) or ONEDNN_MAX_CPU_ISA=AVX2;"
-                    + " see docs/numerics.md"), difference);
+                    device.isGpu() ? "check the GPU runtime; see docs/numerics.md" : EngineSelfCheck.remedy()), difference);
         }
         return new NumericsCheck(true, difference, tolerance);
     }

@@ -8,6 +8,7 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
+import ai.djl.Device;
 import ai.djl.MalformedModelException;
 import ai.djl.inference.Predictor;
 import ai.djl.ndarray.NDList;
@@ -45,7 +46,12 @@ public final class EngineSelfCheck {
     private EngineSelfCheck() {
     }
 
-    /** The check of this process, run on the first call with {@link KernelChoice#configured()}. */
+    /**
+     * The check of this process, run on the first call with {@link KernelChoice#configured()}. Call it at start-up:
+     * it sets the process's thread count while it probes, and may set an environment variable.
+     *
+     * @throws IllegalArgumentException when the configured choice is not one
+     */
     public static synchronized SelfCheckReport ensure() {
         if (report == null) {
             report = run(KernelChoice.configured());
@@ -61,8 +67,8 @@ public final class EngineSelfCheck {
         return report;
     }
 
-    /** Runs the check now, switching the process's kernel path as {@code choice} says. */
-    public static synchronized SelfCheckReport run(KernelChoice choice) {
+    /** Runs the check now, switching the process's kernel path as {@code choice} says; it becomes the process's. */
+    static synchronized SelfCheckReport run(KernelChoice choice) {
         return run(choice, TOLERANCE);
     }
 
@@ -71,22 +77,43 @@ public final class EngineSelfCheck {
         CpuDescription cpu = CpuDescription.current();
         if (choice != KernelChoice.AUTO) {
             KernelPath forced = choice == KernelChoice.NATIVE ? KernelPath.NATIVE : KernelPath.ONEDNN;
-            LibtorchKernels.use(forced);
-            return new SelfCheckReport(cpu, choice, forced, probes(tolerance), List.of());
+            LibtorchKernels.tryUse(forced);
+            return new SelfCheckReport(cpu, choice, LibtorchKernels.current(), probes(tolerance), List.of());
         }
         OneDnnCap.applyFor(cpu);
         KernelPath path = LibtorchKernels.current();
         List<ProbeResult> first = probes(tolerance);
         boolean firstPassed = first.stream().allMatch(ProbeResult::passed);
-        if (firstPassed || path == KernelPath.NATIVE) {
-            return new SelfCheckReport(cpu, choice, path, first, List.of());
-        }
-        try {
-            LibtorchKernels.use(KernelPath.NATIVE);
-        } catch (UnsupportedOperationException e) {
+        if (firstPassed || path == KernelPath.NATIVE || !LibtorchKernels.tryUse(KernelPath.NATIVE)) {
             return new SelfCheckReport(cpu, choice, path, first, List.of());
         }
         return new SelfCheckReport(cpu, choice, KernelPath.NATIVE, probes(tolerance), first);
+    }
+
+    /**
+     * Switches the process to {@code path} until the trial is closed, for measuring one path against another
+     * (bench-predictor, self-check --measure). The process's verdict ({@link #ensure()}) stays what it was: models
+     * loaded during a trial are judged by it, whatever the trial's probes say.
+     */
+    public static synchronized Trial trial(KernelPath path) {
+        KernelPath before = LibtorchKernels.current();
+        LibtorchKernels.tryUse(path);
+        return new Trial(new SelfCheckReport(CpuDescription.current(), path.choice(),
+                LibtorchKernels.current(), probes(TOLERANCE), List.of()), before);
+    }
+
+    /** A path tried for a while; closing it puts the process back on the path it had. */
+    public record Trial(SelfCheckReport report, KernelPath before) implements AutoCloseable {
+        @Override
+        public void close() {
+            LibtorchKernels.tryUse(before);
+        }
+    }
+
+    /** The advice every numerics failure ends with. */
+    public static String remedy() {
+        return "try another kernel path with " + KernelChoice.ENVIRONMENT + "=native or onednn, or ONEDNN_MAX_CPU_ISA=AVX2, "
+                + "and check with ./geoloc trainer self-check; see docs/numerics.md";
     }
 
     private static List<ProbeResult> probes(double tolerance) {
@@ -109,8 +136,10 @@ public final class EngineSelfCheck {
         Path file = null;
         try {
             file = EncoderContract.copyBuiltIn(name, Files.createTempFile("geoloc-probe-" + name + "-", ".pt"));
+            // On the CPU whatever the default device: the CPU's kernels are what this check is for.
             try (ZooModel<NDList, NDList> model = Criteria.builder().setTypes(NDList.class, NDList.class)
-                    .optModelPath(file).optEngine("PyTorch").optTranslator(new NoopTranslator()).build().loadModel();
+                    .optModelPath(file).optEngine("PyTorch").optDevice(Device.cpu())
+                    .optTranslator(new NoopTranslator()).build().loadModel();
                  Predictor<NDList, NDList> predictor = model.newPredictor()) {
                 List<ProbeResult> results = new ArrayList<>();
                 for (int t : threads > 1 ? new int[] {1, threads} : new int[] {1}) {
@@ -142,6 +171,9 @@ public final class EngineSelfCheck {
 
     /** max |actual - saved| / max |saved|; NaN when any output is not finite. */
     public static double relativeDifference(float[] actual, float[][] saved) {
+        if (actual.length != java.util.Arrays.stream(saved).mapToInt(row -> row.length).sum()) {
+            return Double.NaN; // another shape is as wrong as it gets
+        }
         double scale = 0;
         double worst = 0;
         int i = 0;

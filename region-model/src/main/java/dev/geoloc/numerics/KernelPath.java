@@ -10,6 +10,11 @@ public enum KernelPath {
     /** oneDNN switched off: ATen's own kernels (im2col and BLAS for convolutions). */
     NATIVE;
 
+    /** The choice that forces this path. */
+    public KernelChoice choice() {
+        return KernelChoice.valueOf(name());
+    }
+
     /** The setting's spelling: {@code onednn} or {@code native}. */
     public String setting() {
         return name().toLowerCase(java.util.Locale.ROOT);

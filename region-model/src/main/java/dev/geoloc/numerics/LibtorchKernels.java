@@ -24,8 +24,23 @@ final class LibtorchKernels {
     private LibtorchKernels() {
     }
 
+    /** The path in use; libtorch's default, oneDNN, where the flag cannot be reached. */
     static KernelPath current() {
-        return call(ENABLED, context()) != 0 ? KernelPath.ONEDNN : KernelPath.NATIVE;
+        try {
+            return call(ENABLED, context()) != 0 ? KernelPath.ONEDNN : KernelPath.NATIVE;
+        } catch (UnsupportedOperationException e) {
+            return KernelPath.ONEDNN;
+        }
+    }
+
+    /** @return whether the process now computes on {@code path}: false where the flag cannot be reached */
+    static boolean tryUse(KernelPath path) {
+        try {
+            use(path);
+            return true;
+        } catch (UnsupportedOperationException e) {
+            return current() == path;
+        }
     }
 
     static void use(KernelPath path) {

@@ -42,7 +42,11 @@ final class OneDnnCap {
         if (current().isPresent() || !cpu.oneDnnWrongAboveAvx2()) {
             return;
         }
-        NativeLibrary.getInstance("c").getFunction("setenv").invokeInt(new Object[] {VARIABLE, "AVX2", 1});
+        try {
+            NativeLibrary.getInstance("c").getFunction("setenv").invokeInt(new Object[] {VARIABLE, "AVX2", 1});
+        } catch (UnsatisfiedLinkError e) {
+            return; // no C library to set it in (not Linux): the probes still decide
+        }
         setHere = "AVX2";
         reason = cpu.vendor() + " family " + cpu.family() + " computes wrong with oneDNN's AVX-512 convolutions";
     }

@@ -51,8 +51,6 @@ public record SelfCheckReport(CpuDescription cpu, KernelChoice choice, KernelPat
             return Optional.empty();
         }
         return Optional.of("libtorch computes wrong results on this CPU with the " + path.setting() + " kernel path (choice "
-                + choice.setting() + "). Try " + KernelChoice.ENVIRONMENT + "=" + (path == KernelPath.NATIVE ? "onednn"
-                : "native") + ", or ONEDNN_MAX_CPU_ISA=AVX2 with " + KernelChoice.ENVIRONMENT + "=onednn, and run "
-                + "the check again (./geoloc trainer self-check); see docs/numerics.md");
+                + choice.setting() + "): " + EngineSelfCheck.remedy());
     }
 }

@@ -61,6 +61,12 @@ public final class ProcessorProcess implements AutoCloseable {
         return process.isAlive();
     }
 
+    /** The exit code, once the process has ended by itself within {@code timeout}; empty while it runs on. */
+    public java.util.OptionalInt awaitExit(java.time.Duration timeout) throws InterruptedException {
+        return process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS) ? java.util.OptionalInt.of(process.exitValue())
+                : java.util.OptionalInt.empty();
+    }
+
     /** SIGKILL: no shutdown hook, no commit, no flush; what a crash or an OOM kill does. */
     public void kill() throws InterruptedException {
         process.destroyForcibly();

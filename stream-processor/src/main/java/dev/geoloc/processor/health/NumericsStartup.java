@@ -12,8 +12,8 @@ import dev.geoloc.processor.model.ModelSource;
 
 /**
  * The process's numerics self-check on {@code /q/health/started}: the CPU, the kernel path chosen and why, and the
- * largest difference of the built-in encoders' probes. Up when it passed; a process whose check failed refuses every
- * model ({@code NUMERICS_MISMATCH}), so it never becomes ready either.
+ * largest difference of the built-in encoders' probes. A process whose check failed does not start
+ * ({@code ModelSource}), so a started one shows what it computes on.
  */
 @Startup
 @ApplicationScoped
@@ -39,7 +39,6 @@ public class NumericsStartup implements HealthCheck {
             response.withData("left_onednn_because", report.rejected().stream().filter(p -> !p.passed())
                     .map(Object::toString).toList().toString());
         }
-        report.fix().ifPresent(fix -> response.withData("fix", fix));
         return response.build();
     }
 }

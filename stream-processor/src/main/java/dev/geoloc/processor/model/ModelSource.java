@@ -51,9 +51,14 @@ public class ModelSource {
     ModelSource(ProcessorConfig config, ModelHolder holder, AvroSerdes serdes, KafkaStreamsProducer streams)
             throws IOException, InterruptedException {
         this.holder = holder;
-        // Before any model: picks the CPU kernel path, and every load below is refused if this failed.
+        // Before any model: picks the CPU kernel path. A process that computes wrong on every path stops here, saying
+        // why, rather than refuse every version until its start-up times out.
         this.numerics = EngineSelfCheck.ensure(KernelChoice.parse(config.cpuKernels()));
         numerics.lines().forEach(line -> LOG.log(numerics.passed() ? Logger.Level.INFO : Logger.Level.ERROR, line));
+        if (!numerics.passed()) {
+            throw new IllegalStateException("This machine computes models wrong: " + numerics.summary() + ". "
+                    + numerics.fix().orElse(""));
+        }
         ProcessorConfig.Model model = config.model();
         ProcessorConfig.Images images = config.images();
         PredictorOptions options = new PredictorOptions(model.device(), model.topK(), model.confidenceLevel(), 1,

@@ -34,7 +34,7 @@ import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.NonFiniteOutputException;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.numerics.EngineSelfCheck;
-import dev.geoloc.numerics.KernelChoice;
+import dev.geoloc.numerics.KernelPath;
 import dev.geoloc.numerics.SelfCheckReport;
 import dev.geoloc.regions.RegionCatalog;
 import picocli.CommandLine.Command;
@@ -80,7 +80,7 @@ public final class BenchPredictorCommand implements Callable<Integer>, ComputesW
             description = "Measure on each CPU kernel path in turn (onednn, native), in one run: the speed cost of the "
                     + "path the numerics self-check chose. A path whose probes fail here is marked so. Default: the "
                     + "path the self-check chose.")
-    List<KernelChoice> kernelPaths;
+    List<KernelPath> kernelPaths;
 
     static final class BuiltInEncoders extends ArrayList<String> {
         BuiltInEncoders() {
@@ -113,10 +113,9 @@ public final class BenchPredictorCommand implements Callable<Integer>, ComputesW
                 table(predictor, preprocessor, jpegs, ready, tensorSize, maxBatch, false);
                 return 0;
             }
-            KernelChoice chosen = KernelChoice.valueOf(EngineSelfCheck.ensure().path().name());
-            try {
-                for (KernelChoice path : kernelPaths) {
-                    SelfCheckReport report = EngineSelfCheck.run(path);
+            for (KernelPath path : kernelPaths) {
+                try (EngineSelfCheck.Trial trial = EngineSelfCheck.trial(path)) {
+                    SelfCheckReport report = trial.report();
                     System.out.printf(Locale.ROOT, "Kernel path %s: %s%n", report.path().describe(), report.passed()
                             ? "computes the probes right here" : "COMPUTES WRONG RESULTS HERE (largest relative difference "
                             + String.format(Locale.ROOT, "%.2g", report.maxDifference()) + "): its speed is no option");
@@ -124,8 +123,6 @@ public final class BenchPredictorCommand implements Callable<Integer>, ComputesW
                     table(predictor, preprocessor, jpegs, ready, tensorSize, maxBatch, !report.passed());
                     System.out.println();
                 }
-            } finally {
-                EngineSelfCheck.run(chosen);
             }
             return 0;
         } catch (dev.geoloc.imaging.ImageRejectedException e) {

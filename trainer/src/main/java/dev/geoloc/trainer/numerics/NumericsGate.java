@@ -31,8 +31,15 @@ public final class NumericsGate implements CommandLine.IExecutionStrategy, Comma
         CommandLine commandLine = command.commandSpec().commandLine();
         boolean help = commandLine.isUsageHelpRequested() || commandLine.isVersionHelpRequested();
         if (!help && command.commandSpec().userObject() instanceof ComputesWithLibtorch) {
-            SelfCheckReport report = EngineSelfCheck.ensure();
             PrintWriter err = commandLine.getErr();
+            SelfCheckReport report;
+            try {
+                report = EngineSelfCheck.ensure();
+            } catch (IllegalArgumentException e) { // GEOLOC_CPU_KERNELS is not a choice
+                err.println(e.getMessage());
+                err.flush();
+                return 2;
+            }
             report.lines().forEach(err::println);
             err.flush();
             if (!report.passed()) {

@@ -3,8 +3,8 @@ package dev.geoloc.trainer.numerics;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Path;
-import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.concurrent.Callable;
 
 import ai.djl.pytorch.jni.JniUtils;
@@ -14,9 +14,10 @@ import dev.geoloc.model.InferenceDevice;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.NumericsMismatchException;
 import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.ReferenceOutputs;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.numerics.EngineSelfCheck;
-import dev.geoloc.numerics.KernelChoice;
+import dev.geoloc.numerics.KernelPath;
 import dev.geoloc.numerics.SelfCheckReport;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -32,7 +33,8 @@ import picocli.CommandLine.Option;
         description = "Check that this machine computes models right: the built-in encoders' probes, and a bundle's "
                 + "reference outputs.",
         exitCodeListHeading = "%nExit codes:%n",
-        exitCodeList = {"0:this machine computes right", "1:it does not (the reason is printed)", "2:wrong usage"})
+        exitCodeList = {"0:this machine computes right", "1:it does not (the reason is printed)",
+                "2:wrong usage, or not a valid bundle"})
 public final class SelfCheckCommand implements Callable<Integer>, ComputesWithLibtorch {
 
     @CommandLine.Spec
@@ -55,52 +57,65 @@ public final class SelfCheckCommand implements Callable<Integer>, ComputesWithLi
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
-        PrintWriter err = spec.commandLine().getErr();
         SelfCheckReport engine = EngineSelfCheck.ensure(); // the gate printed it, and ran this command only if it passed
         if (bundle == null) {
+            if (measure) {
+                throw new CommandLine.ParameterException(spec.commandLine(), "--measure needs --bundle");
+            }
             out.println("ok: this machine computes the built-in encoders right on kernel path " + engine.path().setting());
             out.flush();
             return 0;
         }
         try (ModelBundle opened = ModelBundle.open(bundle)) {
+            // A bundle this machine computes wrong throws here, and ends the command with exit 1 (NumericsGate).
             try (RegionPredictor predictor = RegionPredictor.load(opened, PredictorOptions.DEFAULT.withDevice(device))) {
-                out.println("ok: " + bundle + " on " + InferenceDevice.name(predictor.device()) + ": " + predictor.numerics().describe());
+                out.println("ok: " + bundle + " on " + InferenceDevice.name(predictor.device()) + ": "
+                        + predictor.numerics().describe());
             }
             if (measure) {
                 measure(opened, out);
             }
         } catch (BundleException e) {
-            err.println("self-check failed: " + e.getMessage());
-            err.flush();
-            return 1;
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
         out.flush();
         return 0;
     }
 
-    /** Each thread count on each kernel path; prints and carries on through mismatches, which are the point. */
+    /**
+     * Each thread count on each kernel path; prints and carries on through mismatches, which are the point. On a CPU
+     * where this process capped oneDNN, its oneDNN rows are the capped kernels: run with ONEDNN_MAX_CPU_ISA=ALL to
+     * measure oneDNN's widest.
+     */
     private void measure(ModelBundle opened, PrintWriter out) throws IOException {
+        Optional<ReferenceOutputs> reference = opened.manifest().reference();
+        if (reference.isEmpty()) {
+            out.println("measure: nothing to measure against (the bundle carries no reference outputs)");
+            return;
+        }
         int threads = JniUtils.getNumThreads();
-        KernelChoice before = KernelChoice.valueOf(EngineSelfCheck.ensure().path().name());
         try {
-            for (KernelChoice path : List.of(KernelChoice.ONEDNN, KernelChoice.NATIVE)) {
-                EngineSelfCheck.run(path);
-                for (int t : threads > 1 ? new int[] {1, threads} : new int[] {1}) {
-                    JniUtils.setNumThreads(t);
-                    double difference;
-                    try (RegionPredictor predictor = RegionPredictor.load(opened, PredictorOptions.DEFAULT.withDevice(device))) {
-                        difference = predictor.numerics().difference();
-                    } catch (NumericsMismatchException e) {
-                        difference = e.difference();
+            for (KernelPath path : KernelPath.values()) {
+                try (EngineSelfCheck.Trial trial = EngineSelfCheck.trial(path)) {
+                    for (int t : threads > 1 ? new int[] {1, threads} : new int[] {1}) {
+                        JniUtils.setNumThreads(t);
+                        double difference = difference(opened);
+                        out.printf(Locale.ROOT, "measure: kernel path %s threads %d: difference %.3g%s%n",
+                                trial.report().path().describe(), t, difference,
+                                difference <= reference.get().tolerance() ? "" : " (over the tolerance)");
                     }
-                    out.printf(Locale.ROOT, "measure: kernel path %-6s threads %d: difference %.3g%s%n", path.setting(), t,
-                            difference, difference <= opened.manifest().reference().map(r -> r.tolerance()).orElse(0.0)
-                                    ? "" : " (over the tolerance)");
                 }
             }
         } finally {
             JniUtils.setNumThreads(threads);
-            EngineSelfCheck.run(before);
+        }
+    }
+
+    private double difference(ModelBundle opened) throws IOException {
+        try (RegionPredictor predictor = RegionPredictor.load(opened, PredictorOptions.DEFAULT.withDevice(device))) {
+            return predictor.numerics().difference();
+        } catch (NumericsMismatchException e) {
+            return e.difference();
         }
     }
 }

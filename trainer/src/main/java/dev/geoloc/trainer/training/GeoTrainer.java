@@ -53,7 +53,6 @@ import dev.geoloc.model.NumericsMismatchException;
 import dev.geoloc.model.PrototypeHead;
 import dev.geoloc.model.ReferenceOutputs;
 import dev.geoloc.numerics.EngineSelfCheck;
-import dev.geoloc.numerics.KernelChoice;
 import dev.geoloc.numerics.SelfCheckReport;
 import dev.geoloc.regions.RegionCatalog;
 
@@ -104,6 +103,11 @@ public final class GeoTrainer {
         } else {
             Files.deleteIfExists(out.resolve("training-log.jsonl"));
         }
+        SelfCheckReport numerics = EngineSelfCheck.ensure(); // before the first kernel, so a cap it sets still counts
+        if (!numerics.passed()) {
+            throw new NumericsMismatchException("this process's " + numerics.summary() + ". " + numerics.fix().orElse(""),
+                    numerics.maxDifference());
+        }
         Engine.getEngine(InferenceDevice.ENGINE).setRandomSeed((int) options.seed());
         Device device = InferenceDevice.select(options.device());
         int size = contract.preprocessing().inputSize();
@@ -136,7 +140,7 @@ public final class GeoTrainer {
                 }
                 freeze(encoder, options.encoderTraining());
                 if (state.epoch() > 0) {
-                    checkResumed(trainer, last, size);
+                    checkResumed(trainer, last, size, device);
                 }
                 List<EpochRecord> history = new ArrayList<>(state.epochs());
                 Augmenter augmenter = new Augmenter(contract.preprocessing());
@@ -332,7 +336,7 @@ public final class GeoTrainer {
      * or this machine computes it differently (another CPU, kernel path or libtorch) and training on would build on
      * wrong numbers. Checkpoints from before probe logits existed resume unchecked, and say so.
      */
-    private void checkResumed(Trainer trainer, Path checkpoint, int size) throws IOException {
+    private void checkResumed(Trainer trainer, Path checkpoint, int size, Device device) throws IOException {
         Path file = checkpoint.resolve(PROBE_FILE);
         if (!Files.exists(file)) {
             console.println("The checkpoint has no probe logits (saved before they existed): resuming unchecked");
@@ -345,14 +349,15 @@ public final class GeoTrainer {
             System.arraycopy(now[b], 0, flat, b * now[b].length, now[b].length);
         }
         double difference = EngineSelfCheck.relativeDifference(flat, saved);
-        if (!(difference <= ReferenceOutputs.DEFAULT_TOLERANCE)) {
+        // A GPU may have saved it, or may resume it.
+        double tolerance = device.isGpu() ? ReferenceOutputs.GPU_TOLERANCE : ReferenceOutputs.DEFAULT_TOLERANCE;
+        if (!(difference <= tolerance)) {
             SelfCheckReport engine = EngineSelfCheck.ensure();
             throw new NumericsMismatchException(String.format(Locale.ROOT, "the checkpoint %s computes its probe logits"
                     + " differently here than when it was saved: relative difference %.3g, tolerance %.0g, on %s with "
-                    + "kernel path %s. Resuming would train on wrong numbers: try %s=native or onednn, or resume on the "
-                    + "machine that saved it; see docs/numerics.md", checkpoint, difference,
-                    ReferenceOutputs.DEFAULT_TOLERANCE, engine.cpu(), engine.path().describe(), KernelChoice.ENVIRONMENT),
-                    difference);
+                    + "kernel path %s, device %s. Resuming would train on wrong numbers: resume on the machine that saved "
+                    + "it, or %s", checkpoint, difference, tolerance, engine.cpu(), engine.path().describe(),
+                    InferenceDevice.name(device), EngineSelfCheck.remedy()), difference);
         }
         console.printf(Locale.ROOT, "The checkpoint reproduces its probe logits (relative difference %.2g)%n", difference);
     }

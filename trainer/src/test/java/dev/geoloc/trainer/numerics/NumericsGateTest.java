@@ -1,6 +1,7 @@
 package dev.geoloc.trainer.numerics;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -8,6 +9,7 @@ import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -96,7 +98,7 @@ class NumericsGateTest {
         assertThat(out.toString()).contains("ok: this machine computes the built-in encoders right on kernel path");
         assertThat(run("self-check", "--bundle", good.toString(), "--measure")).as(err.toString()).isZero();
         assertThat(out.toString()).contains("matches its reference outputs (difference",
-                "measure: kernel path onednn threads 1", "measure: kernel path native threads 1");
+                "measure: kernel path onednn (", "measure: kernel path native (oneDNN off", "threads 1: difference");
         assertThat(run("self-check", "--bundle", bad.toString())).isEqualTo(1);
         assertThat(err.toString()).contains("self-check failed: the model computes its reference outputs wrong here");
     }
@@ -104,25 +106,53 @@ class NumericsGateTest {
     @Test
     void withOneDnnUncappedAProcessWhoseOneDnnComputesWrongLeavesItForNativeKernels() throws Exception {
         // given a new trainer process told to leave oneDNN at its widest kernels (a person's cap is kept)
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-cp", System.getProperty("java.class.path"), TrainerCommand.class.getName(), "self-check")
-                .redirectErrorStream(true);
-        builder.environment().put("ONEDNN_MAX_CPU_ISA", "ALL");
-        builder.environment().remove("GEOLOC_CPU_KERNELS");
-
         // when it checks itself
-        Process process = builder.start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        Child child = trainerProcess(Map.of("ONEDNN_MAX_CPU_ISA", "ALL"), "self-check");
 
         // then it computes right, on oneDNN where oneDNN is right and on ATen's own kernels where it is not
-        assertThat(process.waitFor()).as(output).isZero();
-        assertThat(output).contains("numerics self-check passed", "ok: this machine computes the built-in encoders right");
+        assertThat(child.exit()).as(child.output()).isZero();
+        assertThat(child.output()).contains("numerics self-check passed", "ok: this machine computes the built-in encoders right");
         if (CpuDescription.current().oneDnnWrongAboveAvx2()) {
-            assertThat(output).contains("kernel path native", "chosen because oneDNN computed the probes wrong",
+            assertThat(child.output()).contains("kernel path native", "chosen because oneDNN computed the probes wrong",
                     "left onednn: tiny-cnn at 1 thread");
-        } else if (!output.contains("left onednn")) {
-            assertThat(output).contains("kernel path onednn (ONEDNN_MAX_CPU_ISA=ALL)");
+        } else if (!child.output().contains("left onednn")) {
+            assertThat(child.output()).contains("kernel path onednn (ONEDNN_MAX_CPU_ISA=ALL)");
         }
+    }
+
+    @Test
+    void aProcessForcedOntoAPathThatComputesWrongRunsNothingAndSaysWhatToDo() throws Exception {
+        assumeTrue(CpuDescription.current().oneDnnWrongAboveAvx2(), "only a CPU whose oneDNN computes wrong can show it");
+
+        Child child = trainerProcess(Map.of("ONEDNN_MAX_CPU_ISA", "ALL", "GEOLOC_CPU_KERNELS", "onednn"), "self-check");
+
+        assertThat(child.exit()).as(child.output()).isEqualTo(1);
+        assertThat(child.output()).contains("numerics self-check FAILED on AMD", "kernel path onednn (ONEDNN_MAX_CPU_ISA=ALL)",
+                "GEOLOC_CPU_KERNELS=native", "self-check not run: this machine computes models wrong");
+    }
+
+    @Test
+    void anUnknownKernelChoiceIsAUsageError() throws Exception {
+        Child child = trainerProcess(Map.of("GEOLOC_CPU_KERNELS", "fastest"), "self-check");
+
+        assertThat(child.exit()).as(child.output()).isEqualTo(2);
+        assertThat(child.output()).contains("CPU kernel choice 'fastest' is not auto, onednn or native");
+    }
+
+    /** The trainer in a process of its own, as a user runs it, with {@code environment} on top of this one's. */
+    private static Child trainerProcess(Map<String, String> environment, String... args) throws Exception {
+        List<String> command = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java")
+                .toString(), "-cp", System.getProperty("java.class.path"), TrainerCommand.class.getName()));
+        command.addAll(List.of(args));
+        ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true);
+        builder.environment().remove("GEOLOC_CPU_KERNELS");
+        builder.environment().putAll(environment);
+        Process process = builder.start();
+        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        return new Child(process.waitFor(), output);
+    }
+
+    private record Child(int exit, String output) {
     }
 
     @Test
