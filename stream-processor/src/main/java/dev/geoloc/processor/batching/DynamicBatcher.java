@@ -17,6 +17,7 @@ import dev.geoloc.imaging.Preprocessing;
 import dev.geoloc.model.NonFiniteOutputException;
 import dev.geoloc.model.Prediction;
 import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.processor.intake.DeadLetterCodes;
 import dev.geoloc.processor.metrics.PipelineMetrics;
 import dev.geoloc.processor.model.ServedModel;
 import dev.geoloc.schemas.DeadLetterCode;
@@ -203,7 +204,7 @@ public final class DynamicBatcher implements AutoCloseable {
                 place(job, predictor, input, runnable.size() * floats);
                 runnable.add(job);
             } catch (ImageRejectedException e) {
-                job.result().complete(new Outcome.Failed(DeadLetterCode.valueOf(e.reason().name()),
+                job.result().complete(new Outcome.Failed(DeadLetterCodes.of(e.reason()),
                         "For the input of " + served.describe() + ": " + e.getMessage()));
             }
         }

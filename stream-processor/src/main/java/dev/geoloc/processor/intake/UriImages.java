@@ -4,7 +4,6 @@ import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.fetch.FetchException;
 import dev.geoloc.processor.fetch.ImageFetcher;
 import dev.geoloc.processor.fetch.UriPolicy;
-import dev.geoloc.schemas.DeadLetterCode;
 
 /** The configured way to fetch images by URI: refused outright unless {@code geoloc.uri.enabled}. */
 public final class UriImages {
@@ -18,7 +17,7 @@ public final class UriImages {
             try {
                 return fetcher.fetch(uri);
             } catch (FetchException e) {
-                throw new Rejection(DeadLetterCode.valueOf(e.failure().name()), e.getMessage());
+                throw new Rejection(DeadLetterCodes.of(e.failure()), e.getMessage());
             }
         };
     }

@@ -22,6 +22,7 @@ import dev.geoloc.imaging.ImagePreprocessor;
 import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.processor.batching.BatcherStoppedException;
 import dev.geoloc.processor.batching.Outcome;
+import dev.geoloc.processor.intake.DeadLetterCodes;
 import dev.geoloc.processor.intake.Rejection;
 import dev.geoloc.processor.model.ServedModel;
 import dev.geoloc.schemas.DeadLetterCode;
@@ -137,7 +138,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
             try {
                 tensor = preprocessor.preprocess(encoded);
             } catch (ImageRejectedException e) {
-                throw new Rejection(DeadLetterCode.valueOf(e.reason().name()), e.getMessage());
+                throw new Rejection(DeadLetterCodes.of(e.reason()), e.getMessage());
             }
             CompletableFuture<Outcome> outcome = parts.batcher().submit(tensor, preprocessor.spec(), encoded);
             return new InFlight(sequence, taken, value, event, System.nanoTime() - started, outcome, true);
