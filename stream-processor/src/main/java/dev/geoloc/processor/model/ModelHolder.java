@@ -32,7 +32,7 @@ public class ModelHolder {
     private final Counter swaps;
     private final MeterRegistry registry;
 
-    ModelHolder(MeterRegistry registry) {
+    public ModelHolder(MeterRegistry registry) {
         this.registry = registry;
         Gauge.builder("geoloc.model.version", current, ref -> ref.get() == null ? -1 : ref.get().version())
                 .description("Version of the model serving predictions").register(registry);

@@ -217,6 +217,8 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
     public void close() {
         if (punctuation != null) {
             punctuation.cancel();
+            // Streams may init this same object again (a revived or regained task): it must schedule anew.
+            punctuation = null;
         }
         // Whatever is still queued stays in the store; the batcher skips what is cancelled.
         inFlight.forEach(waiting -> waiting.outcome().cancel(false));
