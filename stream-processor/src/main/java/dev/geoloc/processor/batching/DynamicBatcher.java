@@ -93,14 +93,16 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     private void run() {
+        List<Job> held = new ArrayList<>(policy.maxSize()); // taken from the queue and not yet answered
         try {
             while (running) {
-                List<Job> batch = nextBatch();
+                held.clear();
+                nextBatch(held);
                 if (!running) {
-                    batch.forEach(job -> job.result().completeExceptionally(
+                    held.forEach(job -> job.result().completeExceptionally(
                             new BatcherStoppedException("the inference batcher stopped before this image's batch")));
-                } else if (!batch.isEmpty()) {
-                    runBatch(batch);
+                } else if (!held.isEmpty()) {
+                    runBatch(List.copyOf(held));
                 }
             }
         } catch (InterruptedException e) {
@@ -110,20 +112,21 @@ public final class DynamicBatcher implements AutoCloseable {
             throw e;
         } finally {
             running = false; // a dead worker takes no more images: submitters must not wait on it
-            List<Job> left = new ArrayList<>();
+            // Whatever it held when it died (an OutOfMemoryError mid-batch, say) is answered too, or the stream
+            // threads would wait for those images forever.
+            List<Job> left = new ArrayList<>(held);
             queue.drainTo(left);
-            left.forEach(job -> job.result().completeExceptionally(
-                    new BatcherStoppedException("the inference batcher stopped before this image's batch")));
+            left.stream().filter(job -> !job.result().isDone()).forEach(job -> job.result().completeExceptionally(
+                    new BatcherStoppedException("the inference batcher stopped before this image's prediction")));
         }
     }
 
     /** Waits for a first image, then for more until the batch is full or the first has waited max-delay. */
-    private List<Job> nextBatch() throws InterruptedException {
+    private void nextBatch(List<Job> batch) throws InterruptedException {
         Job first = queue.poll(IDLE_POLL_NANOS, TimeUnit.NANOSECONDS);
         if (first == null) {
-            return List.of();
+            return;
         }
-        List<Job> batch = new ArrayList<>(policy.maxSize());
         batch.add(first);
         long deadline = first.submittedNanos() + policy.maxDelay().toNanos();
         while (batch.size() < policy.maxSize() && running) {
@@ -137,7 +140,6 @@ public final class DynamicBatcher implements AutoCloseable {
             }
         }
         batch.removeIf(job -> job.result().isDone()); // cancelled by a closed task
-        return batch;
     }
 
     /**

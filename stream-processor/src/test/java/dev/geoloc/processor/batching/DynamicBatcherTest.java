@@ -174,4 +174,30 @@ class DynamicBatcherTest {
                 .hasCauseInstanceOf(BatcherStoppedException.class);
         assertThat(batcher.isAlive()).isFalse();
     }
+
+    @Test
+    void anInferenceThreadKilledByAnErrorMidBatchAnswersEveryImageItHeldAndIsNoLongerLive() throws Exception {
+        // given a model whose use kills the inference thread, as an OutOfMemoryError in libtorch's allocation would
+        try (DynamicBatcher batcher = new DynamicBatcher(new BatchPolicy(4, Duration.ofMillis(50), 64), () -> {
+            throw new OutOfMemoryError("simulated: the model's batch ran out of memory");
+        }, new PipelineMetrics(new SimpleMeterRegistry()))) {
+            // when images wait in its batch
+            List<CompletableFuture<Outcome>> results = new ArrayList<>();
+            for (int i = 0; i < 3; i++) {
+                results.add(submit(batcher));
+            }
+
+            // then each is answered within a second, as stopped (for the next owner of the task), and liveness sees
+            // the thread gone
+            for (CompletableFuture<Outcome> result : results) {
+                assertThatThrownBy(() -> result.get(1, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                        .hasCauseInstanceOf(BatcherStoppedException.class);
+            }
+            long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(1);
+            while (batcher.isAlive() && System.nanoTime() < deadline) {
+                Thread.sleep(10);
+            }
+            assertThat(batcher.isAlive()).isFalse();
+        }
+    }
 }
