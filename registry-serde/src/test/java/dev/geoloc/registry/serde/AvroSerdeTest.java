@@ -259,6 +259,39 @@ class AvroSerdeTest {
         }
     }
 
+    @org.junit.jupiter.params.ParameterizedTest(name = "HTTP {0}")
+    @org.junit.jupiter.params.provider.ValueSource(ints = {404, 400, 422})
+    void aGatewaysAnswerWithoutAConfluentErrorCodeIsAnUnknownSchemaNotAnOutage(int status) throws Exception {
+        byte[] payload = specificSerde(false).serializer().serialize(topic, reading("g"));
+        try (var gateway = RegistryGateway.plain(stack.schemaRegistryUrl())) {
+            Map<String, Object> viaGateway = config();
+            viaGateway.put(RegistryClientConfig.URL, gateway.url());
+            viaGateway.put(AvroSerdeConfig.SPECIFIC_AVRO_READER, "true");
+            AvroDeserializer<Reading> reader = new AvroDeserializer<>();
+            reader.configure(viaGateway, false);
+            gateway.answerNext(status, "<html><body><h1>" + status + "</h1>nginx</body></html>");
+
+            assertRefused(() -> reader.deserialize(topic, payload), Reason.UNKNOWN_SCHEMA_ID, String.valueOf(status));
+        }
+    }
+
+    @Test
+    void anUnknownIdIsAskedForOnceAMinuteNotOncePerRecord() throws Exception {
+        byte[] payload = withBody(WireFormat.header(876_544), new byte[] {2, 'x'});
+        try (var gateway = RegistryGateway.plain(stack.schemaRegistryUrl())) {
+            Map<String, Object> viaGateway = config();
+            viaGateway.put(RegistryClientConfig.URL, gateway.url());
+            AvroDeserializer<Reading> reader = new AvroDeserializer<>();
+            reader.configure(viaGateway, false);
+
+            for (int i = 0; i < 20; i++) {
+                assertRefused(() -> reader.deserialize(topic, payload), Reason.UNKNOWN_SCHEMA_ID, "876544");
+            }
+
+            assertThat(gateway.requests("GET /schemas/ids/")).isEqualTo(1);
+        }
+    }
+
     private SpecificAvroSerde<Reading> specificSerde(boolean isKey) {
         SpecificAvroSerde<Reading> serde = new SpecificAvroSerde<>();
         serde.configure(config(), isKey);
