@@ -20,8 +20,10 @@ import dev.geoloc.registry.SchemaRegistryException.Kind;
  * Schema Registry, Apicurio's {@code /apis/ccompat/v7}, Karapace and Redpanda.
  *
  * <p>Ids are immutable, so schemas by id and ids by (subject, schema) are cached for the client's lifetime:
- * a serializer calls the registry once per schema, a deserializer once per writer schema id. Latest versions
- * and compatibility checks always ask the registry. Thread-safe.
+ * a serializer calls the registry once per schema, a deserializer once per writer schema id. An id the registry
+ * does not know is remembered for a minute (at most {@value #UNKNOWN_IDS_KEPT} of them), so a stream of records
+ * naming one costs a lookup a minute, not one each. Latest versions and compatibility checks always ask the
+ * registry. Thread-safe.
  */
 public final class SchemaRegistryClient {
 
@@ -29,6 +31,16 @@ public final class SchemaRegistryClient {
     private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> registeredIds = new ConcurrentHashMap<>();
     private final Map<SubjectSchema, Integer> lookedUpIds = new ConcurrentHashMap<>();
+    /** Unknown ids, with when to ask again; oldest out first. */
+    private final Map<Integer, Long> unknownUntil = java.util.Collections.synchronizedMap(
+            new java.util.LinkedHashMap<>(16, 0.75f, false) {
+                @Override
+                protected boolean removeEldestEntry(Map.Entry<Integer, Long> eldest) {
+                    return size() > UNKNOWN_IDS_KEPT;
+                }
+            });
+    private static final long UNKNOWN_ID_TTL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
+    private static final int UNKNOWN_IDS_KEPT = 1024;
 
     private record SubjectSchema(String subject, Schema schema) {
     }
@@ -81,14 +93,29 @@ public final class SchemaRegistryClient {
     /**
      * The schema with this id.
      *
-     * @throws SchemaRegistryException {@code SCHEMA_NOT_FOUND} when the registry has no such id
+     * @throws SchemaRegistryException {@code SCHEMA_NOT_FOUND} when the registry has no such id, or said so less
+     *                                 than a minute ago
      */
     public Schema schemaById(int id) {
         Schema cached = schemasById.get(id);
         if (cached != null) {
             return cached;
         }
-        JsonNode answer = http.get("/schemas/ids/" + id);
+        Long until = unknownUntil.get(id);
+        if (until != null && System.nanoTime() - until < 0) {
+            throw new SchemaRegistryException(Kind.SCHEMA_NOT_FOUND, 40403, "Schema id " + id
+                    + " is unknown to the registry (it said so less than a minute ago)");
+        }
+        JsonNode answer;
+        try {
+            answer = http.get("/schemas/ids/" + id);
+        } catch (SchemaRegistryException e) {
+            SchemaRegistryException refusal = unknownId(id, e);
+            if (refusal.kind() == Kind.SCHEMA_NOT_FOUND) {
+                unknownUntil.put(id, System.nanoTime() + UNKNOWN_ID_TTL_NANOS);
+            }
+            throw refusal;
+        }
         requireAvro(answer, "schema id " + id);
         if (!answer.path("references").isEmpty()) {
             throw new SchemaRegistryException(Kind.INVALID_SCHEMA, -1, "Schema id " + id
@@ -97,6 +124,19 @@ public final class SchemaRegistryClient {
         Schema schema = parse(answer.path("schema").asText(), "schema id " + id);
         schemasById.putIfAbsent(id, schema);
         return schema;
+    }
+
+    /**
+     * An id lookup answered 404, 400 or 422 without one of Confluent's error codes (a gateway's HTML page, a
+     * registry that will not serve that id) is as good as an unknown id: not an outage, which is retried for ever.
+     */
+    private static SchemaRegistryException unknownId(int id, SchemaRegistryException e) {
+        int status = e.errorCode();
+        if (e.kind() == Kind.REQUEST_FAILED && (status == 404 || status == 400 || status == 422)) {
+            return new SchemaRegistryException(Kind.SCHEMA_NOT_FOUND, status, "Schema id " + id + " is unknown: "
+                    + e.getMessage(), e);
+        }
+        return e;
     }
 
     /** The subject's latest version: never cached, since it changes as schemas evolve. */

@@ -32,19 +32,6 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     private AvroSerdeConfig config;
     private List<ClassLoader> classLoaders;
     private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
-    /**
-     * Ids the registry said it does not know, with when to ask again: a stream of records naming one unknown id
-     * costs one registry call a minute, not one each. Bounded, oldest out first.
-     */
-    private final Map<Integer, Long> unknownUntil = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Integer, Long> eldest) {
-                    return size() > UNKNOWN_IDS_KEPT;
-                }
-            });
-    static final long UNKNOWN_ID_TTL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-    private static final int UNKNOWN_IDS_KEPT = 1024;
 
     /** For Kafka, which creates deserializers by class name and then calls {@link #configure}. */
     public AvroDeserializer() {
@@ -98,11 +85,6 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     }
 
     private Schema writerSchema(String topic, int id) {
-        Long until = unknownUntil.get(id);
-        if (until != null && System.nanoTime() - until < 0) {
-            throw new AvroSerdeException(Reason.UNKNOWN_SCHEMA_ID, "Record from topic " + topic + " names writer schema"
-                    + " id " + id + ", which the registry said it does not know less than a minute ago");
-        }
         try {
             return registry.schemaById(id);
         } catch (SchemaRegistryException e) {
@@ -111,24 +93,11 @@ public class AvroDeserializer<T> implements Deserializer<T> {
                 case SCHEMA_NOT_FOUND -> Reason.UNKNOWN_SCHEMA_ID;
                 // The record names a schema that exists but is no Avro this serde reads: a data problem.
                 case INVALID_SCHEMA -> Reason.UNUSABLE_SCHEMA;
-                case REQUEST_FAILED -> refusesTheId(e) ? Reason.UNKNOWN_SCHEMA_ID : Reason.REGISTRY_REFUSED;
                 default -> Reason.REGISTRY_REFUSED;
             };
-            if (reason == Reason.UNKNOWN_SCHEMA_ID) {
-                unknownUntil.put(id, System.nanoTime() + UNKNOWN_ID_TTL_NANOS);
-            }
             throw new AvroSerdeException(reason, "Record from topic " + topic + " names writer schema id " + id
                     + ", which could not be fetched: " + e.getMessage(), e);
         }
-    }
-
-    /**
-     * A 404, 400 or 422 without one of Confluent's error codes: a gateway's HTML page, or a registry that will not
-     * serve this id. Not an outage, which would be retried for ever: the id is as good as unknown.
-     */
-    private static boolean refusesTheId(SchemaRegistryException e) {
-        int status = e.errorCode() >= 10_000 ? e.errorCode() / 100 : e.errorCode();
-        return status == 404 || status == 400 || status == 422;
     }
 
     @SuppressWarnings("unchecked")
