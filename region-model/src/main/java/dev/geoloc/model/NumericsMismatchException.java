@@ -14,6 +14,12 @@ public final class NumericsMismatchException extends RuntimeException {
         this.difference = difference;
     }
 
+    /** The process's own self-check failed: no model it computes can be trusted. */
+    public static NumericsMismatchException of(dev.geoloc.numerics.SelfCheckReport engine) {
+        return new NumericsMismatchException("this process's " + engine.summary() + ". " + engine.fix().orElse(""),
+                engine.maxDifference());
+    }
+
     /** The largest difference found (NaN for outputs that are not finite). */
     public double difference() {
         return difference;

@@ -97,8 +97,7 @@ public final class RegionPredictor implements AutoCloseable {
     public static RegionPredictor load(ModelBundle bundle, PredictorOptions options) throws IOException {
         SelfCheckReport engine = EngineSelfCheck.ensure();
         if (!engine.passed()) {
-            throw new NumericsMismatchException("this process's " + engine.summary() + ". "
-                    + engine.fix().orElse(""), engine.maxDifference());
+            throw NumericsMismatchException.of(engine);
         }
         Device device = InferenceDevice.select(options.device());
         BundleManifest manifest = bundle.manifest();

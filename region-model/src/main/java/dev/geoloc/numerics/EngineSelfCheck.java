@@ -142,9 +142,9 @@ public final class EngineSelfCheck {
                     .optTranslator(new NoopTranslator()).build().loadModel();
                  Predictor<NDList, NDList> predictor = model.newPredictor()) {
                 List<ProbeResult> results = new ArrayList<>();
+                float[] input = EncoderContract.probeInput(saved.length, size);
                 for (int t : threads > 1 ? new int[] {1, threads} : new int[] {1}) {
                     JniUtils.setNumThreads(t);
-                    float[] input = EncoderContract.probeInput(saved.length, size);
                     NDList output = predictor.predict(new NDList(model.getNDManager()
                             .create(FloatBuffer.wrap(input), new Shape(saved.length, 3, size, size))));
                     results.add(new ProbeResult(name, t, relativeDifference(output.singletonOrThrow().toFloatArray(), saved),

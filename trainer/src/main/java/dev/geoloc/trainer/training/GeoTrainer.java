@@ -105,8 +105,7 @@ public final class GeoTrainer {
         }
         SelfCheckReport numerics = EngineSelfCheck.ensure(); // before the first kernel, so a cap it sets still counts
         if (!numerics.passed()) {
-            throw new NumericsMismatchException("this process's " + numerics.summary() + ". " + numerics.fix().orElse(""),
-                    numerics.maxDifference());
+            throw NumericsMismatchException.of(numerics);
         }
         Engine.getEngine(InferenceDevice.ENGINE).setRandomSeed((int) options.seed());
         Device device = InferenceDevice.select(options.device());
