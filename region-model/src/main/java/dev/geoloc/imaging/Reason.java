@@ -15,5 +15,10 @@ public enum Reason {
     /** The header is self-contradictory (a zero width, an invalid bit depth) or the decoder rejects the data. */
     CORRUPT_IMAGE,
     /** The header declares more pixels or a longer side than {@link ImageLimits} allow: refused before decoding. */
-    IMAGE_TOO_LARGE
+    IMAGE_TOO_LARGE,
+    /**
+     * Within the size limits, but the decoder's work or memory would be out of proportion to the image: a
+     * progressive JPEG with thousands of scans, TIFF tiles far larger than the image. Refused before decoding.
+     */
+    DECODE_TOO_COSTLY
 }

@@ -23,6 +23,7 @@ public final class DeadLetterCodes {
             case TRUNCATED_IMAGE -> DeadLetterCode.TRUNCATED_IMAGE;
             case CORRUPT_IMAGE -> DeadLetterCode.CORRUPT_IMAGE;
             case IMAGE_TOO_LARGE -> DeadLetterCode.IMAGE_TOO_LARGE;
+            case DECODE_TOO_COSTLY -> DeadLetterCode.DECODE_TOO_COSTLY;
         };
     }
 
