@@ -16,8 +16,9 @@ import dev.geoloc.processor.model.ModelSource;
 import dev.geoloc.processor.model.ServedModel;
 
 /**
- * Ready when Kafka Streams is RUNNING and a model is loaded and warmed up; the details say which model, and the
- * last published version this instance refused, and why.
+ * Ready when Kafka Streams is RUNNING, a model is loaded and warmed up, and every input partition held here moves
+ * ({@link ProgressWatchdog}); the details say which model, the last published version this instance refused and
+ * why, and which partitions stand still.
  */
 @Readiness
 @ApplicationScoped
@@ -28,22 +29,29 @@ public class ProcessorReadiness implements HealthCheck {
     private final DynamicBatcher batcher;
 
     private final ModelSource source;
+    private final ProgressWatchdog watchdog;
 
-    ProcessorReadiness(KafkaStreams streams, ModelHolder models, DynamicBatcher batcher, ModelSource source) {
+    ProcessorReadiness(KafkaStreams streams, ModelHolder models, DynamicBatcher batcher, ModelSource source,
+                       ProgressWatchdog watchdog) {
         this.streams = streams;
         this.models = models;
         this.batcher = batcher;
         this.source = source;
+        this.watchdog = watchdog;
     }
 
     @Override
     public HealthCheckResponse call() {
         KafkaStreams.State state = streams.state();
         Optional<ServedModel> model = models.current();
+        var stalls = watchdog.stalls();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("geoloc-processor-ready")
-                .status(state == KafkaStreams.State.RUNNING && model.isPresent() && batcher.isAlive())
+                .status(state == KafkaStreams.State.RUNNING && model.isPresent() && batcher.isAlive() && stalls.isEmpty())
                 .withData("streams_state", state.name())
                 .withData("images_queued", batcher.queued());
+        if (!stalls.isEmpty()) {
+            response.withData("stalled_partitions", stalls.stream().map(ProgressWatchdog.Stall::describe).toList().toString());
+        }
         model.ifPresentOrElse(served -> response
                         .withData("model_name", served.name())
                         .withData("model_version", served.version())

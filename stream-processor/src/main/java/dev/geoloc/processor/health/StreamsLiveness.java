@@ -13,6 +13,7 @@ import dev.geoloc.processor.model.ModelSource;
 /**
  * Live while Kafka Streams has not failed for good, the inference thread runs and its model is not failing on
  * every image, and the version follower runs: a restart is the cure for each. Rebalancing and start-up are live, not ready.
+ * A stalled partition shows here too, but leaves the instance live: a restart would stall on the same record.
  */
 @Liveness
 @ApplicationScoped
@@ -22,11 +23,13 @@ public class StreamsLiveness implements HealthCheck {
     private final DynamicBatcher batcher;
 
     private final ModelSource source;
+    private final ProgressWatchdog watchdog;
 
-    StreamsLiveness(KafkaStreams streams, DynamicBatcher batcher, ModelSource source) {
+    StreamsLiveness(KafkaStreams streams, DynamicBatcher batcher, ModelSource source, ProgressWatchdog watchdog) {
         this.streams = streams;
         this.batcher = batcher;
         this.source = source;
+        this.watchdog = watchdog;
     }
 
     @Override
@@ -43,6 +46,10 @@ public class StreamsLiveness implements HealthCheck {
                 .withData("version_follower", source.following().isEmpty() ? "off (fixed bundle)"
                         : followerAlive ? "running" : "stopped");
         degraded.ifPresent(reason -> response.withData("model_failing", reason));
+        var stalls = watchdog.stalls();
+        if (!stalls.isEmpty()) {
+            response.withData("stalled_partitions", stalls.stream().map(ProgressWatchdog.Stall::describe).toList().toString());
+        }
         return response.build();
     }
 }
