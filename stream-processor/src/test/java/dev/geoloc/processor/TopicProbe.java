@@ -97,6 +97,16 @@ public final class TopicProbe implements AutoCloseable {
         }
     }
 
+    /** Sends to one partition of the input topic, with any key bytes: for records that must queue behind another. */
+    public RecordMetadata sendBytes(int partition, byte[] key, byte[] value) {
+        try {
+            return producer.send(new ProducerRecord<>(Topics.IMAGE_EVENTS, partition, key, value)).get();
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send " + (key == null ? 0 : key.length) + " key bytes to partition "
+                    + partition, e);
+        }
+    }
+
     /** Bytes in the Confluent wire format as our serde writes them, for a record of any generated type. */
     public byte[] serialize(SpecificRecord record) {
         return serde.serializer().serialize(Topics.IMAGE_EVENTS, record);
@@ -108,6 +118,12 @@ public final class TopicProbe implements AutoCloseable {
 
     public Output<DeadLetter> awaitDeadLetter(String key) {
         return await(deadLetters, output -> key.equals(output.key()), "a dead letter for " + key);
+    }
+
+    /** The dead letter of the input record at that place, whatever key it carries. */
+    public Output<DeadLetter> awaitDeadLetterFor(RecordMetadata sent) {
+        return await(deadLetters, output -> output.value().getSourcePartition() == sent.partition()
+                && output.value().getSourceOffset() == sent.offset(), "a dead letter for " + sent);
     }
 
     /** Waits until every key has a prediction; returns them in the order they were read. */

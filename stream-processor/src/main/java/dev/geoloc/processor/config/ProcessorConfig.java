@@ -31,6 +31,10 @@ public interface ProcessorConfig {
 
     DeadLetters deadLetters();
 
+    Intake intake();
+
+    Watchdog watchdog();
+
     Admin admin();
 
     /**
@@ -201,6 +205,38 @@ public interface ProcessorConfig {
 
         @WithDefault("3")
         int maxRedirects();
+    }
+
+    /**
+     * What a record may carry besides its image. Each answer copies the key and image_id, so these bound every
+     * output record (docs/stream-processor.md adds it up against the topics' limits); beyond them a record gets a
+     * dead letter (OVERSIZED_KEY, OVERSIZED_FIELD) instead of an answer its topic would refuse.
+     */
+    interface Intake {
+        /** Longest record key; a longer one is replaced by its SHA-256 in the dead letter. */
+        @WithDefault("4096")
+        int maxKeyBytes();
+
+        /** Longest image_id, in UTF-8 bytes. */
+        @WithDefault("1024")
+        int maxImageIdBytes();
+
+        /** Most metadata, as the UTF-8 bytes of its keys and values together. */
+        @WithDefault("65536")
+        int maxMetadataBytes();
+    }
+
+    /**
+     * Watches that each input partition this instance holds makes progress: one whose committed offset has not
+     * moved for {@link #stallAfter()} while records wait behind it shows on {@code geoloc_partitions_stalled} and
+     * in the health data, and makes the instance not ready.
+     */
+    interface Watchdog {
+        @WithDefault("5s")
+        Duration checkInterval();
+
+        @WithDefault("60s")
+        Duration stallAfter();
     }
 
     interface DeadLetters {

@@ -3,6 +3,7 @@ package dev.geoloc.processor.intake;
 import java.time.Duration;
 import java.time.Instant;
 
+import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.AvroTypeException;
 import org.apache.kafka.common.serialization.Deserializer;
 
@@ -23,9 +24,11 @@ public final class EventDecoder {
     private static final Duration MAX_AGE = Duration.ofDays(3650);
 
     private final Deserializer<ImageEvent> deserializer;
+    private final IntakeLimits limits;
 
-    public EventDecoder(Deserializer<ImageEvent> deserializer) {
+    public EventDecoder(Deserializer<ImageEvent> deserializer, IntakeLimits limits) {
         this.deserializer = deserializer;
+        this.limits = limits;
     }
 
     /**
@@ -56,7 +59,11 @@ public final class EventDecoder {
             };
         } catch (ClassCastException e) {
             throw new Rejection(DeadLetterCode.UNKNOWN_SCHEMA, "The record's writer schema is not an ImageEvent: " + e.getMessage());
+        } catch (AvroRuntimeException e) {
+            // Another serde (Confluent's, configured) may let Avro's own refusal of the writer's class through.
+            throw new Rejection(DeadLetterCode.UNKNOWN_SCHEMA, "The record's writer schema cannot be read as an ImageEvent: " + e);
         }
+        limits.checkFields(event);
         if (event.getImageId() == null || event.getImageId().isBlank()) {
             throw new Rejection(DeadLetterCode.MISSING_FIELD, "image_id is empty");
         }

@@ -23,6 +23,7 @@ import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.processor.batching.BatcherStoppedException;
 import dev.geoloc.processor.batching.Outcome;
 import dev.geoloc.processor.intake.DeadLetterCodes;
+import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.intake.Rejection;
 import dev.geoloc.processor.model.ServedModel;
 import dev.geoloc.schemas.DeadLetterCode;
@@ -94,7 +95,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
                     .orElseGet(() -> new InFlight(reread.sequence(), record, null, null, 0,
                             CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
                                     "The event was pending when its processor stopped, and the log no longer has it at "
-                                            + record.topic() + "/" + record.partition() + "@" + record.offset()
+                                            + record.place()
                                             + " (retention, or the topic was truncated)")), true)));
         }
         LOG.infof("Task %s: %d images were pending in its store; read again and queued", context.taskId(),
@@ -105,10 +106,16 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
     public void process(Record<byte[], byte[]> record) {
         parts.metrics().eventIn();
         RecordMetadata origin = context.recordMetadata().orElseThrow();
+        byte[] key = record.key();
+        IntakeLimits limits = parts.limits();
+        // An over-long key goes no further, not even into the pending store, whose changelog would refuse it too.
+        boolean keyTooLong = limits.keyTooLong(key);
         PendingRecord taken = new PendingRecord(origin.topic(), origin.partition(), origin.offset(), record.timestamp(),
-                record.key());
+                keyTooLong ? IntakeLimits.standInKey(key) : key);
         long sequence = nextSequence++;
-        InFlight image = prepare(sequence, taken, record.value());
+        InFlight image = keyTooLong
+                ? refused(sequence, taken, record.value(), null, limits.keyRejection(key, taken.place()))
+                : prepare(sequence, taken, record.value());
         if (refusedAtIntake(image) && inFlight.isEmpty()) {
             emit(image.unstored()); // nothing of this task ahead of it: out now, nothing to store
             return;
@@ -143,12 +150,16 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
             CompletableFuture<Outcome> outcome = parts.batcher().submit(tensor, preprocessor.spec(), encoded);
             return new InFlight(sequence, taken, value, event, System.nanoTime() - started, outcome, true);
         } catch (Rejection e) {
-            return new InFlight(sequence, taken, value, event, 0,
-                    CompletableFuture.completedFuture(new Outcome.Failed(e.code(), e.reason())), true);
+            return refused(sequence, taken, value, event, e);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BatcherStoppedException("interrupted while queueing an image");
         }
+    }
+
+    private static InFlight refused(long sequence, PendingRecord taken, byte[] value, ImageEvent event, Rejection why) {
+        return new InFlight(sequence, taken, value, event, 0,
+                CompletableFuture.completedFuture(new Outcome.Failed(why.code(), why.reason())), true);
     }
 
     /** Queues an image for emission, polling for outcomes only while something waits: an idle task commits nothing. */

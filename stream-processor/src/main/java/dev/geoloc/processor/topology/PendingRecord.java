@@ -13,11 +13,17 @@ import org.apache.kafka.common.serialization.Serializer;
  * its key, not its value. A task that restores the store after a crash reads the value again from there
  * ({@link InputRereader}), so the changelog carries a few dozen bytes per image instead of the image.
  *
- * @param key the record's key, so that even a record the log no longer has is dead-lettered under its key
+ * @param key the record's key, so that even a record the log no longer has is dead-lettered under its key (for a key
+ *            over the intake limit, the stand-in its answer carries)
  */
 record PendingRecord(String topic, int partition, long offset, long timestamp, byte[] key) {
 
     private static final byte FORMAT = 2;
+
+    /** Where the record is, as dead letters' reasons name it: {@code topic/partition@offset}. */
+    String place() {
+        return topic + "/" + partition + "@" + offset;
+    }
 
     static Serde<PendingRecord> serde() {
         Serializer<PendingRecord> serializer = (topic, pending) -> pending == null ? null : pending.toBytes();

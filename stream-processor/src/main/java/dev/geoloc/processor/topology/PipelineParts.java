@@ -5,10 +5,11 @@ import java.time.Duration;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
+import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.metrics.PipelineMetrics;
 import dev.geoloc.processor.model.ModelHolder;
 
 /** What every task's {@link GeotagProcessor} shares: built once, handed to each. */
-record PipelineParts(EventDecoder decoder, ImageSource images, ModelHolder models, DynamicBatcher batcher,
+record PipelineParts(IntakeLimits limits, EventDecoder decoder, ImageSource images, ModelHolder models, DynamicBatcher batcher,
                      DeadLetters deadLetters, PipelineMetrics metrics, Duration resultPollInterval) {
 }

@@ -16,6 +16,7 @@ import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
+import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.intake.UriImages;
 import dev.geoloc.processor.metrics.PipelineMetrics;
 import dev.geoloc.processor.model.ModelHolder;
@@ -45,7 +46,9 @@ public class TopologyProducer {
                       PipelineMetrics metrics) {
         Serde<ImageEvent> events = serdes.valueSerde();
         Serde<SpecificRecord> outputs = serdes.valueSerde();
-        PipelineParts parts = new PipelineParts(new EventDecoder(events.deserializer()),
+        ProcessorConfig.Intake intake = config.intake();
+        IntakeLimits limits = new IntakeLimits(intake.maxKeyBytes(), intake.maxImageIdBytes(), intake.maxMetadataBytes());
+        PipelineParts parts = new PipelineParts(limits, new EventDecoder(events.deserializer(), limits),
                 new ImageSource(UriImages.fetcher(config.uri())), models, batcher,
                 new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, config.batching().resultPollInterval());
         ProcessorConfig.TopicNames topics = config.topics();

@@ -35,6 +35,7 @@ import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
+import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.metrics.PipelineMetrics;
 import dev.geoloc.processor.model.ModelHolder;
 import dev.geoloc.processor.model.ServedModel;
@@ -89,7 +90,8 @@ class GeotagProcessorRevivalTest {
         }
         ImageEvent event = TopicProbe.event("revived-1", TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED,
                 TestImages.BLUE), false), null);
-        PipelineParts parts = new PipelineParts(new EventDecoder((t, bytes) -> event), new ImageSource(uri -> {
+        IntakeLimits limits = new IntakeLimits(4096, 1024, 65536);
+        PipelineParts parts = new PipelineParts(limits, new EventDecoder((t, bytes) -> event, limits), new ImageSource(uri -> {
             throw new IllegalStateException("no URIs here");
         }), models, batcher, new DeadLetters(1 << 20), new PipelineMetrics(new SimpleMeterRegistry()), Duration.ofMillis(2));
         Properties settings = new Properties();

@@ -1,0 +1,92 @@
+package dev.geoloc.processor.intake;
+
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+import java.util.Map;
+
+import dev.geoloc.model.Sha256;
+import dev.geoloc.schemas.DeadLetterCode;
+import dev.geoloc.schemas.ImageEvent;
+
+/**
+ * The most a record may carry besides its image. Every answer copies the record's key, and a prediction its
+ * image_id, so these limits are what keep each output record under its topic's max.message.bytes: a record over
+ * them gets a dead letter with a code of its own instead of an answer the broker would refuse (which used to fail
+ * the stream thread at every replacement, and stop the partition for good). The metadata limit bounds the heap an
+ * event holds while it waits for inference.
+ */
+public record IntakeLimits(int maxKeyBytes, int maxImageIdBytes, int maxMetadataBytes) {
+
+    public IntakeLimits {
+        if (maxKeyBytes < 64 || maxImageIdBytes < 1 || maxMetadataBytes < 0) {
+            throw new IllegalArgumentException("intake limits: keys of at least 64 bytes (a SHA-256 stands in for a"
+                    + " longer one), image ids of at least 1, metadata of at least 0; got " + maxKeyBytes + ", "
+                    + maxImageIdBytes + ", " + maxMetadataBytes);
+        }
+    }
+
+    public boolean keyTooLong(byte[] key) {
+        return key != null && key.length > maxKeyBytes;
+    }
+
+    /**
+     * What an answer to a record with an over-long key is keyed by: {@code sha256:<hex>} of the key, which stays the
+     * same for the same key (a consumer can still group by it) and fits any topic.
+     */
+    public static byte[] standInKey(byte[] key) {
+        return ("sha256:" + Sha256.of(key)).getBytes(StandardCharsets.US_ASCII);
+    }
+
+    /** The dead letter of a record whose key is over the limit; {@code origin} is where the record itself stays. */
+    public Rejection keyRejection(byte[] key, String origin) {
+        return new Rejection(DeadLetterCode.OVERSIZED_KEY, String.format(Locale.ROOT,
+                "The record's %,d-byte key is over the %,d bytes accepted (geoloc.intake.max-key-bytes): answers copy "
+                        + "the key, and their topics would refuse them. This dead letter is keyed by the key's %s; "
+                        + "the record itself is at %s", key.length, maxKeyBytes,
+                new String(standInKey(key), StandardCharsets.US_ASCII), origin));
+    }
+
+    /**
+     * @throws Rejection OVERSIZED_FIELD for an image_id or metadata over the limits; the reason quotes neither
+     */
+    public void checkFields(ImageEvent event) throws Rejection {
+        int idBytes = utf8Length(event.getImageId());
+        if (idBytes > maxImageIdBytes) {
+            throw new Rejection(DeadLetterCode.OVERSIZED_FIELD, String.format(Locale.ROOT,
+                    "image_id is %,d bytes (UTF-8); at most %,d are accepted (geoloc.intake.max-image-id-bytes): "
+                            + "each prediction copies it", idBytes, maxImageIdBytes));
+        }
+        long metadataBytes = 0;
+        for (Map.Entry<String, String> entry : event.getMetadata().entrySet()) {
+            metadataBytes += utf8Length(entry.getKey()) + utf8Length(entry.getValue());
+        }
+        if (metadataBytes > maxMetadataBytes) {
+            throw new Rejection(DeadLetterCode.OVERSIZED_FIELD, String.format(Locale.ROOT,
+                    "metadata holds %,d entries of %,d bytes in all (UTF-8 keys and values); at most %,d bytes are "
+                            + "accepted (geoloc.intake.max-metadata-bytes)", event.getMetadata().size(), metadataBytes,
+                    maxMetadataBytes));
+        }
+    }
+
+    /** Without encoding: the string may be megabytes. */
+    private static int utf8Length(CharSequence text) {
+        if (text == null) {
+            return 0;
+        }
+        int bytes = 0;
+        for (int i = 0; i < text.length(); i++) {
+            char c = text.charAt(i);
+            if (c < 0x80) {
+                bytes += 1;
+            } else if (c < 0x800) {
+                bytes += 2;
+            } else if (Character.isHighSurrogate(c) && i + 1 < text.length() && Character.isLowSurrogate(text.charAt(i + 1))) {
+                bytes += 4;
+                i++;
+            } else {
+                bytes += 3;
+            }
+        }
+        return bytes;
+    }
+}
