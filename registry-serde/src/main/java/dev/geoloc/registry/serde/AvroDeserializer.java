@@ -67,7 +67,16 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         int id = WireFormat.schemaId(payload);
         DatumReader<Object> reader = readers.get(id);
         if (reader == null) {
-            reader = readerFor(id, writerSchema(topic, id));
+            Schema writer = writerSchema(topic, id);
+            try {
+                reader = readerFor(id, writer);
+            } catch (RuntimeException e) {
+                if (e instanceof AvroSerdeException) {
+                    throw e;
+                }
+                throw new AvroSerdeException(Reason.UNKNOWN_RECORD_TYPE, "Writer schema id " + id + " is "
+                        + writer.getFullName() + ", which cannot be read into a generated class: " + e, e);
+            }
             readers.putIfAbsent(id, reader);
         }
         var decoder = new BoundedDecoder(payload, WireFormat.HEADER_LENGTH, payload.length - WireFormat.HEADER_LENGTH);
@@ -118,13 +127,19 @@ public class AvroDeserializer<T> implements Deserializer<T> {
         return new SpecificDatumReader<>(writer, model.getSchema(generated), model);
     }
 
-    /** The generated class for a record schema that implements the SpecificRecord this serde sees, if any. */
+    /**
+     * The generated class for a record schema, if any: a concrete SpecificRecord this serde sees that declares its
+     * own schema. The writer names the class, so it may name any class: Avro's abstract SpecificRecordBase, say,
+     * which Avro would refuse with an exception of its own, on whatever thread reads.
+     */
     private Class<?> generatedClass(Schema record) {
         String name = SpecificData.getClassName(record);
         for (ClassLoader loader : classLoaders) {
             try {
                 Class<?> candidate = Class.forName(name, false, loader);
-                if (SpecificRecord.class.isAssignableFrom(candidate)) {
+                if (SpecificRecord.class.isAssignableFrom(candidate) && !candidate.isInterface()
+                        && !java.lang.reflect.Modifier.isAbstract(candidate.getModifiers())
+                        && declaresSchema(candidate)) {
                     return candidate;
                 }
             } catch (ClassNotFoundException notInThisLoader) {
@@ -132,5 +147,15 @@ public class AvroDeserializer<T> implements Deserializer<T> {
             }
         }
         return null;
+    }
+
+    /** Generated classes carry their schema in a static SCHEMA$ field. */
+    private static boolean declaresSchema(Class<?> candidate) {
+        try {
+            java.lang.reflect.Field field = candidate.getDeclaredField("SCHEMA$");
+            return java.lang.reflect.Modifier.isStatic(field.getModifiers()) && field.getType() == Schema.class;
+        } catch (NoSuchFieldException e) {
+            return false;
+        }
     }
 }

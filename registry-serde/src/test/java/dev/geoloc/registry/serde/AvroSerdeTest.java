@@ -188,6 +188,19 @@ class AvroSerdeTest {
     }
 
     @Test
+    void aWriterSchemaNamingAClassThatIsNoGeneratedRecordIsAnUnknownRecordType() {
+        // Avro's own abstract base class: a SpecificRecord, but with no schema of its own to read into
+        Schema impostor = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"SpecificRecordBase\","
+                + "\"namespace\":\"org.apache.avro.specific\",\"fields\":[]}");
+        AvroSerializer<GenericRecord> writer = new AvroSerializer<>();
+        writer.configure(config(), false);
+        byte[] payload = writer.serialize(topic + "-impostor", new GenericData.Record(impostor));
+
+        assertRefused(() -> specificSerde(false).deserializer().deserialize(topic, payload),
+                Reason.UNKNOWN_RECORD_TYPE, "org.apache.avro.specific.SpecificRecordBase");
+    }
+
+    @Test
     void aWriterSchemaWithoutGeneratedClassIsAnUnknownRecordType() {
         Schema stranger = new Schema.Parser().parse(
                 "{\"type\":\"record\",\"name\":\"Stranger\",\"namespace\":\"nowhere\",\"fields\":[]}");

@@ -12,6 +12,7 @@ import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -60,6 +61,8 @@ public final class VersionFollower implements AutoCloseable {
     private volatile ModelVersion serving;
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
+    private final AtomicLong recordsSkipped = new AtomicLong();
+    private volatile String lastSkipped;
 
     VersionFollower(String modelName, String topic, Map<String, Object> consumerSettings,
                     Deserializer<ModelVersion> deserializer, ModelHolder holder, ModelLoader loader,
@@ -133,6 +136,10 @@ public final class VersionFollower implements AutoCloseable {
         status.put("latest_published_version", newestFirst.isEmpty() ? null : newestFirst.get(0).getVersion());
         status.put("versions_published", publishedVersions());
         status.put("versions_refused", publishedVersions().stream().filter(this::hasRefused).toList());
+        status.put("records_skipped", recordsSkipped.get());
+        if (lastSkipped != null) {
+            status.put("last_skipped_record", lastSkipped);
+        }
         holder.lastRejection().ifPresent(r -> status.put("last_rejection", Map.of("version", r.version(),
                 "code", r.kind().name(), "reason", r.reason())));
         return status;
@@ -221,20 +228,29 @@ public final class VersionFollower implements AutoCloseable {
                         record.partition(), record.offset());
                 return false;
             }
-            LOG.warnf("Skipping an unreadable record at %s-%d@%d: %s", record.topic(), record.partition(),
-                    record.offset(), e.getMessage());
-            return true;
+            return skip(record, "unreadable: " + e.getMessage());
+        } catch (RuntimeException e) {
+            // Another generated type under a version's key (a ModelStatus, written to the wrong topic), or a class
+            // Avro refuses: skipped, or the follower would end here at every start, on every replica.
+            return skip(record, "not a ModelVersion: " + e);
         }
         if (!modelName.equals(version.getModelName()) || version.getVersion() != key.get().version()) {
             // A record moved under another key must not serve (its signature covers what is inside it).
-            LOG.warnf("Skipping %s-%d@%d: keyed %s but names %s v%d", record.topic(), record.partition(),
-                    record.offset(), key.get(), version.getModelName(), version.getVersion());
-            return true;
+            return skip(record, "keyed " + key.get() + " but names " + version.getModelName() + " v" + version.getVersion());
         }
         synchronized (published) {
             published.remove(version.getVersion()); // to the end: published last
             published.put(version.getVersion(), version);
         }
+        return true;
+    }
+
+    /** @return true: the record is passed over for good, and said so in the log and in {@link #status()} */
+    private boolean skip(ConsumerRecord<byte[], byte[]> record, String why) {
+        String skipped = record.topic() + "-" + record.partition() + "@" + record.offset() + ": " + why;
+        LOG.warnf("Skipping %s", skipped);
+        lastSkipped = skipped;
+        recordsSkipped.incrementAndGet();
         return true;
     }
 

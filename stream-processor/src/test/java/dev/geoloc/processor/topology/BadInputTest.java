@@ -208,6 +208,22 @@ class BadInputTest {
     }
 
     @Test
+    void aWriterSchemaNamingAClassThatIsNoGeneratedRecord() throws IOException {
+        // Given a schema named like Avro's abstract base class, which Avro cannot read into
+        Schema impostor = SchemaBuilder.record("SpecificRecordBase").namespace("org.apache.avro.specific").fields()
+                .requiredString("image_id").endRecord();
+        SchemaRegistryClient registry = SchemaRegistryClient.fromConfig(
+                Map.of(RegistryClientConfig.URL, LocalStreamingStack.shared().schemaRegistryUrl()));
+        int id = registry.register("impostor-value", impostor);
+        GenericRecord record = new GenericData.Record(impostor);
+        record.put("image_id", "bad-impostor");
+
+        expectDeadLetter("bad-impostor", concat(WireFormat.header(id), avro(impostor, record)), DeadLetterCode.UNKNOWN_SCHEMA);
+        probe.send(TopicProbe.event("after-impostor", jpeg(), null));
+        assertThat(probe.awaitPrediction("after-impostor").value().getImageId()).isEqualTo("after-impostor");
+    }
+
+    @Test
     void aGoodEventAfterABrokenOneOfTheSameKeyIsStillPredicted() {
         probe.sendBytes("bad-then-good", new byte[] {1, 2, 3});
         probe.send(TopicProbe.event("bad-then-good", jpeg(), null));
