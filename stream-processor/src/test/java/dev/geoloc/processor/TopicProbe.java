@@ -216,7 +216,7 @@ public final class TopicProbe implements AutoCloseable {
         producer.close();
     }
 
-    static List<String> ids(String prefix, int count) {
+    public static List<String> ids(String prefix, int count) {
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < count; i++) {
             ids.add(prefix + "-" + i);

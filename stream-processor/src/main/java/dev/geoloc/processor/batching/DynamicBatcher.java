@@ -4,9 +4,10 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Objects;
 import java.util.Optional;
-import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.BlockingQueue;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.function.Supplier;
 
@@ -29,7 +30,9 @@ import dev.geoloc.schemas.DeadLetterCode;
  * and finishes on it.
  *
  * <p>Submitting blocks while {@link BatchPolicy#queueCapacity()} images wait: back-pressure on consumption
- * instead of unbounded memory.
+ * instead of unbounded memory. Except while the model fails on every batch: a stream thread blocked here then
+ * would outlive its transaction, so submit takes the image beyond the capacity, and {@link PauseWhileModelFails}
+ * stops the topology from handing on more than the few records a stream thread processes before it sees the pause.
  */
 public final class DynamicBatcher implements AutoCloseable {
 
@@ -39,7 +42,9 @@ public final class DynamicBatcher implements AutoCloseable {
     private final BatchPolicy policy;
     private final Supplier<Optional<ServedModel>> model;
     private final PipelineMetrics metrics;
-    private final BlockingQueue<Job> queue;
+    private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
+    /** Places in the queue: a job holds one from submit until the inference thread takes it, unless overdrawn. */
+    private final Semaphore room;
     private final Thread worker;
     private volatile boolean running = true;
     private volatile long degradedSince;
@@ -52,14 +57,14 @@ public final class DynamicBatcher implements AutoCloseable {
      * @param encoded the image file, to preprocess again should the model's input have changed meanwhile
      */
     private record Job(float[] tensor, Preprocessing spec, byte[] encoded, long submittedNanos,
-                       CompletableFuture<Outcome> result) {
+                       CompletableFuture<Outcome> result, boolean holdsRoom) {
     }
 
     public DynamicBatcher(BatchPolicy policy, Supplier<Optional<ServedModel>> model, PipelineMetrics metrics) {
         this.policy = Objects.requireNonNull(policy);
         this.model = Objects.requireNonNull(model);
         this.metrics = Objects.requireNonNull(metrics);
-        this.queue = new ArrayBlockingQueue<>(policy.queueCapacity());
+        this.room = new Semaphore(policy.queueCapacity());
         this.worker = new Thread(this::run, "geoloc-inference");
         worker.setDaemon(true);
         worker.start();
@@ -71,13 +76,16 @@ public final class DynamicBatcher implements AutoCloseable {
      */
     public CompletableFuture<Outcome> submit(float[] tensor, Preprocessing spec, byte[] encoded) throws InterruptedException {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
-        Job job = new Job(tensor, spec, encoded, System.nanoTime(), result);
-        while (!queue.offer(job, 100, TimeUnit.MILLISECONDS)) {
+        boolean holdsRoom;
+        while (!(holdsRoom = room.tryAcquire(100, TimeUnit.MILLISECONDS)) && degradedSince == 0) {
             if (!running || !worker.isAlive()) {
                 throw new BatcherStoppedException("the inference batcher has stopped");
             }
         }
+        Job job = new Job(tensor, spec, encoded, System.nanoTime(), result, holdsRoom);
+        queue.add(job);
         if (!running && queue.remove(job)) {
+            release(job);
             result.completeExceptionally(new BatcherStoppedException("the inference batcher has stopped"));
         }
         return result;
@@ -90,6 +98,20 @@ public final class DynamicBatcher implements AutoCloseable {
 
     public boolean isAlive() {
         return worker.isAlive();
+    }
+
+    private void release(Job job) {
+        if (job.holdsRoom()) {
+            room.release();
+        }
+    }
+
+    /** A job leaves the queue: its place is free for a waiting submitter. */
+    private Job taken(Job job) {
+        if (job != null) {
+            release(job);
+        }
+        return job;
     }
 
     private void run() {
@@ -123,7 +145,7 @@ public final class DynamicBatcher implements AutoCloseable {
 
     /** Waits for a first image, then for more until the batch is full or the first has waited max-delay. */
     private void nextBatch(List<Job> batch) throws InterruptedException {
-        Job first = queue.poll(IDLE_POLL_NANOS, TimeUnit.NANOSECONDS);
+        Job first = taken(queue.poll(IDLE_POLL_NANOS, TimeUnit.NANOSECONDS));
         if (first == null) {
             return;
         }
@@ -132,7 +154,7 @@ public final class DynamicBatcher implements AutoCloseable {
         while (batch.size() < policy.maxSize() && running) {
             long wait = deadline - System.nanoTime();
             // In slices, so that a stop is seen however long max-delay is.
-            Job next = wait <= 0 ? queue.poll() : queue.poll(Math.min(wait, IDLE_POLL_NANOS), TimeUnit.NANOSECONDS);
+            Job next = taken(wait <= 0 ? queue.poll() : queue.poll(Math.min(wait, IDLE_POLL_NANOS), TimeUnit.NANOSECONDS));
             if (next != null) {
                 batch.add(next);
             } else if (deadline - System.nanoTime() <= 0) {
@@ -187,7 +209,10 @@ public final class DynamicBatcher implements AutoCloseable {
                     // Retry with the images that queued meanwhile: if they succeed, the failing image was the
                     // problem after all, and isolating them sets it aside instead of stalling everything.
                     List<Job> retry = new ArrayList<>(waiting);
-                    queue.drainTo(retry, Math.max(0, policy.maxSize() - retry.size()));
+                    List<Job> queued = new ArrayList<>();
+                    queue.drainTo(queued, Math.max(0, policy.maxSize() - retry.size()));
+                    queued.forEach(this::taken);
+                    retry.addAll(queued);
                     waiting = retry;
                 }
             }
