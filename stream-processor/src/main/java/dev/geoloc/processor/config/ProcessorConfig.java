@@ -178,6 +178,13 @@ public interface ProcessorConfig {
 
         @WithDefault("16384")
         int maxSide();
+
+        /**
+         * Longest one image's decode may take before it is a DECODE_TOO_COSTLY dead letter; well under Streams'
+         * transaction timeout (10 s under exactly-once), which a decode on the stream thread would otherwise outlast.
+         */
+        @WithDefault("5s")
+        Duration decodeTimeout();
     }
 
     /** Fetching images that events give by URI. Off unless enabled; see the README on what it refuses. */

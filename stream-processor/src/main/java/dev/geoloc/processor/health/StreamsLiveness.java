@@ -8,11 +8,13 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.intake.DecodeDeadline;
 import dev.geoloc.processor.model.ModelSource;
 
 /**
  * Live while Kafka Streams has not failed for good, the inference thread runs and its model is not failing on
  * every image, and the version follower runs: a restart is the cure for each. Rebalancing and start-up are live, not ready.
+ * So are decodes that outlasted their deadline and still hold a core each, up to {@link DecodeDeadline#MAX_RUNAWAYS}.
  * A stalled partition shows here too, but leaves the instance live: a restart would stall on the same record.
  */
 @Liveness
@@ -24,12 +26,15 @@ public class StreamsLiveness implements HealthCheck {
 
     private final ModelSource source;
     private final ProgressWatchdog watchdog;
+    private final DecodeDeadline decodes;
 
-    StreamsLiveness(KafkaStreams streams, DynamicBatcher batcher, ModelSource source, ProgressWatchdog watchdog) {
+    StreamsLiveness(KafkaStreams streams, DynamicBatcher batcher, ModelSource source, ProgressWatchdog watchdog,
+                    DecodeDeadline decodes) {
         this.streams = streams;
         this.batcher = batcher;
         this.source = source;
         this.watchdog = watchdog;
+        this.decodes = decodes;
     }
 
     @Override
@@ -39,9 +44,12 @@ public class StreamsLiveness implements HealthCheck {
                 && state != KafkaStreams.State.NOT_RUNNING;
         boolean followerAlive = source.following().map(f -> f.isAlive()).orElse(true);
         var degraded = batcher.degraded();
+        int runaways = decodes.runaways();
         var response = HealthCheckResponse.named("geoloc-processor-live")
-                .status(streamsAlive && batcher.isAlive() && degraded.isEmpty() && followerAlive)
+                .status(streamsAlive && batcher.isAlive() && degraded.isEmpty() && followerAlive
+                        && runaways < DecodeDeadline.MAX_RUNAWAYS)
                 .withData("streams_state", state.name())
+                .withData("decodes_past_deadline", runaways)
                 .withData("inference_thread", batcher.isAlive() ? "running" : "stopped")
                 .withData("version_follower", source.following().isEmpty() ? "off (fixed bundle)"
                         : followerAlive ? "running" : "stopped");

@@ -143,7 +143,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
             byte[] encoded = parts.images().bytesOf(event);
             float[] tensor;
             try {
-                tensor = preprocessor.preprocess(encoded);
+                tensor = parts.decodes().preprocess(preprocessor, encoded);
             } catch (ImageRejectedException e) {
                 throw new Rejection(DeadLetterCodes.of(e.reason()), e.getMessage());
             }

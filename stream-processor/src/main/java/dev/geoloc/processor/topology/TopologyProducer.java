@@ -14,6 +14,7 @@ import org.jboss.logging.Logger;
 import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.config.ProcessorConfig;
+import dev.geoloc.processor.intake.DecodeDeadline;
 import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
@@ -42,14 +43,24 @@ public class TopologyProducer {
     }
 
     @Produces
+    @ApplicationScoped
+    DecodeDeadline decodeDeadline(ProcessorConfig config) {
+        return new DecodeDeadline(config.images().decodeTimeout());
+    }
+
+    void closeDecodes(@Disposes DecodeDeadline decodes) {
+        decodes.close();
+    }
+
+    @Produces
     Topology topology(ProcessorConfig config, AvroSerdes serdes, ModelHolder models, DynamicBatcher batcher,
-                      PipelineMetrics metrics) {
+                      DecodeDeadline decodes, PipelineMetrics metrics) {
         Serde<ImageEvent> events = serdes.valueSerde();
         Serde<SpecificRecord> outputs = serdes.valueSerde();
         ProcessorConfig.Intake intake = config.intake();
         IntakeLimits limits = new IntakeLimits(intake.maxKeyBytes(), intake.maxImageIdBytes(), intake.maxMetadataBytes());
         PipelineParts parts = new PipelineParts(limits, new EventDecoder(events.deserializer(), limits),
-                new ImageSource(UriImages.fetcher(config.uri())), models, batcher,
+                new ImageSource(UriImages.fetcher(config.uri())), decodes, models, batcher,
                 new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, config.batching().resultPollInterval());
         ProcessorConfig.TopicNames topics = config.topics();
         return GeotagTopology.build(topics.imageEvents(), topics.predictions(), topics.deadLetters(), parts, outputs);

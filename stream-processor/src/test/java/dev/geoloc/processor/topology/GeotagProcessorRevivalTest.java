@@ -33,6 +33,7 @@ import dev.geoloc.model.TestBundles;
 import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.intake.DecodeDeadline;
 import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
@@ -91,9 +92,10 @@ class GeotagProcessorRevivalTest {
         ImageEvent event = TopicProbe.event("revived-1", TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED,
                 TestImages.BLUE), false), null);
         IntakeLimits limits = new IntakeLimits(4096, 1024, 65536);
+        DecodeDeadline decodes = new DecodeDeadline(Duration.ofSeconds(5));
         PipelineParts parts = new PipelineParts(limits, new EventDecoder((t, bytes) -> event, limits), new ImageSource(uri -> {
             throw new IllegalStateException("no URIs here");
-        }), models, batcher, new DeadLetters(1 << 20), new PipelineMetrics(new SimpleMeterRegistry()), Duration.ofMillis(2));
+        }), decodes, models, batcher, new DeadLetters(1 << 20), new PipelineMetrics(new SimpleMeterRegistry()), Duration.ofMillis(2));
         Properties settings = new Properties();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "revival-test");
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
