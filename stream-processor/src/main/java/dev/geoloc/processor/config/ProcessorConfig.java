@@ -104,6 +104,14 @@ public interface ProcessorConfig {
         @WithDefault("128")
         int queueCapacity();
 
+        /**
+         * Bytes that images taken and not yet answered may hold, across all stream threads (each costs twice its
+         * record's size plus 1 MiB): the bound on in-flight memory that an image count cannot give, since an
+         * image may be 10 KB or 10 MiB. A stream thread that finds it spent waits, as for a full queue.
+         */
+        @WithDefault("268435456")
+        long maxInFlightBytes();
+
         /** How often a stream thread hands finished predictions on, when no new record wakes it. */
         @WithDefault("2ms")
         Duration resultPollInterval();

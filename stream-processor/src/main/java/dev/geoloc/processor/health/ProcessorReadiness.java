@@ -11,6 +11,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
 import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.model.ModelHolder;
 import dev.geoloc.processor.model.ModelSource;
 import dev.geoloc.processor.model.ServedModel;
@@ -30,9 +31,11 @@ public class ProcessorReadiness implements HealthCheck {
 
     private final ModelSource source;
     private final ProgressWatchdog watchdog;
+    private final InFlightBudget budget;
 
     ProcessorReadiness(KafkaStreams streams, ModelHolder models, DynamicBatcher batcher, ModelSource source,
-                       ProgressWatchdog watchdog) {
+                       ProgressWatchdog watchdog, InFlightBudget budget) {
+        this.budget = budget;
         this.streams = streams;
         this.models = models;
         this.batcher = batcher;
@@ -48,7 +51,8 @@ public class ProcessorReadiness implements HealthCheck {
         HealthCheckResponseBuilder response = HealthCheckResponse.named("geoloc-processor-ready")
                 .status(state == KafkaStreams.State.RUNNING && model.isPresent() && batcher.isAlive() && stalls.isEmpty())
                 .withData("streams_state", state.name())
-                .withData("images_queued", batcher.queued());
+                .withData("images_queued", batcher.queued())
+                .withData("bytes_in_flight", budget.used());
         if (!stalls.isEmpty()) {
             response.withData("stalled_partitions", stalls.stream().map(ProgressWatchdog.Stall::describe).toList().toString());
         }

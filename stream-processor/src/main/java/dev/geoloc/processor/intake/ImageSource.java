@@ -25,6 +25,10 @@ public final class ImageSource {
         Object content = event.getContent();
         if (content instanceof InlineImage inline) {
             ByteBuffer data = inline.getData().duplicate();
+            if (data.hasArray() && data.arrayOffset() == 0 && data.position() == 0
+                    && data.remaining() == data.array().length) {
+                return data.array(); // the decoder's own array, which nothing else writes: shared, not copied
+            }
             byte[] bytes = new byte[data.remaining()];
             data.get(bytes);
             return bytes;

@@ -21,6 +21,7 @@ import org.jboss.logging.Logger;
 import dev.geoloc.imaging.ImagePreprocessor;
 import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.processor.batching.BatcherStoppedException;
+import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.batching.Outcome;
 import dev.geoloc.processor.intake.DeadLetterCodes;
 import dev.geoloc.processor.intake.IntakeLimits;
@@ -43,17 +44,20 @@ import dev.geoloc.schemas.RegionPrediction;
 final class GeotagProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
 
     private static final Logger LOG = Logger.getLogger(GeotagProcessor.class);
+    /** How long a stream thread waits for budget before it looks for answers of its own to hand on. */
+    private static final Duration BUDGET_WAIT = Duration.ofMillis(10);
 
     /**
      * An image waiting for its outcome, in the order its record came.
      *
      * @param stored whether the pending store holds it (a record refused at intake is not stored)
+     * @param cost   the bytes it holds of the in-flight budget, given back when it is handed on
      */
     private record InFlight(long sequence, PendingRecord pending, byte[] value, ImageEvent event,
-                            long preprocessNanos, CompletableFuture<Outcome> outcome, boolean stored) {
+                            long preprocessNanos, CompletableFuture<Outcome> outcome, boolean stored, long cost) {
 
         InFlight unstored() {
-            return new InFlight(sequence, pending, value, event, preprocessNanos, outcome, false);
+            return new InFlight(sequence, pending, value, event, preprocessNanos, outcome, false, cost);
         }
     }
 
@@ -90,13 +94,15 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
         for (InputRereader.Reread reread : InputRereader.reread(context.appConfigs(), clientId, restored)) {
             nextSequence = Math.max(nextSequence, reread.sequence() + 1);
             PendingRecord record = reread.pending();
+            // Outside the budget: what was in flight before the crash fitted the budget then, and init cannot
+            // hand answers on to make room.
             enqueue(reread.value()
-                    .map(value -> prepare(reread.sequence(), record, value))
+                    .map(value -> prepare(reread.sequence(), record, value, 0))
                     .orElseGet(() -> new InFlight(reread.sequence(), record, null, null, 0,
                             CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
                                     "The event was pending when its processor stopped, and the log no longer has it at "
                                             + record.place()
-                                            + " (retention, or the topic was truncated)")), true)));
+                                            + " (retention, or the topic was truncated)")), true, 0)));
         }
         LOG.infof("Task %s: %d images were pending in its store; read again and queued", context.taskId(),
                 restored.size());
@@ -112,10 +118,17 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
         boolean keyTooLong = limits.keyTooLong(key);
         PendingRecord taken = new PendingRecord(origin.topic(), origin.partition(), origin.offset(), record.timestamp(),
                 keyTooLong ? IntakeLimits.standInKey(key) : key);
+        long cost = takeBudget(record.value());
         long sequence = nextSequence++;
-        InFlight image = keyTooLong
-                ? refused(sequence, taken, record.value(), null, limits.keyRejection(key, taken.place()))
-                : prepare(sequence, taken, record.value());
+        InFlight image;
+        try {
+            image = keyTooLong
+                    ? refused(sequence, taken, record.value(), null, limits.keyRejection(key, taken.place()), cost)
+                    : prepare(sequence, taken, record.value(), cost);
+        } catch (RuntimeException e) {
+            parts.budget().give(cost); // the task fails and reads the record again: it takes its bytes anew
+            throw e;
+        }
         if (refusedAtIntake(image) && inFlight.isEmpty()) {
             emit(image.unstored()); // nothing of this task ahead of it: out now, nothing to store
             return;
@@ -127,13 +140,40 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
         emitDone();
     }
 
+    /**
+     * Waits until the in-flight budget has room for the record, handing on this task's finished answers meanwhile
+     * (they give theirs back); returns the bytes taken.
+     */
+    private long takeBudget(byte[] value) {
+        InFlightBudget budget = parts.budget();
+        long cost = budget.costOf(value);
+        try {
+            while (!budget.tryTake(cost, BUDGET_WAIT)) {
+                if (!parts.batcher().isAlive()) {
+                    throw new BatcherStoppedException("the inference batcher has stopped");
+                }
+                if (parts.batcher().degraded().isPresent()) {
+                    // The model fails: nothing will give bytes back until it recovers, and waiting here would
+                    // outlive the transaction. The topology pauses within moments (PauseWhileModelFails).
+                    budget.overdraw(cost);
+                    break;
+                }
+                emitDone();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new BatcherStoppedException("interrupted while waiting for room in flight");
+        }
+        return cost;
+    }
+
     private static boolean refusedAtIntake(InFlight image) {
         return image.outcome().isDone() && !image.outcome().isCompletedExceptionally()
                 && image.outcome().getNow(null) instanceof Outcome.Failed;
     }
 
     /** Decodes, fetches and preprocesses one image and queues it; a rejection is an outcome already complete. */
-    private InFlight prepare(long sequence, PendingRecord taken, byte[] value) {
+    private InFlight prepare(long sequence, PendingRecord taken, byte[] value, long cost) {
         long started = System.nanoTime();
         ImageEvent event = null;
         try {
@@ -148,18 +188,19 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
                 throw new Rejection(DeadLetterCodes.of(e.reason()), e.getMessage());
             }
             CompletableFuture<Outcome> outcome = parts.batcher().submit(tensor, preprocessor.spec(), encoded);
-            return new InFlight(sequence, taken, value, event, System.nanoTime() - started, outcome, true);
+            return new InFlight(sequence, taken, value, event, System.nanoTime() - started, outcome, true, cost);
         } catch (Rejection e) {
-            return refused(sequence, taken, value, event, e);
+            return refused(sequence, taken, value, event, e, cost);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BatcherStoppedException("interrupted while queueing an image");
         }
     }
 
-    private static InFlight refused(long sequence, PendingRecord taken, byte[] value, ImageEvent event, Rejection why) {
+    private static InFlight refused(long sequence, PendingRecord taken, byte[] value, ImageEvent event, Rejection why,
+                                    long cost) {
         return new InFlight(sequence, taken, value, event, 0,
-                CompletableFuture.completedFuture(new Outcome.Failed(why.code(), why.reason())), true);
+                CompletableFuture.completedFuture(new Outcome.Failed(why.code(), why.reason())), true, cost);
     }
 
     /** Queues an image for emission, polling for outcomes only while something waits: an idle task commits nothing. */
@@ -196,6 +237,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
         if (done.stored()) {
             pending.delete(done.sequence());
         }
+        parts.budget().give(done.cost());
     }
 
     private void predict(InFlight done, Outcome.Predicted predicted) {
@@ -232,7 +274,10 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
             punctuation = null;
         }
         // Whatever is still queued stays in the store; the batcher skips what is cancelled.
-        inFlight.forEach(waiting -> waiting.outcome().cancel(false));
+        inFlight.forEach(waiting -> {
+            waiting.outcome().cancel(false);
+            parts.budget().give(waiting.cost());
+        });
         inFlight.clear();
     }
 }

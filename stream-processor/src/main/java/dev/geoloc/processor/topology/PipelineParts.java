@@ -3,6 +3,7 @@ package dev.geoloc.processor.topology;
 import java.time.Duration;
 
 import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.intake.DecodeDeadline;
 import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
@@ -11,6 +12,7 @@ import dev.geoloc.processor.metrics.PipelineMetrics;
 import dev.geoloc.processor.model.ModelHolder;
 
 /** What every task's {@link GeotagProcessor} shares: built once, handed to each. */
-record PipelineParts(IntakeLimits limits, EventDecoder decoder, ImageSource images, DecodeDeadline decodes, ModelHolder models, DynamicBatcher batcher,
-                     DeadLetters deadLetters, PipelineMetrics metrics, Duration resultPollInterval) {
+record PipelineParts(IntakeLimits limits, EventDecoder decoder, ImageSource images, DecodeDeadline decodes,
+                     ModelHolder models, DynamicBatcher batcher, InFlightBudget budget, DeadLetters deadLetters,
+                     PipelineMetrics metrics, Duration resultPollInterval) {
 }

@@ -13,6 +13,7 @@ import org.jboss.logging.Logger;
 
 import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.intake.DecodeDeadline;
 import dev.geoloc.processor.intake.EventDecoder;
@@ -23,6 +24,8 @@ import dev.geoloc.processor.metrics.PipelineMetrics;
 import dev.geoloc.processor.model.ModelHolder;
 import dev.geoloc.processor.serde.AvroSerdes;
 import dev.geoloc.schemas.ImageEvent;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /** Wires the topology and the shared inference batcher from the configuration. */
 @ApplicationScoped
@@ -44,6 +47,16 @@ public class TopologyProducer {
 
     @Produces
     @ApplicationScoped
+    InFlightBudget inFlightBudget(ProcessorConfig config, MeterRegistry registry) {
+        InFlightBudget budget = new InFlightBudget(config.batching().maxInFlightBytes());
+        Gauge.builder("geoloc.in.flight.bytes", budget, InFlightBudget::used).baseUnit("bytes")
+                .description("Bytes held by images taken and not yet answered (geoloc.batching.max-in-flight-bytes)")
+                .register(registry);
+        return budget;
+    }
+
+    @Produces
+    @ApplicationScoped
     DecodeDeadline decodeDeadline(ProcessorConfig config) {
         return new DecodeDeadline(config.images().decodeTimeout());
     }
@@ -54,13 +67,13 @@ public class TopologyProducer {
 
     @Produces
     Topology topology(ProcessorConfig config, AvroSerdes serdes, ModelHolder models, DynamicBatcher batcher,
-                      DecodeDeadline decodes, PipelineMetrics metrics) {
+                      DecodeDeadline decodes, InFlightBudget budget, PipelineMetrics metrics) {
         Serde<ImageEvent> events = serdes.valueSerde();
         Serde<SpecificRecord> outputs = serdes.valueSerde();
         ProcessorConfig.Intake intake = config.intake();
         IntakeLimits limits = new IntakeLimits(intake.maxKeyBytes(), intake.maxImageIdBytes(), intake.maxMetadataBytes());
         PipelineParts parts = new PipelineParts(limits, new EventDecoder(events.deserializer(), limits),
-                new ImageSource(UriImages.fetcher(config.uri())), decodes, models, batcher,
+                new ImageSource(UriImages.fetcher(config.uri())), decodes, models, batcher, budget,
                 new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, config.batching().resultPollInterval());
         ProcessorConfig.TopicNames topics = config.topics();
         return GeotagTopology.build(topics.imageEvents(), topics.predictions(), topics.deadLetters(), parts, outputs);

@@ -33,6 +33,7 @@ import dev.geoloc.model.TestBundles;
 import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.intake.DecodeDeadline;
 import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
@@ -95,7 +96,7 @@ class GeotagProcessorRevivalTest {
         DecodeDeadline decodes = new DecodeDeadline(Duration.ofSeconds(5));
         PipelineParts parts = new PipelineParts(limits, new EventDecoder((t, bytes) -> event, limits), new ImageSource(uri -> {
             throw new IllegalStateException("no URIs here");
-        }), decodes, models, batcher, new DeadLetters(1 << 20), new PipelineMetrics(new SimpleMeterRegistry()), Duration.ofMillis(2));
+        }), decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20), new PipelineMetrics(new SimpleMeterRegistry()), Duration.ofMillis(2));
         Properties settings = new Properties();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "revival-test");
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
