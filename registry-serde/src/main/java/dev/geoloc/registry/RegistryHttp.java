@@ -1,6 +1,7 @@
 package dev.geoloc.registry;
 
 import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -26,6 +27,8 @@ import dev.geoloc.registry.SchemaRegistryException.Kind;
  */
 final class RegistryHttp {
 
+    /** The longest answer read: a schema is kilobytes; Confluent's own limit on one is well under this. */
+    static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
     private static final String CONTENT_TYPE = "application/vnd.schemaregistry.v1+json";
     private static final String ACCEPT = "application/vnd.schemaregistry.v1+json, "
             + "application/vnd.schemaregistry+json; qs=0.9, application/json; qs=0.5";
@@ -63,6 +66,25 @@ final class RegistryHttp {
         }
     }
 
+    /**
+     * Reads at most {@link #MAX_BODY_BYTES} of an answer, on the caller's thread: a schema is kilobytes, and a
+     * gateway or a hostile server may send without end. A longer error page is cut (its first bytes say enough); a
+     * longer success is refused.
+     */
+    private static String boundedBody(HttpResponse<InputStream> response) throws IOException {
+        try (InputStream in = response.body()) {
+            byte[] bytes = in.readNBytes(MAX_BODY_BYTES + 1);
+            if (bytes.length <= MAX_BODY_BYTES) {
+                return new String(bytes, StandardCharsets.UTF_8);
+            }
+            if (response.statusCode() / 100 == 2) {
+                throw new SchemaRegistryException(Kind.SERVER_ERROR, -1, "The registry answered HTTP "
+                        + response.statusCode() + " with more than " + MAX_BODY_BYTES + " bytes; no schema is that large");
+            }
+            return new String(bytes, 0, MAX_BODY_BYTES, StandardCharsets.UTF_8) + "... (cut)";
+        }
+    }
+
     ObjectMapper json() {
         return json;
     }
@@ -88,16 +110,17 @@ final class RegistryHttp {
                 URI uri = URI.create(urls.get(index) + path);
                 attempts++;
                 try {
-                    HttpResponse<String> response = http.send(request(method, uri, body),
-                            HttpResponse.BodyHandlers.ofString(StandardCharsets.UTF_8));
+                    HttpResponse<InputStream> response = http.send(request(method, uri, body),
+                            HttpResponse.BodyHandlers.ofInputStream());
+                    String text = boundedBody(response);
                     int status = response.statusCode();
                     if (status < 500 && status != 429) {
                         preferredUrl.set(index);  // it answered: healthy, even when it refuses
                     }
                     if (status / 100 == 2) {
-                        return parse(method, uri, response.body());
+                        return parse(method, uri, text);
                     }
-                    SchemaRegistryException refusal = refusal(method, uri, response);
+                    SchemaRegistryException refusal = refusal(method, uri, response, text);
                     if (status < 500 && status != 429) {
                         throw refusal;
                     }
@@ -157,9 +180,8 @@ final class RegistryHttp {
         }
     }
 
-    private SchemaRegistryException refusal(String method, URI uri, HttpResponse<String> response) {
+    private SchemaRegistryException refusal(String method, URI uri, HttpResponse<?> response, String body) {
         int status = response.statusCode();
-        String body = response.body();
         int errorCode = status;
         String message = abbreviate(body);
         if (status / 100 == 3) {

@@ -5,7 +5,6 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.Schema;
@@ -19,28 +18,24 @@ import dev.geoloc.registry.SchemaRegistryException.Kind;
  * A client of the Confluent Schema Registry REST API (v1), for Avro schemas. It works against Confluent
  * Schema Registry, Apicurio's {@code /apis/ccompat/v7}, Karapace and Redpanda.
  *
- * <p>Ids are immutable, so schemas by id and ids by (subject, schema) are cached for the client's lifetime:
- * a serializer calls the registry once per schema, a deserializer once per writer schema id. An id the registry
- * does not know is remembered for a minute (at most {@value #UNKNOWN_IDS_KEPT} of them), so a stream of records
- * naming one costs a lookup a minute, not one each. Latest versions and compatibility checks always ask the
+ * <p>Ids are immutable, so schemas by id and ids by (subject, schema) are cached, the {@value #CACHED} used last
+ * of each: a serializer calls the registry once per schema, a deserializer once per writer schema id. An id the
+ * registry does not know is remembered for a minute, so a stream of records naming one costs a lookup a minute,
+ * not one each. Answers are read up to {@value RegistryHttp#MAX_BODY_BYTES} bytes. Latest versions and compatibility checks always ask the
  * registry. Thread-safe.
  */
 public final class SchemaRegistryClient {
 
     private final RegistryHttp http;
-    private final Map<Integer, Schema> schemasById = new ConcurrentHashMap<>();
-    private final Map<SubjectSchema, Integer> registeredIds = new ConcurrentHashMap<>();
-    private final Map<SubjectSchema, Integer> lookedUpIds = new ConcurrentHashMap<>();
-    /** Unknown ids, with when to ask again; oldest out first. */
-    private final Map<Integer, Long> unknownUntil = java.util.Collections.synchronizedMap(
-            new java.util.LinkedHashMap<>(16, 0.75f, false) {
-                @Override
-                protected boolean removeEldestEntry(Map.Entry<Integer, Long> eldest) {
-                    return size() > UNKNOWN_IDS_KEPT;
-                }
-            });
+    /** Schemas and ids kept, per cache: Confluent's client keeps as many by default. */
+    static final int CACHED = 1000;
     private static final long UNKNOWN_ID_TTL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
-    private static final int UNKNOWN_IDS_KEPT = 1024;
+
+    private final BoundedCache<Integer, Schema> schemasById = new BoundedCache<>(CACHED);
+    private final BoundedCache<SubjectSchema, Integer> registeredIds = new BoundedCache<>(CACHED);
+    private final BoundedCache<SubjectSchema, Integer> lookedUpIds = new BoundedCache<>(CACHED);
+    /** Unknown ids, with when to ask again. */
+    private final BoundedCache<Integer, Long> unknownUntil = new BoundedCache<>(CACHED);
 
     private record SubjectSchema(String subject, Schema schema) {
     }

@@ -182,6 +182,25 @@ class SchemaRegistryClientTest {
     }
 
     @Test
+    void anEndlessAnswerIsReadOnlyUpToItsLimit() throws Exception {
+        String twentyMebibytes = "x".repeat(20 * 1024 * 1024);
+        try (RegistryGateway gateway = RegistryGateway.plain(stack.schemaRegistryUrl())) {
+            // An error page that never ends: cut, and still an unknown id
+            gateway.answerNext(404, "<html>" + twentyMebibytes);
+            assertThatThrownBy(() -> viaGateway(gateway).schemaById(4244))
+                    .isInstanceOfSatisfying(SchemaRegistryException.class,
+                            e -> assertThat(e.kind()).isEqualTo(Kind.SCHEMA_NOT_FOUND));
+
+            // A success that never ends: no schema is that large
+            gateway.answerNext(200, "{\"schema\":\"" + twentyMebibytes);
+            assertThatThrownBy(() -> viaGateway(gateway).schemaById(4245))
+                    .isInstanceOfSatisfying(SchemaRegistryException.class,
+                            e -> assertThat(e.kind()).isEqualTo(Kind.SERVER_ERROR))
+                    .hasMessageContaining("more than 8388608 bytes");
+        }
+    }
+
+    @Test
     void aRedirectIsReportedNotFollowed() throws Exception {
         try (RegistryGateway gateway = RegistryGateway.plain(stack.schemaRegistryUrl())) {
             gateway.redirectNext("https://elsewhere.example.com/apis/ccompat/v7/subjects/x/versions");

@@ -3,7 +3,6 @@ package dev.geoloc.registry.serde;
 import java.io.IOException;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
@@ -14,6 +13,7 @@ import org.apache.avro.specific.SpecificDatumReader;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Deserializer;
 
+import dev.geoloc.registry.BoundedCache;
 import dev.geoloc.registry.SchemaRegistryClient;
 import dev.geoloc.registry.SchemaRegistryException;
 import dev.geoloc.registry.serde.AvroSerdeException.Reason;
@@ -31,7 +31,8 @@ public class AvroDeserializer<T> implements Deserializer<T> {
     private SchemaRegistryClient registry;
     private AvroSerdeConfig config;
     private List<ClassLoader> classLoaders;
-    private final Map<Integer, DatumReader<Object>> readers = new ConcurrentHashMap<>();
+    /** Per writer schema id; bounded, since records may name any number of ids. */
+    private final BoundedCache<Integer, DatumReader<Object>> readers = new BoundedCache<>(1000);
 
     /** For Kafka, which creates deserializers by class name and then calls {@link #configure}. */
     public AvroDeserializer() {
