@@ -1,20 +1,18 @@
 package dev.geoloc.imaging;
 
-import java.util.Arrays;
-import java.util.stream.Collectors;
-
 /**
- * The image formats recognised by their signature. Only the {@link #supported()} ones are decoded; the others
- * are named so that a refusal can say what was sent.
+ * The image formats recognised by their signature. Only the {@link #supported()} ones are decoded, and of those only
+ * the ones an {@link ImageLimits} accepts; the others are named so that a refusal can say what was sent.
  */
 public enum ImageFormat {
     JPEG("JPEG", true),
     PNG("PNG", true),
     WEBP("WebP", true),
+    /** Its first frame, by the JDK's ImageIO reader: OpenCV 4.9 has no GIF decoder (later releases added one). */
+    GIF("GIF", true),
     BMP("BMP", true),
+    /** Only where {@link ImageLimits#acceptTiff()} asks for it: OpenCV 4.9 bundles libtiff 4.2.0, with crash bugs. */
     TIFF("TIFF", true),
-    /** OpenCV 4.9 has no GIF decoder (later releases added one). */
-    GIF("GIF", false),
     /** HEIF with HEVC, the iPhone default: OpenCV 4.9 has no HEIF decoder. */
     HEIC("HEIC", false),
     /** HEIF with AV1: OpenCV 4.9 as built by openpnp has no AVIF decoder. */
@@ -36,14 +34,8 @@ public enum ImageFormat {
         return displayName;
     }
 
-    /** Whether images of this format are decoded. */
+    /** Whether this library can decode images of this format: TIFF only where {@link ImageLimits#accepts} it. */
     public boolean supported() {
         return supported;
-    }
-
-    /** "JPEG, PNG, WebP, BMP, TIFF": for messages that tell the sender what would have worked. */
-    public static String supportedNames() {
-        return Arrays.stream(values()).filter(ImageFormat::supported).map(ImageFormat::displayName)
-                .collect(Collectors.joining(", "));
     }
 }

@@ -11,10 +11,12 @@ import org.opencv.imgproc.Imgproc;
 
 /**
  * Turns an encoded image into the model's input tensor. Each payload is checked before it is decoded: its size,
- * its header (format, dimensions against the limits: a decompression bomb is refused here, before any pixel
- * is allocated) and its structure (a cut-off file is refused, not decoded half grey). OpenCV then decodes it
- * with IMREAD_COLOR, which applies the EXIF orientation and turns grayscale, palette, alpha, CMYK and 16-bit
- * images into 8-bit BGR (alpha is dropped, as PIL's {@code convert("RGB")} does).
+ * its header (format against the accepted ones, dimensions against the limits: a decompression bomb is refused
+ * here, before any pixel is allocated) and its structure (a cut-off file is refused, not decoded half grey; a file
+ * whose decoding would cost out of proportion to it, such as a JPEG with thousands of scans, is refused too). OpenCV
+ * then decodes it with IMREAD_COLOR, which applies the EXIF orientation and turns grayscale, palette, alpha, CMYK and
+ * 16-bit images into 8-bit BGR (alpha is dropped, as PIL's {@code convert("RGB")} does); a GIF's first frame is
+ * decoded by {@link GifDecoder} instead. Both go through the same crop, resize and normalisation.
  *
  * <p>Thread-safe: instances hold only immutable state, and every native buffer is released before a call returns.
  */
@@ -60,9 +62,9 @@ public final class ImagePreprocessor {
     public void preprocess(byte[] encoded, float[] dest, int offset) throws ImageRejectedException {
         Objects.checkFromIndexSize(offset, spec.tensorLength(), dest.length);
         limits.checkPayload(encoded.length);
-        ImageInfo info = ImageProbe.probe(encoded);
+        ImageInfo info = ImageProbe.probe(encoded, limits);
         limits.checkDimensions(info);
-        ImageProbe.checkComplete(info, encoded);
+        ImageProbe.checkDecodable(info, encoded, limits);
         normalizer.write(decodeAndResize(encoded, info), dest, offset);
     }
 
@@ -70,14 +72,8 @@ public final class ImagePreprocessor {
     private byte[] decodeAndResize(byte[] encoded, ImageInfo info) throws ImageRejectedException {
         int size = spec.inputSize();
         try (MatScope mats = new MatScope()) {
-            Mat buffer = mats.add(new MatOfByte(encoded));
-            Mat decoded = mats.add(decode(buffer, info));
-            buffer.release(); // the encoded copy is done with: free it before the resize allocates
-            if (decoded.empty()) {
-                throw new ImageRejectedException(Reason.CORRUPT_IMAGE, "OpenCV could not decode the "
-                        + info.format().displayName() + " data of a " + info.width() + " x " + info.height()
-                        + " image");
-            }
+            Mat decoded = info.format() == ImageFormat.GIF ? GifDecoder.firstFrame(encoded, mats)
+                    : decodeWithOpenCv(encoded, info, mats);
             ResizePlan plan = ResizePlan.of(decoded.cols(), decoded.rows(), spec);
             Mat input = mats.add(decoded.submat(plan.crop()));
             if (input.cols() != size || input.rows() != size) {
@@ -89,6 +85,18 @@ public final class ImagePreprocessor {
             input.get(0, 0, bgr);
             return bgr;
         }
+    }
+
+    /** @return the image as 8-bit BGR, in a Mat that {@code mats} releases */
+    private Mat decodeWithOpenCv(byte[] encoded, ImageInfo info, MatScope mats) throws ImageRejectedException {
+        Mat buffer = mats.add(new MatOfByte(encoded));
+        Mat decoded = mats.add(decode(buffer, info));
+        buffer.release(); // the encoded copy is done with: free it before the resize allocates
+        if (decoded.empty()) {
+            throw new ImageRejectedException(Reason.CORRUPT_IMAGE, "OpenCV could not decode the "
+                    + info.format().displayName() + " data of a " + info.width() + " x " + info.height() + " image");
+        }
+        return decoded;
     }
 
     /** OpenCV's decoders throw on some damaged data where others return an empty image: both mean corrupt. */

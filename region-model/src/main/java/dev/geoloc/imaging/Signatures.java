@@ -37,10 +37,11 @@ final class Signatures {
     }
 
     /**
+     * @param limits names the accepted formats when the data is no image
      * @throws ImageRejectedException NOT_AN_IMAGE for unknown bytes; TRUNCATED_IMAGE for data that stops inside
      *         a signature (two bytes or more of it)
      */
-    static ImageFormat detect(byte[] data) throws ImageRejectedException {
+    static ImageFormat detect(byte[] data, ImageLimits limits) throws ImageRejectedException {
         for (Signature signature : PREFIXES) {
             if (startsWith(data, signature.bytes)) {
                 return signature.format;
@@ -61,7 +62,7 @@ final class Signatures {
         }
         throw new ImageRejectedException(Reason.NOT_AN_IMAGE, "The payload (" + data.length + " bytes, starting "
                 + HexFormat.ofDelimiter(" ").withUpperCase().formatHex(data, 0, Math.min(8, data.length))
-                + ") has no known image signature; supported formats: " + ImageFormat.supportedNames());
+                + ") has no known image signature; supported formats: " + limits.acceptedNames());
     }
 
     /** "BM" alone is too weak (it starts plain text too): the DIB header at byte 14 must have a known size. */

@@ -1,5 +1,7 @@
 package dev.geoloc.imaging;
 
+import java.util.Locale;
+
 /**
  * The TIFF 6.0 structure: {@code "II"} (little-endian) or {@code "MM"} (big-endian), the number 42, and the
  * offset of the first image file directory (IFD). An IFD is a 2-byte entry count, then 12-byte entries
@@ -10,12 +12,17 @@ final class TiffFile {
     private static final int IMAGE_WIDTH = 256;
     private static final int IMAGE_LENGTH = 257;
     private static final int STRIP_OFFSETS = 273;
+    private static final int ROWS_PER_STRIP = 278;
     private static final int STRIP_BYTE_COUNTS = 279;
+    private static final int TILE_WIDTH = 322;
+    private static final int TILE_LENGTH = 323;
     private static final int TILE_OFFSETS = 324;
     private static final int TILE_BYTE_COUNTS = 325;
     private static final int TYPE_SHORT = 3;
     private static final int TYPE_LONG = 4;
     private static final int BIG_TIFF = 43;
+    /** 4 MiB: a 1024 x 1024 tile as RGBA. */
+    private static final long SMALL_BLOCK_BYTES = 4L << 20;
     private static final String IN_IFD = "inside the first image file directory";
     private static final String IN_VALUES = "inside the values of the first image file directory";
 
@@ -32,10 +39,14 @@ final class TiffFile {
         return new ImageInfo(ImageFormat.TIFF, (int) width, (int) height);
     }
 
-    /** Every strip (or tile) of the first image must lie inside the data: libtiff refuses a cut one anyway. */
-    static void checkComplete(byte[] data) throws ImageRejectedException {
+    /**
+     * The first image's tiles (or strips) must be in proportion to it, then each must lie inside the data: libtiff
+     * refuses a cut one anyway.
+     */
+    static void checkDecodable(byte[] data, ImageLimits limits) throws ImageRejectedException {
         Ifd ifd = Ifd.first(new HeaderBytes(data, ImageFormat.TIFF));
         boolean tiled = ifd.find(TILE_OFFSETS) >= 0;
+        checkBlocks(ifd, tiled, limits);
         long offsets = ifd.find(tiled ? TILE_OFFSETS : STRIP_OFFSETS);
         long counts = ifd.find(tiled ? TILE_BYTE_COUNTS : STRIP_BYTE_COUNTS);
         if (offsets < 0 || counts < 0 || ifd.count(offsets) != ifd.count(counts)) {
@@ -46,6 +57,50 @@ final class TiffFile {
             end = Math.max(end, ifd.value(offsets, i) + ifd.value(counts, i));
         }
         ifd.in.require(0, end, "but its pixel data extends to byte " + end);
+    }
+
+    /**
+     * OpenCV decodes a TIFF to 8-bit one tile or strip at a time, through libtiff's RGBA interface: into a buffer of 4
+     * bytes per pixel of the whole block, which libtiff zero-fills past the image's edge for a tile (grfmt_tiff.cpp,
+     * TIFFReadRGBATile). So a 16 x 16 image in a 16000 x 16000 tile costs 1 GB. A block may be larger than the image
+     * rounded up to 16 pixels a side (the tile size unit) only while small: writers use fixed 256 x 256 tiles, and
+     * libtiff 8 KiB strips, whatever the image. And no block may take more than the pixel budget.
+     */
+    private static void checkBlocks(Ifd ifd, boolean tiled, ImageLimits limits) throws ImageRejectedException {
+        long width = ifd.single(IMAGE_WIDTH, "ImageWidth");
+        long height = ifd.single(IMAGE_LENGTH, "ImageLength");
+        long blockWidth = width;
+        long blockRows = height;
+        if (tiled) {
+            blockWidth = ifd.single(TILE_WIDTH, "TileWidth");
+            blockRows = ifd.single(TILE_LENGTH, "TileLength");
+            if (blockWidth == 0 || blockRows == 0 || blockWidth % 16 != 0 || blockRows % 16 != 0) {
+                throw ifd.in.corrupt("tiles must be positive multiples of 16 pixels a side, found " + blockWidth
+                        + " x " + blockRows);
+            }
+        } else if (ifd.find(ROWS_PER_STRIP) >= 0) {
+            long rows = ifd.single(ROWS_PER_STRIP, "RowsPerStrip");
+            // As OpenCV reads it: 2^32 - 1, the specification's default, and 0 mean one strip.
+            blockRows = rows == 0 || rows == 0xFFFF_FFFFL ? height : rows;
+        }
+        String blocks = String.format(Locale.ROOT, "The TIFF's %s of %d x %d pixels", tiled ? "tiles" : "strips",
+                blockWidth, blockRows);
+        // Two 32-bit sides times 4 bytes can overflow a long; a double is exact far past any block accepted.
+        double bytes = 4.0 * blockWidth * blockRows;
+        boolean beyondImage = blockWidth > roundUp16(width) || blockRows > roundUp16(height);
+        if (beyondImage && bytes > SMALL_BLOCK_BYTES) {
+            throw new ImageRejectedException(Reason.DECODE_TOO_COSTLY, String.format(Locale.ROOT, "%s are larger than "
+                    + "its %d x %d image: decoding takes %,.0f bytes for each; a tile or strip larger than the image "
+                    + "(rounded up to 16 pixels a side) may take at most %,d bytes", blocks, width, height, bytes,
+                    SMALL_BLOCK_BYTES));
+        }
+        if (bytes > limits.pixelBudgetBytes()) {
+            throw limits.overBudget(String.format(Locale.ROOT, "%s take %,.0f bytes each to decode", blocks, bytes));
+        }
+    }
+
+    private static long roundUp16(long pixels) {
+        return (pixels + 15) / 16 * 16;
     }
 
     /** The first IFD, read in the file's byte order. Entries are addressed by their position in the data. */

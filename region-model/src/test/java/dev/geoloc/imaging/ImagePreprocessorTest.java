@@ -22,12 +22,19 @@ import java.awt.image.BufferedImage;
 import java.awt.image.ComponentColorModel;
 import java.awt.image.DataBuffer;
 import java.awt.image.WritableRaster;
+import java.io.ByteArrayInputStream;
+import java.io.IOException;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
+
+import javax.imageio.ImageIO;
+import javax.imageio.ImageReader;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 
 import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
@@ -39,10 +46,11 @@ class ImagePreprocessorTest {
     /** JPEG and lossy WebP move pure colours by a few levels. */
     private static final Offset<Float> LOSSY = within(6f);
 
+    /** Accepting TIFF too, which {@link ImageLimits#DEFAULT} does not. */
     private static ImagePreprocessor preprocessor(int size, ResizePolicy resize) {
         Preprocessing imagenet = Preprocessing.imagenet(size);
         return new ImagePreprocessor(new Preprocessing(size, imagenet.mean(), imagenet.std(), resize),
-                ImageLimits.DEFAULT);
+                ImageLimits.DEFAULT.withAcceptTiff(true));
     }
 
     @Test
@@ -224,7 +232,7 @@ class ImagePreprocessorTest {
         Tensor asStored = Tensor.of(preprocessor, withExifOrientation(upright, 1));
         Tensor turned = Tensor.of(preprocessor, rotated);
 
-        assertThat(ImageProbe.probe(rotated)).isEqualTo(new ImageInfo(ImageFormat.JPEG, 64, 32));
+        assertThat(ImageProbe.probe(rotated, ImageLimits.DEFAULT)).isEqualTo(new ImageInfo(ImageFormat.JPEG, 64, 32));
         assertThat(asStored.rgb(2, 8)).containsExactly(rgb(255, 0, 0), LOSSY);
         assertThat(turned.rgb(8, 2)).containsExactly(rgb(255, 0, 0), LOSSY);
         assertThat(turned.rgb(8, 13)).containsExactly(rgb(0, 0, 255), LOSSY);
@@ -234,7 +242,7 @@ class ImagePreprocessorTest {
     @Test
     void exifOrientationSurvivesReducedDecoding() throws Exception {
         byte[] rotated = withExifOrientation(jpeg(bands(1024, 512, RED, BLUE), false), 6);
-        ImageInfo info = ImageProbe.probe(rotated);
+        ImageInfo info = ImageProbe.probe(rotated, ImageLimits.DEFAULT);
 
         assertThat(ResizePlan.reduction(info, 64)).isEqualTo(8);
         Tensor turned = Tensor.of(preprocessor(64, ResizePolicy.STRETCH), rotated);
@@ -253,7 +261,7 @@ class ImagePreprocessorTest {
         }
         byte[] jpeg = jpeg(gradient, false);
 
-        assertThat(ResizePlan.reduction(ImageProbe.probe(jpeg), 224)).isEqualTo(4);
+        assertThat(ResizePlan.reduction(ImageProbe.probe(jpeg, ImageLimits.DEFAULT), 224)).isEqualTo(4);
         Tensor tensor = Tensor.of(preprocessor(224, ResizePolicy.CENTER_CROP), jpeg);
         for (int j : new int[] {0, 50, 111, 170, 223}) {
             // Output pixel j covers source pixels from 160 + j * 960 / 224 (the crop drops 160 columns each side).
@@ -289,6 +297,19 @@ class ImagePreprocessorTest {
         assertThat(littleEndian.rgb(13, 8)).containsExactly(rgb(0, 0, 255), EXACT);
     }
 
+    /** The second frame, all green, must not show; the first is the same image as the PNG, pixel for pixel. */
+    @Test
+    void gifsGiveTheirFirstFrame() throws Exception {
+        BufferedImage first = bands(96, 48, RED, GREEN, BLUE);
+        byte[] gif = TestImages.animatedGif(first, bands(96, 48, GREEN));
+        ImagePreprocessor preprocessor = preprocessor(24, ResizePolicy.CENTER_CROP);
+
+        assertThat(frames(gif)).isEqualTo(2);
+        assertThat(preprocessor.preprocess(gif)).containsExactly(preprocessor.preprocess(encode(first, "png")),
+                within(1e-6f));
+        assertThat(Tensor.of(preprocessor, gif).rgb(2, 12)).containsExactly(rgb(255, 0, 0), EXACT);
+    }
+
     @Test
     void writesIntoItsSlotOfABatchAndNowhereElse() throws Exception {
         ImagePreprocessor preprocessor = preprocessor(8, ResizePolicy.CENTER_CROP);
@@ -311,7 +332,8 @@ class ImagePreprocessorTest {
     void concurrentCallsGiveTheSameTensors() throws Exception {
         ImagePreprocessor preprocessor = preprocessor(32, ResizePolicy.CENTER_CROP);
         List<byte[]> images = List.of(jpeg(bands(120, 80, RED, GREEN, BLUE), false),
-                encode(bands(80, 120, BLUE, RED), "png"), resource("lossy.webp"));
+                encode(bands(80, 120, BLUE, RED), "png"), resource("lossy.webp"),
+                encode(bands(60, 90, GREEN, RED), "gif"));
         List<float[]> expected = new ArrayList<>();
         for (byte[] image : images) {
             expected.add(preprocessor.preprocess(image));
@@ -322,7 +344,7 @@ class ImagePreprocessorTest {
             for (int t = 0; t < 4; t++) {
                 results.add(pool.submit(() -> {
                     for (int i = 0; i < 60; i++) {
-                        if (!Arrays.equals(preprocessor.preprocess(images.get(i % 3)), expected.get(i % 3))) {
+                        if (!Arrays.equals(preprocessor.preprocess(images.get(i % 4)), expected.get(i % 4))) {
                             return false;
                         }
                     }
@@ -334,6 +356,16 @@ class ImagePreprocessorTest {
             }
         } finally {
             pool.shutdownNow();
+        }
+    }
+
+    private static int frames(byte[] gif) throws IOException {
+        ImageReader reader = ImageIO.getImageReadersByFormatName("gif").next();
+        try (ImageInputStream in = new MemoryCacheImageInputStream(new ByteArrayInputStream(gif))) {
+            reader.setInput(in);
+            return reader.getNumImages(true);
+        } finally {
+            reader.dispose();
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.geoloc.imaging;
 
 import static dev.geoloc.imaging.TestImages.BLUE;
+import static dev.geoloc.imaging.TestImages.GREEN;
 import static dev.geoloc.imaging.TestImages.RED;
 import static dev.geoloc.imaging.TestImages.bands;
 import static dev.geoloc.imaging.TestImages.concat;
@@ -58,7 +59,7 @@ class RejectionTest {
     void notAnImage() {
         rejecting("<!DOCTYPE html><html>".getBytes(StandardCharsets.US_ASCII), Reason.NOT_AN_IMAGE)
                 .hasMessage("The payload (21 bytes, starting 3C 21 44 4F 43 54 59 50) has no known image signature;"
-                        + " supported formats: JPEG, PNG, WebP, BMP, TIFF");
+                        + " supported formats: JPEG, PNG, WebP, GIF, BMP");
         rejecting(new byte[] {0x42}, Reason.NOT_AN_IMAGE);
         // "BM" starts text too: without a known DIB header size it is not a bitmap.
         rejecting("BMW 3 series, 1998, 150000 km".getBytes(StandardCharsets.US_ASCII), Reason.NOT_AN_IMAGE);
@@ -68,16 +69,29 @@ class RejectionTest {
 
     @Test
     void unsupportedFormatsAreNamed() {
-        rejecting(encode(bands(8, 8, RED), "gif"), Reason.UNSUPPORTED_FORMAT).hasMessage(
-                "GIF images are not supported; supported formats: JPEG, PNG, WebP, BMP, TIFF");
-        rejecting(ftyp("heic", "mif1", "heic"), Reason.UNSUPPORTED_FORMAT).hasMessageStartingWith(
-                "HEIC images are not supported");
+        rejecting(ftyp("heic", "mif1", "heic"), Reason.UNSUPPORTED_FORMAT).hasMessage(
+                "HEIC images are not supported; supported formats: JPEG, PNG, WebP, GIF, BMP");
         rejecting(ftyp("mif1", "mif1", "avif"), Reason.UNSUPPORTED_FORMAT).hasMessageStartingWith(
                 "AVIF images are not supported");
         rejecting(new byte[] {0, 0, 0, 0x0C, 'j', 'P', ' ', ' ', 0x0D, 0x0A, (byte) 0x87, 0x0A, 0, 0},
                 Reason.UNSUPPORTED_FORMAT).hasMessageStartingWith("JPEG 2000 images are not supported");
         rejecting(new byte[] {(byte) 0xFF, 0x0A, 1, 2, 3}, Reason.UNSUPPORTED_FORMAT)
                 .hasMessageStartingWith("JPEG XL images are not supported");
+    }
+
+    /** libtiff 4.2.0, inside OpenCV 4.9, has published crash bugs: TIFF is decoded only where it is asked for. */
+    @Test
+    void tiffOnlyWhereAccepted() throws Exception {
+        byte[] tiff = encode(bands(64, 32, RED, BLUE), "tiff");
+        ImagePreprocessor acceptingTiff = new ImagePreprocessor(Preprocessing.imagenet(16),
+                ImageLimits.DEFAULT.withAcceptTiff(true));
+
+        rejecting(tiff, Reason.UNSUPPORTED_FORMAT).hasMessage("TIFF images are not accepted here: the libtiff inside "
+                + "OpenCV 4.9 (4.2.0) has published crash bugs, so TIFF is decoded only where accept-tiff is set; "
+                + "supported formats: JPEG, PNG, WebP, GIF, BMP");
+        acceptingTiff.preprocess(tiff);
+        rejecting(acceptingTiff, ftyp("heic", "mif1", "heic"), Reason.UNSUPPORTED_FORMAT).hasMessage(
+                "HEIC images are not supported; supported formats: JPEG, PNG, WebP, GIF, BMP, TIFF");
     }
 
     @Test
@@ -128,8 +142,24 @@ class RejectionTest {
                 "The BMP data ends after %,d bytes, but its 64 x 32 pixels at 24 bits need %d bytes",
                 bmp.length / 2, bmp.length);
         byte[] tiff = encode(bands(64, 32, RED, BLUE), "tiff");
-        rejecting(Arrays.copyOf(tiff, tiff.length / 2), Reason.TRUNCATED_IMAGE)
+        ImagePreprocessor acceptingTiff = new ImagePreprocessor(Preprocessing.imagenet(16),
+                ImageLimits.DEFAULT.withAcceptTiff(true));
+        rejecting(acceptingTiff, Arrays.copyOf(tiff, tiff.length / 2), Reason.TRUNCATED_IMAGE)
                 .hasMessageStartingWith("The TIFF data ends after");
+    }
+
+    /** Only the first frame is decoded, so only the first frame must be whole. */
+    @Test
+    void truncatedGifs() throws Exception {
+        byte[] gif = encode(bands(64, 32, RED, BLUE), "gif");
+        byte[] animated = TestImages.animatedGif(bands(64, 32, RED, BLUE), bands(64, 32, GREEN));
+
+        rejecting(Arrays.copyOf(gif, gif.length - 3), Reason.TRUNCATED_IMAGE).hasMessage(
+                "The GIF data ends after %d bytes, inside the image data of the first frame", gif.length - 3);
+        rejecting(Arrays.copyOf(gif, 10), Reason.TRUNCATED_IMAGE).hasMessage(
+                "The GIF data ends after 10 bytes, inside the logical screen descriptor");
+        preprocessor.preprocess(Arrays.copyOf(gif, gif.length - 1)); // without its trailer
+        preprocessor.preprocess(Arrays.copyOf(animated, animated.length - 20)); // cut in the second frame
     }
 
     @Test
@@ -160,6 +190,11 @@ class RejectionTest {
         jpegBomb[sof + 7] = (byte) 0xEA; // width 60000
         jpegBomb[sof + 8] = (byte) 0x60;
         rejecting(jpegBomb, Reason.IMAGE_TOO_LARGE).hasMessageStartingWith("The JPEG header declares 60000 x 60000");
+        // GIF sizes are 16-bit: 65535 a side is the most a GIF can declare, on its screen or its first frame.
+        rejecting(TestImages.gif(65_535, 65_535, 1, 1), Reason.IMAGE_TOO_LARGE).hasMessage("The GIF header declares "
+                + "65535 x 65535 pixels (4,294,836,225); at most 50,000,000 pixels and 16384 a side are accepted");
+        rejecting(TestImages.gif(1, 1, 65_535, 65_535), Reason.IMAGE_TOO_LARGE)
+                .hasMessageStartingWith("The GIF header declares 65535 x 65535 pixels");
     }
 
     @Test

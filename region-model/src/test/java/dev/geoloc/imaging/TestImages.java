@@ -9,6 +9,7 @@ import java.io.IOException;
 import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.ByteBuffer;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Arrays;
 import java.util.zip.CRC32;
@@ -104,6 +105,42 @@ public final class TestImages {
             writer.dispose();
         }
         return out.toByteArray();
+    }
+
+    /** An animated GIF with one frame per image, written by ImageIO's GIF writer as an image sequence. */
+    public static byte[] animatedGif(BufferedImage... frames) {
+        ImageWriter writer = ImageIO.getImageWritersByFormatName("gif").next();
+        ByteArrayOutputStream out = new ByteArrayOutputStream();
+        try (MemoryCacheImageOutputStream stream = new MemoryCacheImageOutputStream(out)) {
+            writer.setOutput(stream);
+            writer.prepareWriteSequence(null);
+            for (BufferedImage frame : frames) {
+                writer.writeToSequence(new IIOImage(frame, null, null), null);
+            }
+            writer.endWriteSequence();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        } finally {
+            writer.dispose();
+        }
+        return out.toByteArray();
+    }
+
+    /**
+     * A GIF from raw parts: a logical screen of {@code screenWidth x screenHeight} with a black and white colour table,
+     * one image descriptor declaring {@code width x height}, and LZW data for one black pixel whatever the size.
+     */
+    public static byte[] gif(int screenWidth, int screenHeight, int width, int height) {
+        ByteBuffer gif = ByteBuffer.allocate(13 + 6 + 10 + 1 + 4 + 1).order(ByteOrder.LITTLE_ENDIAN);
+        gif.put("GIF89a".getBytes(StandardCharsets.US_ASCII)).putShort((short) screenWidth)
+                .putShort((short) screenHeight).put((byte) 0x80).put((byte) 0).put((byte) 0);
+        gif.put(new byte[] {0, 0, 0, (byte) 0xFF, (byte) 0xFF, (byte) 0xFF});
+        gif.put((byte) 0x2C).putShort((short) 0).putShort((short) 0).putShort((short) width).putShort((short) height)
+                .put((byte) 0);
+        // Code size 2: the 3-bit codes clear (4), index 0, end (5), least significant bit first.
+        gif.put((byte) 2).put(new byte[] {2, 0x44, 0x01, 0});
+        gif.put((byte) 0x3B);
+        return gif.array();
     }
 
     /**

@@ -50,14 +50,32 @@ class ValuesTest {
 
     @Test
     void limitsMustBePositiveAndWithinOpenCvs() {
+        assertThat(ImageLimits.DEFAULT).isEqualTo(new ImageLimits(20L << 20, 50_000_000, 16_384, false));
         assertThat(ImageLimits.DEFAULT).isEqualTo(new ImageLimits(20L << 20, 50_000_000, 16_384));
+        assertThat(ImageLimits.DEFAULT.pixelBudgetBytes()).isEqualTo(150_000_000);
         assertThatThrownBy(() -> new ImageLimits(0, 1, 1)).hasMessageStartingWith("image limits must be positive");
         assertThatThrownBy(() -> new ImageLimits(1, 1L << 31, 1)).hasMessageStartingWith("OpenCV decodes at most");
     }
 
     @Test
-    void supportedFormatsAreListedForMessages() {
-        assertThat(ImageFormat.supportedNames()).isEqualTo("JPEG, PNG, WebP, BMP, TIFF");
+    void tiffIsOptIn() {
+        ImageLimits withTiff = ImageLimits.DEFAULT.withAcceptTiff(true);
+
+        assertThat(ImageLimits.DEFAULT.acceptTiff()).isFalse();
+        assertThat(ImageLimits.DEFAULT.accepts(ImageFormat.TIFF)).isFalse();
+        assertThat(withTiff).isEqualTo(new ImageLimits(20L << 20, 50_000_000, 16_384, true));
+        assertThat(withTiff.accepts(ImageFormat.TIFF)).isTrue();
+        assertThat(withTiff.withAcceptTiff(false)).isEqualTo(ImageLimits.DEFAULT);
+    }
+
+    @Test
+    void acceptedFormatsAreListedForMessages() {
+        assertThat(ImageLimits.DEFAULT.acceptedNames()).isEqualTo("JPEG, PNG, WebP, GIF, BMP");
+        assertThat(ImageLimits.DEFAULT.withAcceptTiff(true).acceptedNames())
+                .isEqualTo("JPEG, PNG, WebP, GIF, BMP, TIFF");
+        assertThat(ImageFormat.GIF.supported()).isTrue();
+        assertThat(ImageFormat.TIFF.supported()).isTrue();
         assertThat(ImageFormat.HEIC.supported()).isFalse();
+        assertThat(ImageLimits.DEFAULT.withAcceptTiff(true).accepts(ImageFormat.HEIC)).isFalse();
     }
 }

@@ -193,6 +193,13 @@ public interface ProcessorConfig {
          */
         @WithDefault("5s")
         Duration decodeTimeout();
+
+        /**
+         * Decode TIFF images. Off by default: the libtiff inside OpenCV 4.9 (4.2.0, 2020) has published crash bugs;
+         * tile and strip sizes are checked before decoding either way.
+         */
+        @WithDefault("false")
+        boolean acceptTiff();
     }
 
     /** Fetching images that events give by URI. Off unless enabled; see the README on what it refuses. */

@@ -62,7 +62,7 @@ public class ModelSource {
         ProcessorConfig.Model model = config.model();
         ProcessorConfig.Images images = config.images();
         PredictorOptions options = new PredictorOptions(model.device(), model.topK(), model.confidenceLevel(), 1,
-                new ImageLimits(images.maxBytes(), images.maxPixels(), images.maxSide()));
+                new ImageLimits(images.maxBytes(), images.maxPixels(), images.maxSide(), images.acceptTiff()));
         Path downloads = model.artifactDirectory().isPresent() ? model.artifactDirectory().get()
                 : Files.createTempDirectory("geoloc-artifacts-");
         List<PublicKey> signatureKeys = new ArrayList<>();

@@ -154,8 +154,18 @@ class BadInputTest {
 
     @Test
     void anUnsupportedFormat() {
-        byte[] gif = TestImages.encode(TestImages.bands(32, 32, TestImages.RED), "gif");
-        expectDeadLetter("bad-gif", TopicProbe.event("bad-gif", gif, null), DeadLetterCode.UNSUPPORTED_FORMAT);
+        // An iPhone's HEIC: its ftyp box, major brand heic, and a little data
+        byte[] heic = {0, 0, 0, 24, 'f', 't', 'y', 'p', 'h', 'e', 'i', 'c', 0, 0, 0, 0, 'm', 'i', 'f', '1', 'h', 'e',
+                'i', 'c', 0, 0, 0, 8, 'm', 'e', 't', 'a'};
+        assertThat(expectDeadLetter("bad-heic", TopicProbe.event("bad-heic", heic, null), DeadLetterCode.UNSUPPORTED_FORMAT)
+                .getReason()).contains("HEIC").contains("GIF");
+    }
+
+    @Test
+    void aTiffWhileTiffIsNotAccepted() {
+        byte[] tiff = TestImages.resource("/dev/geoloc/imaging/little-endian.tif");
+        assertThat(expectDeadLetter("bad-tiff", TopicProbe.event("bad-tiff", tiff, null), DeadLetterCode.UNSUPPORTED_FORMAT)
+                .getReason()).contains("accept-tiff");
     }
 
     @Test

@@ -126,9 +126,17 @@ class OddImagesTest {
     }
 
     @Test
-    void webpAndTiffArePredicted() {
+    void webpIsPredicted() {
         assertThat(predict("odd-webp", TestImages.resource("/dev/geoloc/imaging/lossy.webp")).getTopRegions()).hasSize(3);
-        assertThat(predict("odd-tiff", TestImages.resource("/dev/geoloc/imaging/little-endian.tif")).getTopRegions())
-                .hasSize(3);
+    }
+
+    @Test
+    void anAnimatedGifIsPredictedFromItsFirstFrame() {
+        byte[] gif = TestImages.animatedGif(TestImages.bands(32, 16, TestImages.RED, TestImages.BLUE),
+                TestImages.bands(32, 16, TestImages.GREEN));
+
+        assertSamePrediction(predict("odd-gif", gif),
+                predict("odd-gif-png", TestImages.encode(TestImages.bands(32, 16, TestImages.RED, TestImages.BLUE), "png")),
+                LOSSY);
     }
 }
