@@ -112,8 +112,12 @@ public record RegistryClientConfig(
                     } catch (IllegalArgumentException e) {
                         throw new ConfigException(URL, s, "not a URL: " + e.getMessage());
                     }
+                    if (InMemoryRegistry.SCHEME.equals(uri.getScheme()) && uri.getAuthority() != null) {
+                        return uri; // a registry in this process's memory, for tests
+                    }
                     if (!"http".equals(uri.getScheme()) && !"https".equals(uri.getScheme())) {
-                        throw new ConfigException(URL, s, "the registry URL must start with http:// or https://");
+                        throw new ConfigException(URL, s, "the registry URL must start with http:// or https://"
+                                + " (or mock://<scope> for one in memory, in tests)");
                     }
                     if (uri.getHost() == null) {
                         throw new ConfigException(URL, s, "no valid host name in it (host names may not contain '_')");

@@ -25,7 +25,7 @@ import dev.geoloc.registry.SchemaRegistryException.Kind;
  * JSON over HTTP to a Confluent-compatible registry: Confluent's media types, basic auth, fail-over across the
  * configured URLs, and retries with exponential back-off and jitter for network errors, 5xx and 429.
  */
-final class RegistryHttp {
+final class RegistryHttp implements RegistryTransport {
 
     /** The longest answer read: a schema is kilobytes; Confluent's own limit on one is well under this. */
     static final int MAX_BODY_BYTES = 8 * 1024 * 1024;
@@ -54,11 +54,13 @@ final class RegistryHttp {
                 .encodeToString((c.user() + ":" + c.password()).getBytes(StandardCharsets.UTF_8)));
     }
 
-    JsonNode get(String path) {
+    @Override
+    public JsonNode get(String path) {
         return send("GET", path, null);
     }
 
-    JsonNode post(String path, JsonNode body) {
+    @Override
+    public JsonNode post(String path, JsonNode body) {
         try {
             return send("POST", path, json.writeValueAsString(body));
         } catch (IOException e) {
@@ -85,7 +87,8 @@ final class RegistryHttp {
         }
     }
 
-    ObjectMapper json() {
+    @Override
+    public ObjectMapper json() {
         return json;
     }
 

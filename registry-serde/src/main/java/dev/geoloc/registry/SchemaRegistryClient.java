@@ -1,5 +1,6 @@
 package dev.geoloc.registry;
 
+import java.net.URI;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
@@ -26,7 +27,7 @@ import dev.geoloc.registry.SchemaRegistryException.Kind;
  */
 public final class SchemaRegistryClient {
 
-    private final RegistryHttp http;
+    private final RegistryTransport http;
     /** Schemas and ids kept, per cache: Confluent's client keeps as many by default. */
     static final int CACHED = 1000;
     private static final long UNKNOWN_ID_TTL_NANOS = java.util.concurrent.TimeUnit.MINUTES.toNanos(1);
@@ -41,7 +42,9 @@ public final class SchemaRegistryClient {
     }
 
     public SchemaRegistryClient(RegistryClientConfig config) {
-        this.http = new RegistryHttp(config);
+        URI first = config.urls().get(0);
+        this.http = InMemoryRegistry.SCHEME.equals(first.getScheme()) ? InMemoryRegistry.scope(first.getAuthority())
+                : new RegistryHttp(config);
     }
 
     /** A client configured with Confluent's keys ({@code schema.registry.url}, ...): see {@link RegistryClientConfig}. */
