@@ -227,6 +227,17 @@ public interface ProcessorConfig {
 
         @WithDefault("3")
         int maxRedirects();
+
+        /** Fetches under way at once, on threads of their own, never a stream thread's. */
+        @WithDefault("16")
+        int maxConcurrentFetches();
+
+        /**
+         * Fetches under way at once to one host, so that one hanging host cannot take every fetch thread; a fetch
+         * that cannot start within total-timeout is URI_UNREACHABLE.
+         */
+        @WithDefault("4")
+        int maxFetchesPerHost();
     }
 
     /**

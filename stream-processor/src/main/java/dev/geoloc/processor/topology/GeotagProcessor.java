@@ -1,11 +1,17 @@
 package dev.geoloc.processor.topology;
 
+import java.nio.ByteBuffer;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
+import java.util.HashSet;
+import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.CompletionStage;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -24,11 +30,14 @@ import dev.geoloc.processor.batching.BatcherStoppedException;
 import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.batching.Outcome;
 import dev.geoloc.processor.intake.DeadLetterCodes;
+import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.intake.Rejection;
 import dev.geoloc.processor.model.ServedModel;
 import dev.geoloc.schemas.DeadLetterCode;
 import dev.geoloc.schemas.ImageEvent;
+import dev.geoloc.schemas.ImageUri;
+import dev.geoloc.schemas.InlineImage;
 import dev.geoloc.schemas.RegionPrediction;
 
 /**
@@ -44,6 +53,8 @@ import dev.geoloc.schemas.RegionPrediction;
 final class GeotagProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
 
     private static final Logger LOG = Logger.getLogger(GeotagProcessor.class);
+    /** Records without a key are ordered among themselves, as one key. */
+    private static final ByteBuffer NO_KEY = ByteBuffer.allocate(0);
     /** How long a stream thread waits for budget before it looks for answers of its own to hand on. */
     private static final Duration BUDGET_WAIT = Duration.ofMillis(10);
 
@@ -172,7 +183,11 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
                 && image.outcome().getNow(null) instanceof Outcome.Failed;
     }
 
-    /** Decodes, fetches and preprocesses one image and queues it; a rejection is an outcome already complete. */
+    /**
+     * Decodes and checks one event and queues its image; a rejection is an outcome already complete. An inline
+     * image is preprocessed here; an image by URI is fetched and preprocessed on the fetch pool, so that a slow
+     * server holds no stream thread.
+     */
     private InFlight prepare(long sequence, PendingRecord taken, byte[] value, long cost) {
         long started = System.nanoTime();
         ImageEvent event = null;
@@ -180,14 +195,13 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
             event = parts.decoder().decode(taken.topic(), value);
             ServedModel model = parts.models().current().orElseThrow(() -> new BatcherStoppedException("no model is loaded"));
             ImagePreprocessor preprocessor = model.predictor().preprocessor();
-            byte[] encoded = parts.images().bytesOf(event);
-            float[] tensor;
-            try {
-                tensor = parts.decodes().preprocess(preprocessor, encoded);
-            } catch (ImageRejectedException e) {
-                throw new Rejection(DeadLetterCodes.of(e.reason()), e.getMessage());
+            if (event.getContent() instanceof ImageUri uri) {
+                CompletableFuture<Outcome> outcome = parts.images().fetch(uri.getUri())
+                        .thenCompose(encoded -> queueFetched(preprocessor, encoded))
+                        .exceptionallyCompose(GeotagProcessor::fetchFailed);
+                return new InFlight(sequence, taken, value, event, 0, outcome, true, cost);
             }
-            CompletableFuture<Outcome> outcome = parts.batcher().submit(tensor, preprocessor.spec(), encoded);
+            CompletableFuture<Outcome> outcome = queue(preprocessor, ImageSource.inline((InlineImage) event.getContent()));
             return new InFlight(sequence, taken, value, event, System.nanoTime() - started, outcome, true, cost);
         } catch (Rejection e) {
             return refused(sequence, taken, value, event, e, cost);
@@ -195,6 +209,47 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
             Thread.currentThread().interrupt();
             throw new BatcherStoppedException("interrupted while queueing an image");
         }
+    }
+
+    /** Preprocesses the image for the model, within the decode deadline, and hands it to the batcher. */
+    private CompletableFuture<Outcome> queue(ImagePreprocessor preprocessor, byte[] encoded)
+            throws Rejection, InterruptedException {
+        float[] tensor;
+        try {
+            tensor = parts.decodes().preprocess(preprocessor, encoded);
+        } catch (ImageRejectedException e) {
+            throw new Rejection(DeadLetterCodes.of(e.reason()), e.getMessage());
+        }
+        return parts.batcher().submit(tensor, preprocessor.spec(), encoded);
+    }
+
+    /** {@link #queue} on a fetch thread: a refusal is an outcome; a stop fails the future, and the image stays pending. */
+    private CompletableFuture<Outcome> queueFetched(ImagePreprocessor preprocessor, byte[] encoded) {
+        try {
+            return queue(preprocessor, encoded);
+        } catch (Rejection e) {
+            return CompletableFuture.completedFuture(new Outcome.Failed(e.code(), e.reason()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return CompletableFuture.failedFuture(new BatcherStoppedException("interrupted while queueing a fetched image"));
+        }
+    }
+
+    /**
+     * A fetch refused is its dead letter; a stopped batcher stays a failure (the image waits in the pending store for
+     * whoever runs the task next); anything else off the stream thread is a dead letter too, not an image that
+     * waits for ever.
+     */
+    private static CompletionStage<Outcome> fetchFailed(Throwable failure) {
+        Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
+        if (cause instanceof Rejection rejection) {
+            return CompletableFuture.completedFuture(new Outcome.Failed(rejection.code(), rejection.reason()));
+        }
+        if (cause instanceof BatcherStoppedException) {
+            return CompletableFuture.failedFuture(cause);
+        }
+        return CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
+                "Fetching or preprocessing the image by URI failed: " + cause));
     }
 
     private static InFlight refused(long sequence, PendingRecord taken, byte[] value, ImageEvent event, Rejection why,
@@ -211,20 +266,34 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
         }
     }
 
-    /** Emits, in input order, every image at the head of the line whose outcome is known. */
+    /**
+     * Emits every image whose outcome is known and that no earlier image of the same key still waits for: a key's
+     * answers keep their input order, while an image fetched from a slow server holds back only its own key's.
+     */
     private void emitDone() {
-        while (!inFlight.isEmpty() && inFlight.peek().outcome().isDone()) {
-            if (inFlight.peek().outcome().isCompletedExceptionally()) {
-                // The batcher stopped: the image stays pending for whoever runs this task next, and liveness
-                // reports the stopped batcher.
-                return;
+        Set<ByteBuffer> waitingKeys = new HashSet<>();
+        Iterator<InFlight> images = inFlight.iterator();
+        while (images.hasNext()) {
+            InFlight image = images.next();
+            ByteBuffer key = keyOf(image);
+            // Completed exceptionally: the batcher stopped. The image stays pending for whoever runs this task
+            // next, and liveness reports the stopped batcher.
+            if (image.outcome().isDone() && !image.outcome().isCompletedExceptionally() && !waitingKeys.contains(key)) {
+                images.remove();
+                emit(image);
+            } else {
+                waitingKeys.add(key);
             }
-            emit(inFlight.poll());
         }
         if (inFlight.isEmpty() && punctuation != null) {
             punctuation.cancel();
             punctuation = null;
         }
+    }
+
+    private static ByteBuffer keyOf(InFlight image) {
+        byte[] key = image.pending().key();
+        return key == null ? NO_KEY : ByteBuffer.wrap(key);
     }
 
     private void emit(InFlight done) {

@@ -57,6 +57,18 @@ public class TopologyProducer {
 
     @Produces
     @ApplicationScoped
+    ImageSource imageSource(ProcessorConfig config) {
+        ProcessorConfig.UriFetching uri = config.uri();
+        return new ImageSource(UriImages.fetcher(uri), uri.maxConcurrentFetches(), uri.maxFetchesPerHost(),
+                uri.totalTimeout());
+    }
+
+    void closeImageSource(@Disposes ImageSource images) {
+        images.close();
+    }
+
+    @Produces
+    @ApplicationScoped
     DecodeDeadline decodeDeadline(ProcessorConfig config) {
         return new DecodeDeadline(config.images().decodeTimeout());
     }
@@ -67,13 +79,13 @@ public class TopologyProducer {
 
     @Produces
     Topology topology(ProcessorConfig config, AvroSerdes serdes, ModelHolder models, DynamicBatcher batcher,
-                      DecodeDeadline decodes, InFlightBudget budget, PipelineMetrics metrics) {
+                      ImageSource images, DecodeDeadline decodes, InFlightBudget budget, PipelineMetrics metrics) {
         Serde<ImageEvent> events = serdes.valueSerde();
         Serde<SpecificRecord> outputs = serdes.valueSerde();
         ProcessorConfig.Intake intake = config.intake();
         IntakeLimits limits = new IntakeLimits(intake.maxKeyBytes(), intake.maxImageIdBytes(), intake.maxMetadataBytes());
         PipelineParts parts = new PipelineParts(limits, new EventDecoder(events.deserializer(), limits),
-                new ImageSource(UriImages.fetcher(config.uri())), decodes, models, batcher, budget,
+                images, decodes, models, batcher, budget,
                 new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, config.batching().resultPollInterval());
         ProcessorConfig.TopicNames topics = config.topics();
         return GeotagTopology.build(topics.imageEvents(), topics.predictions(), topics.deadLetters(), parts, outputs);

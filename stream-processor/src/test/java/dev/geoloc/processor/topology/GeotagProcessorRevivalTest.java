@@ -96,7 +96,7 @@ class GeotagProcessorRevivalTest {
         DecodeDeadline decodes = new DecodeDeadline(Duration.ofSeconds(5));
         PipelineParts parts = new PipelineParts(limits, new EventDecoder((t, bytes) -> event, limits), new ImageSource(uri -> {
             throw new IllegalStateException("no URIs here");
-        }), decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20), new PipelineMetrics(new SimpleMeterRegistry()), Duration.ofMillis(2));
+        }, 1, 1, Duration.ofSeconds(1)), decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20), new PipelineMetrics(new SimpleMeterRegistry()), Duration.ofMillis(2));
         Properties settings = new Properties();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "revival-test");
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
