@@ -1,0 +1,247 @@
+package dev.geoloc.processor.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+
+import org.apache.avro.Schema;
+import org.apache.avro.generic.GenericData;
+import org.apache.avro.generic.GenericRecord;
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.geoloc.imaging.TestImages;
+import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.model.TestBundles;
+import dev.geoloc.processor.Topics;
+import dev.geoloc.processor.batching.BatchPolicy;
+import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.batching.InFlightBudget;
+import dev.geoloc.processor.intake.DecodeDeadline;
+import dev.geoloc.processor.intake.EventDecoder;
+import dev.geoloc.processor.intake.ImageSource;
+import dev.geoloc.processor.intake.IntakeLimits;
+import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.model.ModelHolder;
+import dev.geoloc.processor.model.ServedModel;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.registry.RegistryClientConfig;
+import dev.geoloc.registry.serde.AvroSerializer;
+import dev.geoloc.registry.serde.SpecificAvroSerde;
+import dev.geoloc.registry.serde.WireFormat;
+import dev.geoloc.schemas.DeadLetter;
+import dev.geoloc.schemas.DeadLetterCode;
+import dev.geoloc.schemas.ImageEvent;
+import dev.geoloc.schemas.InlineImage;
+import dev.geoloc.schemas.RegionPrediction;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * {@link GeotagTopology} in a {@code TopologyTestDriver}: the real serde and registry client over a registry in
+ * memory ({@code mock://}), the real model and batcher, no broker. Hostile records each get their one answer in
+ * milliseconds; what only a broker shows (a record its topic refuses, a crash) stays with the real-stack tests.
+ */
+class GeotagTopologyTest {
+
+    private static final String REGISTRY = "mock://geotag-topology-test";
+
+    @TempDir
+    static java.nio.file.Path dir;
+    private static ModelHolder models;
+    private static DynamicBatcher batcher;
+
+    private final SpecificAvroSerde<SpecificRecord> serde = new SpecificAvroSerde<>();
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> events;
+    private TestOutputTopic<byte[], SpecificRecord> predictions;
+    private TestOutputTopic<byte[], SpecificRecord> deadLetters;
+    private ImageSource images;
+    private DecodeDeadline decodes;
+
+    @BeforeAll
+    static void loadTheModel() throws Exception {
+        java.nio.file.Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER,
+                RegionCatalog.losAngeles());
+        models = new ModelHolder(new SimpleMeterRegistry());
+        models.swap(new ServedModel("topology-test", 1,
+                RegionPredictor.load(ModelBundle.open(bundle), PredictorOptions.DEFAULT.withDevice("cpu"))));
+        batcher = new DynamicBatcher(new BatchPolicy(8, Duration.ofMillis(5), 64), models::current,
+                new PipelineMetrics(new SimpleMeterRegistry()));
+    }
+
+    @AfterAll
+    static void close() {
+        batcher.close();
+        models.current().ifPresent(model -> model.predictor().close());
+    }
+
+    @BeforeEach
+    void startTheDriver() {
+        serde.configure(Map.of(RegistryClientConfig.URL, REGISTRY), false);
+        IntakeLimits limits = new IntakeLimits(4096, 1024, 65536);
+        images = new ImageSource(uri -> {
+            throw new IllegalStateException("no URIs in this test");
+        }, 1, 1, Duration.ofSeconds(1));
+        decodes = new DecodeDeadline(Duration.ofSeconds(5));
+        SpecificAvroSerde<ImageEvent> eventSerde = new SpecificAvroSerde<>();
+        eventSerde.configure(Map.of(RegistryClientConfig.URL, REGISTRY), false);
+        PipelineParts parts = new PipelineParts(limits, new EventDecoder(eventSerde.deserializer(), limits), images,
+                decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20),
+                new PipelineMetrics(new SimpleMeterRegistry()), Duration.ofMillis(2));
+        Properties settings = new Properties();
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "geotag-topology-test");
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        driver = new TopologyTestDriver(GeotagTopology.build(Topics.IMAGE_EVENTS, Topics.REGION_PREDICTIONS,
+                Topics.DEAD_LETTERS, parts, serde), settings);
+        events = driver.createInputTopic(Topics.IMAGE_EVENTS, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        predictions = driver.createOutputTopic(Topics.REGION_PREDICTIONS, Serdes.ByteArray().deserializer(), serde.deserializer());
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, Serdes.ByteArray().deserializer(), serde.deserializer());
+    }
+
+    @AfterEach
+    void stopTheDriver() {
+        driver.close();
+        images.close();
+        decodes.close();
+    }
+
+    @Test
+    void aGoodEventIsPredictedUnderItsKey() {
+        events.pipeInput(key("good"), serialize(event("good", photo())));
+
+        TestRecord<byte[], SpecificRecord> answer = awaitOne(predictions);
+
+        assertThat(new String(answer.key(), StandardCharsets.UTF_8)).isEqualTo("good");
+        assertThat(((RegionPrediction) answer.value()).getImageId()).isEqualTo("good");
+        assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aKeyOverTheLimitIsADeadLetterKeyedByItsDigest() {
+        byte[] key = new byte[2 * 1024 * 1024];
+        Arrays.fill(key, (byte) 'k');
+
+        events.pipeInput(key, serialize(event("long-key", photo())));
+
+        TestRecord<byte[], SpecificRecord> answer = awaitOne(deadLetters);
+        assertThat(((DeadLetter) answer.value()).getErrorCode()).isEqualTo(DeadLetterCode.OVERSIZED_KEY);
+        assertThat(new String(answer.key(), StandardCharsets.US_ASCII)).startsWith("sha256:").hasSize(71);
+        assertThat(predictions.isEmpty()).isTrue();
+    }
+
+    @Test
+    void anImageIdOrMetadataOverTheLimitIsAnOversizedField() {
+        events.pipeInput(key("long-id"), serialize(event("i".repeat(1025), photo())));
+        ImageEvent flood = event("flood", photo());
+        java.util.Map<String, String> metadata = new java.util.HashMap<>();
+        for (int i = 0; i < 20_000; i++) {
+            metadata.put("k" + i, "v");
+        }
+        flood.setMetadata(metadata);
+        events.pipeInput(key("flood"), serialize(flood));
+
+        List<DeadLetter> letters = awaitAll(deadLetters, 2).stream().map(r -> (DeadLetter) r.value()).toList();
+        assertThat(letters).extracting(DeadLetter::getErrorCode).containsOnly(DeadLetterCode.OVERSIZED_FIELD);
+        assertThat(letters.get(0).getReason()).contains("image_id is 1,025 bytes");
+        assertThat(letters.get(1).getReason()).contains("metadata holds 20,000 entries");
+    }
+
+    @Test
+    void aWriterSchemaNamingAClassThatIsNoGeneratedRecordIsAnUnknownSchema() {
+        Schema impostor = new Schema.Parser().parse("{\"type\":\"record\",\"name\":\"SpecificRecordBase\","
+                + "\"namespace\":\"org.apache.avro.specific\",\"fields\":[]}");
+        AvroSerializer<GenericRecord> generic = new AvroSerializer<>();
+        generic.configure(Map.of(RegistryClientConfig.URL, REGISTRY), false);
+
+        events.pipeInput(key("impostor"), generic.serialize("impostor-topic", new GenericData.Record(impostor)));
+        events.pipeInput(key("after-impostor"), serialize(event("after-impostor", photo())));
+
+        assertThat(((DeadLetter) awaitOne(deadLetters).value()).getErrorCode()).isEqualTo(DeadLetterCode.UNKNOWN_SCHEMA);
+        assertThat(((RegionPrediction) awaitOne(predictions).value()).getImageId()).isEqualTo("after-impostor");
+    }
+
+    @Test
+    void brokenRecordsEachGetTheirCodeAndTheStreamGoesOn() {
+        events.pipeInput(key("tombstone"), (byte[]) null);
+        events.pipeInput(key("not-avro"), "{\"image_id\": 1}".getBytes(StandardCharsets.UTF_8));
+        events.pipeInput(key("unknown-id"), concat(WireFormat.header(987_001), new byte[] {2, 4}));
+        events.pipeInput(key("scan-bomb"), serialize(event("scan-bomb",
+                dev.geoloc.imaging.HostileImages.progressiveScans(8192, 6000, 5000))));
+        events.pipeInput(key("after"), serialize(event("after", photo())));
+
+        List<DeadLetterCode> codes = awaitAll(deadLetters, 4).stream()
+                .map(r -> ((DeadLetter) r.value()).getErrorCode()).toList();
+        assertThat(codes).containsExactly(DeadLetterCode.MALFORMED_RECORD, DeadLetterCode.NOT_WIRE_FORMAT,
+                DeadLetterCode.UNKNOWN_SCHEMA, DeadLetterCode.DECODE_TOO_COSTLY);
+        assertThat(((RegionPrediction) awaitOne(predictions).value()).getImageId()).isEqualTo("after");
+    }
+
+    /** Lets wall-clock time pass in small steps, so the punctuator hands on what the batcher finished. */
+    private TestRecord<byte[], SpecificRecord> awaitOne(TestOutputTopic<byte[], SpecificRecord> topic) {
+        return awaitAll(topic, 1).get(0);
+    }
+
+    private List<TestRecord<byte[], SpecificRecord>> awaitAll(TestOutputTopic<byte[], SpecificRecord> topic, int count) {
+        List<TestRecord<byte[], SpecificRecord>> read = new java.util.ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (read.size() < count && System.nanoTime() < deadline) {
+            driver.advanceWallClockTime(Duration.ofMillis(5));
+            read.addAll(topic.readRecordsToList());
+            sleep();
+        }
+        assertThat(read).as("records on " + topic).hasSize(count);
+        return read;
+    }
+
+    private byte[] serialize(ImageEvent event) {
+        return serde.serializer().serialize(Topics.IMAGE_EVENTS, event);
+    }
+
+    private static ImageEvent event(String id, byte[] image) {
+        return ImageEvent.newBuilder().setImageId(id).setContent(new InlineImage(ByteBuffer.wrap(image)))
+                .setUploadTime(Instant.now()).setSourcePlatform("topology-test").build();
+    }
+
+    private static byte[] photo() {
+        return TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED, TestImages.BLUE), false);
+    }
+
+    private static byte[] key(String key) {
+        return key.getBytes(StandardCharsets.UTF_8);
+    }
+
+    private static byte[] concat(byte[] a, byte[] b) {
+        byte[] both = Arrays.copyOf(a, a.length + b.length);
+        System.arraycopy(b, 0, both, a.length, b.length);
+        return both;
+    }
+
+    private static void sleep() {
+        try {
+            Thread.sleep(2);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new AssertionError("interrupted");
+        }
+    }
+}
