@@ -30,9 +30,12 @@ class CrashRecoveryIT {
         TestTopics.create(stack);
         Path work = Files.createDirectories(Path.of("target", "crash-test").toAbsolutePath());
         Path state = work.resolve("state");
-        // A killed member stays in the group until its session times out: keep that short.
+        // Static membership, as deployments run it: the restarted process takes the killed one's partitions back
+        // under the same instance id, without waiting for its session to expire. The short session only keeps the
+        // last process's member from holding up a later test's processor in the same group once this one stops.
         Map<String, String> settings = Map.of("geoloc.batching.max-size", "4",
                 "kafka-streams.processing.guarantee", "exactly_once_v2", "kafka-streams.session.timeout.ms", "6000");
+        Map<String, String> environment = Map.of("GEOLOC_INSTANCE_ID", "crash-test-0");
         List<String> ids = TopicProbe.ids("crash", EVENTS);
         try (TopicProbe probe = new TopicProbe()) {
             for (int i = 0; i < EVENTS; i++) {
@@ -47,14 +50,14 @@ class CrashRecoveryIT {
 
             // When the processor is killed with SIGKILL once part of the stream is answered, then started again
             ProcessorProcess first = ProcessorProcess.start(stack, StreamingStackResource.testBundle(), state,
-                    work.resolve("first.log"), settings);
+                    work.resolve("first.log"), settings, environment);
             awaitOrFail(() -> probe.outputCount() >= EVENTS / 8, 120, "the first processor's output", first, () -> "");
             first.kill();
             int answeredBeforeKill = probe.outputCount();
             assertThat(answeredBeforeKill).as("the kill came before the end of the stream").isLessThan(EVENTS);
 
             try (ProcessorProcess second = ProcessorProcess.start(stack, StreamingStackResource.testBundle(), state,
-                    work.resolve("second.log"), settings)) {
+                    work.resolve("second.log"), settings, environment)) {
                 awaitOrFail(() -> ids.stream().allMatch(id -> probe.outputsFor(id) > 0), 180, "every id answered",
                         second, () -> "unanswered: " + ids.stream().filter(id -> probe.outputsFor(id) == 0).toList());
                 Thread.sleep(2000); // anything doubled would be committed by now

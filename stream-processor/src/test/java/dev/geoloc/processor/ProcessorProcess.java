@@ -31,6 +31,16 @@ public final class ProcessorProcess implements AutoCloseable {
      */
     public static ProcessorProcess start(StreamingStack stack, Path bundle, Path stateDir, Path log,
                                          Map<String, String> settings) throws IOException {
+        return start(stack, bundle, stateDir, log, settings, Map.of());
+    }
+
+    /**
+     * As {@link #start(StreamingStack, Path, Path, Path, Map)}, with further environment variables for the process
+     * (e.g. {@code GEOLOC_INSTANCE_ID}, read as deployments give it); a null value removes one this JVM would pass on.
+     */
+    public static ProcessorProcess start(StreamingStack stack, Path bundle, Path stateDir, Path log,
+                                         Map<String, String> settings, Map<String, String> environment)
+            throws IOException {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run mvn package first");
@@ -50,6 +60,13 @@ public final class ProcessorProcess implements AutoCloseable {
         if (bundle != null) {
             builder.environment().put("GEOLOC_MODEL_BUNDLE", bundle.toString());
         }
+        environment.forEach((name, value) -> {
+            if (value == null) {
+                builder.environment().remove(name);
+            } else {
+                builder.environment().put(name, value);
+            }
+        });
         return new ProcessorProcess(builder.start(), log);
     }
 
@@ -71,6 +88,15 @@ public final class ProcessorProcess implements AutoCloseable {
     public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor(30, TimeUnit.SECONDS);
+    }
+
+    /**
+     * SIGTERM, and waits up to {@code timeout} for the process to end: its exit code, or empty if it still runs (it
+     * is left running).
+     */
+    public java.util.OptionalInt terminate(java.time.Duration timeout) throws InterruptedException {
+        process.destroy();
+        return awaitExit(timeout);
     }
 
     /** SIGTERM, as Kubernetes stops a pod: Quarkus closes Kafka Streams cleanly. */
