@@ -17,7 +17,6 @@ import java.util.Random;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -56,10 +55,7 @@ class InFlightMemoryIT {
     void theLargestEventsAreAllAnsweredWithinAOneGibibyteHeap() throws Exception {
         // Given 300 events with 9.5 MiB JPEGs and 50 with 10 MiB metadata maps, on topics of the production limits
         StreamingStack stack = LocalStreamingStack.shared();
-        Map<String, String> large = Map.of("max.message.bytes", String.valueOf(10 * MIB));
-        stack.createTopics(new NewTopic(EVENTS, TestTopics.PARTITIONS, (short) 1).configs(large),
-                new NewTopic(PREDICTIONS, TestTopics.PARTITIONS, (short) 1),
-                new NewTopic(DEAD_LETTERS, TestTopics.PARTITIONS, (short) 1).configs(large));
+        TestTopics.createStreamTopics(stack, EVENTS, PREDICTIONS, DEAD_LETTERS, TestTopics.PARTITIONS);
         SpecificAvroSerde<ImageEvent> serde = new SpecificAvroSerde<>();
         serde.configure(Map.of(RegistryClientConfig.URL, stack.schemaRegistryUrl()), false);
         byte[] photo = paddedJpeg(19 * MIB / 2);

@@ -19,10 +19,16 @@ public final class TestTopics {
 
     /** Creates every topic the processor reads or writes that does not exist yet. */
     public static void create(StreamingStack stack) {
-        stack.createTopics(new NewTopic(Topics.IMAGE_EVENTS, PARTITIONS, (short) 1).configs(LARGE_RECORDS),
-                new NewTopic(Topics.REGION_PREDICTIONS, PARTITIONS, (short) 1),
-                new NewTopic(Topics.DEAD_LETTERS, PARTITIONS, (short) 1).configs(LARGE_RECORDS),
-                new NewTopic(Topics.MODEL_VERSIONS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+        createStreamTopics(stack, Topics.IMAGE_EVENTS, Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS, PARTITIONS);
+        stack.createTopics(new NewTopic(Topics.MODEL_VERSIONS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
                 new NewTopic(Topics.MODEL_STATUS, 1, (short) 1));
+    }
+
+    /** Input, predictions and dead-letter topics under other names (a test's own), with topics.conf's limits. */
+    public static void createStreamTopics(StreamingStack stack, String events, String predictions, String deadLetters,
+                                          int partitions) {
+        stack.createTopics(new NewTopic(events, partitions, (short) 1).configs(LARGE_RECORDS),
+                new NewTopic(predictions, partitions, (short) 1),
+                new NewTopic(deadLetters, partitions, (short) 1).configs(LARGE_RECORDS));
     }
 }

@@ -131,7 +131,9 @@ public class ProgressWatchdog {
         Map<TopicPartition, OffsetAndMetadata> committed = admin.listConsumerGroupOffsets(groupId)
                 .partitionsToOffsetAndMetadata().get(ADMIN_TIMEOUT.toMillis(), TimeUnit.MILLISECONDS);
         Map<TopicPartition, Long> end = offsets(OffsetSpec.latest());
-        Map<TopicPartition, Long> start = offsets(OffsetSpec.earliest());
+        // Asked only while a partition has never committed: the start of the log is then where it stands.
+        Map<TopicPartition, Long> start = watched.stream().allMatch(p -> committed.get(p) != null) ? Map.of()
+                : offsets(OffsetSpec.earliest());
         List<Stall> found = new ArrayList<>();
         for (TopicPartition partition : watched) {
             OffsetAndMetadata commit = committed.get(partition);

@@ -271,7 +271,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
      * answers keep their input order, while an image fetched from a slow server holds back only its own key's.
      */
     private void emitDone() {
-        Set<ByteBuffer> waitingKeys = new HashSet<>();
+        Set<ByteBuffer> waitingKeys = Set.of(); // until an image waits: most calls find the line done or empty
         Iterator<InFlight> images = inFlight.iterator();
         while (images.hasNext()) {
             InFlight image = images.next();
@@ -282,6 +282,9 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
                 images.remove();
                 emit(image);
             } else {
+                if (waitingKeys.isEmpty()) {
+                    waitingKeys = new HashSet<>();
+                }
                 waitingKeys.add(key);
             }
         }

@@ -14,7 +14,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Properties;
 
-import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
@@ -26,9 +25,9 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.processor.StreamingStackResource;
+import dev.geoloc.processor.TestTopics;
 import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.stack.LocalStreamingStack;
-import dev.geoloc.stack.StreamingStack;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -133,11 +132,7 @@ class StalledPartitionTest {
     public static class StallTopics implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
-            StreamingStack stack = LocalStreamingStack.shared();
-            Map<String, String> large = Map.of("max.message.bytes", String.valueOf(10 * 1024 * 1024));
-            stack.createTopics(new NewTopic(EVENTS, 1, (short) 1).configs(large),
-                    new NewTopic("stall-predictions", 1, (short) 1),
-                    new NewTopic("stall-dead-letters", 1, (short) 1).configs(large));
+            TestTopics.createStreamTopics(LocalStreamingStack.shared(), EVENTS, "stall-predictions", "stall-dead-letters", 1);
             return Map.of();
         }
 
