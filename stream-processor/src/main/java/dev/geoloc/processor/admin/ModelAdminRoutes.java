@@ -6,8 +6,8 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
 import dev.geoloc.processor.config.ProcessorConfig;
-import dev.geoloc.processor.model.ModelSource;
-import dev.geoloc.processor.model.VersionFollower;
+import dev.geoloc.processor.versions.ModelSource;
+import dev.geoloc.processor.versions.VersionFollower;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;

@@ -20,7 +20,7 @@ import dev.geoloc.model.Prediction;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.processor.intake.DeadLetterCodes;
 import dev.geoloc.processor.metrics.PipelineMetrics;
-import dev.geoloc.processor.model.ServedModel;
+import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.schemas.DeadLetterCode;
 
 /**

@@ -1,7 +1,7 @@
 package dev.geoloc.processor.batching;
 
 import dev.geoloc.model.Prediction;
-import dev.geoloc.processor.model.ServedModel;
+import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.schemas.DeadLetterCode;
 
 /** What the batcher made of one submitted image. */

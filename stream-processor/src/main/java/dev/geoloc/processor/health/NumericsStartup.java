@@ -8,7 +8,7 @@ import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Startup;
 
 import dev.geoloc.numerics.SelfCheckReport;
-import dev.geoloc.processor.model.ModelSource;
+import dev.geoloc.processor.versions.ModelSource;
 
 /**
  * The process's numerics self-check on {@code /q/health/started}: the CPU, the kernel path chosen and why, and the

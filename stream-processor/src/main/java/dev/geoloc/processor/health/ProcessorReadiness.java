@@ -12,9 +12,9 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
-import dev.geoloc.processor.model.ModelHolder;
-import dev.geoloc.processor.model.ModelSource;
-import dev.geoloc.processor.model.ServedModel;
+import dev.geoloc.processor.versions.ModelHolder;
+import dev.geoloc.processor.versions.ModelSource;
+import dev.geoloc.processor.versions.ServedModel;
 
 /**
  * Ready when Kafka Streams is RUNNING, a model is loaded and warmed up, and every input partition held here moves

@@ -9,7 +9,7 @@ import org.eclipse.microprofile.health.Liveness;
 
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.intake.DecodeDeadline;
-import dev.geoloc.processor.model.ModelSource;
+import dev.geoloc.processor.versions.ModelSource;
 
 /**
  * Live while Kafka Streams has not failed for good, the inference thread runs and its model is not failing on

@@ -33,7 +33,7 @@ import dev.geoloc.processor.intake.DeadLetterCodes;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.intake.Rejection;
-import dev.geoloc.processor.model.ServedModel;
+import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.schemas.DeadLetterCode;
 import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.ImageUri;

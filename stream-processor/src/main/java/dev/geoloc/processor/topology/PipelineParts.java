@@ -9,7 +9,7 @@ import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.metrics.PipelineMetrics;
-import dev.geoloc.processor.model.ModelHolder;
+import dev.geoloc.processor.versions.ModelHolder;
 
 /** What every task's {@link GeotagProcessor} shares: built once, handed to each. */
 record PipelineParts(IntakeLimits limits, EventDecoder decoder, ImageSource images, DecodeDeadline decodes,

@@ -21,7 +21,7 @@ import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.intake.UriImages;
 import dev.geoloc.processor.metrics.PipelineMetrics;
-import dev.geoloc.processor.model.ModelHolder;
+import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.serde.AvroSerdes;
 import dev.geoloc.schemas.ImageEvent;
 import io.micrometer.core.instrument.Gauge;

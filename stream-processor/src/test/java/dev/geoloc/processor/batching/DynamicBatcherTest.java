@@ -26,7 +26,7 @@ import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.model.TestBundles;
 import dev.geoloc.processor.metrics.PipelineMetrics;
-import dev.geoloc.processor.model.ServedModel;
+import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.regions.RegionCatalog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 

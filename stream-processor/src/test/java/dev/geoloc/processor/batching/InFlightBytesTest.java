@@ -15,7 +15,7 @@ import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.processor.LargeImages;
 import dev.geoloc.processor.StreamingStackResource;
 import dev.geoloc.processor.TopicProbe;
-import dev.geoloc.processor.model.ModelHolder;
+import dev.geoloc.processor.versions.ModelHolder;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;

@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.artifacts;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -12,11 +12,14 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Set;
 
+import dev.geoloc.processor.versions.RejectionKind;
+import dev.geoloc.processor.versions.VersionRejectedException;
+
 /**
  * {@code http(s)://} artifacts, downloaded to a temporary file: a web server, or an object store's pre-signed
  * links. Capped in size and in time, since a store that hangs must not hold the follower thread for good.
  */
-final class HttpArtifactStore implements ArtifactStore {
+public final class HttpArtifactStore implements ArtifactStore {
 
     private static final java.util.concurrent.ScheduledExecutorService WATCHDOG =
             java.util.concurrent.Executors.newSingleThreadScheduledExecutor(task -> {

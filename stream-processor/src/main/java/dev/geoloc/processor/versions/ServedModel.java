@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.versions;
 
 import java.util.Objects;
 

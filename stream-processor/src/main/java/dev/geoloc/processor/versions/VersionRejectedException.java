@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.versions;
 
 /** A model version that must not be served, with the kind of failure and a reason for people. */
 public final class VersionRejectedException extends Exception {

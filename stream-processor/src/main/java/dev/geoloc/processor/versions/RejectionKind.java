@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.versions;
 
 /** Why a published version was refused: the tag of {@code geoloc_model_rejections_total}. */
 public enum RejectionKind {

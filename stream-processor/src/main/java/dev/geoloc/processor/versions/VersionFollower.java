@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.versions;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -25,6 +25,7 @@ import org.apache.kafka.common.serialization.Deserializer;
 import org.jboss.logging.Logger;
 
 import dev.geoloc.model.ModelVersionKey;
+import dev.geoloc.processor.artifacts.ArtifactUris;
 import dev.geoloc.registry.serde.AvroSerdeException;
 import dev.geoloc.schemas.ModelState;
 import dev.geoloc.schemas.ModelVersion;

@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.artifacts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

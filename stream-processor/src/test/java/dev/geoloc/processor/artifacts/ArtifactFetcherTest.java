@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.artifacts;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -17,6 +17,8 @@ import org.junit.jupiter.api.io.TempDir;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.geoloc.model.Sha256;
+import dev.geoloc.processor.versions.RejectionKind;
+import dev.geoloc.processor.versions.VersionRejectedException;
 
 /** Artifacts over http, from a real server on loopback: fetched and checked, or refused with the right kind. */
 class ArtifactFetcherTest {

@@ -1,12 +1,15 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.artifacts;
 
 import java.net.URI;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Set;
 
+import dev.geoloc.processor.versions.RejectionKind;
+import dev.geoloc.processor.versions.VersionRejectedException;
+
 /** {@code file://} artifacts, read where they are: the trainer's directory store on a volume both can see. */
-final class FileArtifactStore implements ArtifactStore {
+public final class FileArtifactStore implements ArtifactStore {
 
     @Override
     public Set<String> schemes() {

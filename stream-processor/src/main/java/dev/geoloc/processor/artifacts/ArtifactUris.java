@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.artifacts;
 
 import java.net.URI;
 
@@ -7,12 +7,12 @@ import java.net.URI;
  * carries its credentials in the query, and rejection reasons reach logs, the model-status topic's reasons and
  * the open {@code GET /admin/model}.
  */
-final class ArtifactUris {
+public final class ArtifactUris {
 
     private ArtifactUris() {
     }
 
-    static String shown(String uri) {
+    public static String shown(String uri) {
         try {
             return shown(URI.create(uri));
         } catch (IllegalArgumentException e) {
@@ -21,7 +21,7 @@ final class ArtifactUris {
         }
     }
 
-    static String shown(URI uri) {
+    public static String shown(URI uri) {
         if (uri.getScheme() == null || uri.isOpaque()) {
             return uri.getQuery() == null ? String.valueOf(uri) : uri.getScheme() + ":…";
         }

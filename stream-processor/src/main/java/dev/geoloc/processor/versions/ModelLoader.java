@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.versions;
 
 import java.io.IOException;
 import java.security.PublicKey;
@@ -13,6 +13,9 @@ import dev.geoloc.model.Prediction;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.model.VersionSignatures;
+import dev.geoloc.processor.artifacts.ArtifactFetcher;
+import dev.geoloc.processor.artifacts.ArtifactUris;
+import dev.geoloc.processor.artifacts.LocalArtifact;
 import dev.geoloc.schemas.ModelVersion;
 
 /**

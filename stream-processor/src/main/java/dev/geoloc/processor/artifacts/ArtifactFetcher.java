@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.artifacts;
 
 import java.io.IOException;
 import java.net.URI;
@@ -8,27 +8,29 @@ import java.util.Map;
 import java.util.TreeMap;
 
 import dev.geoloc.model.Sha256;
+import dev.geoloc.processor.versions.RejectionKind;
+import dev.geoloc.processor.versions.VersionRejectedException;
 
 /**
  * Brings a published artifact to a local file through the {@link ArtifactStore} of its URI's scheme, and checks
  * it is the one published: its SHA-256 must match the record's, whichever store it came from.
  */
-final class ArtifactFetcher {
+public final class ArtifactFetcher {
 
     private final Map<String, ArtifactStore> stores = new TreeMap<>();
 
-    ArtifactFetcher(List<ArtifactStore> stores) {
+    public ArtifactFetcher(List<ArtifactStore> stores) {
         for (ArtifactStore store : stores) {
             store.schemes().forEach(scheme -> this.stores.put(scheme.toLowerCase(Locale.ROOT), store));
         }
     }
 
     /** The stores a processor has: files and http(s). */
-    static ArtifactFetcher standard(java.nio.file.Path downloads, long maxBytes, java.time.Duration downloadTimeout) {
+    public static ArtifactFetcher standard(java.nio.file.Path downloads, long maxBytes, java.time.Duration downloadTimeout) {
         return new ArtifactFetcher(List.of(new FileArtifactStore(), new HttpArtifactStore(downloads, maxBytes, downloadTimeout)));
     }
 
-    LocalArtifact fetch(String artifactUri, String expectedSha256) throws VersionRejectedException {
+    public LocalArtifact fetch(String artifactUri, String expectedSha256) throws VersionRejectedException {
         URI uri;
         try {
             uri = URI.create(artifactUri);

@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.versions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -28,6 +28,7 @@ import dev.geoloc.model.ModelVersionKey;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.Sha256;
 import dev.geoloc.model.TestBundles;
+import dev.geoloc.processor.artifacts.ArtifactFetcher;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.AvroSerializer;

@@ -1,7 +1,10 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.artifacts;
 
 import java.net.URI;
 import java.util.Set;
+
+import dev.geoloc.processor.versions.RejectionKind;
+import dev.geoloc.processor.versions.VersionRejectedException;
 
 /**
  * Where published artifacts come from, for the URI schemes it names. {@link FileArtifactStore} reads

@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.versions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -19,6 +19,7 @@ import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.Sha256;
 import dev.geoloc.model.TestBundles;
 import dev.geoloc.model.VersionSignatures;
+import dev.geoloc.processor.artifacts.ArtifactFetcher;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.schemas.EvaluationMetrics;
 import dev.geoloc.schemas.ModelVersion;

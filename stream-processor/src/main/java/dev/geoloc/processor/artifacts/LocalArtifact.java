@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.artifacts;
 
 import java.io.IOException;
 import java.nio.file.Files;

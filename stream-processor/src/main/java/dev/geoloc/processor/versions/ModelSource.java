@@ -1,4 +1,4 @@
-package dev.geoloc.processor.model;
+package dev.geoloc.processor.versions;
 
 import java.io.IOException;
 import java.lang.management.ManagementFactory;
@@ -26,6 +26,7 @@ import dev.geoloc.model.VersionSignatures;
 import dev.geoloc.numerics.EngineSelfCheck;
 import dev.geoloc.numerics.KernelChoice;
 import dev.geoloc.numerics.SelfCheckReport;
+import dev.geoloc.processor.artifacts.ArtifactFetcher;
 import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.serde.AvroSerdes;
 import dev.geoloc.schemas.ModelVersion;
