@@ -1,10 +1,15 @@
 package dev.geoloc.processor.admin;
 
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.function.Consumer;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.event.Observes;
 
+import dev.geoloc.processor.artifacts.PublicReasons;
 import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.versions.ModelSource;
 import dev.geoloc.processor.versions.VersionFollower;
@@ -13,10 +18,11 @@ import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * A small admin endpoint for rollouts, on the processor's HTTP port. Reading is open, as health is; pinning
- * needs {@code geoloc.admin.token} as a bearer token, or, when none is configured, a caller on the loopback
- * interface ({@link AdminAccess}). A pin holds for this instance until it restarts; for the whole fleet, set
- * {@code geoloc.model.pinned-version}, or roll back ({@code trainer rollback}: the version's record published again).
+ * A small admin endpoint for rollouts, on the processor's HTTP port. Reading is open, as health is, so its reasons
+ * name no internal path or host ({@link PublicReasons}); pinning needs {@code geoloc.admin.token} as a bearer token,
+ * and is off without one ({@link AdminAccess}). A pin holds for this instance until it restarts; for the whole
+ * fleet, set {@code geoloc.model.pinned-version}, or roll back ({@code trainer rollback}: the version's record
+ * published again).
  *
  * <pre>
  * GET    /admin/model            what is served, pinned, published and refused
@@ -47,7 +53,7 @@ public class ModelAdminRoutes {
             }
             if (follower.hasRefused(version)) {
                 ctx.response().setStatusCode(409).end("version " + version + " was refused by this instance: "
-                        + follower.status().get("last_rejection"));
+                        + redacted(follower.status().get("last_rejection")));
                 return;
             }
             follower.pin(Optional.of(version));
@@ -60,24 +66,40 @@ public class ModelAdminRoutes {
     }
 
     private static void authorize(RoutingContext ctx, AdminAccess access) {
-        switch (access.check(ctx.request().remoteAddress().hostAddress(), ctx.request().localAddress().hostAddress(),
-                ctx.request().getHeader("Authorization"))) {
+        switch (access.check(ctx.request().getHeader("Authorization"))) {
             case ALLOWED -> ctx.next();
             case UNAUTHENTICATED -> ctx.response().setStatusCode(401).putHeader("WWW-Authenticate", "Bearer")
                     .end("pinning needs the admin token: Authorization: Bearer <geoloc.admin.token>");
-            case NOT_LOCAL -> ctx.response().setStatusCode(403)
-                    .end("no geoloc.admin.token is configured, so only this host's loopback interface may pin");
+            case PINNING_OFF -> ctx.response().setStatusCode(403)
+                    .end("pinning is off: set geoloc.admin.token (e.g. from a Secret through GEOLOC_ADMIN_TOKEN), "
+                            + "then call with Authorization: Bearer <token>");
         }
     }
 
-    private static void withFollower(RoutingContext ctx, ModelSource source,
-                                     java.util.function.Consumer<VersionFollower> action) {
+    private static void withFollower(RoutingContext ctx, ModelSource source, Consumer<VersionFollower> action) {
         source.following().ifPresentOrElse(action, () -> ctx.response().setStatusCode(409)
                 .end("this processor serves a fixed bundle (geoloc.model.bundle); it follows no published versions"));
     }
 
+    @SuppressWarnings("unchecked")
     private static void ok(RoutingContext ctx, VersionFollower follower) {
         ctx.response().putHeader("content-type", "application/json")
-                .end(new JsonObject(follower.status()).encodePrettily());
+                .end(new JsonObject((Map<String, Object>) redacted(follower.status())).encodePrettily());
+    }
+
+    /** Every text in the status, however deep, as {@link PublicReasons} shows it. */
+    private static Object redacted(Object value) {
+        if (value instanceof String text) {
+            return PublicReasons.redact(text);
+        }
+        if (value instanceof Map<?, ?> map) {
+            Map<String, Object> redacted = new LinkedHashMap<>();
+            map.forEach((key, item) -> redacted.put(String.valueOf(key), redacted(item)));
+            return redacted;
+        }
+        if (value instanceof List<?> list) {
+            return list.stream().map(ModelAdminRoutes::redacted).toList();
+        }
+        return value;
     }
 }

@@ -1,19 +1,19 @@
 package dev.geoloc.processor.artifacts;
 
-import java.io.IOException;
 import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
-import dev.geoloc.model.Sha256;
-import dev.geoloc.processor.versions.RejectionKind;
-import dev.geoloc.processor.versions.VersionRejectedException;
+import dev.geoloc.processor.artifacts.ArtifactException.Kind;
 
 /**
- * Brings a published artifact to a local file through the {@link ArtifactStore} of its URI's scheme, and checks
- * it is the one published: its SHA-256 must match the record's, whichever store it came from.
+ * Brings a published artifact here, as a private copy, through the {@link ArtifactStore} of its URI's scheme, and
+ * checks it is the one published: the SHA-256 of the bytes copied must match the record's, whichever store they
+ * came from.
  */
 public final class ArtifactFetcher {
 
@@ -25,48 +25,37 @@ public final class ArtifactFetcher {
         }
     }
 
-    /** The stores a processor has: files and http(s). */
-    public static ArtifactFetcher standard(java.nio.file.Path downloads, long maxBytes, java.time.Duration downloadTimeout) {
-        return new ArtifactFetcher(List.of(new FileArtifactStore(), new HttpArtifactStore(downloads, maxBytes, downloadTimeout)));
+    /**
+     * The stores a processor has: files and http(s), copying into {@code downloads} under the same cap and timeout.
+     *
+     * @param maxBytes        the largest artifact copied ({@code geoloc.model.max-artifact-bytes})
+     * @param downloadTimeout the longest a copy may take ({@code geoloc.model.download-timeout})
+     */
+    public static ArtifactFetcher standard(Path downloads, long maxBytes, Duration downloadTimeout) {
+        ArtifactCopier copier = new ArtifactCopier(downloads, maxBytes, downloadTimeout);
+        return new ArtifactFetcher(List.of(new FileArtifactStore(copier), new HttpArtifactStore(copier)));
     }
 
-    public LocalArtifact fetch(String artifactUri, String expectedSha256) throws VersionRejectedException {
+    public LocalArtifact fetch(String artifactUri, String expectedSha256) throws ArtifactException {
         URI uri;
         try {
             uri = URI.create(artifactUri);
         } catch (IllegalArgumentException e) {
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact_uri "
-                    + ArtifactUris.shown(artifactUri) + " is not a URI");
+            throw new ArtifactException(Kind.UNREACHABLE, "artifact_uri " + ArtifactUris.shown(artifactUri)
+                    + " is not a URI");
         }
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         ArtifactStore store = stores.get(scheme);
         if (store == null) {
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
-                    + " has scheme '" + scheme + "'; this processor fetches " + String.join(", ", stores.keySet()));
+            throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri) + " has scheme '"
+                    + scheme + "'; this processor fetches " + String.join(", ", stores.keySet()));
         }
         LocalArtifact local = store.fetch(uri);
-        try {
-            String actual = Sha256.of(local.path());
-            if (!actual.equalsIgnoreCase(expectedSha256)) {
-                throw new VersionRejectedException(RejectionKind.CHECKSUM_MISMATCH, "artifact " + ArtifactUris.shown(uri)
-                        + " has sha256 " + actual + ", but the version was published with " + expectedSha256);
-            }
-            return local;
-        } catch (IOException | VersionRejectedException | RuntimeException e) {
-            closeQuietly(local);
-            if (e instanceof VersionRejectedException rejected) {
-                throw rejected;
-            }
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
-                    + " cannot be read: " + e.getMessage(), e);
-        }
-    }
-
-    private static void closeQuietly(LocalArtifact local) {
-        try {
+        if (!local.sha256().equalsIgnoreCase(expectedSha256)) {
             local.close();
-        } catch (IOException ignored) {
-            // a leftover temporary file, nothing more
+            throw new ArtifactException(Kind.CHECKSUM_MISMATCH, "artifact " + ArtifactUris.shown(uri) + " has sha256 "
+                    + local.sha256() + ", but the version was published with " + expectedSha256);
         }
+        return local;
     }
 }

@@ -3,15 +3,12 @@ package dev.geoloc.processor.artifacts;
 import java.net.URI;
 import java.util.Set;
 
-import dev.geoloc.processor.versions.RejectionKind;
-import dev.geoloc.processor.versions.VersionRejectedException;
-
 /**
  * Where published artifacts come from, for the URI schemes it names. {@link FileArtifactStore} reads
  * {@code file://} paths (a shared volume) and {@link HttpArtifactStore} downloads {@code http(s)://} ones, which
  * covers object stores that hand out pre-signed https links; an object-storage client ({@code s3://},
- * {@code gs://}) is one more implementation given to {@link ArtifactFetcher}. Checking the artifact is the
- * fetcher's job, not the store's.
+ * {@code gs://}) is one more implementation given to {@link ArtifactFetcher}. Each copies what it reads into the
+ * downloads directory and hashes it in the same pass; comparing that hash with the published one is the fetcher's job.
  */
 public interface ArtifactStore {
 
@@ -19,10 +16,10 @@ public interface ArtifactStore {
     Set<String> schemes();
 
     /**
-     * Brings the artifact at {@code uri} to a local file.
+     * Brings the artifact at {@code uri} here, as a private copy.
      *
-     * @throws VersionRejectedException of kind {@link RejectionKind#ARTIFACT_UNREACHABLE} when it cannot: the
-     *                                  follower tries such a version again later
+     * @throws ArtifactException when it cannot: of kind {@link ArtifactException.Kind#UNREACHABLE} when trying
+     *                           again later may succeed
      */
-    LocalArtifact fetch(URI uri) throws VersionRejectedException;
+    LocalArtifact fetch(URI uri) throws ArtifactException;
 }

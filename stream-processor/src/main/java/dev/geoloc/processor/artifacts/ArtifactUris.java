@@ -4,8 +4,8 @@ import java.net.URI;
 
 /**
  * Artifact URIs as messages show them: without user info, query or fragment. A pre-signed object-store link
- * carries its credentials in the query, and rejection reasons reach logs, the model-status topic's reasons and
- * the open {@code GET /admin/model}.
+ * carries its credentials in the query, and rejection reasons reach logs and the model-status topic's reasons;
+ * open endpoints show less still ({@link PublicReasons}).
  */
 public final class ArtifactUris {
 

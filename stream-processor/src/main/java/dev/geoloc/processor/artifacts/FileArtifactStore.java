@@ -1,15 +1,27 @@
 package dev.geoloc.processor.artifacts;
 
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
+import java.nio.file.FileSystemNotFoundException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.util.Set;
 
-import dev.geoloc.processor.versions.RejectionKind;
-import dev.geoloc.processor.versions.VersionRejectedException;
+import dev.geoloc.processor.artifacts.ArtifactException.Kind;
 
-/** {@code file://} artifacts, read where they are: the trainer's directory store on a volume both can see. */
+/**
+ * {@code file://} artifacts: the trainer's directory store on a volume both can see. Copied as a download is, under
+ * the same cap and timeout: a path can name anything, and a network volume can hang.
+ */
 public final class FileArtifactStore implements ArtifactStore {
+
+    private final ArtifactCopier copier;
+
+    FileArtifactStore(ArtifactCopier copier) {
+        this.copier = copier;
+    }
 
     @Override
     public Set<String> schemes() {
@@ -17,18 +29,33 @@ public final class FileArtifactStore implements ArtifactStore {
     }
 
     @Override
-    public LocalArtifact fetch(URI uri) throws VersionRejectedException {
+    public LocalArtifact fetch(URI uri) throws ArtifactException {
         Path path;
         try {
             path = Path.of(uri);
-        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
+        } catch (IllegalArgumentException | FileSystemNotFoundException e) {
+            throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
                     + " is not a local file path: " + e.getMessage());
         }
-        if (!Files.isReadable(path)) {
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
-                    + " does not exist or cannot be read here");
+        BasicFileAttributes attributes;
+        try {
+            attributes = Files.readAttributes(path, BasicFileAttributes.class);
+        } catch (IOException e) {
+            throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
+                    + " does not exist or cannot be read here", e);
         }
-        return new LocalArtifact(path, false);
+        // Before opening it: opening a FIFO waits for a writer, with no timeout to end it, and a device never ends.
+        if (!attributes.isRegularFile()) {
+            throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri) + " is "
+                    + (attributes.isDirectory() ? "a directory" : "a device, FIFO or socket")
+                    + ", not a regular file; an artifact is a bundle's zip");
+        }
+        copier.admit(uri, attributes.size());
+        try (InputStream in = Files.newInputStream(path)) {
+            return copier.copy(uri, in);
+        } catch (IOException e) {
+            throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri) + " cannot be read: "
+                    + e.getMessage(), e);
+        }
     }
 }

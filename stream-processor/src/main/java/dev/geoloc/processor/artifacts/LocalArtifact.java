@@ -5,16 +5,19 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 
 /**
- * An artifact as a local file, for as long as a version loads; {@link #close()} deletes it if it was a download.
+ * A private copy of an artifact, for as long as a version loads, with the SHA-256 of the bytes copied: what loads is
+ * what was checked, whatever happens to the store's own file meanwhile. {@link #close()} deletes the copy.
  *
- * @param downloaded whether {@code path} is a copy made for this load (deleted on close), not the store's own file
+ * @param sha256 lower-case hex
  */
-public record LocalArtifact(Path path, boolean downloaded) implements AutoCloseable {
+public record LocalArtifact(Path path, String sha256) implements AutoCloseable {
 
     @Override
-    public void close() throws IOException {
-        if (downloaded) {
+    public void close() {
+        try {
             Files.deleteIfExists(path);
+        } catch (IOException ignored) {
+            // a leftover file in the downloads directory, nothing more
         }
     }
 }

@@ -13,14 +13,15 @@ import dev.geoloc.model.Prediction;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.model.VersionSignatures;
+import dev.geoloc.processor.artifacts.ArtifactException;
 import dev.geoloc.processor.artifacts.ArtifactFetcher;
-import dev.geoloc.processor.artifacts.ArtifactUris;
 import dev.geoloc.processor.artifacts.LocalArtifact;
 import dev.geoloc.schemas.ModelVersion;
 
 /**
  * Turns a published version (or a fixed bundle) into a {@link ServedModel} that is safe to switch to: its
- * signature verifies (when a key is configured), the artifact is the one published, it opens as a bundle, its
+ * signature verifies (when a key is configured), the artifact is the one published (the private copy that was
+ * hashed is the one opened), it opens as a bundle, its
  * catalog is the one this deployment serves, libtorch loads it and computes its reference outputs within their
  * tolerance (this process's numerics self-check having passed), it is warmed up, and a canary batch gives finite
  * probabilities that sum to 1. Runs on the caller's thread, which is never a stream thread.
@@ -54,9 +55,8 @@ public final class ModelLoader {
         }
         try (LocalArtifact artifact = artifacts.fetch(version.getArtifactUri(), version.getSha256())) {
             return open(artifact.path(), version.getModelName(), version.getVersion(), expectedCatalogHash);
-        } catch (IOException e) {
-            throw new VersionRejectedException(RejectionKind.ARTIFACT_UNREACHABLE, "artifact "
-                    + ArtifactUris.shown(version.getArtifactUri()) + ": " + e.getMessage(), e);
+        } catch (ArtifactException e) {
+            throw new VersionRejectedException(RejectionKind.of(e.kind()), e.getMessage(), e);
         }
     }
 

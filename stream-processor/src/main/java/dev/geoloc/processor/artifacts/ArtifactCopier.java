@@ -1,0 +1,141 @@
+package dev.geoloc.processor.artifacts;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.URI;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Duration;
+import java.util.HexFormat;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.geoloc.processor.artifacts.ArtifactException.Kind;
+
+/**
+ * Copies an artifact into a private file of the downloads directory and hashes it in the same pass, so that what
+ * loads is the very bytes checked: a file hashed where it lies and opened again to load could change in between.
+ * Capped in size and in time whatever the store, since a source that never ends or hangs (a device, a stalled
+ * server, a network volume) must not hold the follower thread for good.
+ */
+final class ArtifactCopier {
+
+    private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
+        Thread thread = new Thread(task, "geoloc-artifact-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    private final Path downloads;
+    private final long maxBytes;
+    private final Duration timeout;
+
+    /**
+     * @param downloads where copies are kept while a version loads
+     * @param maxBytes  the largest artifact copied
+     * @param timeout   the longest a copy may take
+     */
+    ArtifactCopier(Path downloads, long maxBytes, Duration timeout) {
+        this.downloads = downloads;
+        this.maxBytes = maxBytes;
+        this.timeout = timeout;
+    }
+
+    /** Refuses, before a byte is read, an artifact its store says is over the cap. */
+    void admit(URI uri, long declaredBytes) throws ArtifactException {
+        if (declaredBytes > maxBytes) {
+            throw new ArtifactException(Kind.TOO_LARGE, "artifact " + ArtifactUris.shown(uri) + " is " + declaredBytes
+                    + " bytes, over geoloc.model.max-artifact-bytes (" + maxBytes + ")");
+        }
+    }
+
+    /**
+     * Copies {@code source} to its end; the caller closes it.
+     *
+     * @throws IOException when reading or writing fails, for the caller to say what it was reading from
+     */
+    LocalArtifact copy(URI uri, InputStream source) throws IOException, ArtifactException {
+        Files.createDirectories(downloads);
+        Path file = Files.createTempFile(downloads, "artifact-", ".zip");
+        boolean kept = false;
+        // A read that blocks is ended by closing its stream from another thread.
+        AtomicBoolean cutOff = new AtomicBoolean();
+        ScheduledFuture<?> watchdog = WATCHDOG.schedule(() -> {
+            cutOff.set(true);
+            closeQuietly(source);
+        }, timeout.toMillis(), TimeUnit.MILLISECONDS);
+        try {
+            String sha256 = copyCapped(uri, source, file);
+            if (cutOff.get()) {
+                throw timedOut(uri, null);
+            }
+            kept = true;
+            return new LocalArtifact(file, sha256);
+        } catch (IOException e) {
+            if (cutOff.get()) {
+                throw timedOut(uri, e);
+            }
+            throw e;
+        } finally {
+            watchdog.cancel(false);
+            if (!kept) {
+                deleteQuietly(file);
+            }
+        }
+    }
+
+    /** Whether the read failed or ended as if complete once its stream was closed, what arrived is not all of it. */
+    private ArtifactException timedOut(URI uri, IOException cause) {
+        return new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri) + " did not finish within "
+                + timeout + " (geoloc.model.download-timeout)", cause);
+    }
+
+    private String copyCapped(URI uri, InputStream source, Path file) throws IOException, ArtifactException {
+        MessageDigest digest = sha256();
+        byte[] buffer = new byte[1 << 16];
+        long total = 0;
+        try (OutputStream out = Files.newOutputStream(file)) {
+            for (int n; (n = source.read(buffer)) != -1; ) {
+                total += n;
+                // Counted, not only declared: a server streaming chunks, or a file still growing, says nothing true.
+                if (total > maxBytes) {
+                    throw new ArtifactException(Kind.TOO_LARGE, "artifact " + ArtifactUris.shown(uri)
+                            + " is over geoloc.model.max-artifact-bytes (" + maxBytes + " bytes)");
+                }
+                digest.update(buffer, 0, n);
+                out.write(buffer, 0, n);
+            }
+        }
+        return HexFormat.of().formatHex(digest.digest());
+    }
+
+    private static MessageDigest sha256() {
+        try {
+            return MessageDigest.getInstance("SHA-256");
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is part of every Java runtime", e);
+        }
+    }
+
+    private static void deleteQuietly(Path file) {
+        try {
+            Files.deleteIfExists(file);
+        } catch (IOException ignored) {
+            // a leftover file in the downloads directory, nothing more
+        }
+    }
+
+    private static void closeQuietly(InputStream stream) {
+        try {
+            stream.close();
+        } catch (IOException ignored) {
+            // the copy fails on its own
+        }
+    }
+}
