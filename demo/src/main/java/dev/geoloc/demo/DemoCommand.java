@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.geoloc.contracts.Topics;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.Split;
@@ -159,7 +160,8 @@ public final class DemoCommand implements Callable<Integer> {
         List<String> published = Files.readAllLines(run.resolve("trainer-publish.log")).stream()
                 .filter(line -> line.startsWith("published " + MODEL + " version ")).toList();
         int version = Integer.parseInt(published.get(published.size() - 1).substring(("published " + MODEL + " version ").length()).trim());
-        out.println("    published as " + MODEL + " v" + version + " on model-versions; artifact in " + run.resolve("model-store"));
+        out.println("    published as " + MODEL + " v" + version + " on " + Topics.MODEL_VERSIONS + "; artifact in "
+                + run.resolve("model-store"));
         return version;
     }
 
@@ -208,7 +210,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("    processor health    " + processor.url("/q/health"));
         out.println("    processor metrics   " + processor.url("/q/metrics"));
         out.println("    model versions      " + processor.url("/admin/model"));
-        out.println("    topics              image-events, region-predictions, dead-letters, model-versions, model-status");
+        out.println("    topics              " + String.join(", ", Topics.IMAGE_EVENTS, Topics.REGION_PREDICTIONS,
+                Topics.SHADOW_PREDICTIONS, Topics.DEAD_LETTERS, Topics.MODEL_VERSIONS, Topics.MODEL_STATUS));
         out.println("    stop with           kill " + processor.pid() + " && ./geoloc stack stop");
     }
 }

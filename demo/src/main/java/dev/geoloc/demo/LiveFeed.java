@@ -26,6 +26,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.geoloc.contracts.Topics;
 import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.registry.RegistryClientConfig;
@@ -75,7 +76,7 @@ final class LiveFeed implements AutoCloseable {
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new java.util.ArrayList<>();
-        for (String topic : List.of("region-predictions", "dead-letters")) {
+        for (String topic : List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS)) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);
@@ -104,8 +105,8 @@ final class LiveFeed implements AutoCloseable {
                     .setUploadTime(Instant.now()).setSourcePlatform("geoloc-demo")
                     .setGroundTruth(new GeoPoint(photo.location().latitude(), photo.location().longitude()))
                     .build();
-            producer.send(new ProducerRecord<>("image-events", id.getBytes(StandardCharsets.UTF_8),
-                    serde.serializer().serialize("image-events", event)));
+            producer.send(new ProducerRecord<>(Topics.IMAGE_EVENTS, id.getBytes(StandardCharsets.UTF_8),
+                    serde.serializer().serialize(Topics.IMAGE_EVENTS, event)));
             sent++;
             long due = start + (long) ((i + 1) * 1e9 / perSecond);
             while (System.nanoTime() < due) {

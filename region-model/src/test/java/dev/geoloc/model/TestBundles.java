@@ -54,6 +54,35 @@ public final class TestBundles {
         return write(directory, EncoderContract.builtIn("tiny-cnn"), encoderFile, CLASSIFIER, catalog, catalog.size(), true, false);
     }
 
+    /**
+     * A bundle that puts nearly all probability on the catalog's region {@code region}, whatever the image: every
+     * head weight is 0 and the last layer's bias favours that region. Two such bundles differ by {@code name}, which
+     * changes their bytes, not their answers.
+     */
+    public static Path alwaysRegion(Path directory, RegionCatalog catalog, int region, String name) throws IOException {
+        Path encoderFile = EncoderContract.copyBuiltIn("tiny-cnn", directory.resolveSibling(directory.getFileName() + ".pt"));
+        try (NDManager manager = NDManager.newBaseManager(InferenceDevice.ENGINE)) {
+            Block head = Heads.build(CLASSIFIER, catalog.size());
+            head.initialize(manager, DataType.FLOAT32, new Shape(1, EncoderContract.builtIn("tiny-cnn").embeddingDim()));
+            ai.djl.nn.Parameter lastBias = null;
+            for (var parameter : head.getParameters().values()) {
+                parameter.getArray().setRequiresGradient(false);
+                parameter.getArray().muli(0);
+                if (parameter.getName().contains("bias")) {
+                    lastBias = parameter;
+                }
+            }
+            lastBias.getArray().set(new ai.djl.ndarray.index.NDIndex(region), 20f);
+            return new BundleWriter(name, catalog)
+                    .encoder(EncoderContract.builtIn("tiny-cnn"), encoderFile)
+                    .head(CLASSIFIER, head)
+                    .training(Map.of("loss", "none", "epochs", 0))
+                    .metrics(Map.of("accuracy", 0.0))
+                    .created(Instant.parse("2026-11-25T00:00:00Z"))
+                    .write(directory);
+        }
+    }
+
     private static Path write(Path directory, EncoderContract contract, Path encoderFile, HeadSpec spec,
                               RegionCatalog catalog, int outputs, boolean nan, boolean reference) throws IOException {
         try (NDManager manager = NDManager.newBaseManager(InferenceDevice.ENGINE)) {

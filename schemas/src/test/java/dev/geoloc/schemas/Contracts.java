@@ -11,7 +11,13 @@ final class Contracts {
             ImageEvent.getClassSchema(),
             RegionPrediction.getClassSchema(),
             ModelVersion.getClassSchema(),
-            DeadLetter.getClassSchema());
+            DeadLetter.getClassSchema(),
+            ModelStatus.getClassSchema());
+
+    static Schema byName(String name) {
+        return ALL.stream().filter(schema -> schema.getName().equals(name)).findFirst()
+                .orElseThrow(() -> new IllegalArgumentException("no contract named " + name));
+    }
 
     private Contracts() {
     }

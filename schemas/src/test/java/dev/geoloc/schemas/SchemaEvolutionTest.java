@@ -73,6 +73,29 @@ class SchemaEvolutionTest {
         assertThat(registry.latest(subject).version()).isEqualTo(1);
     }
 
+    /** Released schemas, as their subjects in a running registry hold them: what this build must evolve from. */
+    static final List<String> released = List.of("ModelVersion-1", "ModelStatus-1");
+
+    @ParameterizedTest(name = "{0}")
+    @FieldSource("released")
+    void theCurrentSchemaIsANewVersionOfTheReleasedOne(String name) throws IOException {
+        // Given the schema as released, registered under its subject
+        Schema before;
+        try (var in = SchemaEvolutionTest.class.getResourceAsStream("/released/" + name + ".avsc")) {
+            before = new Schema.Parser().parse(in);
+        }
+        Schema now = Contracts.byName(before.getName());
+        String subject = subjectFor(before);
+        registry.register(subject, before);
+
+        // When this build's schema is registered under the same subject
+        assertThat(registry.testCompatibility(subject, now).compatible()).as("BACKWARD compatible").isTrue();
+        registry.register(subject, now);
+
+        // Then it is the subject's second version
+        assertThat(registry.latest(subject).version()).isEqualTo(2);
+    }
+
     @Test
     void eventsWrittenTodayReadWithTheNextVersion(StreamingStack stack) throws IOException {
         SpecificAvroSerde<ImageEvent> serde = new SpecificAvroSerde<>();

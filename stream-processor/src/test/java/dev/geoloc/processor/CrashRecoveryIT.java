@@ -29,7 +29,8 @@ class CrashRecoveryIT {
         StreamingStack stack = LocalStreamingStack.shared();
         TestTopics.create(stack);
         Path work = Files.createDirectories(Path.of("target", "crash-test").toAbsolutePath());
-        Path state = work.resolve("state");
+        // Fresh each run: a state directory from an earlier run's broker holds pending images of topics gone since.
+        Path state = work.resolve("state-" + System.nanoTime());
         // Static membership, as deployments run it: the restarted process takes the killed one's partitions back
         // under the same instance id, without waiting for its session to expire. The short session only keeps the
         // last process's member from holding up a later test's processor in the same group once this one stops.

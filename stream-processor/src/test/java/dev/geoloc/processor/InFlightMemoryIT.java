@@ -80,7 +80,7 @@ class InFlightMemoryIT {
                 "quarkus.kafka-streams.application-id", "geoloc-memory-test");
         Map<String, Integer> answers = new ConcurrentHashMap<>();
         try (ProcessorProcess processor = ProcessorProcess.start(stack, StreamingStackResource.testBundle(),
-                work.resolve("state"), work.resolve("processor.log"), settings);
+                work.resolve("state-" + System.nanoTime()), work.resolve("processor.log"), settings);
              KafkaConsumer<byte[], byte[]> outputs = consumer(stack)) {
             outputs.subscribe(List.of(PREDICTIONS, DEAD_LETTERS));
             long deadline = System.nanoTime() + Duration.ofMinutes(8).toNanos();

@@ -32,7 +32,7 @@ class NumericsStartupIT {
 
         // When it starts
         try (ProcessorProcess processor = ProcessorProcess.start(stack, StreamingStackResource.testBundle(),
-                work.resolve("state"), work.resolve("processor.log"), Map.of("geoloc.cpu-kernels", "onednn"))) {
+                work.resolve("state-" + System.nanoTime()), work.resolve("processor.log"), Map.of("geoloc.cpu-kernels", "onednn"))) {
             OptionalInt exit = processor.awaitExit(Duration.ofSeconds(120));
 
             // Then it stops, with the self-check's verdict and what to do in its log

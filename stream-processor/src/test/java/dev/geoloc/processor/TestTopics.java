@@ -4,6 +4,7 @@ import java.util.Map;
 
 import org.apache.kafka.clients.admin.NewTopic;
 
+import dev.geoloc.contracts.Topics;
 import dev.geoloc.stack.StreamingStack;
 
 /** The processor's topics on a test stack, as deployment/topics.conf makes them, sized for tests. */
@@ -21,7 +22,8 @@ public final class TestTopics {
     public static void create(StreamingStack stack) {
         createStreamTopics(stack, Topics.IMAGE_EVENTS, Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS, PARTITIONS);
         stack.createTopics(new NewTopic(Topics.MODEL_VERSIONS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
-                new NewTopic(Topics.MODEL_STATUS, 1, (short) 1));
+                new NewTopic(Topics.MODEL_STATUS, 1, (short) 1),
+                new NewTopic(Topics.SHADOW_PREDICTIONS, PARTITIONS, (short) 1));
     }
 
     /** Input, predictions and dead-letter topics under other names (a test's own), with topics.conf's limits. */

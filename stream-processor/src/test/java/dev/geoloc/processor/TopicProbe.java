@@ -23,6 +23,7 @@ import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.geoloc.contracts.Topics;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.DeadLetter;
@@ -47,6 +48,7 @@ public final class TopicProbe implements AutoCloseable {
     private final SpecificAvroSerde<SpecificRecord> serde = new SpecificAvroSerde<>();
     private final KafkaProducer<byte[], byte[]> producer;
     private final List<Output<RegionPrediction>> predictions = new CopyOnWriteArrayList<>();
+    private final List<Output<RegionPrediction>> shadowPredictions = new CopyOnWriteArrayList<>();
     private final List<Output<DeadLetter>> deadLetters = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread reader;
@@ -158,6 +160,17 @@ public final class TopicProbe implements AutoCloseable {
         return predictions.stream().filter(p -> key.equals(p.key())).toList();
     }
 
+    /** What a shadow version answered for {@code key}, on the shadow topic. */
+    public List<Output<RegionPrediction>> shadowPredictions(String key) {
+        return shadowPredictions.stream().filter(p -> key.equals(p.key())).toList();
+    }
+
+    /** Waits for a shadow answer to each key; returns them in the order of {@code keys}. */
+    public List<Output<RegionPrediction>> awaitShadowPredictions(List<String> keys) {
+        return keys.stream().map(key -> await(shadowPredictions, p -> key.equals(p.key()), "shadow prediction " + key))
+                .toList();
+    }
+
     public List<Output<DeadLetter>> deadLetters(String key) {
         return deadLetters.stream().filter(p -> key.equals(p.key())).toList();
     }
@@ -184,12 +197,15 @@ public final class TopicProbe implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS));
+            consumer.subscribe(List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS, Topics.SHADOW_PREDICTIONS));
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
                     Object value = serde.deserializer().deserialize(record.topic(), record.value());
-                    if (value instanceof RegionPrediction prediction) {
+                    if (record.topic().equals(Topics.SHADOW_PREDICTIONS)) {
+                        shadowPredictions.add(new Output<>(key, record.partition(), record.offset(),
+                                (RegionPrediction) value, System.currentTimeMillis()));
+                    } else if (value instanceof RegionPrediction prediction) {
                         predictions.add(new Output<>(key, record.partition(), record.offset(), prediction, System.currentTimeMillis()));
                     } else {
                         deadLetters.add(new Output<>(key, record.partition(), record.offset(), (DeadLetter) value,

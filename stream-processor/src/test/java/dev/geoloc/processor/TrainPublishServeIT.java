@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.Test;
 
+import dev.geoloc.contracts.versions.RolloutSignatures;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.Split;
@@ -43,8 +44,12 @@ class TrainPublishServeIT {
                 "--batch-size", "16", "--hidden-dim", "32", "--device", "cpu");
         trainer(work, "evaluate", "--bundle", run.resolve("bundle").toString(), "--dataset", dataset.toString(),
                 "--out", run.resolve("evaluation").toString(), "--device", "cpu");
+        // Signed, as deployments must be: the trainer signs every action, the processor trusts its public key.
+        java.security.KeyPair keys = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        Path signingKey = Files.writeString(work.resolve("signing.pem"), RolloutSignatures.pem(keys.getPrivate()));
+        Path verifyKey = Files.writeString(work.resolve("verify.pem"), RolloutSignatures.pem(keys.getPublic()));
         List<String> kafka = List.of("--bootstrap-servers", stack.bootstrapServers(),
-                "--schema-registry-url", stack.schemaRegistryUrl());
+                "--schema-registry-url", stack.schemaRegistryUrl(), "--signing-key", signingKey.toString());
         List<String> publish = new ArrayList<>(List.of("publish", "--bundle", run.resolve("bundle").toString(),
                 "--model-name", MODEL, "--metrics", run.resolve("evaluation").resolve("evaluation.json").toString(),
                 "--store", work.resolve("store-" + System.nanoTime()).toString()));
@@ -57,6 +62,7 @@ class TrainPublishServeIT {
         try (TopicProbe probe = new TopicProbe();
              ProcessorProcess processor = ProcessorProcess.start(stack, null, work.resolve("state-" + System.nanoTime()),
                      work.resolve("processor.log"), Map.of("geoloc.model.name", MODEL,
+                             "geoloc.model.signature-public-key", verifyKey.toString(),
                              "kafka-streams.session.timeout.ms", "6000"))) {
             probe.send(TopicProbe.event("e2e-photo", Files.readAllBytes(dataset.resolve(photo.image())),
                     new GeoPoint(photo.location().latitude(), photo.location().longitude())));

@@ -10,9 +10,12 @@ import dev.geoloc.trainer.evaluation.EvaluateCommand;
 import dev.geoloc.trainer.experiment.ExperimentCommand;
 import dev.geoloc.trainer.numerics.NumericsGate;
 import dev.geoloc.trainer.numerics.SelfCheckCommand;
+import dev.geoloc.trainer.compare.CompareCommand;
+import dev.geoloc.trainer.publish.PromoteCommand;
 import dev.geoloc.trainer.publish.PublishCommand;
 import dev.geoloc.trainer.publish.RollbackCommand;
 import dev.geoloc.trainer.publish.VersionsCommand;
+import dev.geoloc.trainer.publish.WithdrawCommand;
 import dev.geoloc.trainer.synth.SynthCommand;
 import dev.geoloc.trainer.training.TrainCommand;
 import dev.geoloc.trainer.zeroshot.ZeroShotCommand;
@@ -29,7 +32,8 @@ import picocli.CommandLine.Command;
         versionProvider = TrainerCommand.Version.class,
         subcommands = {SynthCommand.class, CollectCommand.class, TrainCommand.class, EvaluateCommand.class,
                 ZeroShotCommand.class, ExperimentCommand.class, PublishCommand.class, VersionsCommand.class,
-                RollbackCommand.class, BenchPredictorCommand.class, SelfCheckCommand.class},
+                PromoteCommand.class, RollbackCommand.class, WithdrawCommand.class, CompareCommand.class,
+                BenchPredictorCommand.class, SelfCheckCommand.class},
         description = "Trains, evaluates and publishes street-level geolocation models.")
 public final class TrainerCommand implements Runnable {
 

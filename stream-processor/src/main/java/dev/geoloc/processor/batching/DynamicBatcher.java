@@ -1,7 +1,9 @@
 package dev.geoloc.processor.batching;
 
 import java.util.ArrayList;
+import java.util.IdentityHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.concurrent.BlockingQueue;
@@ -9,6 +11,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.BiConsumer;
 import java.util.function.Supplier;
 
 import org.jboss.logging.Logger;
@@ -20,7 +23,9 @@ import dev.geoloc.model.Prediction;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.processor.intake.DeadLetterCodes;
 import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.versions.Route;
 import dev.geoloc.processor.versions.ServedModel;
+import dev.geoloc.processor.versions.ServingSet;
 import dev.geoloc.schemas.DeadLetterCode;
 
 /**
@@ -40,7 +45,7 @@ public final class DynamicBatcher implements AutoCloseable {
     private static final long IDLE_POLL_NANOS = TimeUnit.MILLISECONDS.toNanos(100);
 
     private final BatchPolicy policy;
-    private final Supplier<Optional<ServedModel>> model;
+    private final Supplier<Optional<ServingSet>> models;
     private final PipelineMetrics metrics;
     private final BlockingQueue<Job> queue = new LinkedBlockingQueue<>();
     /** Places in the queue: a job holds one from submit until the inference thread takes it, unless overdrawn. */
@@ -56,13 +61,14 @@ public final class DynamicBatcher implements AutoCloseable {
      * @param tensor  the image preprocessed for {@code spec}
      * @param encoded the image file, to preprocess again should the model's input have changed meanwhile
      */
-    private record Job(float[] tensor, Preprocessing spec, byte[] encoded, long submittedNanos,
+    private record Job(float[] tensor, Preprocessing spec, byte[] encoded, Route route, long submittedNanos,
                        CompletableFuture<Outcome> result, boolean holdsRoom) {
     }
 
-    public DynamicBatcher(BatchPolicy policy, Supplier<Optional<ServedModel>> model, PipelineMetrics metrics) {
+    /** @param models the models serving now: a batch takes them once, when it starts */
+    public DynamicBatcher(BatchPolicy policy, Supplier<Optional<ServingSet>> models, PipelineMetrics metrics) {
         this.policy = Objects.requireNonNull(policy);
-        this.model = Objects.requireNonNull(model);
+        this.models = Objects.requireNonNull(models);
         this.metrics = Objects.requireNonNull(metrics);
         this.room = new Semaphore(policy.queueCapacity());
         this.worker = new Thread(this::run, "geoloc-inference");
@@ -73,8 +79,11 @@ public final class DynamicBatcher implements AutoCloseable {
     /**
      * Queues one image, waiting while the queue is full. The future completes on the inference thread; it
      * fails with {@link BatcherStoppedException} when the batcher stops first.
+     *
+     * @param route which model answers it: the canary's images run in batches of their own
      */
-    public CompletableFuture<Outcome> submit(float[] tensor, Preprocessing spec, byte[] encoded) throws InterruptedException {
+    public CompletableFuture<Outcome> submit(float[] tensor, Preprocessing spec, byte[] encoded, Route route)
+            throws InterruptedException {
         CompletableFuture<Outcome> result = new CompletableFuture<>();
         boolean holdsRoom;
         while (!(holdsRoom = room.tryAcquire(100, TimeUnit.MILLISECONDS)) && degradedSince == 0) {
@@ -82,7 +91,7 @@ public final class DynamicBatcher implements AutoCloseable {
                 throw new BatcherStoppedException("the inference batcher has stopped");
             }
         }
-        Job job = new Job(tensor, spec, encoded, System.nanoTime(), result, holdsRoom);
+        Job job = new Job(tensor, spec, encoded, route, System.nanoTime(), result, holdsRoom);
         queue.add(job);
         if (!running && queue.remove(job)) {
             release(job);
@@ -124,7 +133,13 @@ public final class DynamicBatcher implements AutoCloseable {
                     held.forEach(job -> job.result().completeExceptionally(
                             new BatcherStoppedException("the inference batcher stopped before this image's batch")));
                 } else if (!held.isEmpty()) {
-                    runBatch(List.copyOf(held));
+                    // The canary's images and the stable version's go to their own models, each as one batch.
+                    for (Route route : Route.values()) {
+                        List<Job> routed = held.stream().filter(job -> job.route() == route).toList();
+                        if (!routed.isEmpty()) {
+                            runBatch(routed, route);
+                        }
+                    }
                 }
             }
         } catch (InterruptedException e) {
@@ -169,7 +184,7 @@ public final class DynamicBatcher implements AutoCloseable {
      * replaced by the new one; a failure of the model itself (a device error, say) is retried with back-off,
      * the images kept, and liveness reports it; only a failure that is the image's own becomes a dead letter.
      */
-    private void runBatch(List<Job> batch) {
+    private void runBatch(List<Job> batch, Route route) {
         List<Job> waiting = batch;
         long backoffMillis = 1000;
         while (!waiting.isEmpty()) {
@@ -177,18 +192,18 @@ public final class DynamicBatcher implements AutoCloseable {
                 stop(waiting, "the inference batcher stopped during this image's batch");
                 return;
             }
-            Optional<ServedModel> current = model.get();
+            Optional<ServingSet> current = models.get();
             if (current.isEmpty()) {
                 stop(waiting, "no model is loaded");
                 return;
             }
-            ServedModel served = current.get();
+            ServedModel served = current.get().answering(route);
             List<Job> runnable = placeAll(waiting, served);
             if (runnable.isEmpty()) {
                 return;
             }
             try {
-                predict(runnable, served);
+                predict(runnable, served, route, current.get().shadow());
                 degradedSince = 0;
                 return;
             } catch (RuntimeException e) {
@@ -219,37 +234,67 @@ public final class DynamicBatcher implements AutoCloseable {
         }
     }
 
+    /** Places each image in the batch; one the model's input refuses is a dead letter. */
     private List<Job> placeAll(List<Job> batch, ServedModel served) {
+        return placeEach(batch, served, (job, e) -> job.result().complete(new Outcome.Failed(
+                DeadLetterCodes.of(e.reason()), "For the input of " + served.describe() + ": " + e.getMessage())));
+    }
+
+    /** @return the jobs placed, in their slots' order */
+    private List<Job> placeEach(List<Job> batch, ServedModel served, BiConsumer<Job, ImageRejectedException> refused) {
         RegionPredictor predictor = served.predictor();
         int floats = predictor.imageTensorSize();
         if (input.length < batch.size() * floats) {
             input = new float[Math.max(policy.maxSize(), batch.size()) * floats];
         }
-        List<Job> runnable = new ArrayList<>(batch.size());
+        List<Job> placed = new ArrayList<>(batch.size());
         for (Job job : batch) {
             try {
-                place(job, predictor, input, runnable.size() * floats);
-                runnable.add(job);
+                place(job, predictor, input, placed.size() * floats);
+                placed.add(job);
             } catch (ImageRejectedException e) {
-                job.result().complete(new Outcome.Failed(DeadLetterCodes.of(e.reason()),
-                        "For the input of " + served.describe() + ": " + e.getMessage()));
+                refused.accept(job, e);
             }
         }
-        return runnable;
+        return placed;
     }
 
-    /** Runs placed images through the model and completes them; throws what the model throws. */
-    private void predict(List<Job> runnable, ServedModel served) {
+    /**
+     * Runs placed images through the model, then through the shadow model if one runs, and completes them; throws
+     * what the model throws. The shadow's failures are its own: counted, and the images answered without it.
+     */
+    private void predict(List<Job> runnable, ServedModel served, Route route, Optional<ServedModel> shadow) {
         long started = System.nanoTime();
         List<Prediction> predictions = served.predictor().predict(input, runnable.size());
         long inferenceNanos = System.nanoTime() - started;
         metrics.batch(runnable.size(), inferenceNanos);
+        Map<Job, Outcome.Shadowed> shadowed = shadow.filter(model -> model != served)
+                .map(model -> shadow(runnable, model)).orElse(Map.of());
         for (int i = 0; i < runnable.size(); i++) {
             Job job = runnable.get(i);
             long queueNanos = started - job.submittedNanos();
             metrics.queued(queueNanos);
-            job.result().complete(new Outcome.Predicted(predictions.get(i), served, runnable.size(), queueNanos,
-                    inferenceNanos));
+            job.result().complete(new Outcome.Predicted(predictions.get(i), served, route, runnable.size(), queueNanos,
+                    inferenceNanos, Optional.ofNullable(shadowed.get(job))));
+        }
+    }
+
+    private Map<Job, Outcome.Shadowed> shadow(List<Job> jobs, ServedModel shadow) {
+        if (shadow.predictor().isClosed()) {
+            return Map.of(); // retired meanwhile
+        }
+        try {
+            List<Job> placed = placeEach(jobs, shadow, (job, e) -> metrics.shadowFailed());
+            List<Prediction> predictions = shadow.predictor().predict(input, placed.size());
+            Map<Job, Outcome.Shadowed> answers = new IdentityHashMap<>();
+            for (int i = 0; i < placed.size(); i++) {
+                answers.put(placed.get(i), new Outcome.Shadowed(predictions.get(i), shadow));
+            }
+            return answers;
+        } catch (RuntimeException e) {
+            LOG.debugf("The shadow model %s failed on a batch: %s", shadow.describe(), e);
+            jobs.forEach(job -> metrics.shadowFailed());
+            return Map.of();
         }
     }
 
@@ -270,7 +315,7 @@ public final class DynamicBatcher implements AutoCloseable {
                 continue;
             }
             try {
-                predict(alone, served);
+                predict(alone, served, job.route(), Optional.empty());
                 anySucceeded = true;
             } catch (NonFiniteOutputException e) {
                 job.result().complete(new Outcome.Failed(DeadLetterCode.INFERENCE_FAILED,

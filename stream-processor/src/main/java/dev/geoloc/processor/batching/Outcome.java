@@ -1,6 +1,9 @@
 package dev.geoloc.processor.batching;
 
+import java.util.Optional;
+
 import dev.geoloc.model.Prediction;
+import dev.geoloc.processor.versions.Route;
 import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.schemas.DeadLetterCode;
 
@@ -9,12 +12,18 @@ public sealed interface Outcome {
 
     /**
      * @param model          the model whose batch predicted it
+     * @param route          whether it was routed to the canary, as a hash of its key chose
      * @param batchSize      images in that batch
      * @param queueNanos     from submission to the batch starting
      * @param inferenceNanos the batch's time in the model
+     * @param shadow         the shadow model's answer, when one runs and answered
      */
-    record Predicted(Prediction prediction, ServedModel model, int batchSize, long queueNanos, long inferenceNanos)
-            implements Outcome {
+    record Predicted(Prediction prediction, ServedModel model, Route route, int batchSize, long queueNanos,
+                     long inferenceNanos, Optional<Shadowed> shadow) implements Outcome {
+    }
+
+    /** What the shadow model made of the same image: written to the shadow topic only. */
+    record Shadowed(Prediction prediction, ServedModel model) {
     }
 
     /** The image cannot be predicted: it belongs on the dead-letter topic. */

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.geoloc.processor.Topics;
+import dev.geoloc.contracts.Topics;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 
@@ -36,6 +36,8 @@ public interface ProcessorConfig {
     Watchdog watchdog();
 
     Admin admin();
+
+    Rollout rollout();
 
     /**
      * How this process picks libtorch's CPU kernels before it loads a model: {@code auto} checks oneDNN against the
@@ -79,6 +81,10 @@ public interface ProcessorConfig {
 
         @WithDefault(Topics.DEAD_LETTERS)
         String deadLetters();
+
+        /** Where a shadow version's predictions go: never read downstream, so that nothing changes for consumers. */
+        @WithDefault(Topics.SHADOW_PREDICTIONS)
+        String shadowPredictions();
 
         @WithDefault(Topics.MODEL_VERSIONS)
         String modelVersions();
@@ -146,20 +152,34 @@ public interface ProcessorConfig {
         Duration startupTimeout();
 
         /**
-         * Ed25519 public keys (X.509 PEM files, comma-separated); when set, only versions signed by one of their
-         * private keys are served ({@code trainer publish --signing-key}). Two during a key rotation: the old
-         * and the new, until every version still served is signed by the new one.
+         * Ed25519 public keys (X.509 PEM files, comma-separated) of whoever may take rollout actions: only records
+         * signed by one of their private keys are acted on ({@code trainer publish --signing-key}). Two during a key
+         * rotation: the old and the new, until every record still in force is signed by the new one.
          */
         Optional<List<Path>> signaturePublicKey();
 
-        /** Where artifacts fetched over http(s) are kept while loading. */
+        /**
+         * Public keys that may sign withdrawals only: the halves of processors' {@code geoloc.rollout.rollback-signing-key},
+         * so that a processor can stop a failing canary for the whole fleet, but never make a version serve.
+         */
+        Optional<List<Path>> rollbackPublicKey();
+
+        /**
+         * Follow published versions without {@link #signaturePublicKey()}: anyone who can write to model-versions
+         * then decides what serves. Off by default, so that a deployment is never unsigned by omission; the local
+         * demo turns it on.
+         */
+        @WithDefault("false")
+        boolean allowUnsigned();
+
+        /** Where artifacts are copied while a version loads, {@code file://} ones too: what loads is the private copy that was hashed. */
         Optional<Path> artifactDirectory();
 
-        /** Largest artifact fetched over http(s). */
+        /** Largest artifact fetched, from any store: one declared or counted larger is refused for good ({@code ARTIFACT_TOO_LARGE}). */
         @WithDefault("4294967296")
         long maxArtifactBytes();
 
-        /** Longest an http(s) artifact download may take: a stalled one is cut off and tried again later. */
+        /** Longest fetching an artifact may take, {@code file://} ones too: a stalled one is cut off and tried again later. */
         @WithDefault("10m")
         Duration downloadTimeout();
 
@@ -281,12 +301,38 @@ public interface ProcessorConfig {
         int maxPayloadBytes();
     }
 
+    /**
+     * When a canary is rolled back automatically: once both it and the stable version have answered
+     * {@link #minLabelled()} labelled images, if its mean error is worse than stable's by more than
+     * {@link #maxErrorIncreaseKm()} (with 95 % confidence, one-sided), or once both have taken {@link #minEvents()}
+     * images, if its dead-letter rate is worse by more than {@link #maxDeadLetterIncrease()}.
+     */
+    interface Rollout {
+        @WithDefault("100")
+        int minLabelled();
+
+        @WithDefault("0.5")
+        double maxErrorIncreaseKm();
+
+        @WithDefault("200")
+        int minEvents();
+
+        @WithDefault("0.05")
+        double maxDeadLetterIncrease();
+
+        /**
+         * An Ed25519 private key (PKCS#8 PEM) to sign the withdrawal of a canary this instance rolls back, so that
+         * every instance stops routing to it; its public half goes in {@code geoloc.model.rollback-public-key}.
+         * Without one, this instance stops routing to the canary on its own and reports it.
+         */
+        Optional<Path> rollbackSigningKey();
+    }
+
     /** The admin endpoint ({@code /admin/model}). */
     interface Admin {
         /**
          * A bearer token that pinning and unpinning require ({@code Authorization: Bearer <token>}), e.g. from a
-         * Secret through {@code GEOLOC_ADMIN_TOKEN}. Without one, only requests from this host's loopback
-         * interface may pin ({@code kubectl port-forward}, {@code kubectl exec}). Reading needs neither.
+         * Secret through {@code GEOLOC_ADMIN_TOKEN}. Without one, pinning is off (403). Reading needs no token.
          */
         Optional<String> token();
     }

@@ -1,5 +1,6 @@
 package dev.geoloc.processor.health;
 
+import java.util.Map;
 import java.util.Optional;
 
 import jakarta.enterprise.context.ApplicationScoped;
@@ -10,6 +11,7 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.HealthCheckResponseBuilder;
 import org.eclipse.microprofile.health.Readiness;
 
+import dev.geoloc.processor.artifacts.PublicReasons;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.versions.ModelHolder;
@@ -64,13 +66,19 @@ public class ProcessorReadiness implements HealthCheck {
                         .withData("model_numerics", served.predictor().numerics().describe()),
                 () -> response.withData("model", "none loaded"));
         source.following().ifPresent(follower -> {
-            Object pinned = follower.status().get("pinned_version");
-            response.withData("pinned_version", pinned == null ? "none" : pinned.toString());
+            Map<String, Object> status = follower.status();
+            Object pinned = status.get("pinned_version");
+            response.withData("pinned_version", pinned == null ? "none" : pinned.toString())
+                    .withData("rollout", String.valueOf(status.get("rollout")))
+                    .withData("actions_refused", (Long) status.get("actions_refused"));
+            if (status.get("last_refused_action") instanceof Map<?, ?> refused) {
+                response.withData("last_refused_action", PublicReasons.redact(refused.toString()));
+            }
         });
         models.lastRejection().ifPresent(rejection -> {
             response.withData("last_rejected_version", rejection.version())
                     .withData("last_rejection_code", rejection.kind().name())
-                    .withData("last_rejection", rejection.reason());
+                    .withData("last_rejection", PublicReasons.redact(rejection.reason()));
             if (!Double.isNaN(rejection.difference())) {
                 response.withData("last_rejection_difference", String.format(java.util.Locale.ROOT, "%.3g", rejection.difference()));
             }

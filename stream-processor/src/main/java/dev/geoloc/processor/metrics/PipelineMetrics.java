@@ -26,6 +26,7 @@ public class PipelineMetrics {
     private final Timer queueWait;
     private final Timer inference;
     private final Timer endToEnd;
+    private final Counter shadowFailures;
 
     public PipelineMetrics(MeterRegistry registry) {
         eventsIn = Counter.builder("geoloc.events.in").description("Image events taken from the input topic")
@@ -44,6 +45,8 @@ public class PipelineMetrics {
                 .publishPercentileHistogram().register(registry);
         endToEnd = Timer.builder("geoloc.end.to.end").description("Time from an event's upload_time to its prediction")
                 .publishPercentileHistogram().register(registry);
+        shadowFailures = Counter.builder("geoloc.shadow.failures")
+                .description("Images the shadow model could not answer (they were answered without it)").register(registry);
     }
 
     public void eventIn() {
@@ -65,6 +68,10 @@ public class PipelineMetrics {
     public void batch(int size, long inferenceNanos) {
         batchSize.record(size);
         inference.record(Duration.ofNanos(inferenceNanos));
+    }
+
+    public void shadowFailed() {
+        shadowFailures.increment();
     }
 
     public void queued(long waitNanos) {

@@ -8,6 +8,7 @@ import java.util.HashSet;
 import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
@@ -33,7 +34,8 @@ import dev.geoloc.processor.intake.DeadLetterCodes;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.intake.Rejection;
-import dev.geoloc.processor.versions.ServedModel;
+import dev.geoloc.processor.versions.Route;
+import dev.geoloc.processor.versions.ServingSet;
 import dev.geoloc.schemas.DeadLetterCode;
 import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.ImageUri;
@@ -193,15 +195,18 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
         ImageEvent event = null;
         try {
             event = parts.decoder().decode(taken.topic(), value);
-            ServedModel model = parts.models().current().orElseThrow(() -> new BatcherStoppedException("no model is loaded"));
-            ImagePreprocessor preprocessor = model.predictor().preprocessor();
+            ServingSet models = parts.models().serving()
+                    .orElseThrow(() -> new BatcherStoppedException("no model is loaded"));
+            Route route = models.routeOf(taken.key());
+            ImagePreprocessor preprocessor = models.answering(route).predictor().preprocessor();
             if (event.getContent() instanceof ImageUri uri) {
                 CompletableFuture<Outcome> outcome = parts.images().fetch(uri.getUri())
-                        .thenCompose(encoded -> queueFetched(preprocessor, encoded))
+                        .thenCompose(encoded -> queueFetched(preprocessor, encoded, route))
                         .exceptionallyCompose(GeotagProcessor::fetchFailed);
                 return new InFlight(sequence, taken, value, event, 0, outcome, true, cost);
             }
-            CompletableFuture<Outcome> outcome = queue(preprocessor, ImageSource.inline((InlineImage) event.getContent()));
+            CompletableFuture<Outcome> outcome = queue(preprocessor, ImageSource.inline((InlineImage) event.getContent()),
+                    route);
             return new InFlight(sequence, taken, value, event, System.nanoTime() - started, outcome, true, cost);
         } catch (Rejection e) {
             return refused(sequence, taken, value, event, e, cost);
@@ -212,7 +217,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
     }
 
     /** Preprocesses the image for the model, within the decode deadline, and hands it to the batcher. */
-    private CompletableFuture<Outcome> queue(ImagePreprocessor preprocessor, byte[] encoded)
+    private CompletableFuture<Outcome> queue(ImagePreprocessor preprocessor, byte[] encoded, Route route)
             throws Rejection, InterruptedException {
         float[] tensor;
         try {
@@ -220,13 +225,13 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
         } catch (ImageRejectedException e) {
             throw new Rejection(DeadLetterCodes.of(e.reason()), e.getMessage());
         }
-        return parts.batcher().submit(tensor, preprocessor.spec(), encoded);
+        return parts.batcher().submit(tensor, preprocessor.spec(), encoded, route);
     }
 
     /** {@link #queue} on a fetch thread: a refusal is an outcome; a stop fails the future, and the image stays pending. */
-    private CompletableFuture<Outcome> queueFetched(ImagePreprocessor preprocessor, byte[] encoded) {
+    private CompletableFuture<Outcome> queueFetched(ImagePreprocessor preprocessor, byte[] encoded, Route route) {
         try {
-            return queue(preprocessor, encoded);
+            return queue(preprocessor, encoded, route);
         } catch (Rejection e) {
             return CompletableFuture.completedFuture(new Outcome.Failed(e.code(), e.reason()));
         } catch (InterruptedException e) {
@@ -326,6 +331,25 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
         context.forward(new Record<>(done.pending().key(), (SpecificRecord) prediction, done.pending().timestamp()),
                 GeotagTopology.PREDICTIONS_SINK);
         parts.metrics().predictionOut(Duration.ofMillis(now.toEpochMilli() - done.event().getUploadTime().toEpochMilli()));
+        parts.rollout().answered(predicted.model(), prediction);
+        predicted.shadow().ifPresent(shadow -> shadow(done, predicted, shadow, prediction, now));
+    }
+
+    /** The shadow's answer goes to the shadow topic, in the same transaction; a record it cannot make is dropped. */
+    private void shadow(InFlight done, Outcome.Predicted predicted, Outcome.Shadowed shadow, RegionPrediction answer,
+                        Instant now) {
+        RegionPrediction shadowed;
+        try {
+            shadowed = PredictionRecords.of(done.event(), new Outcome.Predicted(shadow.prediction(), shadow.model(),
+                    predicted.route(), predicted.batchSize(), predicted.queueNanos(), predicted.inferenceNanos(),
+                    Optional.empty()), done.preprocessNanos(), now);
+        } catch (RuntimeException e) {
+            parts.metrics().shadowFailed();
+            return;
+        }
+        context.forward(new Record<>(done.pending().key(), (SpecificRecord) shadowed, done.pending().timestamp()),
+                GeotagTopology.SHADOW_PREDICTIONS_SINK);
+        parts.rollout().shadowed(shadow.model(), shadowed, answer);
     }
 
     private void deadLetter(InFlight image, Outcome.Failed failed) {
@@ -334,6 +358,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
                 origin.partition(), origin.offset(), origin.key(), image.value(), failed.code(), failed.reason()),
                 origin.timestamp()), GeotagTopology.DEAD_LETTERS_SINK);
         parts.metrics().deadLetter(failed.code());
+        parts.models().serving().ifPresent(models -> parts.rollout().deadLetter(models.answering(models.routeOf(origin.key()))));
         LOG.debugf("Dead letter %s for %s/%d@%d: %s", failed.code(), origin.topic(), origin.partition(),
                 origin.offset(), failed.reason());
     }

@@ -10,7 +10,8 @@ import org.apache.kafka.streams.state.Stores;
 
 /**
  * The processor's topology: image events in (as bytes, so that broken ones reach the geotagger and become dead
- * letters), one geotagging node with its changelogged pending store, predictions and dead letters out. Output
+ * letters), one geotagging node with its changelogged pending store, predictions, dead letters and a shadow
+ * version's predictions out. Output
  * keys are the input's key bytes, untouched, so each image's answer lands in the partition its event came from
  * would (same key, same partitioner).
  */
@@ -20,6 +21,7 @@ public final class GeotagTopology {
     static final String GEOTAGGER = "geotagger";
     static final String PREDICTIONS_SINK = "predictions-sink";
     static final String DEAD_LETTERS_SINK = "dead-letters-sink";
+    static final String SHADOW_PREDICTIONS_SINK = "shadow-predictions-sink";
     /** Where the images taken but not yet answered are; its changelog is what makes a crash lose nothing. */
     public static final String PENDING_STORE = "pending-images";
 
@@ -34,8 +36,8 @@ public final class GeotagTopology {
     private GeotagTopology() {
     }
 
-    static Topology build(String imageEvents, String predictions, String deadLetters, PipelineParts parts,
-                          Serde<SpecificRecord> valueSerde) {
+    static Topology build(String imageEvents, String predictions, String deadLetters, String shadowPredictions,
+                          PipelineParts parts, Serde<SpecificRecord> valueSerde) {
         Topology topology = new Topology();
         topology.addSource(SOURCE, Serdes.ByteArray().deserializer(), Serdes.ByteArray().deserializer(), imageEvents);
         topology.addProcessor(GEOTAGGER, () -> new GeotagProcessor(parts), SOURCE);
@@ -49,6 +51,9 @@ public final class GeotagTopology {
                 GEOTAGGER);
         topology.addSink(DEAD_LETTERS_SINK, deadLetters, Serdes.ByteArray().serializer(), valueSerde.serializer(),
                 GEOTAGGER);
+        // Written only while a shadow version runs; nothing downstream reads it.
+        topology.addSink(SHADOW_PREDICTIONS_SINK, shadowPredictions, Serdes.ByteArray().serializer(),
+                valueSerde.serializer(), GEOTAGGER);
         return topology;
     }
 }

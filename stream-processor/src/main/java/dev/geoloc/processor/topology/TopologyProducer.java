@@ -2,6 +2,7 @@ package dev.geoloc.processor.topology;
 
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Singleton;
 import jakarta.enterprise.inject.Disposes;
 import jakarta.enterprise.inject.Produces;
 
@@ -21,8 +22,10 @@ import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.intake.UriImages;
 import dev.geoloc.processor.metrics.PipelineMetrics;
-import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.serde.AvroSerdes;
+import dev.geoloc.processor.versions.CanaryJudge;
+import dev.geoloc.processor.versions.ModelHolder;
+import dev.geoloc.processor.versions.RolloutObserver;
 import dev.geoloc.schemas.ImageEvent;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -38,11 +41,19 @@ public class TopologyProducer {
     DynamicBatcher batcher(ProcessorConfig config, ModelHolder models, PipelineMetrics metrics) {
         ProcessorConfig.Batching batching = config.batching();
         return new DynamicBatcher(new BatchPolicy(batching.maxSize(), batching.maxDelay(), batching.queueCapacity()),
-                models::current, metrics);
+                models::serving, metrics);
     }
 
     void closeBatcher(@Disposes DynamicBatcher batcher) {
         batcher.close();
+    }
+
+    @Produces
+    @Singleton
+    RolloutObserver rolloutObserver(ProcessorConfig config, ModelHolder models, MeterRegistry registry) {
+        ProcessorConfig.Rollout rollout = config.rollout();
+        return new RolloutObserver(registry, models, new CanaryJudge.Limits(rollout.minLabelled(),
+                rollout.maxErrorIncreaseKm(), rollout.minEvents(), rollout.maxDeadLetterIncrease()));
     }
 
     @Produces
@@ -79,16 +90,19 @@ public class TopologyProducer {
 
     @Produces
     Topology topology(ProcessorConfig config, AvroSerdes serdes, ModelHolder models, DynamicBatcher batcher,
-                      ImageSource images, DecodeDeadline decodes, InFlightBudget budget, PipelineMetrics metrics) {
+                      ImageSource images, DecodeDeadline decodes, InFlightBudget budget, PipelineMetrics metrics,
+                      RolloutObserver rollout) {
         Serde<ImageEvent> events = serdes.valueSerde();
         Serde<SpecificRecord> outputs = serdes.valueSerde();
         ProcessorConfig.Intake intake = config.intake();
         IntakeLimits limits = new IntakeLimits(intake.maxKeyBytes(), intake.maxImageIdBytes(), intake.maxMetadataBytes());
         PipelineParts parts = new PipelineParts(limits, new EventDecoder(events.deserializer(), limits),
                 images, decodes, models, batcher, budget,
-                new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, config.batching().resultPollInterval());
+                new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, rollout,
+                config.batching().resultPollInterval());
         ProcessorConfig.TopicNames topics = config.topics();
-        return GeotagTopology.build(topics.imageEvents(), topics.predictions(), topics.deadLetters(), parts, outputs);
+        return GeotagTopology.build(topics.imageEvents(), topics.predictions(), topics.deadLetters(),
+                topics.shadowPredictions(), parts, outputs);
     }
 
     /**

@@ -1,5 +1,7 @@
 package dev.geoloc.processor.versions;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
@@ -10,9 +12,9 @@ import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * The model new batches run on. Whoever loads a model swaps it in atomically; a batch takes the current model
- * once and finishes on it, and the model swapped out is closed by whoever swapped it, which waits for its
- * running batches.
+ * The models new batches run on ({@link ServingSet}). Whoever loads a model swaps the set in atomically; a batch
+ * takes the current set once and finishes on it, and the models swapped out are closed by whoever swapped them,
+ * which waits for their running batches.
  */
 @ApplicationScoped
 public class ModelHolder {
@@ -26,7 +28,7 @@ public class ModelHolder {
     public record Rejection(int version, RejectionKind kind, String reason, double difference) {
     }
 
-    private final AtomicReference<ServedModel> current = new AtomicReference<>();
+    private final AtomicReference<ServingSet> current = new AtomicReference<>();
     private final AtomicReference<Rejection> lastRejection = new AtomicReference<>();
     private final AtomicReference<Rejection> lastNumericsRejection = new AtomicReference<>();
     private final Counter swaps;
@@ -34,11 +36,20 @@ public class ModelHolder {
 
     public ModelHolder(MeterRegistry registry) {
         this.registry = registry;
-        Gauge.builder("geoloc.model.version", current, ref -> ref.get() == null ? -1 : ref.get().version())
-                .description("Version of the model serving predictions").register(registry);
+        Gauge.builder("geoloc.model.version", current, ref -> ref.get() == null ? -1 : ref.get().stable().version())
+                .description("Version of the stable model").register(registry);
+        Gauge.builder("geoloc.model.canary.version", current, ref -> ref.get() == null ? -1 : ref.get().canary()
+                        .map(c -> c.model().version()).orElse(-1))
+                .description("Version of the canary model; -1 when there is none").register(registry);
+        Gauge.builder("geoloc.model.canary.percent", current, ref -> ref.get() == null ? 0 : ref.get().canary()
+                        .map(c -> c.share().percent()).orElse(0))
+                .description("Share of images routed to the canary, in percent").register(registry);
+        Gauge.builder("geoloc.model.shadow.version", current, ref -> ref.get() == null ? -1 : ref.get().shadow()
+                        .map(ServedModel::version).orElse(-1))
+                .description("Version of the shadow model; -1 when there is none").register(registry);
         swaps = Counter.builder("geoloc.model.swaps").description("Models swapped in while serving").register(registry);
         Gauge.builder("geoloc.model.numerics.difference", current, ref -> ref.get() == null ? Double.NaN
-                        : ref.get().predictor().numerics().difference())
+                        : ref.get().stable().predictor().numerics().difference())
                 .tag("model", "serving")
                 .description("Largest difference between the model's outputs here and its bundle's reference outputs "
                         + "(NaN when none is served, or its bundle has no reference)").register(registry);
@@ -48,18 +59,31 @@ public class ModelHolder {
                 .description("The same difference for the last version refused as NUMERICS_MISMATCH").register(registry);
     }
 
-    /** The model new batches run on; empty before the first model is loaded and after shutdown. */
+    /** The stable model; empty before the first model is loaded and after shutdown. */
     public Optional<ServedModel> current() {
+        return serving().map(ServingSet::stable);
+    }
+
+    /** The models new batches run on; empty before the first model is loaded and after shutdown. */
+    public Optional<ServingSet> serving() {
         return Optional.ofNullable(current.get());
     }
 
-    /** Makes {@code next} the current model and returns the one it replaces, which the caller must close. */
-    public Optional<ServedModel> swap(ServedModel next) {
-        ServedModel previous = current.getAndSet(next);
-        if (previous != null) {
+    /**
+     * Makes {@code next} the serving set and returns the models of the previous set that {@code next} no longer
+     * holds, which the caller must close.
+     */
+    public List<ServedModel> swap(ServingSet next) {
+        ServingSet previous = current.getAndSet(next);
+        if (previous == null) {
+            return List.of();
+        }
+        if (previous.stable() != next.stable()) {
             swaps.increment();
         }
-        return Optional.ofNullable(previous);
+        List<ServedModel> retired = new ArrayList<>(previous.models());
+        retired.removeIf(model -> next.models().contains(model));
+        return retired;
     }
 
     /** Records a refused version: a health detail and a metric by kind of failure. */
@@ -78,8 +102,9 @@ public class ModelHolder {
         return Optional.ofNullable(lastRejection.get());
     }
 
-    /** Takes the current model out, for shutdown; the caller closes it. */
-    Optional<ServedModel> clear() {
-        return Optional.ofNullable(current.getAndSet(null));
+    /** Takes the serving models out, for shutdown; the caller closes them. */
+    List<ServedModel> clear() {
+        ServingSet previous = current.getAndSet(null);
+        return previous == null ? List.of() : previous.models();
     }
 }

@@ -1,7 +1,6 @@
 package dev.geoloc.processor.versions;
 
 import java.io.IOException;
-import java.security.PublicKey;
 import java.util.List;
 import java.util.Optional;
 
@@ -12,16 +11,15 @@ import dev.geoloc.model.NumericsMismatchException;
 import dev.geoloc.model.Prediction;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
-import dev.geoloc.model.VersionSignatures;
 import dev.geoloc.processor.artifacts.ArtifactException;
 import dev.geoloc.processor.artifacts.ArtifactFetcher;
 import dev.geoloc.processor.artifacts.LocalArtifact;
 import dev.geoloc.schemas.ModelVersion;
 
 /**
- * Turns a published version (or a fixed bundle) into a {@link ServedModel} that is safe to switch to: its
- * signature verifies (when a key is configured), the artifact is the one published (the private copy that was
- * hashed is the one opened), it opens as a bundle, its
+ * Turns a published version (or a fixed bundle) into a {@link ServedModel} that is safe to switch to (its
+ * signature was checked before, as the record was folded: {@link dev.geoloc.contracts.versions.RolloutState}): the
+ * artifact is the one published (the private copy that was hashed is the one opened), it opens as a bundle, its
  * catalog is the one this deployment serves, libtorch loads it and computes its reference outputs within their
  * tolerance (this process's numerics self-check having passed), it is warmed up, and a canary batch gives finite
  * probabilities that sum to 1. Runs on the caller's thread, which is never a stream thread.
@@ -33,26 +31,17 @@ public final class ModelLoader {
     private final ArtifactFetcher artifacts;
     private final PredictorOptions options;
     private final int warmUpBatch;
-    private final List<PublicKey> signatureKeys;
 
-    /** @param signatureKeys when not empty, versions must carry a signature one of them verifies */
-    ModelLoader(ArtifactFetcher artifacts, PredictorOptions options, int warmUpBatch, List<PublicKey> signatureKeys) {
+    ModelLoader(ArtifactFetcher artifacts, PredictorOptions options, int warmUpBatch) {
         this.artifacts = artifacts;
         this.options = options;
         this.warmUpBatch = warmUpBatch;
-        this.signatureKeys = List.copyOf(signatureKeys);
     }
 
     /**
      * @param expectedCatalogHash the catalog this deployment serves; empty to accept the version's own
      */
     ServedModel load(ModelVersion version, Optional<String> expectedCatalogHash) throws VersionRejectedException {
-        if (!signatureKeys.isEmpty() && signatureKeys.stream().noneMatch(key -> VersionSignatures.verify(key,
-                version.getModelName(), version.getVersion(), version.getSha256(), version.getSignature()))) {
-            throw new VersionRejectedException(RejectionKind.SIGNATURE_INVALID, "version " + version.getVersion()
-                    + (version.getSignature() == null ? " is not signed" : "'s signature does not verify")
-                    + " by any of the " + signatureKeys.size() + " keys of geoloc.model.signature-public-key, which requires it");
-        }
         try (LocalArtifact artifact = artifacts.fetch(version.getArtifactUri(), version.getSha256())) {
             return open(artifact.path(), version.getModelName(), version.getVersion(), expectedCatalogHash);
         } catch (ArtifactException e) {

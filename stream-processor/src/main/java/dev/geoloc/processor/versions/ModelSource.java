@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
@@ -20,9 +21,10 @@ import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsConfig;
 import org.jboss.logging.Logger;
 
+import dev.geoloc.contracts.versions.ActionKeys;
+import dev.geoloc.contracts.versions.RolloutSignatures;
 import dev.geoloc.imaging.ImageLimits;
 import dev.geoloc.model.PredictorOptions;
-import dev.geoloc.model.VersionSignatures;
 import dev.geoloc.numerics.EngineSelfCheck;
 import dev.geoloc.numerics.KernelChoice;
 import dev.geoloc.numerics.SelfCheckReport;
@@ -30,6 +32,7 @@ import dev.geoloc.processor.artifacts.ArtifactFetcher;
 import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.serde.AvroSerdes;
 import dev.geoloc.schemas.ModelVersion;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.quarkus.kafka.streams.runtime.KafkaStreamsProducer;
 import io.quarkus.runtime.Startup;
 
@@ -47,9 +50,11 @@ public class ModelSource {
     private final ModelHolder holder;
     private final VersionFollower follower;
     private final ModelStatusReporter reporter;
+    private final ActionPublisher actions;
     private final SelfCheckReport numerics;
 
-    ModelSource(ProcessorConfig config, ModelHolder holder, AvroSerdes serdes, KafkaStreamsProducer streams)
+    ModelSource(ProcessorConfig config, ModelHolder holder, AvroSerdes serdes, KafkaStreamsProducer streams,
+                MeterRegistry registry, RolloutObserver observer)
             throws IOException, InterruptedException {
         this.holder = holder;
         // Before any model: picks the CPU kernel path. A process that computes wrong on every path stops here, saying
@@ -66,17 +71,13 @@ public class ModelSource {
                 new ImageLimits(images.maxBytes(), images.maxPixels(), images.maxSide(), images.acceptTiff()));
         Path downloads = model.artifactDirectory().isPresent() ? model.artifactDirectory().get()
                 : Files.createTempDirectory("geoloc-artifacts-");
-        List<PublicKey> signatureKeys = new ArrayList<>();
-        for (Path pem : model.signaturePublicKey().orElse(List.of())) {
-            signatureKeys.add(VersionSignatures.readPublicKey(pem));
-        }
         ModelLoader loader = new ModelLoader(ArtifactFetcher.standard(downloads, model.maxArtifactBytes(), model.downloadTimeout()), options,
-                Math.min(config.batching().maxSize(), 8), signatureKeys);
+                Math.min(config.batching().maxSize(), 8));
         if (model.bundle().isPresent()) {
             try {
                 ServedModel served = loader.open(model.bundle().get(), model.name().orElse(null), model.version(),
                         model.catalogHash());
-                holder.swap(served);
+                holder.swap(ServingSet.of(served));
                 LOG.infof("Serving %s from %s on %s (a fixed bundle: published versions are not followed)",
                         served.describe(), model.bundle().get(), served.predictor().device());
             } catch (VersionRejectedException e) {
@@ -85,10 +86,12 @@ public class ModelSource {
             }
             this.follower = null;
             this.reporter = null;
+            this.actions = null;
             return;
         }
         String name = model.name().orElseThrow(() -> new IllegalStateException("Set geoloc.model.name to follow the "
                 + "versions published for that model, or geoloc.model.bundle to serve one bundle"));
+        ActionKeys keys = actionKeys(model);
         String instance = instanceId();
         Serde<SpecificRecord> statusSerde = serdes.valueSerde();
         Serde<ModelVersion> versionSerde = serdes.valueSerde();
@@ -101,8 +104,16 @@ public class ModelSource {
         Map<String, Object> consumer = VersionFollower.consumerSettings(
                 streamsConfig.getRestoreConsumerConfigs("geoloc-model-versions-" + instance),
                 "geoloc-model-versions-" + instance);
+        ModelSwitcher switcher = new ModelSwitcher(name, holder, loader, reporter, model.catalogHash());
         this.follower = new VersionFollower(name, config.topics().modelVersions(), consumer,
-                versionSerde.deserializer(), holder, loader, reporter, model.catalogHash(), model.pinnedVersion());
+                versionSerde.deserializer(), keys, switcher, holder, reporter, registry, model.pinnedVersion());
+        Optional<PrivateKey> rollbackKey = config.rollout().rollbackSigningKey().isPresent()
+                ? Optional.of(RolloutSignatures.readPrivateKey(config.rollout().rollbackSigningKey().get()))
+                : Optional.empty();
+        this.actions = rollbackKey.isEmpty() ? null
+                : new ActionPublisher(producer, statusSerde.serializer(), config.topics().modelVersions());
+        follower.afterReconcile(new CanaryWatch(follower, switcher, observer, reporter, rollbackKey,
+                Optional.ofNullable(actions), registry));
         if (model.catalogHash().isEmpty()) {
             LOG.warnf("geoloc.model.catalog-hash is not set: this instance takes the catalog of the first version it"
                     + " serves, so instances started at other times may disagree; set it in production");
@@ -111,6 +122,33 @@ public class ModelSource {
         LOG.infof("Following %s for model %s%s; waiting for a first version", config.topics().modelVersions(), name,
                 model.pinnedVersion().map(v -> " (pinned to v" + v + ")").orElse(""));
         follower.awaitFirstModel(model.startupTimeout());
+    }
+
+    /**
+     * Who may take rollout actions. Without publishers' keys only when {@code geoloc.model.allow-unsigned} says so:
+     * a deployment must not follow unsigned versions because a setting was forgotten.
+     */
+    private static ActionKeys actionKeys(ProcessorConfig.Model model) throws IOException {
+        List<PublicKey> publishers = readKeys(model.signaturePublicKey());
+        if (publishers.isEmpty() && !model.allowUnsigned()) {
+            throw new IllegalStateException("geoloc.model.signature-public-key is not set: this processor would serve "
+                    + "whatever anyone who can write to the model-versions topic publishes. Set it to the publishers' "
+                    + "Ed25519 public key (docs/model-versions.md says how to make one), or set "
+                    + "geoloc.model.allow-unsigned=true for a local trial");
+        }
+        if (publishers.isEmpty()) {
+            LOG.warnf("geoloc.model.allow-unsigned=true: acting on unsigned rollout records");
+            return ActionKeys.UNSIGNED;
+        }
+        return new ActionKeys(publishers, readKeys(model.rollbackPublicKey()));
+    }
+
+    private static List<PublicKey> readKeys(Optional<List<Path>> pems) throws IOException {
+        List<PublicKey> keys = new ArrayList<>();
+        for (Path pem : pems.orElse(List.of())) {
+            keys.add(RolloutSignatures.readPublicKey(pem));
+        }
+        return keys;
     }
 
     /** This process's numerics self-check, run before the first model was loaded. */
@@ -132,7 +170,10 @@ public class ModelSource {
         if (follower != null) {
             follower.close();
         }
-        holder.clear().ifPresent(served -> served.predictor().close());
+        holder.clear().forEach(served -> served.predictor().close());
+        if (actions != null) {
+            actions.close();
+        }
         if (reporter != null) {
             reporter.close();
         }

@@ -3,6 +3,7 @@ package dev.geoloc.processor.versions;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.Map;
+import java.util.Optional;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -11,6 +12,8 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.Serializer;
 import org.jboss.logging.Logger;
 
+import dev.geoloc.contracts.versions.Refusal;
+import dev.geoloc.processor.artifacts.ArtifactUris;
 import dev.geoloc.schemas.ModelState;
 import dev.geoloc.schemas.ModelStatus;
 import dev.geoloc.schemas.ModelVersion;
@@ -33,42 +36,46 @@ final class ModelStatusReporter implements AutoCloseable {
 
     /** Best effort: a status that cannot be sent (registry or broker down) is logged, never thrown. */
     void report(ModelVersion version, ModelState state, String reason, String bundleSha256) {
-        report(version, state, reason, bundleSha256, null);
+        report(version.getModelName(), version.getVersion(), version.getArtifactUri(), state, reason, bundleSha256, null);
     }
 
     /** A rejection, with its code. */
     void rejected(ModelVersion version, RejectionKind kind, String reason) {
-        report(version, ModelState.REJECTED, reason, null, kind);
+        report(version.getModelName(), version.getVersion(), version.getArtifactUri(), ModelState.REJECTED, reason, null,
+                kind.name());
     }
 
-    private void report(ModelVersion version, ModelState state, String reason, String bundleSha256, RejectionKind kind) {
-        try {
-            send(version, state, reason, bundleSha256, kind);
-        } catch (RuntimeException e) {
-            LOG.warnf("Could not report %s of %s v%d to %s: %s", state, version.getModelName(), version.getVersion(),
-                    topic, e.getMessage());
-        }
+    /** A record not acted on; {@code known} is what the version's last record acted on said, if any. */
+    void refusedAction(String modelName, Refusal refusal, Optional<ModelVersion> known) {
+        report(modelName, refusal.version(), known.map(ModelVersion::getArtifactUri).orElse(""),
+                ModelState.ACTION_REFUSED, refusal.reason(), null, refusal.code().name());
     }
 
-    private void send(ModelVersion version, ModelState state, String reason, String bundleSha256, RejectionKind kind) {
+    private void report(String modelName, int version, String artifactUri, ModelState state, String reason,
+                        String bundleSha256, String code) {
         ModelStatus status = ModelStatus.newBuilder()
-                .setModelName(version.getModelName())
-                .setVersion(version.getVersion())
+                .setModelName(modelName)
+                .setVersion(version)
                 .setInstance(instance)
                 .setState(state)
                 .setReason(reason)
-                .setRejectionCode(kind == null ? null : kind.name())
-                .setArtifactUri(version.getArtifactUri())
+                .setRejectionCode(code)
+                // As messages show it: a pre-signed link's query is a credential, and model-status is read widely.
+                .setArtifactUri(artifactUri.isEmpty() ? "" : ArtifactUris.shown(artifactUri))
                 .setBundleSha256(bundleSha256)
                 .setReportedTime(Instant.now())
                 .build();
-        producer.send(new ProducerRecord<>(topic, version.getModelName().getBytes(StandardCharsets.UTF_8), status),
-                (metadata, error) -> {
-                    if (error != null) {
-                        LOG.warnf("Could not report %s of %s v%d to %s: %s", state, version.getModelName(),
-                                version.getVersion(), topic, error.getMessage());
-                    }
-                });
+        try {
+            producer.send(new ProducerRecord<>(topic, modelName.getBytes(StandardCharsets.UTF_8), status),
+                    (metadata, error) -> {
+                        if (error != null) {
+                            LOG.warnf("Could not report %s of %s v%d to %s: %s", state, modelName, version, topic,
+                                    error.getMessage());
+                        }
+                    });
+        } catch (RuntimeException e) {
+            LOG.warnf("Could not report %s of %s v%d to %s: %s", state, modelName, version, topic, e.getMessage());
+        }
     }
 
     @Override

@@ -2,10 +2,12 @@ package dev.geoloc.processor.versions;
 
 import dev.geoloc.processor.artifacts.ArtifactException;
 
-/** Why a published version was refused: the tag of {@code geoloc_model_rejections_total}. */
+/**
+ * Why a published version could not serve here: the tag of {@code geoloc_model_rejections_total}. A record whose
+ * signature does not verify is not a version at all: it is refused before anything loads
+ * ({@link dev.geoloc.contracts.versions.Refusal}).
+ */
 public enum RejectionKind {
-    /** A signature is required, and the version has none, or one that does not verify. */
-    SIGNATURE_INVALID,
     /** The artifact is missing, or cannot be fetched: the only kind tried again later, since it may pass. */
     ARTIFACT_UNREACHABLE,
     /**

@@ -2,16 +2,12 @@ package dev.geoloc.processor.versions;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
 
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,19 +20,20 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.Deserializer;
 import org.jboss.logging.Logger;
 
-import dev.geoloc.model.ModelVersionKey;
-import dev.geoloc.processor.artifacts.ArtifactUris;
+import dev.geoloc.contracts.versions.ActionKeys;
+import dev.geoloc.contracts.versions.ModelVersionKey;
+import dev.geoloc.contracts.versions.Refusal;
+import dev.geoloc.contracts.versions.RolloutState;
 import dev.geoloc.registry.serde.AvroSerdeException;
-import dev.geoloc.schemas.ModelState;
 import dev.geoloc.schemas.ModelVersion;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Follows the compacted model-versions topic for one model name, on a thread of its own, and keeps the holder
- * serving the right version: the pinned one if a pin is set, else the one published last (so publishing an older
- * version again rolls back), or, when that one is refused, the newest before it that loads. Records are keyed
- * per version ({@link ModelVersionKey}), so every version survives compaction, and a tombstone withdraws one. A
- * version is loaded and checked here, off the stream threads, and swapped in only when it passed; a refused one
- * leaves the current model serving, and is not tried again until republished with another artifact.
+ * Follows the compacted model-versions topic for one model name, on a thread of its own: folds its records into a
+ * {@link RolloutState} (which refuses unsigned, replayed and invalid actions), and once caught up, has the
+ * {@link ModelSwitcher} serve the {@link ServingChoice} that state, the pin and this instance's refusals make. A
+ * record it cannot read at all is skipped, saying why; one refused is reported on health, metrics and model-status.
  */
 public final class VersionFollower implements AutoCloseable {
 
@@ -46,37 +43,37 @@ public final class VersionFollower implements AutoCloseable {
     private final String topic;
     private final Map<String, Object> consumerSettings;
     private final Deserializer<ModelVersion> deserializer;
+    private final ActionKeys keys;
+    private final ModelSwitcher switcher;
     private final ModelHolder holder;
-    private final ModelLoader loader;
     private final ModelStatusReporter reporter;
-    private final Optional<String> catalogHash;
-    /** The model's versions on the topic, in the order they were last published (the latest last); guarded by itself. */
-    private final LinkedHashMap<Integer, ModelVersion> published = new LinkedHashMap<>();
-    private final Set<String> refused = ConcurrentHashMap.newKeySet();
-    /** Versions that failed for a reason that may pass (an unreachable store): when to try each again. */
-    private final Map<String, Long> retryAt = new ConcurrentHashMap<>();
-    private final Map<String, Long> retryDelayMillis = new ConcurrentHashMap<>();
-    private final CountDownLatch firstModel = new CountDownLatch(1);
+    private final MeterRegistry registry;
     private final Thread thread;
+    private final Set<String> stoppedCanaries = ConcurrentHashMap.newKeySet();
+    private volatile Runnable afterReconcile = () -> { };
+    private volatile RolloutState state;
     private volatile Optional<Integer> pinned;
-    private volatile ModelVersion serving;
     private volatile boolean running = true;
     private volatile KafkaConsumer<byte[], byte[]> consumer;
     private final AtomicLong recordsSkipped = new AtomicLong();
     private volatile String lastSkipped;
+    private final AtomicLong actionsRefused = new AtomicLong();
+    private volatile Refusal lastRefusal;
 
     VersionFollower(String modelName, String topic, Map<String, Object> consumerSettings,
-                    Deserializer<ModelVersion> deserializer, ModelHolder holder, ModelLoader loader,
-                    ModelStatusReporter reporter, Optional<String> catalogHash, Optional<Integer> pinned) {
+                    Deserializer<ModelVersion> deserializer, ActionKeys keys, ModelSwitcher switcher, ModelHolder holder,
+                    ModelStatusReporter reporter, MeterRegistry registry, Optional<Integer> pinned) {
         this.modelName = modelName;
         this.topic = topic;
         this.consumerSettings = consumerSettings;
         this.deserializer = deserializer;
+        this.keys = keys;
+        this.switcher = switcher;
         this.holder = holder;
-        this.loader = loader;
         this.reporter = reporter;
-        this.catalogHash = catalogHash;
+        this.registry = registry;
         this.pinned = pinned;
+        this.state = RolloutState.empty(modelName);
         this.thread = new Thread(this::run, "geoloc-model-versions");
         thread.setDaemon(true);
     }
@@ -87,35 +84,20 @@ public final class VersionFollower implements AutoCloseable {
 
     /** Waits until a first version serves. */
     void awaitFirstModel(Duration timeout) throws InterruptedException {
-        if (!firstModel.await(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+        if (!switcher.awaitFirstModel(timeout.toMillis())) {
             throw new IllegalStateException("No version of model " + modelName + " could be served within " + timeout
-                    + " (geoloc.model.startup-timeout): " + (publishedVersions().isEmpty() ? "none is published on " + topic
-                    : "versions published " + publishedVersions() + holder.lastRejection()
-                            .map(r -> "; v" + r.version() + " was refused: " + r.reason()).orElse("")));
+                    + " (geoloc.model.startup-timeout): " + (state.versionNumbers().isEmpty()
+                    ? "none is published on " + topic : state.describe() + ", versions in service "
+                    + state.versionNumbers() + holder.lastRejection()
+                            .map(r -> "; v" + r.version() + " was refused: " + r.reason()).orElse("")
+                    + Optional.ofNullable(lastRefusal).map(r -> "; a record of v" + r.version() + " was not acted on ("
+                            + r.code() + "): " + r.reason()).orElse("")));
         }
     }
 
-    /** Whether {@code version} is on the topic (published, not withdrawn), so that it can be pinned and served. */
+    /** Whether {@code version} is in service on the topic (published, not withdrawn), so that it can be pinned. */
     public boolean isPublished(int version) {
-        synchronized (published) {
-            return published.containsKey(version);
-        }
-    }
-
-    /** The version numbers on the topic, ascending. */
-    private List<Integer> publishedVersions() {
-        synchronized (published) {
-            return published.keySet().stream().sorted().toList();
-        }
-    }
-
-    /** Newest first: the order in which versions are candidates to serve. */
-    private List<ModelVersion> newestFirst() {
-        synchronized (published) {
-            List<ModelVersion> versions = new ArrayList<>(published.values());
-            Collections.reverse(versions);
-            return versions;
-        }
+        return state.find(version).isPresent();
     }
 
     /** Serves {@code version} from now on, or, when empty, the latest published again. */
@@ -127,19 +109,31 @@ public final class VersionFollower implements AutoCloseable {
         }
     }
 
-    /** What it serves, and what is published: for the admin endpoint and health details. */
+    /** What it serves, and what the topic says: for the admin endpoint and health details. */
     public Map<String, Object> status() {
+        RolloutState rollout = state;
         Map<String, Object> status = new LinkedHashMap<>();
         status.put("model_name", modelName);
-        status.put("serving_version", serving == null ? null : serving.getVersion());
+        status.put("serving_version", switcher.stable().map(ModelVersion::getVersion).orElse(null));
+        holder.serving().flatMap(ServingSet::canary).ifPresent(c -> status.put("canary",
+                Map.of("version", c.model().version(), "percent", c.share().percent())));
+        holder.serving().flatMap(ServingSet::shadow).ifPresent(s -> status.put("shadow_version", s.version()));
         status.put("pinned_version", pinned.orElse(null));
-        List<ModelVersion> newestFirst = newestFirst();
-        status.put("latest_published_version", newestFirst.isEmpty() ? null : newestFirst.get(0).getVersion());
-        status.put("versions_published", publishedVersions());
-        status.put("versions_refused", publishedVersions().stream().filter(this::hasRefused).toList());
+        status.put("rollout", rollout.describe());
+        status.put("latest_published_version", rollout.stable().map(ModelVersion::getVersion).orElse(null));
+        status.put("versions_published", rollout.versionNumbers());
+        status.put("versions_refused", rollout.history().stream().filter(switcher::hasRefused)
+                .map(ModelVersion::getVersion).sorted().toList());
+        status.put("canaries_stopped_here", List.copyOf(stoppedCanaries));
         status.put("records_skipped", recordsSkipped.get());
         if (lastSkipped != null) {
             status.put("last_skipped_record", lastSkipped);
+        }
+        status.put("actions_refused", actionsRefused.get());
+        Refusal refusal = lastRefusal;
+        if (refusal != null) {
+            status.put("last_refused_action", Map.of("version", refusal.version(), "sequence", refusal.sequence(),
+                    "code", refusal.code().name(), "reason", refusal.reason()));
         }
         holder.lastRejection().ifPresent(r -> status.put("last_rejection", Map.of("version", r.version(),
                 "code", r.kind().name(), "reason", r.reason())));
@@ -212,38 +206,39 @@ public final class VersionFollower implements AutoCloseable {
         if (key.isEmpty() || !key.get().modelName().equals(modelName)) {
             return true; // another model's, or not a version at all
         }
-        if (record.value() == null) {
-            synchronized (published) {
-                if (published.remove(key.get().version()) != null) {
-                    LOG.infof("%s v%d was withdrawn (a tombstone on %s)", modelName, key.get().version(), topic);
+        ModelVersion version = null;
+        if (record.value() != null) {
+            try {
+                version = deserializer.deserialize(record.topic(), record.value());
+            } catch (AvroSerdeException e) {
+                if (e.reason() == AvroSerdeException.Reason.REGISTRY_UNAVAILABLE) {
+                    LOG.warnf("The registry cannot be reached to read %s-%d@%d; trying again", record.topic(),
+                            record.partition(), record.offset());
+                    return false;
                 }
+                return skip(record, "unreadable: " + e.getMessage());
+            } catch (RuntimeException e) {
+                // Another generated type under a version's key (a ModelStatus, written to the wrong topic), or a class
+                // Avro refuses: skipped, or the follower would end here at every start, on every replica.
+                return skip(record, "not a ModelVersion: " + e);
             }
-            return true;
         }
-        ModelVersion version;
-        try {
-            version = deserializer.deserialize(record.topic(), record.value());
-        } catch (AvroSerdeException e) {
-            if (e.reason() == AvroSerdeException.Reason.REGISTRY_UNAVAILABLE) {
-                LOG.warnf("The registry cannot be reached to read %s-%d@%d; trying again", record.topic(),
-                        record.partition(), record.offset());
-                return false;
-            }
-            return skip(record, "unreadable: " + e.getMessage());
-        } catch (RuntimeException e) {
-            // Another generated type under a version's key (a ModelStatus, written to the wrong topic), or a class
-            // Avro refuses: skipped, or the follower would end here at every start, on every replica.
-            return skip(record, "not a ModelVersion: " + e);
-        }
-        if (!modelName.equals(version.getModelName()) || version.getVersion() != key.get().version()) {
-            // A record moved under another key must not serve (its signature covers what is inside it).
-            return skip(record, "keyed " + key.get() + " but names " + version.getModelName() + " v" + version.getVersion());
-        }
-        synchronized (published) {
-            published.remove(version.getVersion()); // to the end: published last
-            published.put(version.getVersion(), version);
-        }
+        RolloutState before = state;
+        RolloutState.Step step = before.apply(key.get(), version, keys);
+        state = step.state();
+        step.refusal().ifPresent(refusal -> refused(refusal, before, record));
         return true;
+    }
+
+    /** A record not acted on: said in the log, on model-status, in the metrics and in {@link #status()}. */
+    private void refused(Refusal refusal, RolloutState before, ConsumerRecord<byte[], byte[]> record) {
+        LOG.warnf("Not acting on %s-%d@%d, about %s v%d: %s (%s); %s", record.topic(), record.partition(),
+                record.offset(), modelName, refusal.version(), refusal.reason(), refusal.code(), before.describe());
+        lastRefusal = refusal;
+        actionsRefused.incrementAndGet();
+        Counter.builder("geoloc.rollout.refusals").tag("code", refusal.code().name())
+                .description("Records of model-versions not acted on, by why").register(registry).increment();
+        reporter.refusedAction(modelName, refusal, before.find(refusal.version()));
     }
 
     /** @return true: the record is passed over for good, and said so in the log and in {@link #status()} */
@@ -256,99 +251,23 @@ public final class VersionFollower implements AutoCloseable {
     }
 
     private void reconcile() {
-        Optional<Integer> pin = pinned;
-        if (pin.isPresent()) {
-            ModelVersion target;
-            synchronized (published) {
-                target = published.get(pin.get());
-            }
-            if (target != null && !isServing(target) && serveable(target)) {
-                switchTo(target);
-            }
-            return; // a pinned version withdrawn from the topic keeps serving here until unpinned
-        }
-        // The latest published serves; if it is refused, the newest before it that loads, down to the one
-        // serving now. That also covers a fresh instance whose latest is bad, and a withdrawn latest. Versions
-        // numbered above the latest are passed over unless they serve now: the latest was rolled back to, away
-        // from them.
-        List<ModelVersion> candidates = newestFirst();
-        int latest = candidates.isEmpty() ? 0 : candidates.get(0).getVersion();
-        for (ModelVersion candidate : candidates) {
-            if (isServing(candidate)) {
-                return;
-            }
-            if (candidate.getVersion() > latest) {
-                continue;
-            }
-            if (serveable(candidate) && switchTo(candidate)) {
-                if (candidate != candidates.get(0)) {
-                    LOG.warnf("Serving %s v%d, the newest that loads: v%d, published after it, is refused", modelName,
-                            candidate.getVersion(), candidates.get(0).getVersion());
-                }
-                return;
-            }
-        }
+        switcher.apply(ServingChoice.of(state, pinned, switcher::serveable, switcher.stable(), stoppedCanaries));
+        afterReconcile.run();
     }
 
-    private boolean isServing(ModelVersion version) {
-        ModelVersion current = serving;
-        return current != null && current.getVersion() == version.getVersion()
-                && current.getSha256().equalsIgnoreCase(version.getSha256());
+    /** Runs {@code check} on the follower's thread after each reconciliation: where a canary is judged. */
+    void afterReconcile(Runnable check) {
+        afterReconcile = check;
     }
 
-    private boolean serveable(ModelVersion version) {
-        String identity = identity(version);
-        return !refused.contains(identity) && retryAt.getOrDefault(identity, 0L) <= System.currentTimeMillis();
+    /** Stops routing to {@code canary} on this instance, whatever the topic says, until the instance restarts. */
+    void stopCanary(ModelVersion canary) {
+        stoppedCanaries.add(ServingChoice.identity(canary));
     }
 
-    /** @return whether the version now serves */
-    private boolean switchTo(ModelVersion version) {
-        LOG.infof("Loading %s v%d from %s", modelName, version.getVersion(), ArtifactUris.shown(version.getArtifactUri()));
-        reporter.report(version, ModelState.LOADING, null, null);
-        ServedModel next;
-        try {
-            Optional<String> expected = catalogHash.or(() -> holder.current().map(m -> m.predictor().catalog().hash()));
-            next = loader.load(version, expected);
-        } catch (VersionRejectedException e) {
-            if (e.kind() == RejectionKind.ARTIFACT_UNREACHABLE) {
-                retryLater(version); // the store may be back in a moment
-            } else {
-                refused.add(identity(version));
-            }
-            holder.rejected(version.getVersion(), e);
-            reporter.rejected(version, e.kind(), e.getMessage());
-            LOG.warnf("Refused %s v%d (%s): %s; still serving %s", modelName, version.getVersion(), e.kind(),
-                    e.getMessage(), holder.current().map(ServedModel::describe).orElse("nothing"));
-            return false;
-        } catch (RuntimeException e) {
-            // Not a verdict on the version (a device or engine error): try it again later.
-            retryLater(version);
-            LOG.errorf(e, "Loading %s v%d failed; trying again later", modelName, version.getVersion());
-            return false;
-        }
-        Optional<ServedModel> previous = holder.swap(next);
-        ModelVersion retired = serving;
-        serving = version;
-        firstModel.countDown();
-        try {
-            LOG.infof("Serving %s%s", next.describe(), previous.map(p -> " instead of v" + p.version()).orElse(""));
-            reporter.report(version, ModelState.SERVING, previous.map(p -> "replaced v" + p.version()).orElse(null),
-                    next.predictor().bundleDigest());
-        } finally {
-            previous.ifPresent(old -> {
-                old.predictor().close(); // waits for the batches running on it
-                if (retired != null) {
-                    reporter.report(retired, ModelState.RETIRED, "replaced by v" + version.getVersion(),
-                            old.predictor().bundleDigest());
-                }
-            });
-        }
-        return true;
-    }
-
-    private void retryLater(ModelVersion version) {
-        long delay = retryDelayMillis.merge(identity(version), 5_000L, (old, ignored) -> Math.min(old * 2, 300_000L));
-        retryAt.put(identity(version), System.currentTimeMillis() + delay);
+    /** The topic's state as folded so far. */
+    RolloutState state() {
+        return state;
     }
 
     private void pause(long millis) {
@@ -362,15 +281,7 @@ public final class VersionFollower implements AutoCloseable {
 
     /** Refused for good on this instance (not merely waiting to be tried again). */
     public boolean hasRefused(int version) {
-        ModelVersion record;
-        synchronized (published) {
-            record = published.get(version);
-        }
-        return record != null && refused.contains(identity(record));
-    }
-
-    private static String identity(ModelVersion version) {
-        return version.getVersion() + "@" + version.getSha256();
+        return state.find(version).map(switcher::hasRefused).orElse(false);
     }
 
     @Override

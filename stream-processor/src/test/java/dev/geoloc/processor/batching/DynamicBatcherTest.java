@@ -17,8 +17,8 @@ import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.geoloc.imaging.ImagePreprocessor;
 import dev.geoloc.imaging.ImageLimits;
+import dev.geoloc.imaging.ImagePreprocessor;
 import dev.geoloc.imaging.Preprocessing;
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.model.ModelBundle;
@@ -26,7 +26,9 @@ import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.model.TestBundles;
 import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.versions.Route;
 import dev.geoloc.processor.versions.ServedModel;
+import dev.geoloc.processor.versions.ServingSet;
 import dev.geoloc.regions.RegionCatalog;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
@@ -54,13 +56,13 @@ class DynamicBatcherTest {
     }
 
     private static DynamicBatcher batcher(int maxSize, Duration maxDelay) {
-        return new DynamicBatcher(new BatchPolicy(maxSize, maxDelay, 64), () -> Optional.of(model),
+        return new DynamicBatcher(new BatchPolicy(maxSize, maxDelay, 64), () -> Optional.of(ServingSet.of(model)),
                 new PipelineMetrics(new SimpleMeterRegistry()));
     }
 
     private static CompletableFuture<Outcome> submit(DynamicBatcher batcher) throws Exception {
         ImagePreprocessor preprocessor = model.predictor().preprocessor();
-        return batcher.submit(preprocessor.preprocess(photo), preprocessor.spec(), photo);
+        return batcher.submit(preprocessor.preprocess(photo), preprocessor.spec(), photo, Route.STABLE);
     }
 
     @Test
@@ -112,7 +114,7 @@ class DynamicBatcherTest {
         Preprocessing other = Preprocessing.imagenet(32);
         float[] tensor = new ImagePreprocessor(other, ImageLimits.DEFAULT).preprocess(photo);
         try (DynamicBatcher batcher = batcher(2, Duration.ofMillis(10))) {
-            Outcome swapped = batcher.submit(tensor, other, photo).get(10, TimeUnit.SECONDS);
+            Outcome swapped = batcher.submit(tensor, other, photo, Route.STABLE).get(10, TimeUnit.SECONDS);
             Outcome direct = submit(batcher).get(10, TimeUnit.SECONDS);
 
             assertThat(((Outcome.Predicted) swapped).prediction().probabilities())
@@ -127,10 +129,10 @@ class DynamicBatcherTest {
         try (ModelBundle bundle = ModelBundle.open(nanBundle);
              RegionPredictor nan = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"));
              DynamicBatcher batcher = new DynamicBatcher(new BatchPolicy(4, Duration.ofMillis(20), 64),
-                     () -> Optional.of(new ServedModel("nan", 1, nan)), new PipelineMetrics(new SimpleMeterRegistry()))) {
+                     () -> Optional.of(ServingSet.of(new ServedModel("nan", 1, nan))), new PipelineMetrics(new SimpleMeterRegistry()))) {
             List<CompletableFuture<Outcome>> results = new ArrayList<>();
             for (int i = 0; i < 3; i++) {
-                results.add(batcher.submit(nan.preprocessor().preprocess(photo), nan.preprocessor().spec(), photo));
+                results.add(batcher.submit(nan.preprocessor().preprocess(photo), nan.preprocessor().spec(), photo, Route.STABLE));
             }
 
             for (CompletableFuture<Outcome> result : results) {
@@ -154,7 +156,7 @@ class DynamicBatcherTest {
         closed.predictor().close(); // swapped out and closed between the batch taking it and running
         java.util.concurrent.atomic.AtomicInteger asked = new java.util.concurrent.atomic.AtomicInteger();
         try (DynamicBatcher batcher = new DynamicBatcher(new BatchPolicy(4, Duration.ofMillis(10), 64),
-                () -> Optional.of(asked.getAndIncrement() == 0 ? closed : model),
+                () -> Optional.of(ServingSet.of(asked.getAndIncrement() == 0 ? closed : model)),
                 new PipelineMetrics(new SimpleMeterRegistry()))) {
             Outcome outcome = submit(batcher).get(10, TimeUnit.SECONDS);
 

@@ -21,6 +21,7 @@ import dev.geoloc.processor.StreamingStackResource;
 import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.versions.ServedModel;
+import dev.geoloc.processor.versions.ServingSet;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -83,7 +84,7 @@ class FailingModelPauseTest {
             ServedModel replacement = new ServedModel(sound.name(), sound.version() + 1, RegionPredictor.load(
                     ModelBundle.open(StreamingStackResource.testBundle()), PredictorOptions.DEFAULT.withDevice("cpu")));
             replacement.predictor().warmUp(4);
-            models.swap(replacement);
+            models.swap(ServingSet.of(replacement));
             probe.awaitPredictions(ids);
             watcher.interrupt();
             assertThat(streams.isPaused()).isFalse();

@@ -24,7 +24,6 @@ import dev.geoloc.model.TestBundles;
 import dev.geoloc.processor.ProcessorProcess;
 import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.processor.TestTopics;
-import dev.geoloc.processor.Topics;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.schemas.GeoPoint;
 import dev.geoloc.schemas.ImageEvent;

@@ -21,10 +21,10 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
+import dev.geoloc.contracts.Topics;
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.processor.StreamingStackResource;
 import dev.geoloc.processor.TopicProbe;
-import dev.geoloc.processor.Topics;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.SchemaRegistryClient;
 import dev.geoloc.registry.serde.WireFormat;

@@ -39,8 +39,11 @@ import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.versions.CanaryJudge;
 import dev.geoloc.processor.versions.ModelHolder;
+import dev.geoloc.processor.versions.RolloutObserver;
 import dev.geoloc.processor.versions.ServedModel;
+import dev.geoloc.processor.versions.ServingSet;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.RegionPrediction;
@@ -66,10 +69,10 @@ class GeotagProcessorRevivalTest {
                 RegionCatalog.losAngeles());
         models = new ModelHolder(new SimpleMeterRegistry());
         try (ModelBundle bundle = ModelBundle.open(bundlePath)) {
-            models.swap(new ServedModel("revival-test", 1, RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"))));
+            models.swap(ServingSet.of(new ServedModel("revival-test", 1, RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu")))));
         }
         // Batches wait up to a second for company: long enough that a close right after an event finds it in flight.
-        batcher = new DynamicBatcher(new BatchPolicy(32, Duration.ofSeconds(1), 64), models::current,
+        batcher = new DynamicBatcher(new BatchPolicy(32, Duration.ofSeconds(1), 64), models::serving,
                 new PipelineMetrics(new SimpleMeterRegistry()));
     }
 
@@ -96,7 +99,9 @@ class GeotagProcessorRevivalTest {
         DecodeDeadline decodes = new DecodeDeadline(Duration.ofSeconds(5));
         PipelineParts parts = new PipelineParts(limits, new EventDecoder((t, bytes) -> event, limits), new ImageSource(uri -> {
             throw new IllegalStateException("no URIs here");
-        }, 1, 1, Duration.ofSeconds(1)), decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20), new PipelineMetrics(new SimpleMeterRegistry()), Duration.ofMillis(2));
+        }, 1, 1, Duration.ofSeconds(1)), decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20), new PipelineMetrics(new SimpleMeterRegistry()),
+                new RolloutObserver(new SimpleMeterRegistry(), models, new CanaryJudge.Limits(100, 0.5, 200, 0.05)),
+                Duration.ofMillis(2));
         Properties settings = new Properties();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "revival-test");
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());

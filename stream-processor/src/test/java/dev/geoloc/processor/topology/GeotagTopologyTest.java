@@ -9,6 +9,7 @@ import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 
 import org.apache.avro.Schema;
@@ -28,12 +29,13 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.geoloc.contracts.Topics;
+import dev.geoloc.contracts.versions.Canary;
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.model.TestBundles;
-import dev.geoloc.processor.Topics;
 import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
@@ -42,8 +44,11 @@ import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.versions.CanaryJudge;
 import dev.geoloc.processor.versions.ModelHolder;
+import dev.geoloc.processor.versions.RolloutObserver;
 import dev.geoloc.processor.versions.ServedModel;
+import dev.geoloc.processor.versions.ServingSet;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.AvroSerializer;
@@ -83,9 +88,9 @@ class GeotagTopologyTest {
         java.nio.file.Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER,
                 RegionCatalog.losAngeles());
         models = new ModelHolder(new SimpleMeterRegistry());
-        models.swap(new ServedModel("topology-test", 1,
-                RegionPredictor.load(ModelBundle.open(bundle), PredictorOptions.DEFAULT.withDevice("cpu"))));
-        batcher = new DynamicBatcher(new BatchPolicy(8, Duration.ofMillis(5), 64), models::current,
+        models.swap(ServingSet.of(new ServedModel("topology-test", 1,
+                RegionPredictor.load(ModelBundle.open(bundle), PredictorOptions.DEFAULT.withDevice("cpu")))));
+        batcher = new DynamicBatcher(new BatchPolicy(8, Duration.ofMillis(5), 64), models::serving,
                 new PipelineMetrics(new SimpleMeterRegistry()));
     }
 
@@ -107,12 +112,14 @@ class GeotagTopologyTest {
         eventSerde.configure(Map.of(RegistryClientConfig.URL, REGISTRY), false);
         PipelineParts parts = new PipelineParts(limits, new EventDecoder(eventSerde.deserializer(), limits), images,
                 decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20),
-                new PipelineMetrics(new SimpleMeterRegistry()), Duration.ofMillis(2));
+                new PipelineMetrics(new SimpleMeterRegistry()),
+                new RolloutObserver(new SimpleMeterRegistry(), models, new CanaryJudge.Limits(100, 0.5, 200, 0.05)),
+                Duration.ofMillis(2));
         Properties settings = new Properties();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "geotag-topology-test");
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
         driver = new TopologyTestDriver(GeotagTopology.build(Topics.IMAGE_EVENTS, Topics.REGION_PREDICTIONS,
-                Topics.DEAD_LETTERS, parts, serde), settings);
+                Topics.DEAD_LETTERS, Topics.SHADOW_PREDICTIONS, parts, serde), settings);
         events = driver.createInputTopic(Topics.IMAGE_EVENTS, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         predictions = driver.createOutputTopic(Topics.REGION_PREDICTIONS, Serdes.ByteArray().deserializer(), serde.deserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, Serdes.ByteArray().deserializer(), serde.deserializer());
@@ -134,6 +141,39 @@ class GeotagTopologyTest {
         assertThat(new String(answer.key(), StandardCharsets.UTF_8)).isEqualTo("good");
         assertThat(((RegionPrediction) answer.value()).getImageId()).isEqualTo("good");
         assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aCanaryAnswersTheKeysItsShareTakesAndAShadowAnswersEveryEventToItsOwnTopic() {
+        // Given v1 stable, the same weights as v2, a 30 % canary, and as v3, a shadow
+        ServedModel stable = models.current().orElseThrow();
+        ServedModel canary = new ServedModel("topology-test", 2, stable.predictor());
+        ServedModel shadow = new ServedModel("topology-test", 3, stable.predictor());
+        Canary share = new Canary(null, 30);
+        models.swap(new ServingSet(stable, Optional.of(new ServingSet.ServedCanary(canary, share)), Optional.of(shadow)));
+        var shadowed = driver.createOutputTopic(Topics.SHADOW_PREDICTIONS, Serdes.ByteArray().deserializer(),
+                serde.deserializer());
+        try {
+            // When 60 events arrive
+            for (int i = 0; i < 60; i++) {
+                events.pipeInput(key("routed-" + i), serialize(event("routed-" + i, photo())));
+            }
+
+            // Then each is answered once, by the canary exactly when its key hash falls in the canary's share
+            List<TestRecord<byte[], SpecificRecord>> answers = awaitAll(predictions, 60);
+            for (TestRecord<byte[], SpecificRecord> answer : answers) {
+                int expected = share.takes(org.apache.kafka.common.utils.Utils.murmur2(answer.key())) ? 2 : 1;
+                assertThat(((RegionPrediction) answer.value()).getModelVersion()).as(new String(answer.key(),
+                        StandardCharsets.UTF_8)).isEqualTo(expected);
+            }
+            assertThat(answers).extracting(a -> ((RegionPrediction) a.value()).getModelVersion()).contains(1, 2);
+            // and the shadow answered every one, on its own topic only
+            assertThat(shadowed.readRecordsToList()).hasSize(60)
+                    .allSatisfy(r -> assertThat(((RegionPrediction) r.value()).getModelVersion()).isEqualTo(3));
+            assertThat(predictions.isEmpty()).isTrue();
+        } finally {
+            models.swap(ServingSet.of(stable));
+        }
     }
 
     @Test

@@ -25,15 +25,29 @@ public class FollowVersionsProfile implements QuarkusTestProfile {
 
     @Override
     public List<TestResourceEntry> testResources() {
-        return List.of(new TestResourceEntry(FirstVersion.class));
+        return List.of(new TestResourceEntry(FirstVersion.class, Map.of(FirstVersion.MODEL, PublishedVersions.MODEL)));
     }
 
-    /** Publishes v1 before the application starts: a processor waits for a first version. */
+    /**
+     * Publishes v1 of the model its {@link #MODEL} argument names before the application starts, since a processor
+     * waits for a first version: {@link SwapBundles}' first bundle, or for {@link CanaryProfile#MODEL}, the bundle
+     * that always answers the home region.
+     */
     public static class FirstVersion implements QuarkusTestResourceLifecycleManager {
+
+        static final String MODEL = "model";
+
+        private String model;
+
+        @Override
+        public void init(Map<String, String> args) {
+            model = args.get(MODEL);
+        }
+
         @Override
         public Map<String, String> start() {
-            try (PublishedVersions versions = new PublishedVersions()) {
-                versions.publish(1, SwapBundles.get().first);
+            try (PublishedVersions versions = new PublishedVersions(model)) {
+                versions.publish(1, model.equals(CanaryProfile.MODEL) ? CanaryBundles.get().home : SwapBundles.get().first);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }

@@ -23,8 +23,9 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.geoloc.contracts.versions.ActionKeys;
+import dev.geoloc.contracts.versions.ModelVersionKey;
 import dev.geoloc.model.BundleWriter;
-import dev.geoloc.model.ModelVersionKey;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.Sha256;
 import dev.geoloc.model.TestBundles;
@@ -80,13 +81,16 @@ class ForeignVersionRecordsTest {
         }
 
         // When a follower starts on the topic
-        ModelHolder holder = new ModelHolder(new SimpleMeterRegistry());
+        SimpleMeterRegistry registry = new SimpleMeterRegistry();
+        ModelHolder holder = new ModelHolder(registry);
         SpecificAvroSerde<ModelVersion> versions = serde();
         try (ModelStatusReporter reporter = new ModelStatusReporter(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), serde.serializer(), STATUS, "foreign-test");
              VersionFollower follower = new VersionFollower(MODEL, VERSIONS, VersionFollower.consumerSettings(
                      Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), "foreign-test"),
-                     versions.deserializer(), holder, loader(), reporter, Optional.empty(), Optional.empty())) {
+                     versions.deserializer(), ActionKeys.UNSIGNED,
+                     new ModelSwitcher(MODEL, holder, loader(), reporter, Optional.empty()), holder, reporter, registry,
+                     Optional.empty())) {
             follower.start();
             follower.awaitFirstModel(Duration.ofSeconds(30));
 
@@ -99,7 +103,7 @@ class ForeignVersionRecordsTest {
                     .contains("org.apache.avro.specific.SpecificRecordBase");
             assertThat(said.get("versions_published")).isEqualTo(List.of(1));
         } finally {
-            holder.clear().ifPresent(served -> served.predictor().close());
+            holder.clear().forEach(served -> served.predictor().close());
         }
     }
 
@@ -111,7 +115,7 @@ class ForeignVersionRecordsTest {
 
     private ModelLoader loader() {
         return new ModelLoader(ArtifactFetcher.standard(dir.resolve("downloads"), 1L << 30, Duration.ofMinutes(1)),
-                PredictorOptions.DEFAULT.withDevice("cpu"), 2, List.of());
+                PredictorOptions.DEFAULT.withDevice("cpu"), 2);
     }
 
     private ModelVersion version(int number) throws Exception {

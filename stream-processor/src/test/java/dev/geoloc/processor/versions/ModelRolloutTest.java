@@ -7,6 +7,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -26,9 +27,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.geoloc.imaging.NativeMemory;
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.processor.StreamingStackResource;
-import dev.geoloc.processor.TopicProbe;
+import dev.geoloc.processor.SwapDip;
 import dev.geoloc.processor.TopicProbe.Output;
+import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.schemas.ModelState;
+import dev.geoloc.schemas.ModelVersion;
 import dev.geoloc.schemas.RegionPrediction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
@@ -50,6 +53,10 @@ class ModelRolloutTest {
     private static TopicProbe probe;
     private static PublishedVersions versions;
     private static SwapBundles bundles;
+    /** v101's record, as published: what a replay sends again. */
+    private static ModelVersion firstOfTwenty;
+    /** The record that rolled back to v1: what a withdrawal of v1 copies. */
+    private static ModelVersion rolledBackTo;
 
     @TestHTTPResource("/q/health/ready")
     URL ready;
@@ -106,15 +113,31 @@ class ModelRolloutTest {
         assertThat(versions.awaitStatus(1, ModelState.SERVING).getBundleSha256()).hasSize(64);
     }
 
+    /** Predictions per second this instance sustains, measured on a burst of events sent as fast as they go. */
+    private static double capacity() {
+        List<String> ids = TopicProbe.ids("capacity", 600);
+        for (int i = 0; i < ids.size(); i++) {
+            probe.sendAsync(TopicProbe.event(ids.get(i), photo(i), null));
+        }
+        List<RegionPrediction> answers = probe.awaitPredictions(ids).stream().map(Output::value).toList();
+        long first = answers.stream().mapToLong(a -> a.getProcessedTime().toEpochMilli()).min().orElseThrow();
+        long last = answers.stream().mapToLong(a -> a.getProcessedTime().toEpochMilli()).max().orElseThrow();
+        return (answers.size() - 1) / ((last - first) / 1e3);
+    }
+
     @Test
     @Order(2)
-    void aSwapUnderLoadLosesNothingDoublesNothingAndSwitchesEachPartitionOnce() throws Exception {
-        // Given events flowing at a steady 40 per second
-        int events = 240;
+    void aSwapAtSixtyPercentOfCapacityLosesNothingDoublesNothingAndKeepsTheRate() throws Exception {
+        // Given events flowing at 60 % of what this instance sustains, for 10 seconds
+        double capacity = capacity();
+        double rate = 0.6 * capacity;
+        int events = (int) (10 * rate);
         List<String> ids = new ArrayList<>();
+        Instant published = null;
+        java.util.concurrent.CompletableFuture<Void> publishing = null;
         long start = System.nanoTime();
         for (int i = 0; i < events; i++) {
-            long due = start + i * 25_000_000L;
+            long due = start + (long) (i * 1e9 / rate);
             long wait = due - System.nanoTime();
             if (wait > 0) {
                 Thread.sleep(wait / 1_000_000, (int) (wait % 1_000_000));
@@ -122,13 +145,15 @@ class ModelRolloutTest {
             String id = "swap-" + i;
             ids.add(id);
             probe.sendAsync(TopicProbe.event(id, photo(i), null));
-            // When version 2 is published a quarter of the way through
-            if (i == events / 4) {
-                versions.publish(2, bundles.second);
+            // When version 2 is published three seconds in (on another thread: the events keep their pace)
+            if (i == (int) (3 * rate)) {
+                published = Instant.now();
+                publishing = java.util.concurrent.CompletableFuture.runAsync(() -> versions.publish(2, bundles.second));
             }
         }
 
         // Then every event has exactly one prediction
+        publishing.join();
         List<Output<RegionPrediction>> answers = probe.awaitPredictions(ids);
         Thread.sleep(500);
         for (String id : ids) {
@@ -143,17 +168,10 @@ class ModelRolloutTest {
             assertThat(sequence).as("partition " + partition).isSorted().last().isEqualTo(2);
             assertThat(sequence.stream().distinct().count()).as("partition " + partition).isLessThanOrEqualTo(2);
         });
-        assertThat(answers).extracting(o -> o.value().getModelVersion()).contains(1, 2);
-        // and throughput held: no second of the run answered fewer than half the events sent in it
-        Map<Long, Long> counted = answers.stream().collect(Collectors.groupingBy(
-                o -> o.value().getProcessedTime().getEpochSecond(), TreeMap::new, Collectors.counting()));
-        TreeMap<Long, Long> perSecond = new TreeMap<>();
-        for (long second = ((TreeMap<Long, Long>) counted).firstKey(); second <= ((TreeMap<Long, Long>) counted).lastKey(); second++) {
-            perSecond.put(second, counted.getOrDefault(second, 0L)); // a second with no prediction counts, as 0
-        }
-        List<Long> inner = new ArrayList<>(perSecond.values()).subList(1, perSecond.size() - 1);
-        System.out.println("Predictions per second during the swap: " + perSecond.values());
-        assertThat(inner).allSatisfy(count -> assertThat(count).isGreaterThanOrEqualTo(20));
+        // and throughput held: no full second from the publish to the first answer by v2 fell below 80 % of before
+        SwapDip dip = SwapDip.of(answers.stream().map(Output::value).toList(), published, 2);
+        System.out.printf(java.util.Locale.ROOT, "Capacity %.1f pred/s; at %.1f ev/s: %s%n", capacity, rate, dip.describe());
+        assertThat(dip.ratio()).as(dip.describe()).isGreaterThanOrEqualTo(0.8);
         assertThat(versions.awaitStatus(2, ModelState.SERVING).getReason()).isEqualTo("replaced v1");
         assertThat(versions.awaitStatus(1, ModelState.RETIRED).getReason()).isEqualTo("replaced by v2");
     }
@@ -164,8 +182,6 @@ class ModelRolloutTest {
         String laCatalog = bundles.first.catalogHash();
         // Each is published once the previous is refused: the processor serves the last one published, so two in
         // one fetch would skip the first.
-        versions.publish(3, bundles.first.zip().resolveSibling("missing.zip").toUri().toString(), bundles.first.sha256(), laCatalog);
-        assertRefusedWhileV2Serves(3, "does not exist");
         versions.publish(4, bundles.first.uri(), "0".repeat(64), laCatalog);
         assertRefusedWhileV2Serves(4, "sha256");
         versions.publish(5, bundles.corruptEncoder);
@@ -173,7 +189,9 @@ class ModelRolloutTest {
         versions.publish(6, bundles.otherCatalog);
         assertRefusedWhileV2Serves(6, "catalog");
         versions.publishSignedByAnotherKey(7, bundles.first);
-        assertRefusedWhileV2Serves(7, "signature");
+        assertThat(versions.awaitStatus(7, ModelState.ACTION_REFUSED).getReason()).as("not acted on, never loaded")
+                .contains("signature does not verify");
+        assertThat(versionAnswering("rollout-after-v7")).isEqualTo(2);
         versions.publish(8, bundles.nanHead);
         assertRefusedWhileV2Serves(8, "canary");
         versions.publish(9, bundles.offReference);
@@ -186,10 +204,15 @@ class ModelRolloutTest {
         assertThat(check.at("/data/last_rejected_version").asInt()).isEqualTo(9);
         assertThat(check.at("/data/last_rejection_code").asText()).isEqualTo("NUMERICS_MISMATCH");
         assertThat(check.at("/data/last_rejection_difference").asDouble()).isBetween(0.045, 0.055);
-        assertThat(get(metrics)).contains("geoloc_model_rejections_total{kind=\"ARTIFACT_UNREACHABLE\"}",
-                "kind=\"CHECKSUM_MISMATCH\"", "kind=\"CORRUPT_BUNDLE\"", "kind=\"INCOMPATIBLE_CATALOG\"",
-                "kind=\"SIGNATURE_INVALID\"", "kind=\"CANARY_FAILED\"", "kind=\"NUMERICS_MISMATCH\"",
+        assertThat(get(metrics)).contains("geoloc_model_rejections_total{kind=\"CHECKSUM_MISMATCH\"}", "kind=\"CORRUPT_BUNDLE\"", "kind=\"INCOMPATIBLE_CATALOG\"",
+                "kind=\"CANARY_FAILED\"", "kind=\"NUMERICS_MISMATCH\"",
+                "geoloc_rollout_refusals_total{code=\"SIGNATURE_INVALID\"} 1.0",
                 "geoloc_model_numerics_difference{model=\"last_rejected\"} 0.05");
+        // Last, since an unreachable artifact is tried again (5 s later), which would make it the last rejected
+        versions.publish(3, bundles.first.zip().resolveSibling("missing.zip").toUri().toString(), bundles.first.sha256(),
+                laCatalog);
+        assertRefusedWhileV2Serves(3, "does not exist");
+        assertThat(get(metrics)).contains("geoloc_model_rejections_total{kind=\"ARTIFACT_UNREACHABLE\"}");
     }
 
     /** The version is reported refused with {@code reason}, and a fresh event is still answered by v2. */
@@ -201,7 +224,7 @@ class ModelRolloutTest {
     @Test
     @Order(4)
     void publishingAnOlderVersionAgainRollsBack() throws Exception {
-        versions.publish(1, bundles.first);
+        rolledBackTo = versions.publish(1, bundles.first);
 
         versions.awaitStatus(1, ModelState.SERVING, 2);
         assertThat(versionAnswering("rollout-rolled-back")).isEqualTo(1);
@@ -223,22 +246,23 @@ class ModelRolloutTest {
         send("DELETE", "/admin/model/pin");
         versions.awaitStatus(1, ModelState.SERVING, 3);
         assertThat(versionAnswering("rollout-unpinned")).isEqualTo(1);
-        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[1,2,3,4,5,6,7,8,9]");
+        assertThat(json(admin).at("/versions_published").toString()).as("v7's record was not acted on")
+                .isEqualTo("[1,2,3,4,5,6,8,9]");
         assertThat(json(admin).at("/versions_refused").toString()).as("v3, unreachable, is tried again later")
-                .isEqualTo("[4,5,6,7,8,9]");
+                .isEqualTo("[4,5,6,8,9]");
     }
 
     @Test
     @Order(6)
     void withdrawingTheLatestVersionServesTheNewestBeforeItThatLoads() throws Exception {
-        // Given v1 serving as the latest published, and v3 to v9, published after v2, all refused
-        // When v1 is withdrawn by a tombstone
-        versions.withdraw(1);
+        // Given v1 serving as the latest made stable, and v3 to v9, published after v2, all refused
+        // When v1 is withdrawn by a signed record
+        versions.withdraw(rolledBackTo);
 
         // Then v2 serves: the versions published after it are skipped, as refused
         versions.awaitStatus(2, ModelState.SERVING, 3);
         assertThat(versionAnswering("rollout-withdrawn")).isEqualTo(2);
-        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[2,3,4,5,6,7,8,9]");
+        assertThat(json(admin).at("/versions_published").toString()).isEqualTo("[2,3,4,5,6,8,9]");
     }
 
     @Test
@@ -248,7 +272,10 @@ class ModelRolloutTest {
         long rssAfterFive = 0;
         for (int swap = 1; swap <= 20; swap++) {
             int version = 100 + swap;
-            versions.publish(version, swap % 2 == 0 ? bundles.first : bundles.second);
+            ModelVersion sent = versions.publish(version, swap % 2 == 0 ? bundles.first : bundles.second);
+            if (swap == 1) {
+                firstOfTwenty = sent;
+            }
             versions.awaitStatus(version, ModelState.SERVING);
             if (swap == 5) {
                 afterFive = NativeMemory.anonymousOutsideHeapKib();
@@ -266,6 +293,28 @@ class ModelRolloutTest {
         // would add well over 16 MiB across 15 swaps.
         assertThat(afterTwenty - afterFive).as("native resident growth over 15 swaps, KiB").isLessThan(16 * 1024);
         assertThat(versionAnswering("rollout-after-swaps")).isEqualTo(120);
+    }
+
+    @Test
+    @Order(8)
+    void aReplayedRecordAndAnUnsignedTombstoneChangeNothing() throws Exception {
+        // Given v120 serving, made stable after v101
+        // When v101's original signed record is sent again, and a producer without the key sends v120 a tombstone
+        versions.send(firstOfTwenty);
+        versions.tombstone(120);
+
+        // Then v120 keeps serving
+        assertThat(versions.awaitStatus(101, ModelState.ACTION_REFUSED).getRejectionCode()).isEqualTo("REPLAYED");
+        assertThat(versions.awaitStatus(120, ModelState.ACTION_REFUSED).getRejectionCode())
+                .isEqualTo("UNSIGNED_WITHDRAWAL");
+        assertThat(versionAnswering("rollout-after-replay")).isEqualTo(120);
+        // and both refusals show on the metrics and on health
+        assertThat(get(metrics)).contains("geoloc_rollout_refusals_total{code=\"REPLAYED\"} 1.0",
+                "geoloc_rollout_refusals_total{code=\"UNSIGNED_WITHDRAWAL\"} 1.0");
+        JsonNode check = json(ready).at("/checks/0");
+        assertThat(check.at("/data/model_version").asInt()).isEqualTo(120);
+        assertThat(check.at("/data/actions_refused").asLong()).isEqualTo(3);
+        assertThat(check.at("/data/last_refused_action").asText()).contains("UNSIGNED_WITHDRAWAL");
     }
 
     private JsonNode startedCheck(String name) throws Exception {

@@ -21,43 +21,46 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.geoloc.contracts.Topics;
+import dev.geoloc.contracts.versions.ModelVersionKey;
+import dev.geoloc.contracts.versions.RolloutSignatures;
 import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.ModelBundle;
-import dev.geoloc.model.ModelVersionKey;
 import dev.geoloc.model.Sha256;
-import dev.geoloc.model.VersionSignatures;
 import dev.geoloc.processor.TestTopics;
-import dev.geoloc.processor.Topics;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.EvaluationMetrics;
 import dev.geoloc.schemas.ModelState;
 import dev.geoloc.schemas.ModelStatus;
 import dev.geoloc.schemas.ModelVersion;
+import dev.geoloc.schemas.RolloutRole;
 import dev.geoloc.stack.LocalStreamingStack;
 import dev.geoloc.stack.StreamingStack;
 
 /**
- * The trainer's side of a rollout, as the tests need it: zipped bundles with their sha256, ModelVersion
- * records on the real model-versions topic, signed with {@link #SIGNING}, and the processor's ModelStatus
- * records read back.
+ * The trainer's side of a rollout, as the tests need it: zipped bundles with their sha256, rollout actions on the
+ * real model-versions topic, each with the next sequence and signed with {@link #SIGNING}, and the processor's
+ * ModelStatus records read back.
  */
-final class PublishedVersions implements AutoCloseable {
+public final class PublishedVersions implements AutoCloseable {
 
     static final String MODEL = "swap-test";
     /** The trainer's signing key; the processor under test holds its public half. */
     static final KeyPair SIGNING = keys();
 
     /** A published artifact: where it is, its sha256, and the catalog its bundle was trained on. */
-    record Artifact(Path zip, String sha256, String catalogHash) {
+    public record Artifact(Path zip, String sha256, String catalogHash) {
         String uri() {
             return zip.toUri().toString();
         }
     }
 
+    private final String model;
     private final StreamingStack stack = LocalStreamingStack.shared();
     private final SpecificAvroSerde<SpecificRecord> serde = new SpecificAvroSerde<>();
     private final KafkaProducer<byte[], byte[]> producer;
@@ -66,6 +69,12 @@ final class PublishedVersions implements AutoCloseable {
     private volatile boolean running = true;
 
     PublishedVersions() {
+        this(MODEL);
+    }
+
+    /** For the versions of {@code model}: each test class its own, since they share the topic. */
+    public PublishedVersions(String model) {
+        this.model = model;
         TestTopics.create(stack);
         serde.configure(Map.of(RegistryClientConfig.URL, stack.schemaRegistryUrl()), false);
         Properties props = new Properties();
@@ -77,7 +86,7 @@ final class PublishedVersions implements AutoCloseable {
     }
 
     /** Zips a bundle directory as the trainer's publish does. */
-    static Artifact artifact(Path bundle) {
+    public static Artifact artifact(Path bundle) {
         try {
             Path zip = bundle.resolveSibling(bundle.getFileName() + ".zip");
             if (!Files.exists(zip)) {
@@ -91,31 +100,56 @@ final class PublishedVersions implements AutoCloseable {
         }
     }
 
-    void publish(int version, Artifact artifact) {
-        publish(version, artifact.uri(), artifact.sha256(), artifact.catalogHash());
+    /** Makes {@code version} of {@code artifact} stable, signed: a publish, a rollback or a promotion. */
+    public ModelVersion publish(int version, Artifact artifact) {
+        return publish(version, artifact.uri(), artifact.sha256(), artifact.catalogHash());
     }
 
-    void publish(int version, String uri, String sha256, String catalogHash) {
-        publish(version, uri, sha256, catalogHash, VersionSignatures.sign(SIGNING.getPrivate(), MODEL, version, sha256));
+    ModelVersion publish(int version, String uri, String sha256, String catalogHash) {
+        return send(signed(SIGNING.getPrivate(), record(version, uri, sha256, catalogHash,
+                RolloutRole.STABLE, 0)));
+    }
+
+    /** Publishes {@code version} as a canary taking {@code percent} of the images, signed. */
+    public ModelVersion canary(int version, Artifact artifact, int percent) {
+        return send(signed(SIGNING.getPrivate(), record(version, artifact.uri(), artifact.sha256(),
+                artifact.catalogHash(), RolloutRole.CANARY, percent)));
+    }
+
+    /** Publishes {@code version} as a shadow, signed. */
+    ModelVersion shadow(int version, Artifact artifact) {
+        return send(signed(SIGNING.getPrivate(), record(version, artifact.uri(), artifact.sha256(),
+                artifact.catalogHash(), RolloutRole.SHADOW, 0)));
     }
 
     /** Publishes {@code artifact} signed by some other key than the one processors trust. */
     void publishSignedByAnotherKey(int version, Artifact artifact) {
-        publish(version, artifact.uri(), artifact.sha256(), artifact.catalogHash(),
-                VersionSignatures.sign(keys().getPrivate(), MODEL, version, artifact.sha256()));
+        send(signed(keys().getPrivate(), record(version, artifact.uri(), artifact.sha256(),
+                artifact.catalogHash(), RolloutRole.STABLE, 0)));
+    }
+
+    /** Sends a record exactly as given: an old record sent again, say. */
+    ModelVersion send(ModelVersion record) {
+        try {
+            producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS, key(record.getVersion()),
+                    serde.serializer().serialize(Topics.MODEL_VERSIONS, record))).get();
+            return record;
+        } catch (Exception e) {
+            throw new IllegalStateException("could not send v" + record.getVersion(), e);
+        }
     }
 
     /** Writes the public key processors verify with; returns its file. */
-    static Path verifyKey(Path directory) {
+    public static Path verifyKey(Path directory) {
         try {
             Files.createDirectories(directory);
-            return Files.writeString(directory.resolve("verify.pem"), VersionSignatures.pem(SIGNING.getPublic()));
+            return Files.writeString(directory.resolve("verify.pem"), RolloutSignatures.pem(SIGNING.getPublic()));
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
     }
 
-    private static KeyPair keys() {
+    static KeyPair keys() {
         try {
             return KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
         } catch (java.security.NoSuchAlgorithmException e) {
@@ -123,9 +157,20 @@ final class PublishedVersions implements AutoCloseable {
         }
     }
 
-    private void publish(int version, String uri, String sha256, String catalogHash, String signature) {
-        ModelVersion record = ModelVersion.newBuilder()
-                .setModelName(MODEL)
+    /**
+     * Signs a record made here in place: {@link RolloutSignatures#signed}'s copy does not work in a test resource,
+     * which Quarkus loads beside Avro in another class loader.
+     */
+    private static ModelVersion signed(java.security.PrivateKey key, ModelVersion record) {
+        record.setSignature(RolloutSignatures.sign(key, record));
+        return record;
+    }
+
+    /** A record of the next action; unsigned. */
+    private ModelVersion record(int version, String uri, String sha256, String catalogHash, RolloutRole role,
+                                int percent) {
+        return ModelVersion.newBuilder()
+                .setModelName(model)
                 .setVersion(version)
                 .setArtifactUri(uri)
                 .setSha256(sha256)
@@ -137,27 +182,56 @@ final class PublishedVersions implements AutoCloseable {
                         .setMeanErrorKm(0).setMedianErrorKm(0).setAccAt1km(0).setAccAt5km(0).setAccAt10km(0)
                         .setAccAt25km(0).build())
                 .setCreatedTime(Instant.now())
-                .setSignature(signature)
+                .setSequence(nextSequence())
+                .setRole(role)
+                .setTrafficPercent(percent)
                 .build();
-        try {
-            producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS, key(version),
-                    serde.serializer().serialize(Topics.MODEL_VERSIONS, record))).get();
-        } catch (Exception e) {
-            throw new IllegalStateException("could not publish v" + version, e);
-        }
     }
 
-    /** Withdraws {@code version}: a tombstone under its key. */
-    void withdraw(int version) {
+    /** Withdraws {@code record}'s version with a signed record, as trainer withdraw does. */
+    void withdraw(ModelVersion record) {
+        send(signed(SIGNING.getPrivate(), record(record.getVersion(), record.getArtifactUri(), record.getSha256(),
+                record.getRegionCatalogHash(), RolloutRole.WITHDRAWN, 0)));
+    }
+
+    /**
+     * One more than the highest sequence on the topic for this model, as the trainer takes it: the processor may
+     * have sent an action of its own (a canary's withdrawal) since this publisher's last.
+     */
+    private long nextSequence() {
+        Properties props = new Properties();
+        props.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
+        long highest = 0;
+        try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
+                new ByteArrayDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(Topics.MODEL_VERSIONS).stream()
+                    .map(p -> new TopicPartition(p.topic(), p.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> ends = consumer.endOffsets(partitions);
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < ends.get(p))) {
+                for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(100))) {
+                    if (record.value() != null && new String(record.key(), StandardCharsets.UTF_8).startsWith(model + "/")) {
+                        ModelVersion version = (ModelVersion) serde.deserializer().deserialize(record.topic(), record.value());
+                        highest = Math.max(highest, version.getSequence());
+                    }
+                }
+            }
+        }
+        return highest + 1;
+    }
+
+    /** A tombstone under {@code version}'s key: what anyone who can write to the topic can send. */
+    void tombstone(int version) {
         try {
             producer.send(new ProducerRecord<>(Topics.MODEL_VERSIONS, key(version), null)).get();
         } catch (Exception e) {
-            throw new IllegalStateException("could not withdraw v" + version, e);
+            throw new IllegalStateException("could not send a tombstone for v" + version, e);
         }
     }
 
-    private static byte[] key(int version) {
-        return new ModelVersionKey(MODEL, version).toString().getBytes(StandardCharsets.UTF_8);
+    private byte[] key(int version) {
+        return new ModelVersionKey(model, version).toString().getBytes(StandardCharsets.UTF_8);
     }
 
     /** Waits for the processor to report {@code state} for {@code version}, the {@code nth} time (from 1). */
@@ -165,7 +239,7 @@ final class PublishedVersions implements AutoCloseable {
         long deadline = System.nanoTime() + Duration.ofSeconds(90).toNanos();
         while (System.nanoTime() < deadline) {
             List<ModelStatus> matching = statuses.stream()
-                    .filter(s -> s.getVersion() == version && s.getState() == state).toList();
+                    .filter(s -> s.getModelName().equals(model) && s.getVersion() == version && s.getState() == state).toList();
             if (matching.size() >= nth) {
                 return matching.get(nth - 1);
             }
@@ -180,7 +254,8 @@ final class PublishedVersions implements AutoCloseable {
     }
 
     long count(int version, ModelState state) {
-        return statuses.stream().filter(s -> s.getVersion() == version && s.getState() == state).count();
+        return statuses.stream().filter(s -> s.getModelName().equals(model) && s.getVersion() == version
+                && s.getState() == state).count();
     }
 
     private void readStatuses() {

@@ -1,51 +1,39 @@
 package dev.geoloc.trainer.publish;
 
-import java.io.IOException;
-import java.io.InputStream;
 import java.io.PrintWriter;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.time.Duration;
-import java.util.Map;
-import java.util.Properties;
-import java.util.TreeMap;
+import java.security.PublicKey;
+import java.util.ArrayList;
+import java.util.List;
 
-import org.apache.kafka.common.KafkaException;
-import org.apache.kafka.common.errors.TimeoutException;
-
+import dev.geoloc.contracts.Topics;
+import dev.geoloc.contracts.versions.ActionKeys;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.ModelVersion;
-import picocli.CommandLine;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
-/** The options of every command that reads or writes the model-versions topic: where Kafka and the registry are. */
-public final class KafkaOptions {
+/**
+ * The options of every command that reads or writes the model-versions topic: where Kafka and the registry are,
+ * the topic, and the public keys processors verify its records with, so that the command sees what they act on.
+ */
+public final class KafkaOptions extends KafkaConnectionOptions {
 
-    static final Duration TIMEOUT = Duration.ofSeconds(30);
-
-    @CommandLine.Spec(CommandLine.Spec.Target.MIXEE)
-    CommandLine.Model.CommandSpec mixee;
-
-    @Option(names = "--bootstrap-servers", paramLabel = "HOST:PORT",
-            defaultValue = "${env:GEOLOC_BOOTSTRAP_SERVERS:-127.0.0.1:9092}",
-            description = "Kafka brokers (default: ${DEFAULT-VALUE}; set by GEOLOC_BOOTSTRAP_SERVERS).")
-    String bootstrapServers;
-
-    @Option(names = "--schema-registry-url", paramLabel = "URL",
-            defaultValue = "${env:GEOLOC_SCHEMA_REGISTRY_URL:-http://127.0.0.1:8081/apis/ccompat/v7}",
-            description = "Confluent-compatible schema registry API (default: ${DEFAULT-VALUE}; set by "
-                    + "GEOLOC_SCHEMA_REGISTRY_URL).")
-    String schemaRegistryUrl;
-
-    @Option(names = "--client-config", paramLabel = "FILE",
-            description = "Properties file of further Kafka client and registry settings (security.protocol, "
-                    + "sasl.*, ssl.*, basic.auth.*, schema.registry.ssl.*, ...).")
-    Path clientConfigFile;
-
-    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = "model-versions",
+    @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = Topics.MODEL_VERSIONS,
             description = "Topic of model versions, compacted (default: ${DEFAULT-VALUE}).")
     String topic;
+
+    @Option(names = "--verify-key", paramLabel = "PEM", split = ",", converter = KeyFiles.Public.class,
+            description = "Ed25519 public key (X.509 PEM) processors verify actions with, their "
+                    + "geoloc.model.signature-public-key; repeatable. With it, the topic is read as those processors "
+                    + "read it: unsigned or wrongly signed records are refused and change nothing. Without it, every "
+                    + "record counts, as for processors with geoloc.model.allow-unsigned=true.")
+    List<PublicKey> verifyKeys = new ArrayList<>();
+
+    @Option(names = "--rollback-verify-key", paramLabel = "PEM", split = ",",
+            converter = KeyFiles.Public.class,
+            description = "Public key processors verify withdrawals only with, their geoloc.model.rollback-public-key "
+                    + "(their automatic rollbacks); repeatable, with --verify-key.")
+    List<PublicKey> rollbackVerifyKeys = new ArrayList<>();
 
     /** What a command does with the model-versions topic; returns its exit code. */
     @FunctionalInterface
@@ -54,53 +42,35 @@ public final class KafkaOptions {
     }
 
     /**
-     * Runs {@code work} on the topic these options name. Kafka's and the registry's failures become exit 1 with
-     * {@code <command> failed: <why>} on standard error.
+     * Runs {@code work} on the topic these options name, read with their keys. Kafka's and the registry's failures
+     * become exit 1 with {@code <command> failed: <why>} on standard error, and so does an action processors would
+     * refuse, which is not sent.
      */
     int onTopic(String command, TopicWork work) {
         PrintWriter err = mixee.commandLine().getErr();
         KafkaSettings settings = settings();
-        try (SpecificAvroSerde<ModelVersion> serde = new SpecificAvroSerde<>()) {
-            serde.configure(settings.serde(), false);
-            return work.run(new ModelVersionTopic(settings, topic, serde));
-        } catch (TimeoutException e) {
-            err.println(command + " failed: " + e.getMessage() + " (" + unreachableHint() + ")");
-            return 1;
-        } catch (KafkaException e) {
-            err.println(command + " failed: " + e.getMessage());
-            return 1;
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            err.println(command + " interrupted");
-            return 1;
-        } finally {
-            mixee.commandLine().getOut().flush();
-            err.flush();
-        }
+        ActionKeys keys = actionKeys();
+        return run(command, () -> {
+            try (SpecificAvroSerde<ModelVersion> serde = new SpecificAvroSerde<>()) {
+                serde.configure(settings.serde(), false);
+                return work.run(new ModelVersionTopic(settings, topic, serde, keys));
+            } catch (ActionRefusedException e) {
+                err.println(command + " failed: " + e.getMessage());
+                return 1;
+            }
+        });
     }
 
-    KafkaSettings settings() {
-        return new KafkaSettings(bootstrapServers, schemaRegistryUrl, clientConfig(), TIMEOUT);
-    }
-
-    /** What to say after a timeout: most often nothing listens where the options point. */
-    String unreachableHint() {
-        return "is Kafka at " + bootstrapServers + " running?";
-    }
-
-    private Map<String, String> clientConfig() {
-        if (clientConfigFile == null) {
-            return Map.of();
+    /**
+     * The keys records are verified with: {@link ActionKeys#UNSIGNED} without {@code --verify-key}.
+     *
+     * @throws ParameterException if rollback keys come without publishers' keys
+     */
+    ActionKeys actionKeys() {
+        if (verifyKeys.isEmpty() && !rollbackVerifyKeys.isEmpty()) {
+            throw new ParameterException(mixee.commandLine(), "--rollback-verify-key needs --verify-key: "
+                    + "processors verify rollback keys only beside their publishers' keys");
         }
-        Properties properties = new Properties();
-        try (InputStream in = Files.newInputStream(clientConfigFile)) {
-            properties.load(in);
-        } catch (IOException e) {
-            throw new ParameterException(mixee.commandLine(),
-                    "Cannot read --client-config " + clientConfigFile + ": " + e.getMessage());
-        }
-        Map<String, String> config = new TreeMap<>();
-        properties.stringPropertyNames().forEach(key -> config.put(key, properties.getProperty(key)));
-        return config;
+        return new ActionKeys(verifyKeys, rollbackVerifyKeys);
     }
 }

@@ -21,7 +21,8 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, M
         clientConfig = Map.copyOf(clientConfig);
     }
 
-    Map<String, Object> serde() {
+    /** For the registry serde: values of every topic the trainer reads or writes. */
+    public Map<String, Object> serde() {
         Map<String, Object> config = new HashMap<>(clientConfig);
         config.put("schema.registry.url", schemaRegistryUrl);
         return config;

@@ -7,7 +7,7 @@ import java.nio.file.Path;
 import java.util.SortedSet;
 import java.util.regex.Pattern;
 
-import dev.geoloc.model.ModelVersionKey;
+import dev.geoloc.contracts.versions.ModelVersionKey;
 
 /**
  * Where published model bundles live, one immutable archive per model name and version. A

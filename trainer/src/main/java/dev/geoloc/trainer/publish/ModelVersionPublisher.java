@@ -5,10 +5,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Clock;
 import java.time.temporal.ChronoUnit;
+import java.util.Locale;
 
-import org.apache.kafka.clients.producer.RecordMetadata;
 import org.apache.kafka.common.KafkaException;
 
+import dev.geoloc.contracts.versions.ActionKeys;
+import dev.geoloc.contracts.versions.RolloutSignatures;
+import dev.geoloc.contracts.versions.RolloutState;
 import dev.geoloc.model.BundleException;
 import dev.geoloc.model.BundleManifest;
 import dev.geoloc.model.BundleWriter;
@@ -17,26 +20,28 @@ import dev.geoloc.model.NumericsCheck;
 import dev.geoloc.model.NumericsMismatchException;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
-import dev.geoloc.model.VersionSignatures;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.EvaluationMetrics;
 import dev.geoloc.schemas.ModelVersion;
+import dev.geoloc.schemas.RolloutRole;
 
 /**
  * Publishes a model bundle: checks it, puts its archive in the {@link ModelStore} under the next version
  * number, and sends a {@code ModelVersion} record, keyed {@code <model name>/<version>}, to the model-versions
- * topic.
+ * topic: an action that makes the version stable, or a canary or a shadow beside the stable version, with the
+ * model's next sequence.
  *
  * <p>The next version is one more than the highest of the model's versions on the topic and in the store.
- * The topic alone is not enough: a version withdrawn by a tombstone is gone from it once compacted, and a
+ * The topic alone is not enough: a version someone removed with a tombstone is gone from it once compacted, and a
  * version whose record was never sent (the broker was down) is still taken in the store. So a number is never
  * given out twice.
  *
  * <p>The steps run in an order that leaves nothing half-published: the bundle must compute its reference outputs
  * on this machine ({@link RegionPredictor#load}) and the quality gate judges, before anything
  * is stored; the archive is stored before the record is sent, so a processor never sees a record whose
- * archive is missing. If sending fails, the stored version stays unused and the next publish takes the
- * next number.
+ * archive is missing. If sending fails, or the action would be refused by processors reading with the publisher's
+ * keys (a signing key that is not the half of theirs), the stored version stays unused and the next publish takes
+ * the next number.
  */
 public final class ModelVersionPublisher {
 
@@ -45,21 +50,30 @@ public final class ModelVersionPublisher {
     private final ModelStore store;
     private final KafkaSettings kafka;
     private final String topic;
+    private final ActionKeys keys;
     private final Clock clock;
 
-    public ModelVersionPublisher(ModelStore store, KafkaSettings kafka, String topic, Clock clock) {
+    /** @param keys what processors verify actions with ({@code --verify-key}); {@link ActionKeys#UNSIGNED} for none */
+    public ModelVersionPublisher(ModelStore store, KafkaSettings kafka, String topic, ActionKeys keys, Clock clock) {
         this.store = store;
         this.kafka = kafka;
         this.topic = topic;
+        this.keys = keys;
         this.clock = clock;
     }
 
     /**
-     * @throws InvalidPublishInputException if the bundle, its metrics or the model name cannot be published
+     * @throws InvalidPublishInputException if the bundle, its metrics or the model name cannot be published, or the
+     *                                      role cannot be taken (a canary or a shadow with no stable version)
      * @throws IOException                  if the store fails, or already has the version (publish again)
      * @throws KafkaException               if the topic cannot be read or the record cannot be sent
+     * @throws ActionRefusedException       if processors reading with the keys would refuse the action: not sent
      */
     public PublishResult publish(PublishRequest request) throws IOException, InterruptedException {
+        if (keys.required() && request.signingKey() == null) {
+            throw new InvalidPublishInputException("--verify-key says processors act on signed versions only: "
+                    + "sign this one with --signing-key");
+        }
         try (ModelBundle bundle = open(request.bundle());
              SpecificAvroSerde<ModelVersion> serde = new SpecificAvroSerde<>()) {
             NumericsCheck numerics = numerics(bundle);
@@ -69,13 +83,18 @@ public final class ModelVersionPublisher {
                     : EvaluationMetricsReader.fromMap(manifest.metrics(), "the bundle's metrics");
             serde.configure(kafka.serde(), false);
 
-            ModelVersionTopic versions = new ModelVersionTopic(kafka, topic, serde);
-            PublishedVersions published = versions.read(modelName);
-            GateVerdict verdict = QualityGate.judge(metrics, bundle.catalog().hash(), published.current());
+            ModelVersionTopic versions = new ModelVersionTopic(kafka, topic, serde, keys);
+            RolloutState state = versions.read(modelName).state();
+            if (request.role() != RolloutRole.STABLE && state.stable().isEmpty()) {
+                throw new InvalidPublishInputException("a " + request.role().name().toLowerCase(Locale.ROOT)
+                        + " goes beside the stable version, and " + modelName + " has none on " + topic
+                        + ": publish it without --canary or --shadow first");
+            }
+            GateVerdict verdict = QualityGate.judge(metrics, bundle.catalog().hash(), state.stable());
             if (!verdict.passed() && !request.force()) {
                 return new PublishResult.Refused(modelName, verdict);
             }
-            int version = Math.max(published.highestVersion(), store.highestVersion(modelName)) + 1;
+            int version = Math.max(state.highestVersion(), store.highestVersion(modelName)) + 1;
             StoredArtifact artifact = store(bundle, modelName, version);
             ModelVersion record = ModelVersion.newBuilder()
                     .setModelName(modelName)
@@ -90,11 +109,14 @@ public final class ModelVersionPublisher {
                     // timestamp-millis: truncated here so that the record sent equals the record read back.
                     .setCreatedTime(clock.instant().truncatedTo(ChronoUnit.MILLIS))
                     .setNotes(request.notes())
-                    .setSignature(request.signingKey() == null ? null
-                            : VersionSignatures.sign(request.signingKey(), modelName, version, artifact.sha256()))
+                    .setSequence(state.nextSequence())
+                    .setRole(request.role())
+                    .setTrafficPercent(request.trafficPercent())
                     .build();
-            RecordMetadata sent = versions.send(record);
-            return new PublishResult.Published(record, sent.partition(), sent.offset(), verdict, !verdict.passed(), numerics);
+            if (request.signingKey() != null) {
+                record = RolloutSignatures.signed(request.signingKey(), record);
+            }
+            return new PublishResult.Published(versions.act(state, record), verdict, !verdict.passed(), numerics);
         }
     }
 

@@ -10,9 +10,11 @@ import java.util.concurrent.Callable;
 import org.apache.kafka.common.KafkaException;
 import org.apache.kafka.common.errors.TimeoutException;
 
-import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
 import dev.geoloc.schemas.EvaluationMetrics;
+import dev.geoloc.schemas.RolloutRole;
+import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
 import picocli.CommandLine;
+import picocli.CommandLine.ArgGroup;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -23,19 +25,23 @@ import picocli.CommandLine.ParameterException;
         description = {
                 "Publishes a model bundle: stores its archive as the model's next version in the model store, "
                         + "then sends a ModelVersion record (Avro, through the schema registry), keyed "
-                        + "<model name>/<version>, to the model-versions topic, which processors follow.",
+                        + "<model name>/<version>, to the model-versions topic, which processors follow. The record "
+                        + "is an action with the model's next sequence: the version becomes stable and ends any "
+                        + "canary or shadow, or with --canary or --shadow it goes beside the stable version.",
                 "",
-                "Quality gate: a model whose mean distance error is higher than the currently published "
-                        + "version's on the same test set (or equal, with a lower accuracy) is refused, and so is "
-                        + "one evaluated on another test set or region catalog, since it cannot be compared. "
-                        + "--force publishes anyway. The first version always passes.",
+                "Quality gate: a model whose mean distance error is higher than the stable version's on the same "
+                        + "test set (or equal, with a lower accuracy) is refused, and so is one evaluated on another "
+                        + "test set or region catalog, since it cannot be compared. --force publishes anyway. The "
+                        + "first version always passes.",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:published",
                 "1:refused by the quality gate (nothing stored or sent), or failed: Kafka, the registry or the "
-                        + "store could not be reached or refused",
-                "2:wrong usage: bad option, invalid bundle, missing or invalid metrics"})
+                        + "store could not be reached or refused, or processors reading with --verify-key would refuse "
+                        + "the signature (stored, not sent)",
+                "2:wrong usage: bad option, invalid bundle, missing or invalid metrics, --canary or --shadow with no "
+                        + "stable version, --verify-key without --signing-key"})
 public final class PublishCommand implements Callable<Integer>, ComputesWithLibtorch {
 
     @CommandLine.Spec
@@ -65,10 +71,24 @@ public final class PublishCommand implements Callable<Integer>, ComputesWithLibt
     @Option(names = "--notes", paramLabel = "TEXT", description = "Free text for the record.")
     String notes;
 
-    @Option(names = "--signing-key", paramLabel = "PEM",
-            description = "Ed25519 private key (PKCS#8 PEM, e.g. openssl genpkey -algorithm ed25519) to sign the "
-                    + "version with; processors configured with its public key serve only signed versions.")
-    Path signingKeyFile;
+    @ArgGroup(exclusive = true)
+    Beside beside;
+
+    /** A new version that goes beside the stable version instead of replacing it. */
+    static final class Beside {
+        @Option(names = "--canary", paramLabel = "PERCENT", required = true,
+                description = "Publish as a canary that answers PERCENT (1-99) of the images, chosen by a hash of "
+                        + "their key, beside the stable version; promote makes it stable.")
+        int canaryPercent;
+
+        @Option(names = "--shadow", required = true,
+                description = "Publish as a shadow that answers every image again, to the shadow-predictions topic "
+                        + "only, beside the stable version; compare reads both.")
+        boolean shadow;
+    }
+
+    @CommandLine.Mixin
+    SigningKeyOption signing;
 
     @Option(names = "--force", description = "Publish even if the quality gate refuses.")
     boolean force;
@@ -79,11 +99,12 @@ public final class PublishCommand implements Callable<Integer>, ComputesWithLibt
     @Override
     public Integer call() {
         ModelVersionPublisher publisher = new ModelVersionPublisher(new DirectoryModelStore(store), kafka.settings(),
-                kafka.topic, Clock.systemUTC());
+                kafka.topic, kafka.actionKeys(), Clock.systemUTC());
         PrintWriter err = spec.commandLine().getErr();
         try {
+            RolloutRole role = role();
             PublishResult result = publisher.publish(new PublishRequest(bundle, modelName, metrics(), force, notes,
-                    signingKey()));
+                    role, role == RolloutRole.CANARY ? beside.canaryPercent : 0, signing.key));
             if (result instanceof PublishResult.Published published) {
                 printPublished(spec.commandLine().getOut(), published);
                 return 0;
@@ -97,7 +118,7 @@ public final class PublishCommand implements Callable<Integer>, ComputesWithLibt
         } catch (TimeoutException e) {
             err.println("publish failed: " + e.getMessage() + " (" + kafka.unreachableHint() + ")");
             return 1;
-        } catch (IOException | UncheckedIOException | KafkaException e) {
+        } catch (IOException | UncheckedIOException | KafkaException | ActionRefusedException e) {
             err.println("publish failed: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
@@ -109,15 +130,18 @@ public final class PublishCommand implements Callable<Integer>, ComputesWithLibt
         }
     }
 
-    private java.security.PrivateKey signingKey() {
-        if (signingKeyFile == null) {
-            return null;
+    private RolloutRole role() {
+        if (beside == null) {
+            return RolloutRole.STABLE;
         }
-        try {
-            return dev.geoloc.model.VersionSignatures.readPrivateKey(signingKeyFile);
-        } catch (IOException e) {
-            throw usage("--signing-key " + e.getMessage());
+        if (beside.shadow) {
+            return RolloutRole.SHADOW;
         }
+        if (beside.canaryPercent < 1 || beside.canaryPercent > 99) {
+            throw usage("--canary takes a share of 1 to 99 %, not " + beside.canaryPercent
+                    + " (publish without it to make the version stable)");
+        }
+        return RolloutRole.CANARY;
     }
 
     private EvaluationMetrics metrics() {
@@ -145,11 +169,9 @@ public final class PublishCommand implements Callable<Integer>, ComputesWithLibt
     }
 
     private void printPublished(PrintWriter out, PublishResult.Published published) {
-        var record = published.record();
+        var record = published.sent().record();
         out.println("published " + record.getModelName() + " version " + record.getVersion());
-        out.println("  artifact: " + record.getArtifactUri());
-        out.println("  sha256:   " + record.getSha256());
-        out.println("  record:   " + kafka.topic + " partition " + published.partition() + ", offset " + published.offset());
+        published.sent().print(out);
         out.println("  numerics: " + published.numerics().describe());
         out.println("  gate:     " + (published.forced() ? "refused, overridden by --force: " : "passed: ")
                 + published.verdict().reason());

@@ -1,7 +1,6 @@
 package dev.geoloc.trainer.publish;
 
 import dev.geoloc.model.NumericsCheck;
-import dev.geoloc.schemas.ModelVersion;
 
 /** How a publish ended: published, or refused by the quality gate with nothing stored or sent. */
 public sealed interface PublishResult {
@@ -9,14 +8,11 @@ public sealed interface PublishResult {
     GateVerdict verdict();
 
     /**
-     * @param record    the record as sent, and acknowledged by every in-sync replica
-     * @param partition the topic partition it went to
-     * @param offset    its offset there
-     * @param forced    whether {@code --force} overrode a refusing {@link #verdict()}
-     * @param numerics  how the bundle computed its reference outputs on this machine before it was published
+     * @param sent     the version's record as sent, and acknowledged by every in-sync replica
+     * @param forced   whether {@code --force} overrode a refusing {@link #verdict()}
+     * @param numerics how the bundle computed its reference outputs on this machine before it was published
      */
-    record Published(ModelVersion record, int partition, long offset, GateVerdict verdict, boolean forced,
-                     NumericsCheck numerics)
+    record Published(SentAction sent, GateVerdict verdict, boolean forced, NumericsCheck numerics)
             implements PublishResult {
     }
 

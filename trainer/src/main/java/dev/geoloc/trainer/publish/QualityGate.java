@@ -7,8 +7,8 @@ import dev.geoloc.schemas.EvaluationMetrics;
 import dev.geoloc.schemas.ModelVersion;
 
 /**
- * Refuses a model that did worse than the version processors serve now, so that a careless publish cannot
- * make predictions worse.
+ * Refuses a model that did worse than the stable version, so that a careless publish cannot make predictions
+ * worse. A canary or a shadow is judged the same way: it goes beside the stable version, and may replace it.
  *
  * <p>The criterion is the mean distance error ({@code mean_error_km}), the study's headline metric: it
  * counts how far off the wrong answers are, which accuracy does not. On an equal mean error, region
@@ -25,12 +25,12 @@ public final class QualityGate {
     }
 
     /**
-     * @param current the version processors serve now (the model's latest record on the topic), if any
+     * @param current the stable version, which serves every image not routed to a canary, if any
      */
     public static GateVerdict judge(EvaluationMetrics candidate, String candidateCatalogHash,
                                     Optional<ModelVersion> current) {
         if (current.isEmpty()) {
-            return GateVerdict.pass("no version is published yet: nothing to compare with");
+            return GateVerdict.pass("no stable version is published yet: nothing to compare with");
         }
         ModelVersion published = current.get();
         EvaluationMetrics before = published.getMetrics();
@@ -50,9 +50,9 @@ public final class QualityGate {
                 before.getMeanErrorKm(), before.getAccuracy(), testSet(before));
         int byError = Double.compare(before.getMeanErrorKm(), candidate.getMeanErrorKm());
         if (byError < 0 || (byError == 0 && candidate.getAccuracy() < before.getAccuracy())) {
-            return GateVerdict.refuse("worse than the published model: " + comparison);
+            return GateVerdict.refuse("worse than the stable version: " + comparison);
         }
-        return GateVerdict.pass("no worse than the published model: " + comparison);
+        return GateVerdict.pass("no worse than the stable version: " + comparison);
     }
 
     private static String testSet(EvaluationMetrics metrics) {

@@ -4,27 +4,32 @@ import java.io.PrintWriter;
 import java.util.Optional;
 import java.util.concurrent.Callable;
 
+import dev.geoloc.contracts.versions.RolloutActions;
+import dev.geoloc.contracts.versions.RolloutState;
 import dev.geoloc.schemas.ModelVersion;
+import dev.geoloc.schemas.RolloutRole;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code geoloc-trainer rollback}: makes an already published version the one processors serve again. */
+/** {@code geoloc-trainer rollback}: makes a version in service the stable version again. */
 @Command(name = "rollback",
         sortOptions = false,
         description = {
-                "Rolls a model back to a version published before: sends that version's record again, unchanged "
-                        + "(same artifact, sha256 and signature), so that it is the model's latest record and every "
-                        + "processor following the model swaps to it. Nothing is stored and no quality gate judges: "
-                        + "the version was published once already.",
+                "Rolls a model back to a version in service: sends that version's record as a new STABLE action "
+                        + "(same artifact, sha256 and metrics; the model's next sequence, signed with --signing-key), "
+                        + "so that every processor following the model swaps to it. It ends any canary or shadow. "
+                        + "Nothing is stored and no quality gate judges: the version was published once already. "
+                        + "The old record is not sent again: processors would refuse it as a replay.",
                 "",
                 "To hold one processor instance on a version instead, pin it: geoloc.model.pinned-version, or "
                         + "PUT /admin/model/pin/{version}.",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:rolled back, or the version was the latest already (nothing sent)",
-                "1:the version is not on the topic, or failed: Kafka or the registry could not be reached",
+                "0:rolled back, or the version was the stable one already (nothing sent)",
+                "1:the version is not in service on the topic, processors reading with --verify-key would refuse the "
+                        + "action (nothing sent), or failed: Kafka or the registry could not be reached",
                 "2:wrong usage"})
 public final class RollbackCommand implements Callable<Integer> {
 
@@ -34,8 +39,11 @@ public final class RollbackCommand implements Callable<Integer> {
     @Option(names = "--model-name", required = true, paramLabel = "NAME", description = "Model line to roll back.")
     String modelName;
 
-    @Option(names = "--to-version", required = true, paramLabel = "N", description = "Version to serve again.")
+    @Option(names = "--to-version", required = true, paramLabel = "N", description = "Version to make stable again.")
     int version;
+
+    @CommandLine.Mixin
+    SigningKeyOption signing;
 
     @CommandLine.Mixin
     KafkaOptions kafka;
@@ -48,23 +56,22 @@ public final class RollbackCommand implements Callable<Integer> {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         return kafka.onTopic("rollback", topic -> {
-            PublishedVersions published = topic.read(modelName);
-            Optional<ModelVersion> target = published.find(version);
+            RolloutState state = topic.read(modelName).state();
+            Optional<ModelVersion> target = state.find(version);
             if (target.isEmpty()) {
-                err.println("rollback failed: " + modelName + " has no version " + version + " on " + topic.name()
-                        + (published.history().isEmpty() ? " (nothing is published for it)"
-                        : " (published: " + published.history().stream().map(ModelVersion::getVersion).sorted().toList() + ")"));
+                err.println("rollback failed: " + InService.missing(state, version, topic.name()));
                 return 1;
             }
-            int current = published.current().orElseThrow().getVersion();
-            if (current == version) {
-                out.println(modelName + " version " + version + " is the latest published already; nothing sent");
+            Optional<ModelVersion> stable = state.stable();
+            if (stable.isPresent() && stable.get().getVersion() == version) {
+                out.println(modelName + " version " + version + " is the stable version already; nothing sent");
                 return 0;
             }
-            var sent = topic.send(target.get());
-            out.println("rolled back " + modelName + " to version " + version + " (was version " + current + ")");
-            out.println("  artifact: " + target.get().getArtifactUri());
-            out.println("  record:   " + topic.name() + " partition " + sent.partition() + ", offset " + sent.offset());
+            SentAction sent = topic.act(state, signing.sign(
+                    RolloutActions.of(target.get(), state.nextSequence(), RolloutRole.STABLE, 0, null)));
+            out.println("rolled back " + modelName + " to version " + version + " (was "
+                    + stable.map(v -> "version " + v.getVersion()).orElse("no stable version") + ")");
+            sent.print(out);
             return 0;
         });
     }

@@ -4,27 +4,40 @@ import java.io.PrintWriter;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.List;
+import java.util.Locale;
 import java.util.concurrent.Callable;
 
+import dev.geoloc.contracts.versions.Refusal;
+import dev.geoloc.contracts.versions.RolloutState;
 import dev.geoloc.schemas.ModelVersion;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
 
-/** {@code geoloc-trainer versions}: what is published for a model, in the order processors would serve it. */
+/** {@code geoloc-trainer versions}: what the topic makes serve for a model, as processors fold it. */
 @Command(name = "versions",
         sortOptions = false,
-        description = "Lists the versions of a model on the model-versions topic, in the order they were last "
-                + "published: the last one is what processors serve unless pinned. Each with its backbone, head, "
-                + "loss and evaluation, to choose a version to roll back to.",
+        description = {
+                "Lists the versions of a model in service on the model-versions topic, in the order they were last "
+                        + "acted on, as processors fold the topic: each with the sequence and role of its last action, "
+                        + "what it does now (stable, canary and its share, shadow, fallback: made stable before, "
+                        + "idle: a former canary or shadow), and its backbone, head, loss and evaluation, to choose a "
+                        + "version to promote, roll back to or withdraw. Records that processors would not act on "
+                        + "are listed after them, with why.",
+                "",
+                "Without --verify-key, signatures are not checked and every record counts, which is what processors "
+                        + "with geoloc.model.allow-unsigned=true act on; with the processors' public keys, what they "
+                        + "act on.",
+                ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
-                "0:listed (also when none is published)",
+                "0:listed (also when none is in service)",
                 "1:failed: Kafka or the registry could not be reached, or the topic does not exist",
                 "2:wrong usage"})
 public final class VersionsCommand implements Callable<Integer> {
 
     private static final DateTimeFormatter TIME = DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss").withZone(ZoneOffset.UTC);
+    private static final String ROW = "  %7s  %8s  %-14s  %-6s  %-14s  %-19s  %-16s  %-10s  %-18s  %8s  %10s  %s%n";
 
     @CommandLine.Spec
     CommandLine.Model.CommandSpec spec;
@@ -42,23 +55,44 @@ public final class VersionsCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         return kafka.onTopic("versions", topic -> {
-            List<ModelVersion> history = topic.read(modelName).history();
+            ModelRollout rollout = topic.read(modelName);
+            RolloutState state = rollout.state();
+            List<ModelVersion> history = state.history();
             if (history.isEmpty()) {
-                out.println("No version of " + modelName + " is published on " + topic.name() + ".");
-                return 0;
+                out.println("No version of " + modelName + " is in service on " + topic.name() + ".");
+            } else {
+                out.printf("%s on %s: %d version%s in service, oldest acted on first; %s%n", modelName, topic.name(),
+                        history.size(), history.size() == 1 ? "" : "s", state.describe());
+                out.printf(ROW, "version", "sequence", "last action", "signed", "now", "created (UTC)", "backbone",
+                        "head", "loss", "accuracy", "mean error", "test set");
+                for (ModelVersion v : history) {
+                    out.printf(ROW, v.getVersion(), v.getSequence(), SentAction.describe(v),
+                            v.getSignature() == null ? "no" : "yes", InService.role(state, v.getVersion()),
+                            TIME.format(v.getCreatedTime()), v.getBackbone(), v.getHead(), v.getLoss(),
+                            String.format(Locale.ROOT, "%.1f%%", 100 * v.getMetrics().getAccuracy()),
+                            String.format(Locale.ROOT, "%.2f km", v.getMetrics().getMeanErrorKm()),
+                            v.getMetrics().getDataset());
+                }
             }
-            out.printf("%s on %s: %d version%s, oldest published first%n", modelName, topic.name(), history.size(),
-                    history.size() == 1 ? "" : "s");
-            out.printf("  %7s  %-19s  %-16s  %-10s  %-18s  %8s  %10s  %s%n", "version", "created (UTC)", "backbone",
-                    "head", "loss", "accuracy", "mean error", "test set");
-            for (int i = 0; i < history.size(); i++) {
-                ModelVersion v = history.get(i);
-                out.printf("  %7d  %-19s  %-16s  %-10s  %-18s  %7.1f%%  %7.2f km  %s%s%n", v.getVersion(),
-                        TIME.format(v.getCreatedTime()), v.getBackbone(), v.getHead(), v.getLoss(),
-                        100 * v.getMetrics().getAccuracy(), v.getMetrics().getMeanErrorKm(), v.getMetrics().getDataset(),
-                        i == history.size() - 1 ? "   <- latest: served unless pinned" : "");
-            }
+            printRefusals(out, rollout.refusals());
+            out.println(rollout.verified()
+                    ? "Verified with --verify-key: this is what processors with these public keys act on."
+                    : "Records were not verified: every record counts, as for processors with "
+                    + "geoloc.model.allow-unsigned=true; pass --verify-key to see what processors verifying "
+                    + "signatures act on.");
             return 0;
         });
+    }
+
+    private static void printRefusals(PrintWriter out, List<Refusal> refusals) {
+        if (refusals.isEmpty()) {
+            return;
+        }
+        out.printf("%d record%s not acted on (what serves is as if they were not there):%n", refusals.size(),
+                refusals.size() == 1 ? "" : "s");
+        for (Refusal refusal : refusals) {
+            out.printf("  version %d, sequence %d: %s, %s%n", refusal.version(), refusal.sequence(), refusal.code(),
+                    refusal.reason());
+        }
     }
 }

@@ -107,7 +107,7 @@ public final class TrainCommand implements Callable<Integer>, ComputesWithLibtor
     @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
     String device;
 
-    @Option(names = "--model-name", defaultValue = "la-streets", description = "Name the bundle carries (default: ${DEFAULT-VALUE}).")
+    @Option(names = "--model-name", defaultValue = "la-street", description = "Name the bundle carries (default: ${DEFAULT-VALUE}).")
     String modelName;
 
     @Option(names = "--resume", description = "Continue from OUT/checkpoints/last when it exists.")

@@ -35,9 +35,9 @@ class DirectoryModelStoreTest {
 
     @Test
     void storesEachVersionUnderItsOwnDirectoryWithAFileUri() throws IOException {
-        StoredArtifact stored = store.put(archive, "la-streets", 1);
+        StoredArtifact stored = store.put(archive, "la-street", 1);
 
-        Path expected = dir.resolve("store/la-streets/1/la-streets-1.zip").toAbsolutePath();
+        Path expected = dir.resolve("store/la-street/1/la-street-1.zip").toAbsolutePath();
         assertThat(expected).hasSameBinaryContentAs(archive);
         assertThat(stored.uri()).isEqualTo(expected.toUri());
         assertThat(stored.uri().getScheme()).isEqualTo("file");
@@ -46,42 +46,42 @@ class DirectoryModelStoreTest {
         try (InputStream in = store.open(stored.uri())) {
             assertThat(in.readAllBytes()).containsExactly(1, 2, 3, 4, 5);
         }
-        assertThat(store.versions("la-streets")).containsExactly(1);
+        assertThat(store.versions("la-street")).containsExactly(1);
     }
 
     @Test
     void neverReplacesAStoredVersion() throws IOException {
-        store.put(archive, "la-streets", 1);
+        store.put(archive, "la-street", 1);
         Path other = Files.write(dir.resolve("other.zip"), new byte[] {9, 9});
 
-        assertThatThrownBy(() -> store.put(other, "la-streets", 1))
+        assertThatThrownBy(() -> store.put(other, "la-street", 1))
                 .isInstanceOf(FileAlreadyExistsException.class)
-                .hasMessageContaining("version 1 of la-streets is already in the store");
+                .hasMessageContaining("version 1 of la-street is already in the store");
 
-        assertThat(store.archivePath("la-streets", 1)).hasSameBinaryContentAs(archive);
-        assertThat(Files.getPosixFilePermissions(store.archivePath("la-streets", 1)))
+        assertThat(store.archivePath("la-street", 1)).hasSameBinaryContentAs(archive);
+        assertThat(Files.getPosixFilePermissions(store.archivePath("la-street", 1)))
                 .as("read-only, even where root would still be allowed to write").doesNotContain(PosixFilePermission.OWNER_WRITE);
         assertThat(leftovers()).isEmpty();
     }
 
     @Test
     void aFailedCopyLeavesNoVersionAndNoPartialFile() throws IOException {
-        assertThatThrownBy(() -> store.put(dir.resolve("missing.zip"), "la-streets", 1))
+        assertThatThrownBy(() -> store.put(dir.resolve("missing.zip"), "la-street", 1))
                 .isInstanceOf(NoSuchFileException.class);
 
-        assertThat(store.versions("la-streets")).isEmpty();
+        assertThat(store.versions("la-street")).isEmpty();
         assertThat(leftovers()).isEmpty();
     }
 
     @Test
     void theHighestVersionCountsEveryStoredVersion() throws IOException {
-        assertThat(store.highestVersion("la-streets")).isZero();
-        store.put(archive, "la-streets", 1);
-        store.put(archive, "la-streets", 3);
+        assertThat(store.highestVersion("la-street")).isZero();
+        store.put(archive, "la-street", 1);
+        store.put(archive, "la-street", 3);
         store.put(archive, "other-model", 7);
 
-        assertThat(store.versions("la-streets")).containsExactly(1, 3);
-        assertThat(store.highestVersion("la-streets")).isEqualTo(3);
+        assertThat(store.versions("la-street")).containsExactly(1, 3);
+        assertThat(store.highestVersion("la-street")).isEqualTo(3);
     }
 
     @Test
@@ -91,20 +91,20 @@ class DirectoryModelStoreTest {
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageContaining("model name");
         }
-        assertThatThrownBy(() -> store.put(archive, "la-streets", 0)).isInstanceOf(IllegalArgumentException.class);
+        assertThatThrownBy(() -> store.put(archive, "la-street", 0)).isInstanceOf(IllegalArgumentException.class);
     }
 
     @Test
     void opensOnlyItsOwnFiles() {
         assertThatThrownBy(() -> store.open(archive.toUri()))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("outside the store");
-        assertThatThrownBy(() -> store.open(URI.create("https://models.example.com/la-streets/1.zip")))
+        assertThatThrownBy(() -> store.open(URI.create("https://models.example.com/la-street/1.zip")))
                 .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not a file:// URI");
     }
 
     /** Files in the model directory other than version directories. */
     private List<Path> leftovers() throws IOException {
-        try (Stream<Path> files = Files.list(dir.resolve("store/la-streets"))) {
+        try (Stream<Path> files = Files.list(dir.resolve("store/la-street"))) {
             return files.filter(p -> !p.getFileName().toString().matches("\\d+")).toList();
         }
     }

@@ -21,11 +21,13 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.geoloc.contracts.versions.RolloutSignatures;
 import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.Sha256;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.schemas.ModelVersion;
+import dev.geoloc.schemas.RolloutRole;
 import dev.geoloc.stack.StreamingStack;
 import dev.geoloc.stack.StreamingStackExtension;
 import dev.geoloc.trainer.TrainerCommand;
@@ -52,8 +54,8 @@ class PublishCommandTest {
 
     @BeforeAll
     static void bundles(@TempDir Path bundles) throws IOException {
-        bundleDirectory = TestBundles.bundle(bundles.resolve("la-streets"), "la-streets", TestBundles.metrics(8.0, 0.40));
-        bundleZip = BundleWriter.zip(bundleDirectory, bundles.resolve("la-streets.zip"));
+        bundleDirectory = TestBundles.bundle(bundles.resolve("la-street"), "la-street", TestBundles.metrics(8.0, 0.40));
+        bundleZip = BundleWriter.zip(bundleDirectory, bundles.resolve("la-street.zip"));
         try (ModelBundle bundle = ModelBundle.open(bundleDirectory)) {
             bundleDigest = bundle.digest();
         }
@@ -71,14 +73,16 @@ class PublishCommandTest {
 
         assertThat(publish("--bundle", bundleDirectory.toString(), "--notes", "first cut")).isZero();
 
-        Path stored = store.resolve("la-streets/1/la-streets-1.zip").toAbsolutePath();
-        assertThat(topic.stdout.toString()).contains("published la-streets version 1", stored.toUri().toString(),
-                Sha256.of(stored), topic.name + " partition 0, offset 0", "passed: no version is published yet");
+        Path stored = store.resolve("la-street/1/la-street-1.zip").toAbsolutePath();
+        assertThat(topic.stdout.toString()).contains("published la-street version 1",
+                "action:   stable, sequence 1, unsigned", stored.toUri().toString(), Sha256.of(stored),
+                topic.name + " partition 0, offset 0", "now:      stable v1",
+                "passed: no stable version is published yet");
         List<ConsumerRecord<String, ModelVersion>> records = readTopic();
         assertThat(records).hasSize(1);
-        assertThat(records.get(0).key()).isEqualTo("la-streets/1");
+        assertThat(records.get(0).key()).isEqualTo("la-street/1");
         ModelVersion record = records.get(0).value();
-        assertThat(record.getModelName()).isEqualTo("la-streets");
+        assertThat(record.getModelName()).isEqualTo("la-street");
         assertThat(record.getVersion()).isEqualTo(1);
         assertThat(URI.create(record.getArtifactUri())).isEqualTo(stored.toUri());
         assertThat(record.getSha256()).isEqualTo(Sha256.of(Path.of(URI.create(record.getArtifactUri()))));
@@ -93,6 +97,9 @@ class PublishCommandTest {
         assertThat(record.getMetrics().getAccAt25km()).isEqualTo(0.70);
         assertThat(record.getCreatedTime()).isAfter(before).isBefore(Instant.now().plusMillis(1));
         assertThat(record.getNotes()).isEqualTo("first cut");
+        assertThat(record.getSequence()).as("the model's first action").isEqualTo(1);
+        assertThat(record.getRole()).isEqualTo(RolloutRole.STABLE);
+        assertThat(record.getTrafficPercent()).isZero();
         assertThat(record.getSignature()).as("published without --signing-key").isNull();
         try (ModelBundle published = ModelBundle.open(stored)) {
             assertThat(published.digest()).isEqualTo(bundleDigest);
@@ -101,17 +108,73 @@ class PublishCommandTest {
 
     @Test
     void withASigningKeyTheVersionCarriesASignatureThatItsPublicKeyVerifies() throws Exception {
-        java.security.KeyPair keys = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        Path signingKey = Files.writeString(dir.resolve("signing.pem"), dev.geoloc.model.VersionSignatures.pem(keys.getPrivate()));
+        TestKeys keys = TestKeys.create(dir.resolve("keys"));
 
         assertThat(publish("--bundle", bundleDirectory.toString(), "--model-name", "signed-line",
-                "--signing-key", signingKey.toString())).isZero();
+                "--signing-key", keys.signing().toString())).isZero();
 
-        ModelVersion record = readTopic().stream().map(ConsumerRecord::value)
-                .filter(v -> v.getModelName().equals("signed-line")).findFirst().orElseThrow();
-        assertThat(record.getSignature()).isNotBlank();
-        assertThat(dev.geoloc.model.VersionSignatures.verify(keys.getPublic(), "signed-line", record.getVersion(),
-                record.getSha256(), record.getSignature())).isTrue();
+        ModelVersion record = topic.last();
+        assertThat(record.getModelName()).isEqualTo("signed-line");
+        assertThat(topic.stdout.toString()).contains("action:   stable, sequence 1, signed");
+        assertThat(RolloutSignatures.verify(keys.pair().getPublic(), record)).isTrue();
+        assertThat(RolloutSignatures.verify(TestKeys.create(dir.resolve("other")).pair().getPublic(), record))
+                .as("another key's public half").isFalse();
+    }
+
+    @Test
+    void aCanaryGoesBesideTheStableVersionWithItsShareTheNextSequenceAndASignature() throws Exception {
+        TestKeys keys = TestKeys.create(dir.resolve("keys"));
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--signing-key", keys.signing().toString())).isZero();
+
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--canary", "10",
+                "--signing-key", keys.signing().toString(), "--verify-key", keys.verify().toString())).isZero();
+
+        assertThat(topic.stdout.toString()).contains("published la-street version 2",
+                "action:   canary at 10 %, sequence 2, signed", "now:      stable v1, canary v2 at 10 %",
+                "passed: no worse than the stable version");
+        ModelVersion canary = topic.last();
+        assertThat(canary.getVersion()).isEqualTo(2);
+        assertThat(canary.getRole()).isEqualTo(RolloutRole.CANARY);
+        assertThat(canary.getTrafficPercent()).isEqualTo(10);
+        assertThat(canary.getSequence()).isEqualTo(2);
+        assertThat(RolloutSignatures.verify(keys.pair().getPublic(), canary)).isTrue();
+    }
+
+    @Test
+    void aShadowGoesBesideTheStableVersionAndACanary() throws IOException {
+        assertThat(publish("--bundle", bundleDirectory.toString())).isZero();
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--canary", "25")).isZero();
+
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--shadow")).isZero();
+
+        assertThat(topic.stdout.toString()).contains("published la-street version 3",
+                "action:   shadow, sequence 3, unsigned", "now:      stable v1, canary v2 at 25 %, shadow v3");
+        ModelVersion shadow = topic.last();
+        assertThat(shadow.getRole()).isEqualTo(RolloutRole.SHADOW);
+        assertThat(shadow.getTrafficPercent()).isZero();
+        assertThat(shadow.getSequence()).isEqualTo(3);
+    }
+
+    @Test
+    void aCanaryOrAShadowNeedsAStableVersionAndOneRoleAtATime() throws Exception {
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--canary", "10")).isEqualTo(2);
+        assertThat(topic.stderr.toString()).contains("a canary goes beside the stable version, and la-street has none",
+                "publish it without --canary or --shadow first");
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--shadow")).isEqualTo(2);
+        assertThat(topic.stderr.toString()).contains("a shadow goes beside the stable version");
+
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--canary", "10", "--shadow")).isEqualTo(2);
+        assertThat(topic.stderr.toString()).contains("mutually exclusive");
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--canary", "100")).isEqualTo(2);
+        assertThat(topic.stderr.toString()).contains("--canary takes a share of 1 to 99 %, not 100");
+
+        TestKeys keys = TestKeys.create(dir.resolve("keys"));
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--verify-key", keys.verify().toString())).isEqualTo(2);
+        assertThat(topic.stderr.toString()).contains("--verify-key says processors act on signed versions only",
+                "--signing-key");
+
+        assertThat(readTopic()).isEmpty();
+        assertThat(store).doesNotExist();
     }
 
     @Test
@@ -121,14 +184,14 @@ class PublishCommandTest {
 
         assertThat(publish("--bundle", bundleZip.toString(), "--metrics", worse.toString())).isEqualTo(1);
 
-        assertThat(topic.stderr.toString()).contains("publish refused for la-streets: worse than the published model",
+        assertThat(topic.stderr.toString()).contains("publish refused for la-street: worse than the stable version",
                 "mean error 9.500 km", "version 1's 8.000 km", "Nothing was stored or sent", "--force");
         assertThat(readTopic()).hasSize(1);
-        assertThat(new DirectoryModelStore(store).versions("la-streets")).containsExactly(1);
+        assertThat(new DirectoryModelStore(store).versions("la-street")).containsExactly(1);
 
         assertThat(publish("--bundle", bundleZip.toString(), "--metrics", worse.toString(), "--force")).isZero();
 
-        assertThat(topic.stdout.toString()).contains("published la-streets version 2", "refused, overridden by --force");
+        assertThat(topic.stdout.toString()).contains("published la-street version 2", "refused, overridden by --force");
         List<ConsumerRecord<String, ModelVersion>> records = readTopic();
         assertThat(records).extracting(r -> r.value().getVersion()).containsExactly(1, 2);
         assertThat(records.get(1).value().getMetrics().getMeanErrorKm()).isEqualTo(9.5);
@@ -141,7 +204,7 @@ class PublishCommandTest {
         assertThat(publish("--bundle", bundleDirectory.toString())).isZero();
         assertThat(publish("--bundle", bundleDirectory.toString(),
                 "--metrics", metricsFile(TestBundles.metrics(6.0, 0.45)).toString())).isZero();
-        assertThat(topic.stdout.toString()).contains("published la-streets version 2", "passed: no worse");
+        assertThat(topic.stdout.toString()).contains("published la-street version 2", "passed: no worse");
 
         Path otherSet = metricsFile(TestBundles.metrics("streetview-la/test", 600, 1.0, 0.9));
         assertThat(publish("--bundle", bundleDirectory.toString(), "--metrics", otherSet.toString())).isEqualTo(1);
@@ -159,7 +222,7 @@ class PublishCommandTest {
                 "--metrics", worse.toString())).isZero();
 
         assertThat(topic.stdout.toString()).contains("published la-experiment version 1");
-        assertThat(readTopic()).extracting(ConsumerRecord::key).containsExactly("la-streets/1", "la-experiment/1");
+        assertThat(readTopic()).extracting(ConsumerRecord::key).containsExactly("la-street/1", "la-experiment/1");
         assertThat(store.resolve("la-experiment/1/la-experiment-1.zip")).exists();
     }
 
@@ -167,27 +230,28 @@ class PublishCommandTest {
     void everyVersionHasItsOwnKeySoThatCompactionKeepsItAndAModelKeepsToOnePartition() throws IOException {
         topic = VersionsTopic.create(stack, 3);
 
-        assertThat(publish("--bundle", bundleDirectory.toString())).isZero();
-        assertThat(publish("--bundle", bundleDirectory.toString(),
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--model-name", "la-night")).isZero();
+        assertThat(publish("--bundle", bundleDirectory.toString(), "--model-name", "la-night",
                 "--metrics", metricsFile(TestBundles.metrics(6.0, 0.45)).toString())).isZero();
         assertThat(publish("--bundle", bundleDirectory.toString(), "--model-name", "la-experiment")).isZero();
 
         List<ConsumerRecord<String, ModelVersion>> records = readTopic();
         assertThat(records).extracting(ConsumerRecord::key)
-                .containsExactlyInAnyOrder("la-streets/1", "la-streets/2", "la-experiment/1");
-        // One model's records in one partition keep the order they were published in, which says which is latest:
-        // the partition of the model name, where Kafka's default partitioner on the whole keys would put
-        // la-streets/1 and la-streets/2 in partition 1.
+                .containsExactlyInAnyOrder("la-night/1", "la-night/2", "la-experiment/1");
+        // One model's records in one partition keep the order they were sent in, which says what serves: the
+        // partition of the model name (1 for la-night), where Kafka's default partitioner on the whole keys would
+        // put la-night/1 and la-night/2 (partition 0).
         int byName = org.apache.kafka.common.utils.Utils.toPositive(
-                org.apache.kafka.common.utils.Utils.murmur2("la-streets".getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 3;
-        assertThat(records.stream().filter(r -> r.key().startsWith("la-streets/")).map(ConsumerRecord::partition))
+                org.apache.kafka.common.utils.Utils.murmur2("la-night".getBytes(java.nio.charset.StandardCharsets.UTF_8))) % 3;
+        assertThat(byName).isEqualTo(1);
+        assertThat(records.stream().filter(r -> r.key().startsWith("la-night/")).map(ConsumerRecord::partition))
                 .hasSize(2).containsOnly(byName);
     }
 
     @Test
     void versionNumbersAreNeverReusedEvenIfTheTopicForgotThem() throws IOException {
         // Version 1 stored, but its record never sent (the broker was down, say): the number stays taken.
-        new DirectoryModelStore(store).put(bundleZip, "la-streets", 1);
+        new DirectoryModelStore(store).put(bundleZip, "la-street", 1);
 
         assertThat(publish("--bundle", bundleDirectory.toString())).isZero();
 
@@ -201,7 +265,7 @@ class PublishCommandTest {
         assertThat(publish("--bundle", bundleDirectory.toString())).isEqualTo(1);
 
         assertThat(topic.stderr.toString()).contains("publish failed: Topic " + topic.name + " does not exist", "compacted");
-        assertThat(store.resolve("la-streets")).doesNotExist();
+        assertThat(store.resolve("la-street")).doesNotExist();
     }
 
     @Test
@@ -215,7 +279,7 @@ class PublishCommandTest {
                 "--metrics", metricsFile(incomplete).toString())).isEqualTo(2);
         assertThat(topic.stderr.toString()).contains("dataset must name the evaluation set");
 
-        Path unevaluated = TestBundles.bundle(other.resolve("unevaluated"), "la-streets", Map.of());
+        Path unevaluated = TestBundles.bundle(other.resolve("unevaluated"), "la-street", Map.of());
         assertThat(publish("--bundle", unevaluated.toString())).isEqualTo(2);
         assertThat(topic.stderr.toString()).contains("the bundle's metrics cannot be published", "--metrics=FILE");
 
@@ -232,8 +296,8 @@ class PublishCommandTest {
         trainer.setOut(new PrintWriter(topic.stdout));
         assertThat(trainer.execute("publish", "--help")).isZero();
         assertThat(topic.stdout.toString()).contains("--bundle", "--model-name", "--metrics", "--store",
-                "--bootstrap-servers", "--schema-registry-url", "--client-config", "--topic", "--notes", "--force",
-                "Quality gate", "Exit codes:");
+                "--bootstrap-servers", "--schema-registry-url", "--client-config", "--topic", "--verify-key", "--notes",
+                "--canary=PERCENT", "--shadow", "--signing-key", "--force", "Quality gate", "Exit codes:");
     }
 
     private int publish(String... args) {

@@ -37,7 +37,7 @@ class QualityGateTest {
         GateVerdict verdict = judge(metrics(TestBundles.DATASET, 2000, 8.1, 0.60));
 
         assertThat(verdict.passed()).isFalse();
-        assertThat(verdict.reason()).contains("worse than the published model", "mean error 8.100 km", "8.000 km");
+        assertThat(verdict.reason()).contains("worse than the stable version", "mean error 8.100 km", "8.000 km");
     }
 
     @Test
@@ -83,8 +83,8 @@ class QualityGateTest {
 
     private static ModelVersion published(EvaluationMetrics metrics) {
         return ModelVersion.newBuilder()
-                .setModelName("la-streets").setVersion(3)
-                .setArtifactUri("file:///models/la-streets/3/la-streets-3.zip").setSha256("a".repeat(64))
+                .setModelName("la-street").setVersion(3)
+                .setArtifactUri("file:///models/la-street/3/la-street-3.zip").setSha256("a".repeat(64))
                 .setBackbone("tiny-cnn").setHead("classifier").setLoss("ranking")
                 .setRegionCatalogHash(CATALOG).setMetrics(metrics)
                 .setCreatedTime(Instant.parse("2026-11-25T00:00:00Z"))

@@ -16,7 +16,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.geoloc.contracts.versions.RolloutSignatures;
 import dev.geoloc.schemas.ModelVersion;
+import dev.geoloc.schemas.RolloutRole;
 import dev.geoloc.stack.StreamingStack;
 import dev.geoloc.stack.StreamingStackExtension;
 
@@ -38,12 +40,12 @@ class RollbackCommandTest {
 
     @BeforeAll
     static void bundle(@TempDir Path dir) throws IOException {
-        bundle = TestBundles.bundle(dir.resolve("la-streets"), "la-streets", TestBundles.metrics(8.0, 0.40));
+        bundle = TestBundles.bundle(dir.resolve("la-street"), "la-street", TestBundles.metrics(8.0, 0.40));
         betterMetrics = dir.resolve("better.json");
         new ObjectMapper().writeValue(betterMetrics.toFile(), TestBundles.metrics(6.0, 0.45));
     }
 
-    /** Given versions 1 and 2 of la-streets published, 2 the better and the latest. */
+    /** Given versions 1 and 2 of la-street published, unsigned, 2 the better and stable. */
     @BeforeEach
     void twoVersions() {
         topic = VersionsTopic.create(stack, 1);
@@ -53,60 +55,99 @@ class RollbackCommandTest {
     }
 
     @Test
-    void rollingBackSendsTheOldRecordAgainUnchangedSoThatItIsTheLatest() {
+    void rollingBackSendsTheVersionAsANewStableActionWithTheNextSequence() {
         ModelVersion first = topic.records().get(0).value();
 
-        assertThat(topic.run(new RollbackCommand(), "--model-name", "la-streets", "--to-version", "1")).isZero();
+        assertThat(topic.run(new RollbackCommand(), "--model-name", "la-street", "--to-version", "1")).isZero();
 
-        assertThat(topic.stdout.toString()).contains("rolled back la-streets to version 1 (was version 2)",
-                first.getArtifactUri(), topic.name + " partition 0, offset 2");
+        assertThat(topic.stdout.toString()).contains("rolled back la-street to version 1 (was version 2)",
+                "action:   stable, sequence 3, unsigned", first.getArtifactUri(), topic.name + " partition 0, offset 2",
+                "now:      stable v1");
         List<ConsumerRecord<String, ModelVersion>> records = topic.records();
-        assertThat(records).extracting(ConsumerRecord::key).containsExactly("la-streets/1", "la-streets/2", "la-streets/1");
-        assertThat(records.get(2).value()).as("same artifact, metrics, time and signature").isEqualTo(first);
+        assertThat(records).extracting(ConsumerRecord::key).containsExactly("la-street/1", "la-street/2", "la-street/1");
+        ModelVersion rollback = records.get(2).value();
+        assertThat(rollback.getSequence()).as("above every sequence on the topic: not a replay").isEqualTo(3);
+        assertThat(rollback.getRole()).isEqualTo(RolloutRole.STABLE);
+        assertThat(rollback).as("the same version: artifact, sha256, metrics, time")
+                .usingRecursiveComparison().ignoringFields("sequence").isEqualTo(first);
     }
 
     @Test
-    void versionsListsThemInPublishOrderWithTheLatestLast() {
-        topic.run(new RollbackCommand(), "--model-name", "la-streets", "--to-version", "1");
+    void aRollbackIsSignedAnewWithTheSigningKey() throws Exception {
+        TestKeys keys = TestKeys.create(store.resolve("keys"));
 
-        assertThat(topic.run(new VersionsCommand(), "--model-name", "la-streets")).isZero();
+        assertThat(topic.run(new RollbackCommand(), "--model-name", "la-street", "--to-version", "1",
+                "--signing-key", keys.signing().toString())).isZero();
+
+        assertThat(topic.stdout.toString()).contains("action:   stable, sequence 3, signed");
+        assertThat(RolloutSignatures.verify(keys.pair().getPublic(), topic.last())).isTrue();
+    }
+
+    @Test
+    void versionsShowsEachVersionsLastActionAndWhatItDoesNow() {
+        topic.run(new RollbackCommand(), "--model-name", "la-street", "--to-version", "1");
+        topic.clearOutput();
+
+        assertThat(topic.run(new VersionsCommand(), "--model-name", "la-street")).isZero();
 
         String listing = topic.stdout.toString();
-        assertThat(listing).contains("la-streets on " + topic.name + ": 2 versions", "tiny-cnn", "classifier",
-                "geo-smoothing", "40.0%", "8.00 km", "45.0%", "6.00 km", TestBundles.DATASET);
+        assertThat(listing).contains("la-street on " + topic.name + ": 2 versions in service, oldest acted on first; "
+                        + "stable v1", "sequence", "last action", "tiny-cnn", "classifier", "geo-smoothing", "40.0%",
+                "8.00 km", "45.0%", "6.00 km", TestBundles.DATASET, "Records were not verified");
         List<String> rows = listing.lines().filter(line -> line.matches("\\s+[12]\\s.*")).toList();
         assertThat(rows).hasSize(2);
-        assertThat(rows.get(0)).startsWith("        2").doesNotContain("latest");
-        assertThat(rows.get(1)).startsWith("        1").contains("<- latest: served unless pinned");
+        assertThat(rows.get(0)).matches("\\s+2\\s+2\\s+stable\\s+no\\s+fallback\\s.*");
+        assertThat(rows.get(1)).matches("\\s+1\\s+3\\s+stable\\s+no\\s+stable\\s.*");
+    }
+
+    @Test
+    void withTheProcessorsKeyVersionsShowsWhatTheyActOnAndListsWhatTheyRefuse() throws Exception {
+        TestKeys keys = TestKeys.create(store.resolve("keys"));
+        assertThat(topic.run(new PublishCommand(), "--bundle", bundle.toString(), "--store", store.toString(),
+                "--metrics", betterMetrics.toString(), "--signing-key", keys.signing().toString())).isZero();
+        topic.clearOutput();
+
+        assertThat(topic.run(new VersionsCommand(), "--model-name", "la-street",
+                "--verify-key", keys.verify().toString())).isZero();
+
+        String listing = topic.stdout.toString();
+        assertThat(listing).contains("1 version in service", "stable v3", "2 records not acted on",
+                "version 1, sequence 1: SIGNATURE_INVALID, it is not signed, and actions must be",
+                "version 2, sequence 2: SIGNATURE_INVALID", "Verified with --verify-key");
+        assertThat(listing.lines().filter(line -> line.matches("\\s+3\\s+3\\s+stable\\s+yes\\s+stable\\s.*")))
+                .hasSize(1);
     }
 
     @Test
     void thePublisherJudgesANewModelAgainstTheVersionRolledBackTo() throws IOException {
-        topic.run(new RollbackCommand(), "--model-name", "la-streets", "--to-version", "1");
+        topic.run(new RollbackCommand(), "--model-name", "la-street", "--to-version", "1");
         Path between = Files.createTempFile(store, "between-", ".json");
         new ObjectMapper().writeValue(between.toFile(), TestBundles.metrics(7.0, 0.40)); // worse than v2, better than v1
 
         assertThat(topic.run(new PublishCommand(), "--bundle", bundle.toString(), "--store", store.toString(),
                 "--metrics", between.toString())).isZero();
 
-        assertThat(topic.stdout.toString()).contains("published la-streets version 3");
+        assertThat(topic.stdout.toString()).contains("published la-street version 3");
     }
 
     @Test
-    void rollingBackToTheLatestSendsNothing() {
-        assertThat(topic.run(new RollbackCommand(), "--model-name", "la-streets", "--to-version", "2")).isZero();
+    void rollingBackToTheStableVersionSendsNothingSoThatRunningItAgainIsHarmless() {
+        assertThat(topic.run(new RollbackCommand(), "--model-name", "la-street", "--to-version", "1")).isZero();
 
-        assertThat(topic.stdout.toString()).contains("la-streets version 2 is the latest published already; nothing sent");
-        assertThat(topic.records()).hasSize(2);
+        assertThat(topic.run(new RollbackCommand(), "--model-name", "la-street", "--to-version", "1")).isZero();
+
+        assertThat(topic.stdout.toString()).contains("la-street version 1 is the stable version already; nothing sent");
+        assertThat(topic.records()).hasSize(3);
     }
 
     @Test
-    void aVersionNotOnTheTopicFailsAndSaysWhichAre() {
-        assertThat(topic.run(new RollbackCommand(), "--model-name", "la-streets", "--to-version", "9")).isEqualTo(1);
-        assertThat(topic.stderr.toString()).contains("la-streets has no version 9 on " + topic.name + " (published: [1, 2])");
+    void aVersionNotInServiceFailsAndSaysWhichAre() {
+        assertThat(topic.run(new RollbackCommand(), "--model-name", "la-street", "--to-version", "9")).isEqualTo(1);
+        assertThat(topic.stderr.toString()).contains("la-street has no version 9 in service on " + topic.name
+                + " (in service: [1, 2])");
 
         assertThat(topic.run(new RollbackCommand(), "--model-name", "la-other", "--to-version", "1")).isEqualTo(1);
-        assertThat(topic.stderr.toString()).contains("nothing is published for it");
+        assertThat(topic.stderr.toString()).contains("none is: nothing is published for it, or all were withdrawn");
         assertThat(topic.records()).hasSize(2);
     }
 
@@ -114,7 +155,7 @@ class RollbackCommandTest {
     void aMissingTopicFails() {
         VersionsTopic missing = VersionsTopic.missing(stack);
 
-        assertThat(missing.run(new VersionsCommand(), "--model-name", "la-streets")).isEqualTo(1);
+        assertThat(missing.run(new VersionsCommand(), "--model-name", "la-street")).isEqualTo(1);
         assertThat(missing.stderr.toString()).contains("versions failed: Topic " + missing.name + " does not exist");
     }
 }

@@ -12,9 +12,14 @@ import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.StringDeserializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 
+import dev.geoloc.contracts.versions.ModelVersionKey;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.ModelVersion;
 import dev.geoloc.stack.StreamingStack;
@@ -48,6 +53,12 @@ final class VersionsTopic {
         return new VersionsTopic(stack, "no-such-topic-" + UUID.randomUUID());
     }
 
+    /** Forgets what the commands run so far printed, so that the next one's output stands alone. */
+    void clearOutput() {
+        stdout.getBuffer().setLength(0);
+        stderr.getBuffer().setLength(0);
+    }
+
     /** Runs {@code command} with {@code args} and the options that point it at this topic; returns its exit code. */
     int run(Object command, String... args) {
         List<String> all = new ArrayList<>(List.of(args));
@@ -57,6 +68,27 @@ final class VersionsTopic {
         line.setOut(new PrintWriter(stdout));
         line.setErr(new PrintWriter(stderr));
         return line.execute(all.toArray(String[]::new));
+    }
+
+    /**
+     * Writes {@code record} under {@code key} as it is, as anyone with write access to the topic could, into the
+     * partition the trainer puts the model's records in.
+     */
+    void send(String key, ModelVersion record) throws Exception {
+        SpecificAvroSerde<ModelVersion> serde = new SpecificAvroSerde<>();
+        serde.configure(Map.of("schema.registry.url", stack.schemaRegistryUrl()), false);
+        try (KafkaProducer<String, ModelVersion> producer = new KafkaProducer<>(
+                Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), new StringSerializer(),
+                serde.serializer())) {
+            int partition = ModelVersionKey.parse(key).orElseThrow().partition(producer.partitionsFor(name).size());
+            producer.send(new ProducerRecord<>(name, partition, key, record)).get();
+        }
+    }
+
+    /** The value of the last record of a one-partition topic: what the last command sent. */
+    ModelVersion last() {
+        List<ConsumerRecord<String, ModelVersion>> all = records();
+        return all.get(all.size() - 1).value();
     }
 
     /** Every committed record, partition by partition, read as a processor would: registry serde, read_committed. */

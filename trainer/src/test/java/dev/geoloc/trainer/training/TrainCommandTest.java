@@ -45,6 +45,8 @@ class TrainCommandTest {
         try (ModelBundle bundle = ModelBundle.open(dir.resolve("run/bundle"))) {
             assertThat(bundle.manifest().training()).containsEntry("loss", "Geo Smooth")
                     .containsEntry("backbone", "tiny-cnn");
+            assertThat(bundle.manifest().modelName()).as("the model processors follow by default (compose, k8s)")
+                    .isEqualTo("la-street");
         }
     }
 

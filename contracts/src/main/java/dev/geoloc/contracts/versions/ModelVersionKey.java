@@ -1,19 +1,19 @@
-package dev.geoloc.model;
+package dev.geoloc.contracts.versions;
 
 import java.util.Optional;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import org.apache.kafka.common.utils.Utils;
+
 /**
  * The key of a record on the compacted model-versions topic: {@code <model name>/<version>}, e.g.
- * {@code la-streets/3}. One key per version, not per model name, so that compaction keeps every version's
+ * {@code la-street/3}. One key per version, not per model name, so that compaction keeps every version's
  * latest record: any version can be pinned or rolled back to for as long as the topic lives, and a new
- * instance whose latest version is refused still finds the older ones. Which version is current is the
- * order of publishing (the record published last), which compaction keeps, since it never reorders offsets;
- * a tombstone withdraws one version.
+ * instance whose stable version is refused still finds the older ones. What each version does is decided by
+ * the records' order ({@link RolloutState}), which compaction keeps, since it never reorders offsets.
  *
- * <p>Records of one model name must therefore share a partition: the trainer partitions by the model name
- * alone, as Kafka's default partitioner would the name as a key.
+ * <p>Records of one model name must therefore share a partition: {@link #partition(int)}.
  */
 public record ModelVersionKey(String modelName, int version) {
 
@@ -49,6 +49,14 @@ public record ModelVersionKey(String modelName, int version) {
         } catch (NumberFormatException e) {
             return Optional.empty(); // beyond an int
         }
+    }
+
+    /**
+     * The partition of every record of this model name, whatever its version: where Kafka's default partitioner
+     * would put the model name as a key, so that one model's records keep the order they were sent in.
+     */
+    public int partition(int partitions) {
+        return Utils.toPositive(Utils.murmur2(Utils.utf8(modelName))) % partitions;
     }
 
     @Override

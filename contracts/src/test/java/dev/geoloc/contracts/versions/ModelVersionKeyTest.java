@@ -1,4 +1,4 @@
-package dev.geoloc.model;
+package dev.geoloc.contracts.versions;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,15 +1,23 @@
-package dev.geoloc.processor;
+package dev.geoloc.contracts;
 
-/** The processor's topics by their default names; {@code geoloc.topics.*} renames them per deployment. */
+/**
+ * The topics by their default names, for every side that reads or writes them; deployments may rename them
+ * ({@code geoloc.topics.*} in the processor, {@code --topic} options in the trainer).
+ */
 public final class Topics {
 
     /** {@code ImageEvent}s to geotag. */
     public static final String IMAGE_EVENTS = "image-events";
     /** {@code RegionPrediction}s, keyed as the events they answer. */
     public static final String REGION_PREDICTIONS = "region-predictions";
+    /** {@code RegionPrediction}s of a shadow version: every event, answered again, read by nothing downstream. */
+    public static final String SHADOW_PREDICTIONS = "shadow-predictions";
     /** {@code DeadLetter}s: every event that could not be predicted, with the reason. */
     public static final String DEAD_LETTERS = "dead-letters";
-    /** {@code ModelVersion}s the trainer publishes, compacted, keyed {@code <model name>/<version>}: what the processor follows. */
+    /**
+     * {@code ModelVersion}s: rollout actions, compacted, keyed {@code <model name>/<version>}
+     * ({@link dev.geoloc.contracts.versions.ModelVersionKey}); what processors follow.
+     */
     public static final String MODEL_VERSIONS = "model-versions";
     /** {@code ModelStatus}es: what each processor instance did with each version. */
     public static final String MODEL_STATUS = "model-status";

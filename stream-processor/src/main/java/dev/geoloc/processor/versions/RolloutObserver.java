@@ -1,0 +1,110 @@
+package dev.geoloc.processor.versions;
+
+import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.atomic.AtomicReference;
+
+import dev.geoloc.schemas.RegionPrediction;
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.DistributionSummary;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
+import io.micrometer.core.instrument.Timer;
+
+/**
+ * What each serving version does on live traffic, tagged {@code model}, {@code version} and {@code role} (stable,
+ * canary, shadow): answers, dead letters, latency, confidence, and on labelled events, error and accuracy; and how
+ * often a shadow agrees with the version whose answer went out. It also feeds the judge of the canary serving now.
+ */
+public final class RolloutObserver {
+
+    /** The judge of one canary: a new canary starts from nothing. */
+    private record Judged(ServedModel canary, CanaryJudge judge) {
+    }
+
+    private final MeterRegistry registry;
+    private final ModelHolder holder;
+    private final CanaryJudge.Limits limits;
+    private final AtomicReference<Judged> judged = new AtomicReference<>();
+
+    public RolloutObserver(MeterRegistry registry, ModelHolder holder, CanaryJudge.Limits limits) {
+        this.registry = registry;
+        this.holder = holder;
+        this.limits = limits;
+    }
+
+    /** An answer that went out, from the model its route chose. */
+    public void answered(ServedModel model, RegionPrediction answer) {
+        boolean byCanary = isCanary(model);
+        record(model, byCanary ? "canary" : "stable", answer);
+        judgeOf(model).ifPresent(judge -> judge.answered(byCanary, Optional.ofNullable(answer.getActualErrorKm())));
+    }
+
+    /** A dead letter for an image that {@code answering} would have answered. */
+    public void deadLetter(ServedModel answering) {
+        boolean byCanary = isCanary(answering);
+        Counter.builder("geoloc.version.dead.letters").tags(tags(answering, byCanary ? "canary" : "stable"))
+                .description("Dead letters of images routed to each version").register(registry).increment();
+        judgeOf(answering).ifPresent(judge -> judge.deadLetter(byCanary));
+    }
+
+    /** The shadow's answer to an image whose answer, {@code answer}, went out. */
+    public void shadowed(ServedModel shadow, RegionPrediction shadowed, RegionPrediction answer) {
+        record(shadow, "shadow", shadowed);
+        boolean agrees = shadowed.getPredictedRegion().getRegionId().equals(answer.getPredictedRegion().getRegionId());
+        Counter.builder("geoloc.shadow.comparisons")
+                .tags("model", shadow.name(), "shadow_version", String.valueOf(shadow.version()),
+                        "answer_version", String.valueOf(answer.getModelVersion()), "outcome", agrees ? "agree" : "disagree")
+                .description("Images the shadow answered, by whether it predicted the region the answer did")
+                .register(registry).increment();
+    }
+
+    /**
+     * Why the canary serving now must be rolled back; empty when there is none, or it is not worse. A canary that
+     * replaced another is judged from nothing.
+     */
+    public Optional<String> verdict() {
+        return holder.serving().flatMap(ServingSet::canary).flatMap(c -> judgeOf(c.model())).flatMap(CanaryJudge::verdict);
+    }
+
+    private void record(ServedModel model, String role, RegionPrediction answer) {
+        Tags tags = tags(model, role);
+        Counter.builder("geoloc.version.predictions").tags(tags).description("Predictions by version and role")
+                .register(registry).increment();
+        Timer.builder("geoloc.version.latency").tags(tags)
+                .description("Time from taking an event to its batch's end (queue and inference), by version")
+                .register(registry)
+                .record(Duration.ofNanos((long) ((answer.getQueueLatencyMs() + answer.getInferenceLatencyMs()) * 1e6)));
+        DistributionSummary.builder("geoloc.version.confidence").tags(tags)
+                .description("Probability of the predicted region, by version").register(registry)
+                .record(answer.getPredictedRegion().getProbability());
+        if (answer.getActualErrorKm() != null) {
+            DistributionSummary.builder("geoloc.version.error.km").tags(tags).baseUnit("km")
+                    .description("Distance from the estimated location to the event's ground truth, by version")
+                    .register(registry).record(answer.getActualErrorKm());
+            boolean correct = answer.getPredictedRegion().getRegionId().equals(answer.getTrueRegionId());
+            Counter.builder("geoloc.version.labelled").tags(tags.and("outcome", correct ? "correct" : "wrong"))
+                    .description("Labelled predictions by version, by whether the region was right: live accuracy")
+                    .register(registry).increment();
+        }
+    }
+
+    private boolean isCanary(ServedModel model) {
+        return holder.serving().flatMap(ServingSet::canary).map(c -> c.model() == model).orElse(false);
+    }
+
+    /** The judge of the canary serving beside {@code model}'s answers; empty when no canary serves. */
+    private Optional<CanaryJudge> judgeOf(ServedModel model) {
+        Optional<ServedModel> canary = holder.serving().flatMap(ServingSet::canary).map(ServingSet.ServedCanary::model);
+        if (canary.isEmpty()) {
+            return Optional.empty();
+        }
+        Judged current = judged.updateAndGet(j -> j != null && j.canary() == canary.get() ? j
+                : new Judged(canary.get(), new CanaryJudge(limits)));
+        return Optional.of(current.judge());
+    }
+
+    private static Tags tags(ServedModel model, String role) {
+        return Tags.of("model", model.name(), "version", String.valueOf(model.version()), "role", role);
+    }
+}
