@@ -11,7 +11,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
 
-
 import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
 import dev.geoloc.dataset.synth.SynthLocation;
@@ -22,8 +21,8 @@ import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.model.TestBundles;
 import dev.geoloc.processor.ProcessorProcess;
-import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.processor.TestTopics;
+import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.schemas.GeoPoint;
 import dev.geoloc.schemas.ImageEvent;
@@ -44,7 +43,23 @@ public final class ProcessorBenchmark {
     private static final Duration MAX_DELAY = Duration.ofMillis(20);
 
     public static void main(String[] args) throws Exception {
-        int events = args.length > 0 ? Integer.parseInt(args[0]) : 2000;
+        // The arguments, as one string or several: the number of events, then processor settings, key=value, e.g.
+        // kafka-streams.num.stream.threads=2.
+        int events = 2000;
+        Map<String, String> extra = new java.util.TreeMap<>();
+        for (String arg : args) {
+            for (String token : arg.trim().split("\\s+")) {
+                if (token.matches("\\d+")) {
+                    events = Integer.parseInt(token);
+                } else if (!token.isEmpty()) {
+                    String[] pair = token.split("=", 2);
+                    if (pair.length != 2) {
+                        throw new IllegalArgumentException("A processor setting is key=value, not " + token);
+                    }
+                    extra.put(pair[0], pair[1]);
+                }
+            }
+        }
         Path work = Files.createDirectories(Path.of("target", "bench").toAbsolutePath());
         RegionCatalog catalog = RegionCatalog.losAngeles();
         Path bundle = work.resolve("bundle-" + System.nanoTime());
@@ -62,17 +77,7 @@ public final class ProcessorBenchmark {
         Map<String, String> settings = new java.util.TreeMap<>(Map.of("geoloc.batching.max-size", String.valueOf(BATCH),
                 "geoloc.batching.max-delay", MAX_DELAY.toMillis() + "ms", "geoloc.model.device", "cpu",
                 "kafka-streams.session.timeout.ms", "6000"));
-        // Further arguments are processor settings, key=value, e.g. kafka-streams.num.stream.threads=2; Maven
-        // passes them as one argument, separated by spaces.
-        for (int i = 1; i < args.length; i++) {
-            for (String setting : args[i].trim().split("\\s+")) {
-                String[] pair = setting.split("=", 2);
-                if (pair.length != 2) {
-                    throw new IllegalArgumentException("A processor setting is key=value, not " + setting);
-                }
-                settings.put(pair[0], pair[1]);
-            }
-        }
+        settings.putAll(extra);
         System.out.println("Processor settings: " + settings);
         try (TopicProbe probe = new TopicProbe();
              ProcessorProcess processor = ProcessorProcess.start(stack, bundle, work.resolve("state-" + System.nanoTime()),
