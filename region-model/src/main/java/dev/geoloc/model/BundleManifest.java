@@ -15,7 +15,7 @@ import dev.geoloc.imaging.Preprocessing;
 /**
  * {@code bundle.json}: what a model bundle holds and how to run it.
  *
- * <pre>{"format": "geoloc-model-bundle/1", "model_name": "la-streets", "created": "2026-11-25T10:00:00Z",
+ * <pre>{"format": "geoloc-model-bundle/1", "model_name": "la-street", "created": "2026-11-25T10:00:00Z",
  *  "labels": ["downtown_la", ...],
  *  "catalog": {"hash": "sha256 of the catalog's ids and boxes"},
  *  "encoder": {"name": "tiny-cnn", "format": "torchscript", "embedding_dim": 128},

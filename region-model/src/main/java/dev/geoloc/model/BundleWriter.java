@@ -25,12 +25,12 @@ import dev.geoloc.regions.RegionCatalog;
  * Writes a {@link ModelBundle}: the trainer's last step. Set every part, then {@link #write}.
  *
  * <pre>{@code
- * Path bundle = new BundleWriter("la-streets", catalog)
+ * Path bundle = new BundleWriter("la-street", catalog)
  *         .encoder(contract, exportedEncoderFile)
  *         .head(new HeadSpec.Classifier(256, 0.1f), trainedHead)
  *         .training(Map.of("loss", "ranking", "epochs", 12))
  *         .metrics(Map.of("accuracy", 0.84))
- *         .write(Path.of("bundles/la-streets-3"));
+ *         .write(Path.of("bundles/la-street-3"));
  * }</pre>
  */
 public final class BundleWriter {
