@@ -145,6 +145,7 @@ public final class VersionFollower implements AutoCloseable {
     }
 
     private void run() {
+        LoadPriority.lowerForThisThread();
         try (KafkaConsumer<byte[], byte[]> c = new KafkaConsumer<>(consumerSettings, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
             consumer = c;
