@@ -358,7 +358,9 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
                 origin.partition(), origin.offset(), origin.key(), image.value(), failed.code(), failed.reason()),
                 origin.timestamp()), GeotagTopology.DEAD_LETTERS_SINK);
         parts.metrics().deadLetter(failed.code());
-        parts.models().serving().ifPresent(models -> parts.rollout().deadLetter(models.answering(models.routeOf(origin.key()))));
+        // Counted against the model its key routes to: a canary that turns images into dead letters is judged by it.
+        parts.models().serving()
+                .ifPresent(models -> parts.rollout().deadLetter(models.answering(models.routeOf(origin.key()))));
         LOG.debugf("Dead letter %s for %s/%d@%d: %s", failed.code(), origin.topic(), origin.partition(),
                 origin.offset(), failed.reason());
     }
