@@ -15,9 +15,10 @@ import dev.geoloc.schemas.RegionPrediction;
  * @param perSecond  predictions in each second of the run, the first and last (partial) seconds left out
  * @param before     mean predictions per second before the change
  * @param slowest    the fewest predictions in a second while it happened
+ * @param during     mean predictions per second while it happened
  * @param switchTime from publishing the change to the new version's first answer
  */
-public record SwapDip(TreeMap<Long, Long> perSecond, double before, long slowest, double switchSeconds) {
+public record SwapDip(TreeMap<Long, Long> perSecond, double before, long slowest, double during, double switchSeconds) {
 
     /**
      * @param published   when the change was sent
@@ -36,9 +37,15 @@ public record SwapDip(TreeMap<Long, Long> perSecond, double before, long slowest
         long publishedSecond = published.getEpochSecond();
         double before = perSecond.headMap(publishedSecond).values().stream().mapToLong(Long::longValue).average()
                 .orElseThrow(() -> new AssertionError("no full second before the change"));
-        long slowest = perSecond.subMap(publishedSecond, true, firstNew.getEpochSecond() + 1, true).values().stream()
-                .mapToLong(Long::longValue).min().orElseThrow(() -> new AssertionError("no full second during the change"));
-        return new SwapDip(perSecond, before, slowest, (firstNew.toEpochMilli() - published.toEpochMilli()) / 1e3);
+        List<Long> swapping = List.copyOf(perSecond.subMap(publishedSecond, true, firstNew.getEpochSecond() + 1, true)
+                .values());
+        if (swapping.isEmpty()) {
+            throw new AssertionError("no full second during the change");
+        }
+        long slowest = swapping.stream().mapToLong(Long::longValue).min().orElseThrow();
+        double during = swapping.stream().mapToLong(Long::longValue).average().orElseThrow();
+        return new SwapDip(perSecond, before, slowest, during,
+                (firstNew.toEpochMilli() - published.toEpochMilli()) / 1e3);
     }
 
     /** The slowest second as a share of the rate before. */
@@ -46,8 +53,14 @@ public record SwapDip(TreeMap<Long, Long> perSecond, double before, long slowest
         return slowest / before;
     }
 
+    /** The mean rate while it happened as a share of the rate before. */
+    public double meanRatio() {
+        return during / before;
+    }
+
     public String describe() {
-        return String.format(Locale.ROOT, "%.1f pred/s before, slowest second %d (%.0f %%), new version answering %.2f s "
-                + "after publishing; per second: %s", before, slowest, 100 * ratio(), switchSeconds, perSecond.values());
+        return String.format(Locale.ROOT, "%.1f pred/s before, %.1f during (%.0f %%), slowest second %d (%.0f %%), new "
+                        + "version answering %.2f s after publishing; per second: %s", before, during, 100 * meanRatio(),
+                slowest, 100 * ratio(), switchSeconds, perSecond.values());
     }
 }
