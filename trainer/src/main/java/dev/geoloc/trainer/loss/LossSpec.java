@@ -18,7 +18,8 @@ import java.util.stream.Stream;
  * soft[:sigma=KM][,distance=region|photo]                        sigma=3
  * geo-smooth[:epsilon=E][,t=KM][,distance=region|photo]          epsilon=0.1, t=10
  * expected[:lambda=PER_KM][,distance=region|photo]               lambda=0.01
- * ranking[:margin=PER_KM][,reduce=mean|sum][,ce=true|false]      margin=0.1, reduce=mean, ce=true
+ * ranking[:margin=PER_KM][,reduce=mean|sum]                     margin=0.1, reduce=mean
+ * ce+ranking[:margin=PER_KM][,reduce=mean|sum]                  the same hinge, added to cross entropy
  * soft-photo, geo-smooth-photo, expected-photo [:...]            the same as distance=photo
  * </pre>
  *
@@ -27,7 +28,7 @@ import java.util.stream.Stream;
  * {@link ExpectedDistanceLoss} and {@link GeoMarginRankingLoss}. Every component holds a value, the default where
  * the loss does not use it; {@link #toString()} writes back only those the loss uses, in a form {@link #parse} reads.
  *
- * @param kind             which of the study's five losses
+ * @param kind             which of the study's five losses, or CE plus the ranking hinge
  * @param distanceFrom     where soft, geo-smooth and expected measure distances from; {@link DistanceFrom#REGION}
  *                         for the others
  * @param sigmaKm          soft: the RBF kernel's σ in km, &gt; 0
@@ -35,23 +36,26 @@ import java.util.stream.Stream;
  * @param temperatureKm    geo-smooth: the prior's decay length t in km, &gt; 0
  * @param lambdaPerKm      expected: weight λ of the expected distance, per km, &gt;= 0
  * @param marginPerKm      ranking: margin m per km of distance, in logits, &gt;= 0
- * @param reduction        ranking: how the hinges over j ≠ y combine
- * @param withCrossEntropy ranking: whether cross entropy is added to the hinge
+ * @param reduction        ranking and ce+ranking: how the hinges over j ≠ y combine
  */
 public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, double epsilon, double temperatureKm,
-                       double lambdaPerKm, double marginPerKm, GeoMarginRankingLoss.Reduction reduction,
-                       boolean withCrossEntropy) {
+                       double lambdaPerKm, double marginPerKm, GeoMarginRankingLoss.Reduction reduction) {
 
     private static final String PHOTO_SUFFIX = "-photo";
     private static final String DISTANCE = "distance";
 
-    /** The study's five losses, with their command-line names, parameters and labels in the study's results table. */
+    /**
+     * The study's five losses, with their command-line names, parameters and labels in the study's results table,
+     * and CE plus the ranking hinge. {@code ranking} is the study's loss as it states it, "logit(y) &gt; logit(j) +
+     * margin(dist(y, j))": the hinge alone. Adding cross entropy is this project's variant, so it has its own name.
+     */
     public enum Kind {
         CE("ce", "CE"),
         SOFT("soft", "Soft Label", "sigma", DISTANCE),
         GEO_SMOOTH("geo-smooth", "Geo Smooth", "epsilon", "t", DISTANCE),
         EXPECTED("expected", "Exp. Dist.", "lambda", DISTANCE),
-        RANKING("ranking", "Ranking", "margin", "reduce", "ce");
+        RANKING("ranking", "Ranking", "margin", "reduce"),
+        CE_RANKING("ce+ranking", "CE + Ranking", "margin", "reduce");
 
         private final String cliName;
         private final String label;
@@ -97,7 +101,7 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
         return new LossSpec(kind, DistanceFrom.REGION, SoftLabelLoss.DEFAULT_SIGMA_KM,
                 GeoLabelSmoothingLoss.DEFAULT_EPSILON, GeoLabelSmoothingLoss.DEFAULT_TEMPERATURE_KM,
                 ExpectedDistanceLoss.DEFAULT_LAMBDA_PER_KM, GeoMarginRankingLoss.DEFAULT_MARGIN_PER_KM,
-                GeoMarginRankingLoss.DEFAULT_REDUCTION, GeoMarginRankingLoss.DEFAULT_WITH_CROSS_ENTROPY);
+                GeoMarginRankingLoss.DEFAULT_REDUCTION);
     }
 
     /**
@@ -126,8 +130,7 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
                     number(given, "t", defaults.temperatureKm),
                     number(given, "lambda", defaults.lambdaPerKm),
                     number(given, "margin", defaults.marginPerKm),
-                    reduction(given.get("reduce"), defaults.reduction),
-                    bool(given, "ce", defaults.withCrossEntropy));
+                    reduction(given.get("reduce"), defaults.reduction));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Loss '" + text + "': " + e.getMessage(), e);
         }
@@ -139,7 +142,7 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
     }
 
     /**
-     * The row label of the study's results table: CE, Soft Label, Geo Smooth, Exp. Dist. or Ranking; the per-photo
+     * The row label of the study's results table: CE, Soft Label, Geo Smooth, Exp. Dist., Ranking or CE + Ranking; the per-photo
      * variants, which the study did not run, add " (photo)".
      */
     public String label() {
@@ -165,7 +168,6 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
             case "lambda" -> plain(lambdaPerKm);
             case "margin" -> plain(marginPerKm);
             case "reduce" -> reduction.name().toLowerCase(Locale.ROOT);
-            case "ce" -> Boolean.toString(withCrossEntropy);
             case DISTANCE -> distanceFrom.cliName();
             default -> throw new IllegalStateException("no value for parameter " + parameter);
         };
@@ -203,6 +205,10 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
                 throw new IllegalArgumentException("Loss '" + name + "': '" + pair.strip()
                         + "' is not a parameter=value pair");
             }
+            if (kind == Kind.RANKING && key.equals("ce")) {
+                throw new IllegalArgumentException("Loss 'ranking' is the study's hinge alone and has no parameter "
+                        + "'ce'; the hinge plus cross entropy is the loss 'ce+ranking'");
+            }
             if (!kind.parameters.contains(key)) {
                 throw new IllegalArgumentException("Loss '" + name + "' has no parameter '" + key + "'; "
                         + (kind.parameters.isEmpty() ? "it takes none"
@@ -225,18 +231,6 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + "=" + value + " is not a number");
         }
-    }
-
-    private static boolean bool(Map<String, String> given, String key, boolean fallback) {
-        String value = given.get(key);
-        if (value == null) {
-            return fallback;
-        }
-        return switch (value) {
-            case "true" -> true;
-            case "false" -> false;
-            default -> throw new IllegalArgumentException(key + "=" + value + " must be true or false");
-        };
     }
 
     private static GeoMarginRankingLoss.Reduction reduction(String value, GeoMarginRankingLoss.Reduction fallback) {

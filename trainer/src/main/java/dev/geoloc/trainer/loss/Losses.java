@@ -17,8 +17,8 @@ public final class Losses {
             case GEO_SMOOTH -> new GeoLabelSmoothingLoss(catalog, spec.epsilon(), spec.temperatureKm(),
                     spec.distanceFrom());
             case EXPECTED -> new ExpectedDistanceLoss(catalog, spec.lambdaPerKm(), spec.distanceFrom());
-            case RANKING -> new GeoMarginRankingLoss(catalog, spec.marginPerKm(), spec.reduction(),
-                    spec.withCrossEntropy());
+            case RANKING -> new GeoMarginRankingLoss(catalog, spec.marginPerKm(), spec.reduction(), false);
+            case CE_RANKING -> new GeoMarginRankingLoss(catalog, spec.marginPerKm(), spec.reduction(), true);
         };
     }
 }

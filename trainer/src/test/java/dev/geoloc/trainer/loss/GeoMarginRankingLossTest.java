@@ -7,6 +7,7 @@ import static dev.geoloc.trainer.loss.LineCatalog.logSoftmax;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.within;
 
+import ai.djl.training.loss.Loss;
 import dev.geoloc.trainer.loss.GeoMarginRankingLoss.Reduction;
 import org.junit.jupiter.api.Test;
 
@@ -47,12 +48,21 @@ class GeoMarginRankingLossTest extends LossTestBase {
     }
 
     @Test
-    void addsCrossEntropyByDefault() {
+    void theStudysRankingSpecIsTheHingeAlone() {
+        double first = (HINGE_0B + HINGE_0C) / 2;
+        double second = (HINGE_1A + HINGE_1C) / 2;
+
+        Loss loss = Losses.create(LossSpec.parse("ranking"), catalog);
+
+        assertThat(value(loss, regions(0, 1), logits(Z0, Z1))).isCloseTo((first + second) / 2, within(TOLERANCE));
+    }
+
+    @Test
+    void ceRankingAddsCrossEntropyToTheHinge() {
         double first = -logSoftmax(Z0, 0) + (HINGE_0B + HINGE_0C) / 2;
         double second = -logSoftmax(Z1, 1) + (HINGE_1A + HINGE_1C) / 2;
 
-        GeoMarginRankingLoss loss = new GeoMarginRankingLoss(catalog, GeoMarginRankingLoss.DEFAULT_MARGIN_PER_KM,
-                GeoMarginRankingLoss.DEFAULT_REDUCTION, GeoMarginRankingLoss.DEFAULT_WITH_CROSS_ENTROPY);
+        Loss loss = Losses.create(LossSpec.parse("ce+ranking"), catalog);
 
         assertThat(value(loss, regions(0, 1), logits(Z0, Z1))).isCloseTo((first + second) / 2, within(TOLERANCE));
     }

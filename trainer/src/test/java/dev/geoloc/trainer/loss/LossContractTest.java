@@ -25,8 +25,8 @@ class LossContractTest extends LossTestBase {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ce", "soft", "geo-smooth", "expected", "ranking", "soft-photo", "geo-smooth-photo",
-            "expected-photo"})
+    @ValueSource(strings = {"ce", "soft", "geo-smooth", "expected", "ranking", "ce+ranking", "soft-photo",
+            "geo-smooth-photo", "expected-photo"})
     void returnsAScalarWhoseGradientReachesTheLogits(String spec) {
         Loss loss = Losses.create(LossSpec.parse(spec), catalog);
 
@@ -44,7 +44,7 @@ class LossContractTest extends LossTestBase {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ce", "soft", "geo-smooth", "expected", "ranking"})
+    @ValueSource(strings = {"ce", "soft", "geo-smooth", "expected", "ranking", "ce+ranking"})
     void regionLossesIgnoreCoordinatesAndWorkWithoutThem(String spec) {
         Loss loss = Losses.create(LossSpec.parse(spec), catalog);
 
@@ -54,8 +54,8 @@ class LossContractTest extends LossTestBase {
     }
 
     @ParameterizedTest
-    @ValueSource(strings = {"ce", "soft", "geo-smooth", "expected", "ranking", "soft-photo", "geo-smooth-photo",
-            "expected-photo"})
+    @ValueSource(strings = {"ce", "soft", "geo-smooth", "expected", "ranking", "ce+ranking", "soft-photo",
+            "geo-smooth-photo", "expected-photo"})
     void leavesNothingButTheResultInTheManager(String spec) {
         Loss loss = Losses.create(LossSpec.parse(spec), catalog);
         NDList labels = labelsWithPhotos();

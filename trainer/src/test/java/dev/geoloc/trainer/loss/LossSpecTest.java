@@ -21,7 +21,7 @@ class LossSpecTest {
         LossSpec ranking = LossSpec.parse("ranking");
         assertThat(ranking.marginPerKm()).isEqualTo(0.1);
         assertThat(ranking.reduction()).isEqualTo(Reduction.MEAN);
-        assertThat(ranking.withCrossEntropy()).isTrue();
+        assertThat(LossSpec.parse("ce+ranking").marginPerKm()).isEqualTo(0.1);
         assertThat(LossSpec.parse("soft").distanceFrom()).isEqualTo(DistanceFrom.REGION);
     }
 
@@ -32,9 +32,8 @@ class LossSpecTest {
         assertThat(spec.kind()).isEqualTo(Kind.GEO_SMOOTH);
         assertThat(spec.epsilon()).isEqualTo(0.2);
         assertThat(spec.temperatureKm()).isEqualTo(5.0);
-        assertThat(LossSpec.parse("ranking:margin=0.2,reduce=sum,ce=false"))
-                .isEqualTo(new LossSpec(Kind.RANKING, DistanceFrom.REGION, 3, 0.1, 10, 0.01, 0.2, Reduction.SUM,
-                        false));
+        assertThat(LossSpec.parse("ranking:reduce=sum,margin=0.2"))
+                .isEqualTo(new LossSpec(Kind.RANKING, DistanceFrom.REGION, 3, 0.1, 10, 0.01, 0.2, Reduction.SUM));
     }
 
     @ParameterizedTest
@@ -56,7 +55,8 @@ class LossSpecTest {
             "soft                | soft:sigma=3,distance=region            | Soft Label",
             "geo-smooth          | geo-smooth:epsilon=0.1,t=10,distance=region | Geo Smooth",
             "expected            | expected:lambda=0.01,distance=region    | Exp. Dist.",
-            "ranking             | ranking:margin=0.1,reduce=mean,ce=true  | Ranking",
+            "ranking             | ranking:margin=0.1,reduce=mean          | Ranking",
+            "ce+ranking:margin=1 | ce+ranking:margin=1,reduce=mean       | CE + Ranking",
             "soft-photo:sigma=0.5| soft:sigma=0.5,distance=photo           | Soft Label (photo)"})
     void writesItsCanonicalFormAndTheStudysLabel(String text, String canonical, String label) {
         LossSpec spec = LossSpec.parse(text);
@@ -69,7 +69,7 @@ class LossSpecTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "hinge                      | Unknown loss 'hinge'; expected one of ce, soft, geo-smooth, expected, ranking, "
-                    + "soft-photo, geo-smooth-photo, expected-photo",
+                    + "ce+ranking, soft-photo, geo-smooth-photo, expected-photo",
             "ranking-photo              | Unknown loss 'ranking-photo'",
             "\"\"                       | Unknown loss ''",
             "soft:width=3               | Loss 'soft' has no parameter 'width'; it takes sigma, distance",
@@ -84,7 +84,8 @@ class LossSpecTest {
             "expected:lambda=NaN        | lambda must be a number >= 0",
             "ranking:margin=-0.1        | margin must be a number >= 0",
             "ranking:reduce=max         | reduce=max must be mean or sum",
-            "ranking:ce=yes             | ce=yes must be true or false",
+            "ranking:ce=true            | the hinge plus cross entropy is the loss 'ce+ranking'",
+            "ce+ranking:ce=true         | Loss 'ce+ranking' has no parameter 'ce'; it takes margin, reduce",
             "soft:distance=gps          | distance=gps must be region or photo",
             "ranking:distance=photo     | Loss 'ranking' has no parameter 'distance'",
             "soft-photo:distance=region | 'soft-photo' already measures from the photo"})
@@ -105,8 +106,7 @@ class LossSpecTest {
     @Test
     void refusesThePhotoDistanceForLossesThatMeasureNone() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new LossSpec(Kind.CE, DistanceFrom.PHOTO, 3, 0.1, 10, 0.01, 0.1, Reduction.MEAN,
-                        true))
+                .isThrownBy(() -> new LossSpec(Kind.CE, DistanceFrom.PHOTO, 3, 0.1, 10, 0.01, 0.1, Reduction.MEAN))
                 .withMessageContaining("ce has no distance option");
     }
 }

@@ -15,6 +15,7 @@ class LossesTest {
             "geo-smooth, GeoLabelSmoothingLoss, geo-smooth",
             "expected:lambda=0.02, ExpectedDistanceLoss, expected",
             "ranking:margin=0.2, GeoMarginRankingLoss, ranking",
+            "ce+ranking, GeoMarginRankingLoss, ce+ranking",
             "soft-photo, SoftLabelLoss, soft-photo",
             "geo-smooth-photo, GeoLabelSmoothingLoss, geo-smooth-photo",
             "expected-photo, ExpectedDistanceLoss, expected-photo"})
