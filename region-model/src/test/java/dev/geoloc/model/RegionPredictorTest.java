@@ -4,6 +4,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
 
+import java.awt.image.BufferedImage;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -18,10 +19,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import dev.geoloc.dataset.synth.SynthCityConfig;
-import dev.geoloc.dataset.synth.SynthCityGenerator;
 import dev.geoloc.imaging.ImageLimits;
 import dev.geoloc.imaging.Reason;
+import dev.geoloc.imaging.TestImages;
 import dev.geoloc.regions.LocationEstimator;
 import dev.geoloc.regions.RegionCatalog;
 
@@ -132,10 +132,7 @@ class RegionPredictorTest {
 
     @Test
     void encodedImagesArePredictedAndUnusableOnesRejectedWithTheirReason() throws Exception {
-        SynthCityGenerator city = new SynthCityGenerator(LA, SynthCityConfig.defaults().withLocationsPerRegion(1));
-        java.io.ByteArrayOutputStream jpeg = new java.io.ByteArrayOutputStream();
-        javax.imageio.ImageIO.write(city.render(city.locations().get(0), 90), "jpg", jpeg);
-        byte[] photo = jpeg.toByteArray();
+        byte[] photo = TestImages.jpeg(noise(128, 128, 11), false);
         byte[] truncated = java.util.Arrays.copyOf(photo, photo.length / 2);
 
         List<ImageResult> results = predictor.predictImages(List.of(new byte[0], photo, truncated, photo));
@@ -165,6 +162,18 @@ class RegionPredictorTest {
         second.close();
 
         assertThatThrownBy(() -> second.predict(randomImages(1, 5), 1)).hasMessageContaining("this predictor is closed");
+    }
+
+    /** Random pixels: a JPEG whose scan data is most of the file, so that half of it is truncated mid-scan. */
+    private static BufferedImage noise(int width, int height, long seed) {
+        Random random = new Random(seed);
+        BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_3BYTE_BGR);
+        for (int y = 0; y < height; y++) {
+            for (int x = 0; x < width; x++) {
+                image.setRGB(x, y, random.nextInt(0x1000000));
+            }
+        }
+        return image;
     }
 
     private static float[] randomImages(int count, long seed) {

@@ -17,12 +17,17 @@ import java.util.function.UnaryOperator;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import dev.geoloc.dataset.SplitPlan;
+import dev.geoloc.dataset.SplitRecord;
+import dev.geoloc.dataset.Splitter;
 import dev.geoloc.regions.CatalogException;
 import dev.geoloc.regions.CatalogReader;
 import dev.geoloc.regions.Region;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.options.SplitOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 
@@ -34,7 +39,7 @@ import picocli.CommandLine.ParameterException;
                         + "looks each up with the (free) metadata endpoint, accepts a panorama that lies within the "
                         + "region's radius and inside its box and that no region has yet, downloads one (billed) image "
                         + "per heading, and writes manifest.csv with the panoramas' true coordinates and "
-                        + "location-grouped splits.",
+                        + "spatially blocked splits (split.json beside it says how it was split).",
                 "",
                 "Resumable: stop it at any time and run the same command again; no lookup is repeated and no "
                         + "image is downloaded twice.",
@@ -109,6 +114,9 @@ public final class CollectCommand implements Callable<Integer> {
             description = "Seed of the train/validation/test split (default: ${DEFAULT-VALUE}).")
     long seed;
 
+    @Mixin
+    SplitOptions split;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
@@ -127,13 +135,14 @@ public final class CollectCommand implements Callable<Integer> {
     public Integer call() {
         RegionCatalog catalog = catalog();
         List<Region> regions = regions(catalog);
+        SplitPlan plan = split.plan(Splitter.Fractions.DEFAULT);
         StreetViewClient client = new StreetViewClient(settings(), RateLimiter.perSecond(rate), Sleeper.SYSTEM, new Random());
         PrintWriter err = spec.commandLine().getErr();
         StreetViewCollector collector = new StreetViewCollector(client, out,
                 new ProgressReporter(err, System::nanoTime, Duration.ofSeconds(5)));
         try {
             CollectionResult result = collector.collect(catalog, regions,
-                    samples == null ? OptionalInt.empty() : OptionalInt.of(samples), seed);
+                    samples == null ? OptionalInt.empty() : OptionalInt.of(samples), plan, seed);
             printSummary(spec.commandLine().getOut(), result);
             return 0;
         } catch (IOException | UncheckedIOException e) {
@@ -224,7 +233,7 @@ public final class CollectCommand implements Callable<Integer> {
         return chosen;
     }
 
-    private void printSummary(PrintWriter out, CollectionResult result) {
+    private void printSummary(PrintWriter out, CollectionResult result) throws IOException {
         String row = "%-24s %9s %7s %9s %13s %14s %12s %11s %7s %11s%n";
         out.printf(Locale.ROOT, row, "region", "accepted", "target", "attempts", "zero_results", "out_of_radius",
                 "outside_box", "duplicates", "images", "downloaded");
@@ -243,6 +252,8 @@ public final class CollectCommand implements Callable<Integer> {
                     result.incompletePanoramas());
         }
         out.printf(Locale.ROOT, "manifest: %s (%d images)%n", result.manifest(), result.manifestImages());
+        out.printf(Locale.ROOT, "split: %s%n", SplitRecord.read(result.manifest()).map(SplitRecord::describe)
+                .orElse("unknown (no " + SplitRecord.FILE_NAME + ")"));
         out.flush();
     }
 

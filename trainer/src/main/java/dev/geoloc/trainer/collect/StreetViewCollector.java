@@ -18,7 +18,8 @@ import java.util.Set;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.Split;
-import dev.geoloc.dataset.Splitter;
+import dev.geoloc.dataset.SplitPlan;
+import dev.geoloc.dataset.SplitRecord;
 import dev.geoloc.regions.Geodesy;
 import dev.geoloc.regions.LatLon;
 import dev.geoloc.regions.Region;
@@ -33,7 +34,8 @@ import dev.geoloc.regions.RegionCatalog;
  * <p>Everything is journaled ({@link CollectionJournal}) before images are fetched, and images are written
  * atomically, so a run can stop anywhere and the next one resumes without repeating a lookup or an image.
  * The manifest is rewritten at the end of every run from the journal: the panoramas' true positions, the
- * panorama id as location group, and location-grouped splits.
+ * panorama id as location group, and splits (blocked by default, see {@link SplitPlan}), with
+ * {@code split.json} beside it saying how.
  */
 public final class StreetViewCollector {
 
@@ -50,10 +52,11 @@ public final class StreetViewCollector {
     /**
      * @param regions   the regions to collect now (the manifest still covers every region in the directory)
      * @param samples   panoramas per region, instead of each region's {@code num_samples}
+     * @param split     how to split the panoramas that have no split yet
      * @param splitSeed seed of the train/validation/test assignment
      */
-    public CollectionResult collect(RegionCatalog catalog, List<Region> regions, OptionalInt samples, long splitSeed)
-            throws IOException, InterruptedException {
+    public CollectionResult collect(RegionCatalog catalog, List<Region> regions, OptionalInt samples, SplitPlan split,
+                                    long splitSeed) throws IOException, InterruptedException {
         try (CollectionJournal journal = CollectionJournal.open(out)) {
             requireKnownRegions(journal, catalog);
             Set<String> taken = new HashSet<>();
@@ -72,7 +75,7 @@ public final class StreetViewCollector {
             for (Region region : regions) {
                 reports.add(report(journal, region, target(region, samples), downloaded.get(region.id())));
             }
-            return writeManifest(journal, reports, splitSeed);
+            return writeManifest(journal, reports, split, splitSeed);
         }
     }
 
@@ -170,12 +173,12 @@ public final class StreetViewCollector {
     }
 
     /**
-     * The manifest of every complete panorama in the directory, all regions, with location-grouped splits.
-     * Panoramas that an earlier run's manifest already placed keep their split, so collecting more never
-     * moves a training image into the test set.
+     * The manifest of every complete panorama in the directory, all regions, split as the plan says, and its
+     * {@link SplitRecord}. Panoramas that an earlier run's manifest already placed keep their split (unless the
+     * plan is naive), so collecting more never moves a training image into the test set.
      */
-    private CollectionResult writeManifest(CollectionJournal journal, List<RegionReport> reports, long splitSeed)
-            throws IOException {
+    private CollectionResult writeManifest(CollectionJournal journal, List<RegionReport> reports, SplitPlan split,
+                                           long splitSeed) throws IOException {
         Map<String, Split> earlier = earlierSplits();
         List<ManifestEntry> entries = new ArrayList<>();
         int incomplete = 0;
@@ -192,8 +195,10 @@ public final class StreetViewCollector {
                         attempt.panoId(), Optional.ofNullable(earlier.get(attempt.panoId()))));
             }
         }
-        Manifest manifest = new Manifest(out, Splitter.grouped(entries, Splitter.Fractions.DEFAULT, splitSeed));
-        return new CollectionResult(reports, manifest.write(), entries.size(), incomplete);
+        Manifest manifest = new Manifest(out, split.apply(entries, splitSeed));
+        Path written = manifest.write();
+        SplitRecord.of(split, splitSeed, entries, manifest.entries()).write(out);
+        return new CollectionResult(reports, written, entries.size(), incomplete);
     }
 
     private Map<String, Split> earlierSplits() throws IOException {

@@ -6,7 +6,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.Callable;
 
-import dev.geoloc.dataset.Split;
+import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Splitter;
 import dev.geoloc.dataset.synth.ContactSheet;
 import dev.geoloc.dataset.synth.GenerationResult;
@@ -14,7 +14,9 @@ import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
 import dev.geoloc.regions.CatalogReader;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.options.SplitOptions;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Model.CommandSpec;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
@@ -27,7 +29,8 @@ import picocli.CommandLine.Spec;
 @Command(name = "synth",
         mixinStandardHelpOptions = true,
         description = {"Generates a SynthCity dataset: SYNTHETIC street photos rendered from smooth random fields over",
-                "the catalog's real coordinates, with a manifest.csv and location-grouped splits. Same options, same bytes."})
+                "the catalog's real coordinates, with a manifest.csv, spatially blocked splits and split.json.",
+                "Same options, same bytes."})
 public final class SynthCommand implements Callable<Integer> {
 
     @Spec
@@ -63,9 +66,12 @@ public final class SynthCommand implements Callable<Integer> {
     @Option(names = "--jpeg-quality", defaultValue = "90", paramLabel = "Q", description = "JPEG quality, 1 to 100 (default: ${DEFAULT-VALUE}).")
     int jpegQuality;
 
-    @Option(names = "--split", defaultValue = "0.8,0.1,0.1", paramLabel = "TRAIN,VAL,TEST",
+    @Option(names = "--fractions", defaultValue = "0.8,0.1,0.1", paramLabel = "TRAIN,VAL,TEST",
             description = "Train, validation and test fractions by location (default: ${DEFAULT-VALUE}).")
-    String split;
+    String fractions;
+
+    @Mixin
+    SplitOptions split;
 
     @Option(names = "--threads", paramLabel = "N", description = "Rendering threads (default: all cores). Does not change the output.")
     Integer threads;
@@ -83,9 +89,9 @@ public final class SynthCommand implements Callable<Integer> {
                 regions.size(), regions.city(), locationsPerRegion, size, size, seed, citySeed, out);
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
         GenerationResult result = new SynthCityGenerator(regions, config).generate(out, workers, new ProgressLine(console));
-        console.printf(Locale.ROOT, "%nWrote %d images (train %d, validation %d, test %d) and %s in %.1f s: %.0f images/s%n",
-                result.images(), count(result, Split.TRAIN), count(result, Split.VALIDATION), count(result, Split.TEST),
-                out.resolve("manifest.csv"), result.elapsed().toMillis() / 1000.0, result.imagesPerSecond());
+        console.printf(Locale.ROOT, "%nWrote %d images and %s in %.1f s: %.0f images/s%nsplit: %s%n",
+                result.images(), out.resolve(Manifest.FILE_NAME), result.elapsed().toMillis() / 1000.0,
+                result.imagesPerSecond(), result.split().describe());
         if (contactSheet != null) {
             ContactSheet.write(regions, config, contactSheet);
             console.println("Contact sheet: " + contactSheet);
@@ -100,14 +106,14 @@ public final class SynthCommand implements Callable<Integer> {
         }
         try {
             return new SynthCityConfig(seed, citySeed, locationsPerRegion, headings, size, size, jpegQuality, noise,
-                    fractions());
+                    split.plan(fractions()));
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
         }
     }
 
     private Splitter.Fractions fractions() {
-        String[] parts = split.split(",");
+        String[] parts = fractions.split(",");
         try {
             if (parts.length != 3) {
                 throw new NumberFormatException();
@@ -115,12 +121,8 @@ public final class SynthCommand implements Callable<Integer> {
             return new Splitter.Fractions(Double.parseDouble(parts[0]), Double.parseDouble(parts[1]),
                     Double.parseDouble(parts[2]));
         } catch (NumberFormatException e) {
-            throw new IllegalArgumentException("--split must be three numbers TRAIN,VAL,TEST, not '" + split + "'");
+            throw new IllegalArgumentException("--fractions must be three numbers TRAIN,VAL,TEST, not '" + fractions + "'");
         }
-    }
-
-    private static long count(GenerationResult result, Split split) {
-        return result.imagesPerSplit().getOrDefault(split, 0L);
     }
 
     /** Rewrites one console line at most twice a second: done, rate, ETA. */

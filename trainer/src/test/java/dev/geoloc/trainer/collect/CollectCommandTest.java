@@ -17,6 +17,9 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.geoloc.dataset.Manifest;
+import dev.geoloc.dataset.SplitPlan;
+import dev.geoloc.dataset.SplitRecord;
+import dev.geoloc.dataset.Splitter;
 import dev.geoloc.trainer.TrainerCommand;
 import dev.geoloc.trainer.collect.FakeStreetView.Fault;
 import picocli.CommandLine;
@@ -68,8 +71,23 @@ class CollectCommandTest {
         assertThat(stdout.toString())
                 .contains("region", "accepted", "zero_results", "out_of_radius", "duplicates", "downloaded")
                 .containsPattern("alpha\\s+2\\s+2\\s+2/8\\s+0\\s+0\\s+0\\s+0\\s+4\\s+4")
-                .contains("manifest: " + out.resolve(Manifest.FILE_NAME) + " (8 images)");
+                .contains("manifest: " + out.resolve(Manifest.FILE_NAME) + " (8 images)")
+                .contains("split: blocked (0.4 km blocks, 0.1 km buffer, seed 42): ");
         assertThat(stderr.toString()).contains("[beta] 2/2 panoramas");
+    }
+
+    @Test
+    void theSplitModeAndItsBlocksAreOptions() throws IOException {
+        assertThat(collect("--samples", "2", "--split", "grouped", "--seed", "3")).isZero();
+        assertThat(SplitRecord.read(out).orElseThrow().mode()).isEqualTo(SplitPlan.Mode.GROUPED);
+        assertThat(stdout.toString()).contains("split: grouped (seed 3): ");
+
+        assertThat(collect("--samples", "2", "--split", "blocked", "--block-km", "0.2", "--buffer-km", "0.05")).isZero();
+        assertThat(SplitRecord.read(out).orElseThrow().blocks()).contains(new Splitter.BlockedSplit(0.2, 0.05));
+
+        assertThat(collect("--split", "spatial")).isEqualTo(2);
+        assertThat(stderr.toString()).contains("split mode 'spatial' is not one of blocked, grouped, naive");
+        assertThat(collect("--block-km", "0")).isEqualTo(2);
     }
 
     @Test

@@ -30,6 +30,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.Split;
+import dev.geoloc.dataset.SplitPlan;
+import dev.geoloc.dataset.SplitRecord;
 import dev.geoloc.dataset.Splitter;
 import dev.geoloc.regions.Geodesy;
 import dev.geoloc.regions.LatLon;
@@ -68,7 +70,7 @@ class StreetViewCollectorTest {
                 new RateLimiter(1000, 1, System::nanoTime, Sleeper.SYSTEM), d -> { }, new Random(1));
         StreetViewCollector collector = new StreetViewCollector(client, out,
                 new ProgressReporter(new PrintWriter(progress), System::nanoTime, Duration.ofSeconds(5)));
-        return collector.collect(catalog, List.of(regions), samples, 42);
+        return collector.collect(catalog, List.of(regions), samples, SplitPlan.DEFAULT, 42);
     }
 
     private CollectionResult collect(Region... regions) throws Exception {
@@ -111,6 +113,13 @@ class StreetViewCollectorTest {
             assertThat(entry.split()).isPresent();
         }
         assertThat(Splitter.leakingGroups(manifest.entries())).isEmpty();
+        assertThat(Splitter.nearestTrainDistances(manifest.entries()).values())
+                .allSatisfy(km -> assertThat(km).isGreaterThanOrEqualTo(SplitPlan.DEFAULT.blocks().bufferKm()));
+        assertThat(SplitRecord.read(out).orElseThrow().describe())
+                .isEqualTo(SplitRecord.of(SplitPlan.DEFAULT, 42, manifest.entries().stream()
+                        .map(e -> new ManifestEntry(e.image(), e.location(), e.regionId(), e.heading(), e.locationId(),
+                                Optional.empty())).toList(), manifest.entries()).describe())
+                .startsWith("blocked (0.4 km blocks, 0.1 km buffer, seed 42): ");
         assertThat(fake.imagesServed()).hasSize(8).allSatisfy((image, count) -> assertThat(count).isOne());
         assertThat(progress.toString()).contains("[alpha] 4/4 panoramas, 4 lookups");
     }
@@ -277,7 +286,7 @@ class StreetViewCollectorTest {
         StreetViewCollector collector = new StreetViewCollector(null, out,
                 new ProgressReporter(new PrintWriter(progress), System::nanoTime, Duration.ofSeconds(5)));
 
-        assertThatThrownBy(() -> collector.collect(la, la.regions(), OptionalInt.of(1), 42))
+        assertThatThrownBy(() -> collector.collect(la, la.regions(), OptionalInt.of(1), SplitPlan.DEFAULT, 42))
                 .hasMessageContaining("'alpha'").hasMessageContaining("catalog");
     }
 

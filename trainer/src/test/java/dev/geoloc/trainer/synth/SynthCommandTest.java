@@ -15,6 +15,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Split;
+import dev.geoloc.dataset.SplitPlan;
+import dev.geoloc.dataset.SplitRecord;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.TrainerCommand;
 import picocli.CommandLine;
@@ -44,19 +46,34 @@ class SynthCommandTest {
         assertThat(exit).as(err.toString()).isZero();
         Manifest manifest = Manifest.read(dir.resolve("data"), RegionCatalog.losAngeles());
         assertThat(manifest.entries()).hasSize(15 * 10 * 2);
-        assertThat(manifest.split(Split.TEST)).hasSize(15 * 2);
+        SplitRecord split = SplitRecord.read(dir.resolve("data")).orElseThrow();
+        assertThat(split.mode()).isEqualTo(SplitPlan.Mode.BLOCKED);
+        assertThat(manifest.split(Split.TEST)).hasSize(split.images().get(Split.TEST).intValue()).isNotEmpty();
         assertThat(ImageIO.read(manifest.resolve(manifest.entries().get(0)).toFile()).getWidth()).isEqualTo(32);
         assertThat(ImageIO.read(sheet.toFile())).isNotNull();
         assertThat(out.toString())
                 .contains("300/300 images (100%)")
-                .containsPattern("Wrote 300 images \\(train 240, validation 30, test 30\\) and .*manifest.csv in [\\d.]+ s: \\d+ images/s");
+                .containsPattern("Wrote 300 images and .*manifest.csv in [\\d.]+ s: \\d+ images/s")
+                .contains("split: " + split.describe());
+    }
+
+    @Test
+    void theSplitModeFractionsAndBlocksAreOptions() throws IOException {
+        int exit = run("synth", "--out", dir.toString(), "--locations-per-region", "10", "--size", "16", "--headings", "0,180",
+                "--split", "grouped", "--fractions", "0.6,0.2,0.2");
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).contains("split: grouped (seed 42): 180 train, 60 validation, 60 test images");
+        assertThat(run("synth", "--out", dir.toString(), "--split", "spatial")).isEqualTo(2);
+        assertThat(err.toString()).contains("split mode 'spatial' is not one of blocked, grouped, naive");
+        assertThat(run("synth", "--out", dir.toString(), "--buffer-km", "-1")).isEqualTo(2);
     }
 
     @Test
     void helpDescribesTheOptionsAndSaysItIsSynthetic() {
         assertThat(run("synth", "--help")).isZero();
         assertThat(out.toString()).contains("SYNTHETIC", "--locations-per-region", "--size", "--headings", "--threads",
-                "--seed", "--catalog");
+                "--seed", "--catalog", "--split", "--fractions", "--block-km", "--buffer-km");
     }
 
     @Test
@@ -65,7 +82,7 @@ class SynthCommandTest {
         assertThat(err.toString()).contains("Missing required option: '--out=DIR'");
         assertThat(run("synth", "--out", dir.toString(), "--size", "5")).isEqualTo(2);
         assertThat(err.toString()).contains("must be 16 to 1024");
-        assertThat(run("synth", "--out", dir.toString(), "--split", "0.5,0.5")).isEqualTo(2);
+        assertThat(run("synth", "--out", dir.toString(), "--fractions", "0.5,0.5")).isEqualTo(2);
         assertThat(run("synth", "--out", dir.toString(), "--headings", "400")).isEqualTo(2);
     }
 

@@ -59,7 +59,7 @@ class ManifestTest {
                         "line 3: latitude 94.04 is outside [-90, 90]",
                         "line 4: region 'malibu' is not in the Los Angeles catalog",
                         "line 5: heading 360 is outside [0, 360)",
-                        "line 6: split 'holdout' is not one of train, validation, test",
+                        "line 6: split 'holdout' is not one of train, validation, test, excluded",
                         "line 7: image a.jpg is listed twice",
                         "line 8: image path ../escape.jpg must stay inside the dataset directory",
                         "line 9: 6 fields, expected 7"));

@@ -20,6 +20,8 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.Split;
+import dev.geoloc.dataset.SplitPlan;
+import dev.geoloc.dataset.SplitRecord;
 import dev.geoloc.dataset.Splitter;
 import dev.geoloc.regions.CatalogReader;
 import dev.geoloc.regions.LatLon;
@@ -40,7 +42,7 @@ class SynthCityGeneratorTest {
         new SynthCityGenerator(LA, TINY).generate(one, 1, (done, total) -> { });
         new SynthCityGenerator(LA, TINY).generate(four, 4, (done, total) -> { });
 
-        assertThat(contents(four)).isEqualTo(contents(one)).hasSize(15 * 3 * 4 + 1);
+        assertThat(contents(four)).isEqualTo(contents(one)).hasSize(15 * 3 * 4 + 2); // manifest.csv, split.json
     }
 
     @Test
@@ -73,6 +75,8 @@ class SynthCityGeneratorTest {
             assertThat(image.getHeight()).isEqualTo(48);
         });
         assertThat(manifest.entries().get(0).image()).isEqualTo("streetview_downtown_la/dtla_000001_h000.jpg");
+        assertThat(SplitRecord.read(dir)).contains(result.split());
+        assertThat(result.split().describe()).startsWith("blocked (0.4 km blocks, 0.1 km buffer, seed 42): ");
     }
 
     @Test
@@ -81,7 +85,13 @@ class SynthCityGeneratorTest {
         List<ManifestEntry> entries = new SynthCityGenerator(LA, config).entries();
 
         assertThat(Splitter.leakingGroups(entries)).isEmpty();
-        assertThat(entries.stream().filter(e -> e.split().orElseThrow() == Split.TEST)).hasSize(15 * 1 * 4);
+        // Blocked by default: every region tests on whole blocks, none within 100 m of a training photo.
+        assertThat(entries.stream().filter(e -> e.split().orElseThrow() == Split.TEST).map(ManifestEntry::regionId)
+                .distinct()).hasSize(15);
+        assertThat(Splitter.nearestTrainDistances(entries).values()).allSatisfy(km -> assertThat(km).isGreaterThanOrEqualTo(0.1));
+        List<ManifestEntry> grouped = new SynthCityGenerator(LA, config.withSplit(SplitPlan.DEFAULT.withMode(
+                SplitPlan.Mode.GROUPED))).entries();
+        assertThat(grouped.stream().filter(e -> e.split().orElseThrow() == Split.TEST)).hasSize(15 * 1 * 4);
         assertThat(entries.stream().map(ManifestEntry::locationId).distinct()).hasSize(15 * 10);
         // Headings of one spot share its coordinates: they are one panorama.
         Map<String, List<LatLon>> byLocation = new TreeMap<>();
@@ -110,7 +120,7 @@ class SynthCityGeneratorTest {
         assertThat(result.images()).isEqualTo(2 * 2 * 2);
         assertThat(Manifest.read(dir, tiny).entries()).extracting(ManifestEntry::image)
                 .contains("north/ns_000001_h000.jpg", "south/ss_000002_h180.jpg");
-        assertThat(result.imagesPerSplit().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(8);
+        assertThat(result.split().images().values().stream().mapToLong(Long::longValue).sum()).isEqualTo(8);
     }
 
     private static String region(String id, String prefix, double south, double north, double west, double east) {

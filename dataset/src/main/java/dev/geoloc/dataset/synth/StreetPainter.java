@@ -14,7 +14,8 @@ import java.util.List;
 /**
  * The street itself, from the ground up: lots, sidewalks, road and markings, cast shadows, the buildings
  * on both sides, then trees, utility poles and parked cars, each painted far to near. The place's
- * {@link StreetCharacter} sets the typical values; the scene's dice pick each building, tree and car.
+ * {@link StreetCharacter} sets the typical values; the place's dice ({@link Scene#place()}) pick each building,
+ * sign, tree and pole, so every photo there shows them, and the photo's own dice pick the parked cars.
  */
 final class StreetPainter {
 
@@ -60,28 +61,29 @@ final class StreetPainter {
     private List<Building> row(Scene scene, int side, double curbToLot) {
         StreetCharacter street = scene.street();
         List<Building> row = new ArrayList<>();
-        double z = -scene.uniform(0, 25);
+        double z = -scene.placeUniform(0, 25);
         while (z < FAR_M) {
-            int floors = (int) Math.max(1, Math.round(street.storeys() * Math.exp(scene.random().nextGaussian() * 0.3)));
-            double width = Math.min(70, scene.uniform(8, 22) * (1 + floors / 12.0));
-            if (scene.random().nextDouble() > street.builtFraction()) {
-                z += width * scene.uniform(0.4, 1.2); // a gap: parking, a lawn, a cross street
+            int floors = (int) Math.max(1, Math.round(street.storeys() * Math.exp(scene.place().nextGaussian() * 0.3)));
+            double width = Math.min(70, scene.placeUniform(8, 22) * (1 + floors / 12.0));
+            if (scene.place().nextDouble() > street.builtFraction()) {
+                z += width * scene.placeUniform(0.4, 1.2); // a gap: parking, a lawn, a cross street
                 continue;
             }
-            double setback = street.setbackM() * scene.uniform(0.4, 1.6) / (1 + floors / 8.0);
-            Rgb colour = FacadePalette.at(street.palette() + scene.random().nextGaussian() * street.paletteSpread())
-                    .times(street.lightness() * scene.uniform(0.9, 1.08));
-            Rgb sign = scene.random().nextDouble() < street.signage() ? signColour(scene) : null;
-            row.add(new Building(side, side * (curbToLot + setback), z, z + width, scene.uniform(12, 25), floors,
+            double setback = street.setbackM() * scene.placeUniform(0.4, 1.6) / (1 + floors / 8.0);
+            Rgb colour = FacadePalette.at(street.palette() + scene.where().paletteShift()
+                    + scene.place().nextGaussian() * street.paletteSpread())
+                    .times(street.lightness() * scene.placeUniform(0.9, 1.08));
+            Rgb sign = scene.place().nextDouble() < street.signage() ? signColour(scene) : null;
+            row.add(new Building(side, side * (curbToLot + setback), z, z + width, scene.placeUniform(12, 25), floors,
                     colour, sign));
-            z += width + scene.uniform(0, 2.5);
+            z += width + scene.placeUniform(0, 2.5);
         }
         return row;
     }
 
     private static Rgb signColour(Scene scene) {
-        float hue = (float) (scene.street().signHue() + scene.random().nextGaussian() * 0.08);
-        int rgb = Color.HSBtoRGB(hue, (float) scene.uniform(0.55, 0.95), (float) scene.uniform(0.7, 1));
+        float hue = (float) (scene.street().signHue() + scene.place().nextGaussian() * 0.08);
+        int rgb = Color.HSBtoRGB(hue, (float) scene.placeUniform(0.55, 0.95), (float) scene.placeUniform(0.7, 1));
         return Rgb.of(rgb);
     }
 
@@ -98,7 +100,7 @@ final class StreetPainter {
         Rgb pavement = light.hazed(SIDEWALK.times(shade), 40);
         scene.fillGround(pavement, -lotEdge, -roadHalf, 0, 2000);
         scene.fillGround(pavement, roadHalf, lotEdge, 0, 2000);
-        Rgb asphalt = ASPHALT.mix(WORN_CONCRETE, street.asphalt()).times(shade * scene.uniform(0.92, 1.08));
+        Rgb asphalt = ASPHALT.mix(WORN_CONCRETE, street.asphalt()).times(shade * scene.placeUniform(0.92, 1.08));
         scene.fillGround(light.hazed(asphalt, 40), -roadHalf, roadHalf, 0, 2000);
         paintMarkings(scene, roadHalf);
         // Haze thickens toward the horizon: fade the far ground into the haze colour.
@@ -126,7 +128,7 @@ final class StreetPainter {
     }
 
     private static void dashes(Scene scene, Rgb colour, double x) {
-        double offset = scene.uniform(0, 12);
+        double offset = scene.placeUniform(0, 12);
         for (double z = offset; z < 160; z += 12) {
             scene.fillGround(colour, x - 0.08, x + 0.08, z, z + 3);
         }
@@ -219,15 +221,15 @@ final class StreetPainter {
         for (int side = -1; side <= 1; side += 2) {
             double x = side * (roadHalf + 0.9);
             // Trees start a few metres out: one right beside the camera would fill the frame.
-            for (double z = 8 + scene.uniform(0, spacing); z < 220; z += spacing * scene.uniform(0.6, 1.4)) {
+            for (double z = 8 + scene.placeUniform(0, spacing); z < 220; z += spacing * scene.placeUniform(0.6, 1.4)) {
                 double treeZ = z;
-                if (scene.random().nextDouble() < street.palmShare()) {
-                    double height = scene.uniform(11, 22);
-                    long seed = scene.random().nextLong();
+                if (scene.place().nextDouble() < street.palmShare()) {
+                    double height = scene.placeUniform(11, 22);
+                    long seed = scene.place().nextLong();
                     props.add(new Prop(treeZ, () -> palm(scene, x, treeZ, height, seed)));
                 } else {
-                    double radius = scene.uniform(2.2, 4.5);
-                    double tone = scene.uniform(0.8, 1.1);
+                    double radius = scene.placeUniform(2.2, 4.5);
+                    double tone = scene.placeUniform(0.8, 1.1);
                     props.add(new Prop(treeZ, () -> broadleaf(scene, x, treeZ, radius, tone)));
                 }
             }
@@ -273,14 +275,14 @@ final class StreetPainter {
     }
 
     private void poles(Scene scene, double roadHalf, List<Prop> props) {
-        if (scene.street().poles() <= 0 || scene.random().nextDouble() > scene.street().poles()) {
+        if (scene.street().poles() <= 0 || scene.place().nextDouble() > scene.street().poles()) {
             return;
         }
-        int side = scene.random().nextBoolean() ? 1 : -1;
+        int side = scene.place().nextBoolean() ? 1 : -1;
         double x = side * (roadHalf + 0.5);
-        double spacing = scene.uniform(35, 50);
+        double spacing = scene.placeUniform(35, 50);
         double[] previousTop = null;
-        for (double z = scene.uniform(3, spacing); z < 300; z += spacing) {
+        for (double z = scene.placeUniform(3, spacing); z < 300; z += spacing) {
             double poleZ = z;
             double[] top = scene.camera().project(x, 10.5, z);
             double[] from = previousTop;

@@ -82,17 +82,21 @@ final class Backdrop {
         for (double km : SKYLINE_DISTANCES_KM) {
             Rgb colour = scene.light().hazed(TOWER, km * 1000);
             for (int angle = -55; angle <= 55; angle += 5) {
-                double bearing = angle + scene.uniform(-2.5, 2.5);
+                // Every draw before the test: the place's dice must not depend on what this camera sees.
+                double bearing = angle + scene.placeUniform(-2.5, 2.5);
+                double scale = scene.placeUniform(0.6, 1.3);
+                double widthM = scene.placeUniform(12, 30);
+                double tone = scene.placeUniform(0.9, 1.08);
                 LatLon point = Geodesy.destination(shot.location(), shot.heading() + bearing, km);
-                double storeys = fields.storeys(point) * scene.uniform(0.6, 1.3);
+                double storeys = fields.storeys(point) * scale;
                 if (storeys < 4) {
                     continue;
                 }
                 double metres = km * 1000;
                 double top = camera.horizonY() - camera.pixels(storeys * 3.4 - 2.5, metres);
-                double half = camera.pixels(scene.uniform(12, 30), metres);
+                double half = camera.pixels(widthM, metres);
                 double x = camera.screenX(bearing);
-                scene.g().setColor(colour.times(scene.uniform(0.9, 1.08)).color());
+                scene.g().setColor(colour.times(tone).color());
                 scene.g().fill(new java.awt.geom.Rectangle2D.Double(x - half, top, 2 * half,
                         camera.horizonY() - top + 1));
             }

@@ -4,9 +4,13 @@ import java.awt.Graphics2D;
 import java.awt.geom.Path2D;
 import java.util.SplittableRandom;
 
-/** One photo being painted: the canvas, the camera, the place's character, the light and the dice. */
-record Scene(Graphics2D g, int width, int height, Camera camera, StreetCharacter street, Lighting light,
-             SplittableRandom random, double noise) {
+/**
+ * One photo being painted: the canvas, the camera, the place's character, the light and two sets of dice:
+ * {@code random}, this photo's own (light, pose, parked cars, grain), and {@code place}, the street ahead at
+ * this place (buildings, signs, trees, poles, skyline), the same for every photo there ({@link Place}).
+ */
+record Scene(Graphics2D g, int width, int height, Camera camera, StreetCharacter street, Place where, Lighting light,
+             SplittableRandom random, SplittableRandom place, double noise) {
 
     /** Fills a flat polygon given in street coordinates, clipped to what lies in front of the camera. */
     void fill(Rgb colour, double[] xs, double[] ys, double[] zs) {
@@ -32,7 +36,13 @@ record Scene(Graphics2D g, int width, int height, Camera camera, StreetCharacter
         fill(colour, new double[] {x0, x0, x1, x1}, new double[] {y0, y1, y1, y0}, new double[] {z, z, z, z});
     }
 
+    /** A draw from this photo's dice. */
     double uniform(double low, double high) {
         return low + random.nextDouble() * (high - low);
+    }
+
+    /** A draw from the place's dice. */
+    double placeUniform(double low, double high) {
+        return low + place.nextDouble() * (high - low);
     }
 }

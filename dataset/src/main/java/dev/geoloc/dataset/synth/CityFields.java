@@ -43,8 +43,10 @@ public final class CityFields {
     private final Trait sky;
     private final Trait poles;
     private final Trait relief;
+    private final long seed;
 
     public CityFields(long seed) {
+        this.seed = seed;
         int trait = 0;
         height = new Trait(seed, trait++, STREET);
         density = new Trait(seed, trait++, STREET);
@@ -63,6 +65,11 @@ public final class CityFields {
         sky = new Trait(seed, trait++, BROAD);
         poles = new Trait(seed, trait++, STREET);
         relief = new Trait(seed, trait, BROAD);
+    }
+
+    /** The city seed, which also seeds each place's buildings and street furniture ({@link Place}). */
+    long seed() {
+        return seed;
     }
 
     /** The street character at a point. */

@@ -22,7 +22,8 @@ import dev.geoloc.regions.RegionCatalog;
  * streetview_downtown_la/dtla_000001_h090.jpg,34.0451230,-118.2512340,downtown_la,90,CAoSLEFGMVFpcE,train</pre>
  *
  * CSV rather than JSONL because every field is a scalar and the files open in any spreadsheet. Image paths
- * are relative to the manifest's directory, so a dataset moves as one folder. {@code split} may be empty.
+ * are relative to the manifest's directory, so a dataset moves as one folder. {@code split} is {@code train},
+ * {@code validation}, {@code test}, {@code excluded} (see {@link Split#EXCLUDED}) or empty.
  */
 public record Manifest(Path directory, List<ManifestEntry> entries) {
 

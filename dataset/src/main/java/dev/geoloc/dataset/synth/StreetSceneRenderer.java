@@ -9,10 +9,10 @@ import dev.geoloc.regions.Geodesy;
 import dev.geoloc.regions.LatLon;
 
 /**
- * Renders one synthetic street photo: reads the city's character at the camera, draws the light and the
- * camera's pose for this photo, then paints backdrop, street and camera effects in that order. Pure
- * function of the city seed, the size, the noise level and the {@link Shot}; safe to call from many
- * threads at once.
+ * Renders one synthetic street photo: reads the city's character and the {@link Place} at the camera, draws
+ * the light and the camera's pose for this photo, then paints backdrop, street and camera effects in that
+ * order. Pure function of the city seed, the size, the noise level and the {@link Shot}; safe to call from
+ * many threads at once.
  */
 public final class StreetSceneRenderer {
 
@@ -42,16 +42,17 @@ public final class StreetSceneRenderer {
 
     public BufferedImage render(Shot shot) {
         SplittableRandom random = new SplittableRandom(shot.seed());
-        StreetCharacter character = fields.at(shot.location());
+        Place place = Place.at(fields.seed(), shot.location());
+        StreetCharacter character = fields.at(place.centre());
         BufferedImage image = new BufferedImage(width, height, BufferedImage.TYPE_INT_RGB);
         Graphics2D g = image.createGraphics();
         try {
             g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
-            Scene scene = compose(g, shot, character, random);
+            Scene scene = compose(g, shot, character, place, random);
             Rgb zenith = PALE_SKY.mix(DEEP_SKY, character.skyBlue());
             backdrop.paint(scene, shot, zenith);
-            double roadHalf = character.roadHalfWidthM() * scene.uniform(0.85, 1.15);
-            street.paint(scene, roadHalf, scene.uniform(2.2, 4));
+            double roadHalf = character.roadHalfWidthM() * scene.placeUniform(0.85, 1.15);
+            street.paint(scene, roadHalf, scene.placeUniform(2.2, 4));
         } finally {
             g.dispose();
         }
@@ -60,7 +61,7 @@ public final class StreetSceneRenderer {
     }
 
     /** This photo's light and camera pose: the sun in the southern sky, the camera a little off true. */
-    private Scene compose(Graphics2D g, Shot shot, StreetCharacter character, SplittableRandom random) {
+    private Scene compose(Graphics2D g, Shot shot, StreetCharacter character, Place place, SplittableRandom random) {
         double sunAzimuth = 180 + random.nextGaussian() * 30;
         double sunElevation = Math.toRadians(30 + random.nextDouble() * 30);
         double relative = Math.toRadians(sunAzimuth - shot.heading());
@@ -75,6 +76,6 @@ public final class StreetSceneRenderer {
         double horizon = height * 0.5 + random.nextGaussian() * height * 0.02 * noise - width / 2.0 * slope;
         double offset = character.roadHalfWidthM() * (0.15 + 0.4 * random.nextDouble());
         Camera camera = new Camera(width, horizon, offset, CAMERA_HEIGHT_M, yaw);
-        return new Scene(g, width, height, camera, character, light, random, noise);
+        return new Scene(g, width, height, camera, character, place, light, random, place.ahead(shot.heading()), noise);
     }
 }

@@ -4,8 +4,8 @@ import dev.geoloc.regions.LatLon;
 
 /**
  * One photo to render: where the camera stands, which way it looks (degrees from north), and the seed
- * of everything about this photo that is chance rather than place (light, camera jitter, which
- * buildings and trees stand where, pixel noise).
+ * of everything about this photo that is chance rather than place (light, camera jitter, parked cars,
+ * pixel noise). Which buildings, signs and trees stand where belongs to the place ({@link Place}).
  */
 public record Shot(LatLon location, int heading, long seed) {
 }

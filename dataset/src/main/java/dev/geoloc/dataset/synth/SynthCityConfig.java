@@ -2,7 +2,7 @@ package dev.geoloc.dataset.synth;
 
 import java.util.List;
 
-import dev.geoloc.dataset.Splitter;
+import dev.geoloc.dataset.SplitPlan;
 import dev.geoloc.regions.Region;
 
 /**
@@ -10,8 +10,8 @@ import dev.geoloc.regions.Region;
  * give byte-identical datasets; the thread count is not, because it changes nothing but speed.
  *
  * @param seed               draws the locations, each photo's chance and the splits
- * @param citySeed           draws the city itself (its fields); keep it fixed to add more photos of the
- *                           same city with another {@code seed}
+ * @param citySeed           draws the city itself: its fields and the buildings, signs, trees and poles of each
+ *                           place; keep it fixed to add more photos of the same city with another {@code seed}
  * @param locationsPerRegion spots per region, each photographed at every heading
  * @param headings           headings to photograph, degrees from north; empty means each region's own
  *                           sampling headings from the catalog
@@ -19,10 +19,10 @@ import dev.geoloc.regions.Region;
  * @param height             image height in pixels (16 to 1024)
  * @param jpegQuality        JPEG quality, 1 to 100
  * @param noise              per-photo variation (light, camera pose, grain): 0 none, 1 default, at most 3
- * @param fractions          train/validation/test shares, split by location
+ * @param split              how to split: mode, train/validation/test shares by location, blocks
  */
 public record SynthCityConfig(long seed, long citySeed, int locationsPerRegion, List<Integer> headings,
-                              int width, int height, int jpegQuality, double noise, Splitter.Fractions fractions) {
+                              int width, int height, int jpegQuality, double noise, SplitPlan split) {
 
     public static final long DEFAULT_SEED = 42;
     public static final long DEFAULT_CITY_SEED = 1;
@@ -51,41 +51,43 @@ public record SynthCityConfig(long seed, long citySeed, int locationsPerRegion, 
         }
     }
 
-    /** Seed 42, city 1, 100 locations per region, the catalog's headings, 128x128, quality 90, noise 1, 80/10/10. */
+    /**
+     * Seed 42, city 1, 100 locations per region, the catalog's headings, 128x128, quality 90, noise 1, and a
+     * blocked 80/10/10 split ({@link SplitPlan#DEFAULT}).
+     */
     public static SynthCityConfig defaults() {
-        return new SynthCityConfig(DEFAULT_SEED, DEFAULT_CITY_SEED, 100, List.of(), 128, 128, 90, 1.0,
-                Splitter.Fractions.DEFAULT);
+        return new SynthCityConfig(DEFAULT_SEED, DEFAULT_CITY_SEED, 100, List.of(), 128, 128, 90, 1.0, SplitPlan.DEFAULT);
     }
 
     public SynthCityConfig withSeed(long value) {
-        return new SynthCityConfig(value, citySeed, locationsPerRegion, headings, width, height, jpegQuality, noise, fractions);
+        return new SynthCityConfig(value, citySeed, locationsPerRegion, headings, width, height, jpegQuality, noise, split);
     }
 
     public SynthCityConfig withCitySeed(long value) {
-        return new SynthCityConfig(seed, value, locationsPerRegion, headings, width, height, jpegQuality, noise, fractions);
+        return new SynthCityConfig(seed, value, locationsPerRegion, headings, width, height, jpegQuality, noise, split);
     }
 
     public SynthCityConfig withLocationsPerRegion(int value) {
-        return new SynthCityConfig(seed, citySeed, value, headings, width, height, jpegQuality, noise, fractions);
+        return new SynthCityConfig(seed, citySeed, value, headings, width, height, jpegQuality, noise, split);
     }
 
     public SynthCityConfig withHeadings(List<Integer> value) {
-        return new SynthCityConfig(seed, citySeed, locationsPerRegion, value, width, height, jpegQuality, noise, fractions);
+        return new SynthCityConfig(seed, citySeed, locationsPerRegion, value, width, height, jpegQuality, noise, split);
     }
 
     public SynthCityConfig withSize(int w, int h) {
-        return new SynthCityConfig(seed, citySeed, locationsPerRegion, headings, w, h, jpegQuality, noise, fractions);
+        return new SynthCityConfig(seed, citySeed, locationsPerRegion, headings, w, h, jpegQuality, noise, split);
     }
 
     public SynthCityConfig withJpegQuality(int value) {
-        return new SynthCityConfig(seed, citySeed, locationsPerRegion, headings, width, height, value, noise, fractions);
+        return new SynthCityConfig(seed, citySeed, locationsPerRegion, headings, width, height, value, noise, split);
     }
 
     public SynthCityConfig withNoise(double value) {
-        return new SynthCityConfig(seed, citySeed, locationsPerRegion, headings, width, height, jpegQuality, value, fractions);
+        return new SynthCityConfig(seed, citySeed, locationsPerRegion, headings, width, height, jpegQuality, value, split);
     }
 
-    public SynthCityConfig withFractions(Splitter.Fractions value) {
+    public SynthCityConfig withSplit(SplitPlan value) {
         return new SynthCityConfig(seed, citySeed, locationsPerRegion, headings, width, height, jpegQuality, noise, value);
     }
 

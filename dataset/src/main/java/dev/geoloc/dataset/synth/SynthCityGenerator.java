@@ -7,9 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.EnumMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.SplittableRandom;
 import java.util.concurrent.ExecutionException;
@@ -20,8 +18,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
-import dev.geoloc.dataset.Split;
-import dev.geoloc.dataset.Splitter;
+import dev.geoloc.dataset.SplitRecord;
 import dev.geoloc.regions.BoundingBox;
 import dev.geoloc.regions.LatLon;
 import dev.geoloc.regions.Region;
@@ -30,8 +27,8 @@ import dev.geoloc.regions.RegionCatalog;
 /**
  * Generates a SynthCity dataset over a catalog: draws locations uniformly in each region's box, renders
  * one photo per heading, writes the JPEGs where the Street View collector would
- * ({@code <out>/<region directory>/<prefix>_<n>_h<heading>.jpg}) and a {@code manifest.csv} with
- * location-grouped splits.
+ * ({@code <out>/<region directory>/<prefix>_<n>_h<heading>.jpg}), a {@code manifest.csv} split as the
+ * config says (blocked by default) and the split's record, {@code split.json}.
  *
  * <p>Deterministic: every random draw is seeded from the config's seed and the identity of what is drawn
  * (region id, location number, heading), so the output is byte-identical whatever the thread count.
@@ -79,6 +76,10 @@ public final class SynthCityGenerator {
 
     /** The manifest rows of the whole dataset, splits assigned, in a fixed order. */
     public List<ManifestEntry> entries() {
+        return config.split().apply(unsplitEntries(), config.seed());
+    }
+
+    private List<ManifestEntry> unsplitEntries() {
         List<ManifestEntry> entries = new ArrayList<>();
         for (SynthLocation location : locations()) {
             for (int heading : config.headingsFor(location.region())) {
@@ -86,16 +87,20 @@ public final class SynthCityGenerator {
                         heading, location.id(), Optional.empty()));
             }
         }
-        return Splitter.grouped(entries, config.fractions(), config.seed());
+        return entries;
     }
 
     /**
      * Renders and writes every image and the manifest under {@code out}, on {@code threads} threads.
      *
-     * @throws IOException when an image or the manifest cannot be written
+     * @throws IOException              when an image or the manifest cannot be written
+     * @throws IllegalArgumentException when the split cannot be drawn (a blocked split with too few blocks in a
+     *                                  region), before any image is rendered
      */
     public GenerationResult generate(Path out, int threads, Progress progress) throws IOException {
         long start = System.nanoTime();
+        List<ManifestEntry> unsplit = unsplitEntries();
+        Manifest manifest = new Manifest(out, config.split().apply(unsplit, config.seed())); // fails before rendering
         List<Job> jobs = new ArrayList<>();
         for (SynthLocation location : locations()) {
             for (int heading : config.headingsFor(location.region())) {
@@ -121,13 +126,10 @@ public final class SynthCityGenerator {
         } finally {
             pool.shutdownNow();
         }
-        Manifest manifest = new Manifest(out, entries());
         manifest.write();
-        Map<Split, Long> perSplit = new EnumMap<>(Split.class);
-        for (ManifestEntry entry : manifest.entries()) {
-            perSplit.merge(entry.split().orElseThrow(), 1L, Long::sum);
-        }
-        return new GenerationResult(manifest, perSplit, Duration.ofNanos(System.nanoTime() - start));
+        SplitRecord split = SplitRecord.of(config.split(), config.seed(), unsplit, manifest.entries());
+        split.write(out);
+        return new GenerationResult(manifest, split, Duration.ofNanos(System.nanoTime() - start));
     }
 
     private record Job(SynthLocation location, int heading) {
