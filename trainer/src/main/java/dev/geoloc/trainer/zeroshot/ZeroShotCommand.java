@@ -7,6 +7,9 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
+import dev.geoloc.trainer.options.DatasetOptions;
+import dev.geoloc.trainer.options.DeviceOption;
+import dev.geoloc.trainer.options.EncoderSource;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Split;
 import dev.geoloc.model.EncoderContract;
@@ -14,7 +17,6 @@ import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.model.RegionPrototypes;
-import dev.geoloc.regions.CatalogReader;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.evaluation.EvaluationReport;
 import dev.geoloc.trainer.evaluation.ModelDescription;
@@ -23,6 +25,7 @@ import dev.geoloc.trainer.evaluation.ResultsTable;
 import dev.geoloc.trainer.evaluation.SplitEvaluator;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -46,8 +49,8 @@ public final class ZeroShotCommand implements Callable<Integer>, ComputesWithLib
     @Option(names = "--prototypes", required = true, paramLabel = "FILE", description = "Region prototypes JSON.")
     Path prototypesFile;
 
-    @Option(names = "--dataset", required = true, paramLabel = "DIR", description = "Dataset folder with manifest.csv.")
-    Path dataset;
+    @Mixin
+    DatasetOptions data;
 
     @Option(names = "--split", defaultValue = "test", description = "train, validation or test (default: ${DEFAULT-VALUE}).")
     String split;
@@ -55,46 +58,41 @@ public final class ZeroShotCommand implements Callable<Integer>, ComputesWithLib
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the bundle and reports.")
     Path out;
 
-    @Option(names = "--catalog", paramLabel = "FILE", description = "Region catalog (default: the shipped Los Angeles catalog).")
-    Path catalog;
-
     @Option(names = "--temperature", defaultValue = "0.01",
             description = "Divides the cosine similarities; CLIP's learned logit scale is 100 (default: ${DEFAULT-VALUE}).")
     float temperature;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Override
     public Integer call() throws IOException {
-        RegionCatalog regions = catalog == null ? RegionCatalog.losAngeles() : CatalogReader.read(catalog);
+        RegionCatalog regions = data.regions();
         Split chosen;
-        EncoderContract contract;
+        EncoderSource source;
         try {
             chosen = Split.fromLabel(split);
-            contract = EncoderContract.BUILT_IN.contains(encoder) ? EncoderContract.builtIn(encoder)
-                    : EncoderContract.read(Path.of(encoder.replaceFirst("\\.pt$", "") + ".json"));
+            source = EncoderSource.resolve(encoder);
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
+        EncoderContract contract = source.contract();
         float[][] prototypes = RegionPrototypes.read(prototypesFile, regions);
         if (prototypes[0].length != contract.embeddingDim()) {
             throw new CommandLine.ParameterException(spec.commandLine(), "The prototypes have " + prototypes[0].length
                     + " dimensions but " + contract.name() + " embeds images in " + contract.embeddingDim());
         }
-        Files.createDirectories(out);
-        Path encoderFile = EncoderContract.BUILT_IN.contains(encoder)
-                ? EncoderContract.copyBuiltIn(encoder, out.resolve("encoder.pt")) : Path.of(encoder);
+        Path encoderFile = source.file(out.resolve("encoder.pt"));
         Path bundleDirectory = ZeroShotBundle.write(out.resolve("bundle"), regions, contract, encoderFile, prototypes,
                 temperature);
-        Manifest manifest = Manifest.read(dataset, regions);
+        Manifest manifest = data.manifest(regions);
         Manifest images = manifest.withEntries(manifest.split(chosen));
         try (ModelBundle bundle = ModelBundle.open(bundleDirectory);
-             RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice(device))) {
+             RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice(device.device()))) {
             SplitEvaluator.Run run = SplitEvaluator.run(predictor, images, 32, spec.commandLine().getErr());
             ModelDescription model = new ModelDescription("Zero-shot " + contract.name(), contract.name(),
                     ModelDescription.NO_LOSS);
-            EvaluationReport report = new EvaluationReport(model, bundle.digest(), dataset.toString(), chosen.label(),
+            EvaluationReport report = new EvaluationReport(model, bundle.digest(), data.dataset().toString(), chosen.label(),
                     run.skipped(), run.accumulator().result());
             report.writeTo(out);
             PrintWriter console = spec.commandLine().getOut();
