@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.nio.file.attribute.FileTime;
 import java.util.List;
 
 import org.junit.jupiter.api.Test;
@@ -44,6 +45,55 @@ class ExperimentCommandTest {
     }
 
     @Test
+    void runningAgainResumesFinishedRunsAndAddsNewSeeds() throws IOException {
+        synthCity();
+        String[] oneSeed = experiment("--losses", "ce", "--seeds", "1");
+        assertThat(TrainerCommand.commandLine().execute(oneSeed)).isZero();
+        Path firstLog = dir.resolve("exp/runs/tiny-cnn/ce/seed-1/training-log.jsonl");
+        String trainedOnce = Files.readString(firstLog);
+        FileTime trainedAt = Files.getLastModifiedTime(firstLog);
+
+        String output = captured(() -> TrainerCommand.commandLine().execute(experiment("--losses", "ce", "--seeds", "1,2")));
+
+        assertThat(output).contains("run 1 of 2", "finished earlier: evaluating its bundle", "run 2 of 2");
+        assertThat(Files.getLastModifiedTime(firstLog)).isEqualTo(trainedAt);
+        assertThat(Files.readString(firstLog)).isEqualTo(trainedOnce);
+        assertThat(dir.resolve("exp/runs/tiny-cnn/ce/seed-2/finished")).exists();
+        assertThat(Files.readString(dir.resolve("exp/results.json"))).contains("\"seed\" : 1", "\"seed\" : 2");
+    }
+
+    @Test
+    void refusesToResumeWithOtherTrainingSettings() throws IOException {
+        synthCity();
+        assertThat(TrainerCommand.commandLine().execute(experiment("--losses", "ce", "--seeds", "1"))).isZero();
+        java.io.StringWriter errors = new java.io.StringWriter();
+
+        int exit = TrainerCommand.commandLine().setErr(new java.io.PrintWriter(errors))
+                .execute(experiment("--losses", "ce", "--seeds", "1", "--lr", "1e-2"));
+
+        assertThat(exit).isEqualTo(2);
+        assertThat(errors.toString()).contains("holds runs trained with other settings", "--lr 0.002",
+                "use another --out");
+    }
+
+    @Test
+    void aSweepComparesEachMarginOnTheValidationSplit() throws IOException {
+        synthCity();
+
+        int exit = TrainerCommand.commandLine().execute(experiment("--losses", "ranking", "--seeds", "3,4", "--sweep"));
+
+        assertThat(exit).isZero();
+        String sweep = Files.readString(dir.resolve("exp/sweep.md"));
+        assertThat(sweep).contains("validation split", "seeds [3]");
+        for (String margin : List.of("0.03", "0.1", "0.3", "1")) {
+            assertThat(sweep).contains("| FT tiny-cnn (Ranking ranking:margin=" + margin + ",reduce=mean) |");
+            assertThat(dir.resolve("exp/runs/tiny-cnn/ranking_margin=" + margin + "_reduce=mean/seed-3/finished"))
+                    .exists();
+        }
+        assertThat(dir.resolve("exp/results.md")).doesNotExist();
+    }
+
+    @Test
     void withRegionPrototypesItAddsTheZeroShotRowOfTheEncoderTheyNameOnly() throws IOException {
         new SynthCityGenerator(RegionCatalog.losAngeles(), SynthCityConfig.defaults().withLocationsPerRegion(4)
                 .withHeadings(List.of(0, 180)).withSize(64, 64)).generate(dir.resolve("data"), 2, (done, total) -> { });
@@ -79,6 +129,31 @@ class ExperimentCommandTest {
                 .isEqualTo(2);
         assertThat(errors.toString()).contains("does not name its encoder", "are for clip-vitb32, which is not among",
                 "have 512 dimensions, but tiny-vit embeds in 64");
+    }
+
+    private void synthCity() throws IOException {
+        new SynthCityGenerator(RegionCatalog.losAngeles(), SynthCityConfig.defaults().withLocationsPerRegion(4)
+                .withHeadings(List.of(0, 180)).withSize(64, 64)).generate(dir.resolve("data"), 2, (done, total) -> { });
+    }
+
+    private String[] experiment(String... options) {
+        List<String> args = new java.util.ArrayList<>(List.of("experiment", "--dataset", dir.resolve("data").toString(),
+                "--out", dir.resolve("exp").toString(), "--epochs", "1", "--batch-size", "16", "--device", "cpu"));
+        args.addAll(List.of(options));
+        return args.toArray(String[]::new);
+    }
+
+    /** What a command printed on standard output, where the experiment reports its progress. */
+    private static String captured(Runnable command) {
+        java.io.PrintStream original = System.out;
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        System.setOut(new java.io.PrintStream(bytes, true, java.nio.charset.StandardCharsets.UTF_8));
+        try {
+            command.run();
+        } finally {
+            System.setOut(original);
+        }
+        return bytes.toString(java.nio.charset.StandardCharsets.UTF_8);
     }
 
     private static String[] concat(String[] common, Path prototypes) {
