@@ -20,10 +20,9 @@ import java.util.regex.Pattern;
 import dev.geoloc.dataset.SplitPlan;
 import dev.geoloc.dataset.SplitRecord;
 import dev.geoloc.dataset.Splitter;
-import dev.geoloc.regions.CatalogException;
-import dev.geoloc.regions.CatalogReader;
 import dev.geoloc.regions.Region;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.options.CatalogOption;
 import dev.geoloc.trainer.options.SplitOptions;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
@@ -64,9 +63,8 @@ public final class CollectCommand implements Callable<Integer> {
             description = "Dataset directory: images, manifest.csv and the resume journal.")
     Path out;
 
-    @Option(names = "--catalog", paramLabel = "FILE",
-            description = "Region catalog JSON (default: the shipped Los Angeles catalog).")
-    Path catalogFile;
+    @Mixin
+    CatalogOption catalogOption;
 
     @Option(names = "--regions", split = ",", paramLabel = "ID",
             description = "Collect only these regions, comma-separated (default: all).")
@@ -133,7 +131,7 @@ public final class CollectCommand implements Callable<Integer> {
 
     @Override
     public Integer call() {
-        RegionCatalog catalog = catalog();
+        RegionCatalog catalog = catalogOption.regions();
         List<Region> regions = regions(catalog);
         SplitPlan plan = split.plan(Splitter.Fractions.DEFAULT);
         StreetViewClient client = new StreetViewClient(settings(), RateLimiter.perSecond(rate), Sleeper.SYSTEM, new Random());
@@ -211,14 +209,6 @@ public final class CollectCommand implements Callable<Integer> {
             throw usage("No API key: set " + KEY_VARIABLE + " or pass --api-key-file FILE");
         }
         return key.strip();
-    }
-
-    private RegionCatalog catalog() {
-        try {
-            return catalogFile == null ? RegionCatalog.losAngeles() : CatalogReader.read(catalogFile);
-        } catch (CatalogException | UncheckedIOException e) {
-            throw usage(e.getMessage());
-        }
     }
 
     private List<Region> regions(RegionCatalog catalog) {

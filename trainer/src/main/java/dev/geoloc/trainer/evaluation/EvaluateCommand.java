@@ -6,10 +6,13 @@ import java.io.UncheckedIOException;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
 
 import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
+import dev.geoloc.trainer.options.DatasetOptions;
+import dev.geoloc.trainer.options.DeviceOption;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.ManifestException;
@@ -22,6 +25,7 @@ import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.regions.RegionCatalog;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Model.CommandSpec;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.Spec;
@@ -36,10 +40,13 @@ import picocli.CommandLine.Spec;
         sortOptions = false,
         description = {"Evaluates a model bundle on a split of a dataset: accuracy, mean and median error and Acc@1/5/10/25 km, "
                 + "measured the study's way (between predicted and true region centers, 0 when right) and against the "
-                + "photos' true coordinates; per-region accuracy and the confusion matrix.",
+                + "photos' true coordinates, with 95 %% bootstrap intervals over the test locations; per-region accuracy, "
+                + "the confusion matrix, and the calibration of the probabilities (ECE, NLL, Brier) and of the "
+                + "distance-error estimate (Spearman, actual/expected ratio, coverage of the 90 %% radius).",
                 "Prints a summary and the results-table row; with --out also writes " + EvaluationReport.JSON + ", "
-                        + EvaluationReport.MARKDOWN + ", " + EvaluationReport.CONFUSION_PNG + " and "
-                        + EvaluationReport.CDF_PNG + ". Unreadable images are skipped and reported.", ""},
+                        + EvaluationReport.MARKDOWN + ", " + EvaluationReport.CONFUSION_PNG + ", "
+                        + EvaluationReport.CDF_PNG + " and " + EvaluationReport.RELIABILITY_PNG
+                        + ". Unreadable images are skipped and reported.", ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done",
                 "1:failed: invalid bundle or manifest, dataset regions missing from the bundle's catalog, no image "
@@ -56,9 +63,8 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
     @Option(names = "--bundle", required = true, paramLabel = "PATH", description = "Model bundle, a directory or a zip.")
     Path bundlePath;
 
-    @Option(names = "--dataset", required = true, paramLabel = "DIR",
-            description = "Dataset directory holding manifest.csv, or the manifest itself.")
-    Path dataset;
+    @Mixin
+    DatasetOptions data;
 
     @Option(names = "--split", defaultValue = "test", paramLabel = "SPLIT",
             description = "train, validation or test (default: ${DEFAULT-VALUE}).")
@@ -68,8 +74,8 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
             description = "Images per model call, 1 to " + MAX_BATCH + " (default: ${DEFAULT-VALUE}).")
     int batchSize;
 
-    @Option(names = "--device", defaultValue = "auto", paramLabel = "DEVICE", description = "auto, cpu, gpu or gpu:N (default: ${DEFAULT-VALUE}).")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--out", paramLabel = "DIR", description = "Directory to write the report files into (default: none, print only).")
     Path out;
@@ -77,6 +83,15 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
     @Option(names = "--name", paramLabel = "TEXT",
             description = "The model's name in the results table (default: the bundle's model name).")
     String name;
+
+    @Option(names = "--bootstrap", defaultValue = "" + LocationBootstrap.DEFAULT_RESAMPLES, paramLabel = "N",
+            description = "Resamples of the test locations for the 95 %% intervals; 0 turns the intervals off "
+                    + "(default: ${DEFAULT-VALUE}).")
+    int bootstrapResamples;
+
+    @Option(names = "--bootstrap-seed", defaultValue = "" + LocationBootstrap.DEFAULT_SEED, paramLabel = "SEED",
+            description = "Seed of the bootstrap's draws (default: ${DEFAULT-VALUE}).")
+    long bootstrapSeed;
 
     @Override
     public Integer call() {
@@ -86,11 +101,12 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
         try (ModelBundle bundle = ModelBundle.open(bundlePath)) {
             Manifest images = splitImages(bundle.catalog(), split);
             List<ManifestEntry> entries = images.entries();
-            try (RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice(device))) {
+            try (RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice(device.device()))) {
                 ModelDescription model = ModelDescription.of(bundle.manifest(), name);
-                console.printf(Locale.ROOT, "Evaluating %s (%s, loss %s) on %d images of the %s split of %s, on %s%n",
-                        model.name(), model.backbone(), model.loss(), entries.size(), split.label(), dataset,
-                        predictor.device());
+                String splitMethod = data.splitDescription();
+                console.printf(Locale.ROOT, "Evaluating %s (%s, loss %s) on %d images of the %s split of %s, on %s%n"
+                                + "Split: %s%n", model.name(), model.backbone(), model.loss(), entries.size(),
+                        split.label(), data.dataset(), predictor.device(), splitMethod);
                 console.flush();
                 SplitEvaluator.Run run = SplitEvaluator.run(predictor, images, batchSize, err);
                 if (run.accumulator().samples() == 0) {
@@ -99,13 +115,16 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
                     err.flush();
                     return 1;
                 }
-                EvaluationReport report = new EvaluationReport(model, bundle.digest(), dataset.toString(), split.label(),
-                        run.skipped(), run.accumulator().result());
+                Evaluation evaluation = run.accumulator().result();
+                EvaluationReport report = new EvaluationReport(model, bundle.digest(), data.dataset().toString(), split.label(),
+                        splitMethod,
+                        run.skipped(), evaluation, bootstrapResamples == 0 ? Optional.empty()
+                        : Optional.of(EvaluationIntervals.of(evaluation, new LocationBootstrap(bootstrapResamples,
+                        bootstrapSeed))));
                 printSummary(console, report, run.seconds());
                 if (out != null) {
                     report.writeTo(out);
-                    console.println("Wrote " + String.join(", ", EvaluationReport.JSON, EvaluationReport.MARKDOWN,
-                            EvaluationReport.CONFUSION_PNG, EvaluationReport.CDF_PNG) + " to " + out);
+                    console.println("Wrote " + String.join(", ", report.files()) + " to " + out);
                 }
                 console.flush();
                 return 0;
@@ -122,8 +141,12 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
         if (batchSize < 1 || batchSize > MAX_BATCH) {
             throw new ParameterException(spec.commandLine(), "--batch-size must be 1 to " + MAX_BATCH + ", not " + batchSize);
         }
+        if (bootstrapResamples < 0) {
+            throw new ParameterException(spec.commandLine(), "--bootstrap must be 0 (no intervals) or more, not "
+                    + bootstrapResamples);
+        }
         try {
-            InferenceDevice.select(device);
+            InferenceDevice.select(device.device());
             return Split.fromLabel(splitLabel);
         } catch (IllegalArgumentException e) {
             throw new ParameterException(spec.commandLine(), e.getMessage());
@@ -132,7 +155,7 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
 
     /** The split's images, once every region the dataset names is known to be one of the model's. */
     private Manifest splitImages(RegionCatalog catalog, Split split) throws IOException {
-        Manifest manifest = Manifest.read(dataset, null);
+        Manifest manifest = data.manifest(null);
         TreeSet<String> unknown = new TreeSet<>();
         for (ManifestEntry entry : manifest.entries()) {
             if (catalog.byId(entry.regionId()).isEmpty()) {
@@ -145,27 +168,59 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
         }
         List<ManifestEntry> entries = manifest.split(split);
         if (entries.isEmpty()) {
-            throw new UnusableDataset("the dataset " + dataset + " has no images in its " + split.label() + " split");
+            throw new UnusableDataset("the dataset " + data.dataset() + " has no images in its " + split.label() + " split");
         }
         return manifest.withEntries(entries);
     }
 
     private static void printSummary(PrintWriter console, EvaluationReport report, double seconds) {
         Evaluation evaluation = report.evaluation();
-        console.printf(Locale.ROOT, "%d images evaluated, %d skipped, in %.1f s (%.1f images/s)%n",
-                evaluation.samples(), report.skipped().size(), seconds, evaluation.samples() / Math.max(seconds, 1e-9));
-        console.printf(Locale.ROOT, "Accuracy %.2f %%%n", 100 * evaluation.accuracy());
+        Optional<EvaluationIntervals> intervals = report.intervals();
+        console.printf(Locale.ROOT, "%d images evaluated, %d skipped, in %.1f s (%.1f images/s); %d locations%n",
+                evaluation.samples(), report.skipped().size(), seconds, evaluation.samples() / Math.max(seconds, 1e-9),
+                evaluation.locations());
+        intervals.ifPresent(i -> console.printf(Locale.ROOT, "[95 %% intervals: bootstrap of the test locations, "
+                + "%d resamples, seed %d]%n", i.bootstrap().resamples(), i.bootstrap().seed()));
+        console.printf(Locale.ROOT, "Accuracy %s %%%n", intervals.map(i -> i.accuracy().format(100, 2))
+                .orElse(String.format(Locale.ROOT, "%.2f", 100 * evaluation.accuracy())));
         for (ErrorMeasure measure : ErrorMeasure.values()) {
             DistanceMetrics distance = evaluation.distance(measure);
-            console.printf(Locale.ROOT, "Error, %-26s mean %6.2f km, median %6.2f km", measure.label() + ":",
-                    distance.meanKm(), distance.medianKm());
-            for (double radius : Evaluation.RADII_KM) {
-                console.printf(Locale.ROOT, ", @%.0fkm %.2f %%", radius, 100 * distance.accuracyWithinKm(radius));
+            Optional<EvaluationIntervals.Errors> errors = intervals.map(i -> i.errors(measure));
+            console.printf(Locale.ROOT, "Error, %-26s mean %s km, median %s km", measure.label() + ":",
+                    errors.map(e -> e.meanKm().format(1, 2)).orElse(String.format(Locale.ROOT, "%.2f", distance.meanKm())),
+                    errors.map(e -> e.medianKm().format(1, 2)).orElse(String.format(Locale.ROOT, "%.2f", distance.medianKm())));
+            for (int r = 0; r < Evaluation.RADII_KM.size(); r++) {
+                double radius = Evaluation.RADII_KM.get(r);
+                int index = r;
+                console.printf(Locale.ROOT, ", @%.0fkm %s %%", radius, errors.map(e -> e.withinKm().get(index).format(100, 2))
+                        .orElse(String.format(Locale.ROOT, "%.2f", 100 * distance.accuracyWithinKm(radius))));
             }
             console.println();
         }
+        printCalibration(console, evaluation, intervals);
         console.println();
-        console.print(ResultsTable.markdown(List.of(ResultsRow.of(report.model(), evaluation))));
+        console.print(report.resultsTable());
+    }
+
+    private static void printCalibration(PrintWriter console, Evaluation evaluation, Optional<EvaluationIntervals> intervals) {
+        Optional<Calibration> found = evaluation.calibration();
+        if (found.isEmpty()) {
+            console.println("Calibration: not available, the images were scored without the model's probabilities");
+            return;
+        }
+        Calibration calibration = found.get();
+        console.printf(Locale.ROOT, "Calibration: ECE %s %%, NLL %.4f, Brier %.4f%n",
+                intervals.flatMap(EvaluationIntervals::ece).map(e -> e.format(100, 2))
+                        .orElse(String.format(Locale.ROOT, "%.2f", 100 * calibration.ece())),
+                calibration.nll(), calibration.brier());
+        for (EstimateMeasure measure : EstimateMeasure.values()) {
+            ErrorEstimateCalibration estimate = calibration.errorEstimate(measure);
+            console.printf(Locale.ROOT, "Expected error, %-24s Spearman %s, actual/expected %s, within the %.0f %% "
+                            + "radius %s %%%n", measure.label() + ":", CalibrationTable.number(estimate.spearman()),
+                    CalibrationTable.number(estimate.ratio()),
+                    100 * estimate.confidenceLevel(), intervals.map(i -> i.coverage().get(measure).format(100, 2))
+                            .orElse(String.format(Locale.ROOT, "%.2f", 100 * estimate.coverage())));
+        }
     }
 
     /** The dataset does not fit the model, or has nothing to evaluate: a failure of the run, not of the command line. */

@@ -1,48 +1,53 @@
 package dev.geoloc.trainer.evaluation;
 
-import java.util.Arrays;
-import java.util.EnumMap;
-import java.util.Map;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Optional;
 
 import dev.geoloc.model.Prediction;
+import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.regions.LatLon;
+import dev.geoloc.regions.LocationEstimate;
 import dev.geoloc.regions.LocationEstimator;
 import dev.geoloc.regions.Region;
 import dev.geoloc.regions.RegionCatalog;
 
 /**
- * Collects predictions one image at a time and turns them into an {@link Evaluation}. Exact: every error
- * distance is kept, so the median and the Acc@k fractions are not estimated. Not thread-safe.
+ * Collects predictions one image at a time and turns them into an {@link Evaluation}. Exact: every image's
+ * outcome is kept, so the median and the Acc@k fractions are not estimated, and the figures can be
+ * recomputed on resamples of the test locations. Not thread-safe.
  */
 public final class EvaluationAccumulator {
 
     private final RegionCatalog catalog;
     private final LocationEstimator estimator;
-    private final int[][] confusion;
-    private final Map<ErrorMeasure, double[]> errors = new EnumMap<>(ErrorMeasure.class);
-    private int samples;
+    private final List<ImageOutcome> outcomes = new ArrayList<>();
 
     public EvaluationAccumulator(RegionCatalog catalog) {
         this.catalog = catalog;
-        // the confidence level shapes only the confidence radius, which no metric here uses
-        this.estimator = new LocationEstimator(catalog, 0.9);
-        this.confusion = new int[catalog.size()][catalog.size()];
-        for (ErrorMeasure measure : ErrorMeasure.values()) {
-            errors.put(measure, new double[64]);
-        }
+        // the predictor's default level, so that the confidence radius's coverage is checked at what it serves
+        this.estimator = new LocationEstimator(catalog, PredictorOptions.DEFAULT.confidenceLevel());
     }
 
-    /** Adds the predictor's answer for one image whose true region and coordinates are known. */
-    public void add(int trueRegion, LatLon truePoint, Prediction prediction) {
-        add(trueRegion, truePoint, prediction.predicted().index(), prediction.location().location());
+    /**
+     * Adds the predictor's answer for one image whose true region and coordinates are known.
+     *
+     * @param locationId the image's location group ({@code ManifestEntry.locationId()})
+     */
+    public void add(String locationId, int trueRegion, LatLon truePoint, Prediction prediction) {
+        add(locationId, trueRegion, truePoint, prediction.predicted().index(),
+                Optional.of(new ImageOutcome.Forecast(prediction.probabilities(), prediction.location())),
+                prediction.location().location());
     }
 
     /**
      * Adds one image from its probabilities alone, for callers that run a model without a
      * {@code RegionPredictor} (a training loop's validation): the predicted region is the most probable one
      * (the lower index on a tie) and the estimate comes from {@link LocationEstimator}, as the predictor's would.
+     *
+     * @param locationId the image's location group ({@code ManifestEntry.locationId()})
      */
-    public void add(int trueRegion, LatLon truePoint, float[] probabilities) {
+    public void add(String locationId, int trueRegion, LatLon truePoint, float[] probabilities) {
         if (probabilities.length != catalog.size()) {
             throw new IllegalArgumentException(probabilities.length + " probabilities for " + catalog.size() + " regions");
         }
@@ -52,50 +57,44 @@ public final class EvaluationAccumulator {
                 predicted = j;
             }
         }
-        add(trueRegion, truePoint, predicted, estimator.estimate(probabilities).location());
+        LocationEstimate estimate = estimator.estimate(probabilities);
+        add(locationId, trueRegion, truePoint, predicted, Optional.of(new ImageOutcome.Forecast(probabilities, estimate)),
+                estimate.location());
     }
 
     /**
-     * Adds one image.
+     * Adds one image from the model's region and point alone. Its probabilities are unknown, so an evaluation
+     * holding such an image has no calibration.
      *
+     * @param locationId      the image's location group ({@code ManifestEntry.locationId()})
      * @param trueRegion      the label index of the image's region
      * @param truePoint       the photo's true coordinates
      * @param predictedRegion the label index the model chose
      * @param estimate        the model's location estimate for the photo
      */
-    public void add(int trueRegion, LatLon truePoint, int predictedRegion, LatLon estimate) {
+    public void add(String locationId, int trueRegion, LatLon truePoint, int predictedRegion, LatLon estimate) {
+        add(locationId, trueRegion, truePoint, predictedRegion, Optional.empty(), estimate);
+    }
+
+    private void add(String locationId, int trueRegion, LatLon truePoint, int predictedRegion,
+                     Optional<ImageOutcome.Forecast> forecast, LatLon estimate) {
         checkIndex(trueRegion, "true region");
         checkIndex(predictedRegion, "predicted region");
-        confusion[trueRegion][predictedRegion]++;
-        LatLon predictedCenter = catalog.center(predictedRegion);
-        record(ErrorMeasure.REGION_CENTERS, catalog.distanceKm(predictedRegion, trueRegion));
-        record(ErrorMeasure.PHOTO, estimate.distanceKm(truePoint));
-        record(ErrorMeasure.CENTER_TO_PHOTO, predictedCenter.distanceKm(truePoint));
-        samples++;
+        outcomes.add(new ImageOutcome(locationId, trueRegion, truePoint, predictedRegion, estimate, forecast,
+                catalog.distanceKm(predictedRegion, trueRegion), estimate.distanceKm(truePoint),
+                catalog.center(predictedRegion).distanceKm(truePoint), estimate.distanceKm(catalog.center(trueRegion))));
     }
 
     public int samples() {
-        return samples;
+        return outcomes.size();
     }
 
     /** @throws IllegalStateException when nothing was added: an evaluation of no images has no accuracy */
     public Evaluation result() {
-        if (samples == 0) {
+        if (outcomes.isEmpty()) {
             throw new IllegalStateException("no images were evaluated");
         }
-        Map<ErrorMeasure, DistanceMetrics> distances = new EnumMap<>(ErrorMeasure.class);
-        errors.forEach((measure, values) -> distances.put(measure, DistanceMetrics.of(Arrays.copyOf(values, samples))));
-        return new Evaluation(new ConfusionMatrix(catalog.ids(), catalog.regions().stream().map(Region::name).toList(),
-                confusion), distances);
-    }
-
-    private void record(ErrorMeasure measure, double km) {
-        double[] values = errors.get(measure);
-        if (samples == values.length) {
-            values = Arrays.copyOf(values, values.length * 2);
-            errors.put(measure, values);
-        }
-        values[samples] = km;
+        return Evaluation.of(catalog.ids(), catalog.regions().stream().map(Region::name).toList(), outcomes);
     }
 
     private void checkIndex(int index, String what) {

@@ -4,8 +4,9 @@ import java.util.List;
 import java.util.function.ToDoubleFunction;
 
 /**
- * One line of the results table: a model and its evaluations, one per run (seed). With several runs every
- * figure is shown as mean ± standard deviation.
+ * One line of the results table: a model and its evaluations, one per run (seed), all on the same test images
+ * (which {@link LocationBootstrap} checks). The table shows each figure's mean over the runs with its bootstrap
+ * interval; {@link #spread} gives the mean and the seeds' standard deviation.
  */
 public record ResultsRow(ModelDescription model, List<Evaluation> runs) {
 

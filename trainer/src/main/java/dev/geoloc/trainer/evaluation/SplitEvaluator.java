@@ -51,7 +51,8 @@ public final class SplitEvaluator {
                 List<Prediction> predictions = predictor.predict(batch, inBatch.size());
                 for (int k = 0; k < inBatch.size(); k++) {
                     ManifestEntry scored = inBatch.get(k);
-                    accumulator.add(catalog.indexOf(scored.regionId()), scored.location(), predictions.get(k));
+                    accumulator.add(scored.locationId(), catalog.indexOf(scored.regionId()), scored.location(),
+                            predictions.get(k));
                 }
                 inBatch.clear();
             }

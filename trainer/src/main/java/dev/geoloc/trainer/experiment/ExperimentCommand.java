@@ -25,6 +25,7 @@ import dev.geoloc.trainer.evaluation.SplitEvaluator;
 import dev.geoloc.trainer.loss.LossSpec;
 import dev.geoloc.trainer.loss.Losses;
 import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
+import dev.geoloc.trainer.options.CatalogOption;
 import dev.geoloc.trainer.options.DatasetOptions;
 import dev.geoloc.trainer.options.DeviceOption;
 import dev.geoloc.trainer.options.EncoderSource;
@@ -63,6 +64,9 @@ public final class ExperimentCommand implements Callable<Integer>, ComputesWithL
     @Mixin
     DatasetOptions data;
 
+    @Mixin
+    CatalogOption catalog;
+
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for runs and results.")
     Path out;
 
@@ -100,7 +104,7 @@ public final class ExperimentCommand implements Callable<Integer>, ComputesWithL
     @Override
     public Integer call() throws IOException {
         PrintStream console = System.out;
-        RegionCatalog regions = data.regions();
+        RegionCatalog regions = catalog.regions();
         List<LossSpec> specs = new ArrayList<>();
         List<EncoderSource> sources = new ArrayList<>();
         try {
@@ -123,6 +127,7 @@ public final class ExperimentCommand implements Callable<Integer>, ComputesWithL
                     + " split to evaluate on");
         }
         keepSettings();
+        console.println("Split: " + data.splitDescription());
 
         List<ResultsRow> rows = new ArrayList<>();
         List<List<PlannedRun>> planned = plan(sources, trained, runSeeds);
@@ -160,8 +165,8 @@ public final class ExperimentCommand implements Callable<Integer>, ComputesWithL
                 rows.add(new ResultsRow(row.get(0).model(), runs));
             }
         }
-        ExperimentReport report = new ExperimentReport(out, command(), data.dataset(), evaluated, runSeeds,
-                clock.minutes());
+        ExperimentReport report = new ExperimentReport(out, command(), data.dataset(), data.splitDescription(),
+                evaluated, runSeeds, clock.minutes());
         Path written = sweep ? report.writeSweep(rows) : report.writeResults(rows);
         console.println();
         console.println(ResultsTable.markdown(rows));

@@ -10,25 +10,33 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.geoloc.dataset.Split;
+import dev.geoloc.trainer.evaluation.Calibration;
+import dev.geoloc.trainer.evaluation.CalibrationTable;
 import dev.geoloc.trainer.evaluation.ConfusionPlot;
 import dev.geoloc.trainer.evaluation.ErrorCdfPlot;
 import dev.geoloc.trainer.evaluation.ErrorMeasure;
 import dev.geoloc.trainer.evaluation.Evaluation;
 import dev.geoloc.trainer.evaluation.ModelDescription;
+import dev.geoloc.trainer.evaluation.PairedComparisonTable;
+import dev.geoloc.trainer.evaluation.ReliabilityDiagram;
 import dev.geoloc.trainer.evaluation.ResultsRow;
 import dev.geoloc.trainer.evaluation.ResultsTable;
 
 /**
- * What an experiment writes: the results table in Markdown and JSON with the command that made it, error CDFs and
- * the best model's confusion matrix; for a sweep, the validation table.
+ * What an experiment writes: the results table with intervals in Markdown and JSON with the command that made it,
+ * each loss against CE by a paired bootstrap, the calibration table, error CDFs, and the best model's confusion
+ * matrix and reliability diagram; for a sweep, the validation table.
  *
+ * @param split how the dataset was split, as {@code SplitRecord.describe} says it
  * @param seeds the seeds of the trained rows, in the order of their runs
  */
-record ExperimentReport(Path out, String command, Path dataset, Split evaluated, List<Long> seeds, double minutes) {
+record ExperimentReport(Path out, String command, Path dataset, String split, Split evaluated, List<Long> seeds,
+                        double minutes) {
 
     static final String RESULTS = "results.md";
     static final String SWEEP = "sweep.md";
@@ -38,7 +46,10 @@ record ExperimentReport(Path out, String command, Path dataset, Split evaluated,
         String markdown = "# Experiment results\n\n" + header(rows)
                 + "## Errors between region centers (the study's measure)\n\n" + ResultsTable.markdown(rows)
                 + "\n## Errors from the estimated location to the photo's true coordinates\n\n"
-                + ResultsTable.markdown(rows, ErrorMeasure.PHOTO);
+                + ResultsTable.markdown(rows, ErrorMeasure.PHOTO)
+                + "\n## Each loss against CE on the same test photos\n\n" + PairedComparisonTable.markdown(rows)
+                + "\n## Calibration of the probabilities and of the distance-error estimate\n\n"
+                + CalibrationTable.markdown(rows);
         Files.writeString(out.resolve(RESULTS), markdown);
         Files.writeString(out.resolve("results.json"), new ObjectMapper().writerWithDefaultPrettyPrinter()
                 .writeValueAsString(Map.of("command", command, "runs", perRun(rows))));
@@ -50,6 +61,11 @@ record ExperimentReport(Path out, String command, Path dataset, Split evaluated,
                 r -> r.spread(e -> e.distance(ErrorMeasure.REGION_CENTERS).meanKm()).mean())).orElseThrow();
         ConfusionPlot.write(best.runs().get(0).confusion(), "Confusion matrix: " + best.model().name() + ", "
                 + evaluated.label() + " split", out.resolve("confusion.png"));
+        Optional<Calibration> calibration = best.runs().get(0).calibration();
+        if (calibration.isPresent()) {
+            ReliabilityDiagram.write(calibration.get(), "Reliability: " + best.model().name() + ", "
+                    + evaluated.label() + " split", out.resolve("reliability.png"));
+        }
         return out.resolve(RESULTS);
     }
 
@@ -71,7 +87,7 @@ record ExperimentReport(Path out, String command, Path dataset, Split evaluated,
     private String header(List<ResultsRow> rows) {
         return "Dataset `" + dataset + "`, " + evaluated.label() + " split (" + rows.get(0).runs().get(0).samples()
                 + " images); seeds " + seeds + "; " + String.format(Locale.ROOT, "%.1f", minutes) + " minutes; "
-                + Instant.now() + ".\n\nCommand: `" + command + "`\n\n";
+                + Instant.now() + ".\n\nSplit: " + split + ".\n\nCommand: `" + command + "`\n\n";
     }
 
     private Map<String, List<Map<String, Object>>> perRun(List<ResultsRow> rows) {

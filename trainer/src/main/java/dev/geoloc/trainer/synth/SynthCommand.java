@@ -12,8 +12,8 @@ import dev.geoloc.dataset.synth.ContactSheet;
 import dev.geoloc.dataset.synth.GenerationResult;
 import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
-import dev.geoloc.regions.CatalogReader;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.options.CatalogOption;
 import dev.geoloc.trainer.options.SplitOptions;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
@@ -36,9 +36,8 @@ public final class SynthCommand implements Callable<Integer> {
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--catalog", paramLabel = "FILE",
-            description = "Region catalog JSON (default: the shipped 15-region Los Angeles catalog).")
-    Path catalog;
+    @Mixin
+    CatalogOption catalog;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Directory to write the dataset into.")
     Path out;
@@ -83,7 +82,7 @@ public final class SynthCommand implements Callable<Integer> {
     @Override
     public Integer call() throws Exception {
         SynthCityConfig config = config();
-        RegionCatalog regions = catalog == null ? RegionCatalog.losAngeles() : CatalogReader.read(catalog);
+        RegionCatalog regions = catalog.regions();
         PrintWriter console = spec.commandLine().getOut();
         console.printf(Locale.ROOT, "SynthCity: %d regions of %s x %d locations, %dx%d px, seed %d, city seed %d -> %s%n",
                 regions.size(), regions.city(), locationsPerRegion, size, size, seed, citySeed, out);

@@ -18,6 +18,7 @@ import dev.geoloc.model.RegionPrototypes;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.loss.LossSpec;
 import dev.geoloc.trainer.loss.Losses;
+import dev.geoloc.trainer.options.CatalogOption;
 import dev.geoloc.trainer.options.DatasetOptions;
 import dev.geoloc.trainer.options.DeviceOption;
 import dev.geoloc.trainer.options.EncoderOption;
@@ -42,6 +43,9 @@ public final class TrainCommand implements Callable<Integer>, ComputesWithLibtor
 
     @Mixin
     DatasetOptions data;
+
+    @Mixin
+    CatalogOption catalog;
 
     @Option(names = "--out", required = true, paramLabel = "DIR", description = "Folder for the log, checkpoints and bundle.")
     Path out;
@@ -84,7 +88,7 @@ public final class TrainCommand implements Callable<Integer>, ComputesWithLibtor
     @Override
     public Integer call() throws IOException {
         PrintStream console = System.out;
-        RegionCatalog regions = data.regions();
+        RegionCatalog regions = catalog.regions();
         EncoderSource source = encoder.source();
         EncoderContract contract = source.contract();
         TrainingOptions options;

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
+import dev.geoloc.trainer.options.CatalogOption;
 import dev.geoloc.trainer.options.DatasetOptions;
 import dev.geoloc.trainer.options.DeviceOption;
 import dev.geoloc.trainer.options.EncoderSource;
@@ -52,6 +53,9 @@ public final class ZeroShotCommand implements Callable<Integer>, ComputesWithLib
     @Mixin
     DatasetOptions data;
 
+    @Mixin
+    CatalogOption catalog;
+
     @Option(names = "--split", defaultValue = "test", description = "train, validation or test (default: ${DEFAULT-VALUE}).")
     String split;
 
@@ -67,7 +71,7 @@ public final class ZeroShotCommand implements Callable<Integer>, ComputesWithLib
 
     @Override
     public Integer call() throws IOException {
-        RegionCatalog regions = data.regions();
+        RegionCatalog regions = catalog.regions();
         Split chosen;
         EncoderSource source;
         try {
@@ -93,6 +97,7 @@ public final class ZeroShotCommand implements Callable<Integer>, ComputesWithLib
             ModelDescription model = new ModelDescription("Zero-shot " + contract.name(), contract.name(),
                     ModelDescription.NO_LOSS);
             EvaluationReport report = new EvaluationReport(model, bundle.digest(), data.dataset().toString(), chosen.label(),
+                    data.splitDescription(),
                     run.skipped(), run.accumulator().result());
             report.writeTo(out);
             PrintWriter console = spec.commandLine().getOut();

@@ -58,7 +58,9 @@ class EvaluateCommandTest {
 
     @Test
     void evaluatesTheTestSplitAndWritesEveryReport() throws IOException {
-        int testImages = Manifest.read(dataset, null).split(Split.TEST).size();
+        List<ManifestEntry> test = Manifest.read(dataset, null).split(Split.TEST);
+        int testImages = test.size();
+        long locations = test.stream().map(ManifestEntry::locationId).distinct().count();
         Path report = dir.resolve("report");
 
         int exit = run("evaluate", "--bundle", bundle.toString(), "--dataset", dataset.toString(), "--batch-size", "8",
@@ -76,12 +78,36 @@ class EvaluateCommandTest {
         assertThat(Files.readString(report.resolve("evaluation.md"))).contains(ResultsTable.HEADER, "| Untrained tiny | tiny-cnn | CE |");
         assertThat(ImageIO.read(report.resolve("confusion.png").toFile())).isNotNull();
         assertThat(ImageIO.read(report.resolve("error-cdf.png").toFile())).isNotNull();
+        assertThat(ImageIO.read(report.resolve("reliability.png").toFile())).isNotNull();
+        assertThat(json.at("/bootstrap/resamples").asInt()).isEqualTo(2000);
+        assertThat(json.at("/bootstrap/locations").asInt()).isEqualTo(locations).isLessThan(testImages);
+        assertThat(json.at("/calibration/available").asBoolean()).isTrue();
         assertThat(out.toString())
                 .contains(testImages + " images evaluated, 0 skipped")
-                .contains("Accuracy ")
+                .contains("; " + locations + " locations")
+                .containsPattern("Accuracy \\d+\\.\\d\\d \\[\\d+\\.\\d\\d, \\d+\\.\\d\\d\\] %")
+                .contains("Calibration: ECE ", "Expected error, estimate to true center: Spearman ")
                 .contains(ResultsTable.HEADER)
-                .contains("Wrote evaluation.json");
+                .contains("Wrote evaluation.json", "reliability.png");
         assertThat(err.toString()).contains(testImages + "/" + testImages + " images (100%)").contains("images/s, ETA");
+    }
+
+    @Test
+    void theBootstrapCanBeTunedOrTurnedOff() throws IOException {
+        Path report = dir.resolve("plain");
+
+        int exit = run("evaluate", "--bundle", bundle.toString(), "--dataset", dataset.toString(), "--device", "cpu",
+                "--bootstrap", "0", "--out", report.toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString()).doesNotContain("95 % intervals").containsPattern("Accuracy \\d+\\.\\d\\d %");
+        JsonNode json = new ObjectMapper().readTree(report.resolve("evaluation.json").toFile());
+        assertThat(json.has("bootstrap")).isFalse();
+        assertThat(Files.readString(report.resolve("evaluation.md"))).contains("No intervals: the bootstrap was turned off.");
+
+        assertThat(run("evaluate", "--bundle", bundle.toString(), "--dataset", dataset.toString(), "--device", "cpu",
+                "--bootstrap", "100", "--bootstrap-seed", "9")).isZero();
+        assertThat(out.toString()).contains("[95 % intervals: bootstrap of the test locations, 100 resamples, seed 9]");
     }
 
     @Test
@@ -138,13 +164,15 @@ class EvaluateCommandTest {
         assertThat(err.toString()).contains("split 'holdout' is not one of train, validation, test");
         assertThat(run(append(required, "--device", "tpu"))).isEqualTo(2);
         assertThat(err.toString()).contains("Unknown device 'tpu'");
+        assertThat(run(append(required, "--bootstrap", "-1"))).isEqualTo(2);
+        assertThat(err.toString()).contains("--bootstrap must be 0 (no intervals) or more, not -1");
     }
 
     @Test
     void helpNamesTheOutputs() {
         assertThat(run("evaluate", "--help")).isZero();
         assertThat(out.toString()).contains("--bundle", "--dataset", "--split", "--batch-size", "--device", "--out",
-                "--name", "error-cdf.png", "Exit codes");
+                "--name", "--bootstrap", "--bootstrap-seed", "error-cdf.png", "reliability.png", "Exit codes");
     }
 
     private static String[] append(String[] first, String... more) {

@@ -28,10 +28,10 @@ class EvaluationAccumulatorTest {
      */
     static Evaluation fourImages() {
         EvaluationAccumulator accumulator = new EvaluationAccumulator(LineCatalog.CATALOG);
-        accumulator.add(A, at(0.005), A, at(0));
-        accumulator.add(A, at(0), B, at(0.1));
-        accumulator.add(B, at(0.1), B, at(0.1));
-        accumulator.add(C, at(0.3), A, at(0.15));
+        accumulator.add("p1", A, at(0.005), A, at(0));
+        accumulator.add("p2", A, at(0), B, at(0.1));
+        accumulator.add("p3", B, at(0.1), B, at(0.1));
+        accumulator.add("p4", C, at(0.3), A, at(0.15));
         return accumulator.result();
     }
 
@@ -88,7 +88,7 @@ class EvaluationAccumulatorTest {
     @Test
     void aRegionWithNoImagesHasNoAccuracy() {
         EvaluationAccumulator accumulator = new EvaluationAccumulator(LineCatalog.CATALOG);
-        accumulator.add(A, at(0), A, at(0));
+        accumulator.add("l", A, at(0), A, at(0));
 
         assertThat(accumulator.result().regions().get(C).accuracy()).isNaN();
     }
@@ -96,9 +96,9 @@ class EvaluationAccumulatorTest {
     @Test
     void probabilitiesPickTheMostProbableRegionAndEstimateLikeThePredictor() {
         EvaluationAccumulator accumulator = new EvaluationAccumulator(LineCatalog.CATALOG);
-        accumulator.add(C, at(0.3), new float[] {0.05f, 0.05f, 0.9f});
+        accumulator.add("l", C, at(0.3), new float[] {0.05f, 0.05f, 0.9f});
         // a tie goes to the lower index; between two equally likely regions the center is as good as any point
-        accumulator.add(A, at(0), new float[] {0.5f, 0.5f, 0f});
+        accumulator.add("l", A, at(0), new float[] {0.5f, 0.5f, 0f});
 
         Evaluation evaluation = accumulator.result();
         assertThat(evaluation.correct()).isEqualTo(2);
@@ -123,8 +123,8 @@ class EvaluationAccumulatorTest {
         EvaluationAccumulator accumulator = new EvaluationAccumulator(LineCatalog.CATALOG);
 
         assertThatThrownBy(accumulator::result).isInstanceOf(IllegalStateException.class).hasMessageContaining("no images");
-        assertThatThrownBy(() -> accumulator.add(3, at(0), A, at(0))).hasMessageContaining("true region 3");
-        assertThatThrownBy(() -> accumulator.add(A, at(0), new float[2])).hasMessageContaining("2 probabilities for 3");
+        assertThatThrownBy(() -> accumulator.add("l", 3, at(0), A, at(0))).hasMessageContaining("true region 3");
+        assertThatThrownBy(() -> accumulator.add("l", A, at(0), new float[2])).hasMessageContaining("2 probabilities for 3");
         assertThatThrownBy(() -> DistanceMetrics.of(new double[] {Double.NaN})).isInstanceOf(IllegalArgumentException.class);
         assertThat(accumulator.samples()).isZero();
     }
@@ -133,7 +133,7 @@ class EvaluationAccumulatorTest {
     void growsPastItsFirstBuffer() {
         EvaluationAccumulator accumulator = new EvaluationAccumulator(LineCatalog.CATALOG);
         for (int i = 0; i < 1000; i++) {
-            accumulator.add(B, at(0.1), i % 4 == 0 ? C : B, at(0.1));
+            accumulator.add("l", B, at(0.1), i % 4 == 0 ? C : B, at(0.1));
         }
 
         Evaluation evaluation = accumulator.result();

@@ -27,7 +27,7 @@ class PlotsTest {
         RegionCatalog catalog = RegionCatalog.losAngeles();
         EvaluationAccumulator accumulator = new EvaluationAccumulator(catalog);
         for (int region = 0; region < catalog.size(); region++) {
-            accumulator.add(region, catalog.center(region), region, catalog.center(region));
+            accumulator.add("l", region, catalog.center(region), region, catalog.center(region));
         }
 
         BufferedImage image = ConfusionPlot.render(accumulator.result().confusion(), "all right");
@@ -49,6 +49,18 @@ class PlotsTest {
         assertThat(several.getHeight() - single.getHeight()).isEqualTo(5 * 18);
         assertThatThrownBy(() -> ErrorCdfPlot.render(Map.of(), List.of(ErrorMeasure.PHOTO), "t"))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
+    void theReliabilityDiagramDrawsABarForEachBinWithImages() {
+        Calibration calibration = Calibration.of(CalibrationTest.fourForecasts()).orElseThrow();
+
+        BufferedImage image = ReliabilityDiagram.render(calibration, "reliability");
+
+        assertThat(image.getWidth()).isBetween(400, 800);
+        assertThat(image.getHeight()).isBetween(500, 800);
+        // two bins hold images: their accuracy bars (blue) show; the bars are a fifteenth of 440 px wide
+        assertThat(countPixels(image, new Color(0x4e79a7))).isGreaterThan(2 * 20 * 100);
     }
 
     private static float brightness(Color c) {

@@ -15,7 +15,8 @@ class ResultsTableTest {
 
     @Test
     void aSingleRunInTheStudysFormatWithAccAt10km() {
-        String table = ResultsTable.markdown(List.of(ResultsRow.of(MODEL, EvaluationAccumulatorTest.fourImages())));
+        String table = ResultsTable.markdown(List.of(ResultsRow.of(MODEL, EvaluationAccumulatorTest.fourImages())),
+                ErrorMeasure.REGION_CENTERS, null);
 
         assertThat(table).isEqualTo("""
                 | Model | Backbone | Loss | Accuracy (%) | Mean Error (km) | Acc@1km | Acc@5km | Acc@10km | Acc@25km |
@@ -28,24 +29,45 @@ class ResultsTableTest {
     void severalSeedsShowMeanAndSampleStandardDeviation() {
         ResultsRow row = new ResultsRow(MODEL, List.of(EvaluationAccumulatorTest.fourImages(), allRight()));
 
-        assertThat(ResultsTable.row(row, ErrorMeasure.REGION_CENTERS)).isEqualTo(
+        assertThat(ResultsTable.row(row, ErrorMeasure.REGION_CENTERS, null)).isEqualTo(
                 "| FT tiny (CE) | tiny-cnn | CE | 75.00 ± 35.36 | 5.56 ± 7.86 | 75.00 ± 35.36 | 75.00 ± 35.36 "
                         + "| 75.00 ± 35.36 | 87.50 ± 17.68 |");
     }
 
     @Test
     void theOtherMeasuresFillTheSameColumns() {
-        String row = ResultsTable.row(ResultsRow.of(MODEL, EvaluationAccumulatorTest.fourImages()), ErrorMeasure.PHOTO);
+        String row = ResultsTable.row(ResultsRow.of(MODEL, EvaluationAccumulatorTest.fourImages()), ErrorMeasure.PHOTO, null);
 
         // photo errors 0, 0.005, 0.1 and 0.15 degrees of longitude: mean 7.09 km, all within 25 km
         assertThat(row).isEqualTo("| FT tiny (CE) | tiny-cnn | CE | 50.00 | 7.09 | 50.00 | 50.00 | 50.00 | 100.00 |");
     }
 
     @Test
+    void cellsShowTheMeanAndItsIntervalAndTheSeedsSpreadFollows() {
+        Evaluation four = EvaluationAccumulatorTest.fourImages();
+        ResultsRow seeds = new ResultsRow(new ModelDescription("Two seeds", "tiny-cnn", "CE"), List.of(four, four));
+        ResultsRow perfect = ResultsRow.of(MODEL, allRight());
+
+        String table = ResultsTable.markdown(List.of(perfect, seeds));
+
+        assertThat(table).startsWith(ResultsTable.HEADER + "\n" + ResultsTable.ALIGNMENT + "\n")
+                .contains("| FT tiny (CE) | tiny-cnn | CE | 100.00 [100.00, 100.00] | 0.00 [0.00, 0.00] | 100.00 [100.00, 100.00] |")
+                .containsPattern("\\| Two seeds \\| tiny-cnn \\| CE \\| 50\\.00 \\[\\d+\\.\\d\\d, \\d+\\.\\d\\d\\] \\| 11\\.12 \\[")
+                .contains(ResultsTable.caption(LocationBootstrap.DEFAULT))
+                .contains("Standard deviation over seeds, accuracy (points) / mean error (km): Two seeds 0.00 / 0.00 (2 runs).");
+        assertThat(ResultsTable.caption(new LocationBootstrap(300, 1))).contains("(300 resamples)");
+        // the interval holds the seed mean; two identical runs add no seed variance to the location bootstrap's
+        BootstrapEstimate accuracy = LocationBootstrap.DEFAULT.seedMean(seeds.runs(), e -> 100 * e.accuracy());
+        assertThat(accuracy.interval().low()).isLessThan(50).isGreaterThanOrEqualTo(0);
+        assertThat(accuracy.interval().high()).isGreaterThan(50).isLessThanOrEqualTo(100);
+        assertThat(table).contains(accuracy.format(1, 2));
+    }
+
+    @Test
     void cellsEscapePipesAndLineBreaks() {
         ModelDescription odd = new ModelDescription("a|b\nc", "x", ModelDescription.NO_LOSS);
 
-        assertThat(ResultsTable.row(ResultsRow.of(odd, allRight()), ErrorMeasure.REGION_CENTERS))
+        assertThat(ResultsTable.row(ResultsRow.of(odd, allRight()), ErrorMeasure.REGION_CENTERS, null))
                 .startsWith("| a\\|b c | x | N/A | 100.00 | 0.00 |");
     }
 
@@ -60,7 +82,7 @@ class ResultsTableTest {
 
     private static Evaluation allRight() {
         EvaluationAccumulator accumulator = new EvaluationAccumulator(LineCatalog.CATALOG);
-        accumulator.add(B, at(0.1), B, at(0.1));
+        accumulator.add("l", B, at(0.1), B, at(0.1));
         return accumulator.result();
     }
 }

@@ -13,6 +13,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
+import dev.geoloc.model.EncoderContract;
+import dev.geoloc.trainer.evaluation.LocationBootstrap;
+import dev.geoloc.trainer.evaluation.ResultsTable;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.TrainerCommand;
 import dev.geoloc.trainer.zeroshot.TestPrototypes;
@@ -36,7 +39,10 @@ class ExperimentCommandTest {
         String results = Files.readString(dir.resolve("exp/results.md"));
         assertThat(results).contains("| Model | Backbone | Loss | Accuracy (%) | Mean Error (km) | Acc@1km | Acc@5km | Acc@10km | Acc@25km |")
                 .contains("| FT tiny-cnn (CE) | tiny-cnn | CE |", "| FT tiny-cnn (Ranking) | tiny-cnn | Ranking |")
-                .contains(" ± ");
+                .contains(ResultsTable.caption(LocationBootstrap.DEFAULT), "Split: blocked (0.4 km blocks, 0.1 km buffer, seed 42): ")
+                .contains("## Each loss against CE on the same test photos", "| FT tiny-cnn (Ranking) |")
+                .contains("## Calibration of the probabilities and of the distance-error estimate");
+        assertThat(dir.resolve("exp/reliability.png")).isNotEmptyFile();
         assertThat(dir.resolve("exp/error-cdf.png")).isNotEmptyFile();
         assertThat(dir.resolve("exp/confusion.png")).isNotEmptyFile();
         try (var runs = Files.list(dir.resolve("exp/runs/tiny-cnn"))) {
@@ -111,6 +117,39 @@ class ExperimentCommandTest {
                 .doesNotContain("Zero-shot tiny-cnn")
                 .contains("--device cpu", "--prototypes " + prototypes);
         assertThat(dir.resolve("exp/runs/tiny-vit/zero-shot/bundle/bundle.json")).isNotEmptyFile();
+    }
+
+    /**
+     * The sequence docs/training.md gives for the study's table on real data, on SynthCity: two exported encoders
+     * (files with their contracts, as export_encoder.py writes them; tiny-vit stands in for CLIP, with prototypes)
+     * and the study's five losses give its 10 fine-tuned rows plus the zero-shot row.
+     */
+    @Test
+    void theStudysTableFromTwoExportedEncoders() throws IOException {
+        synthCity();
+        Path encoders = Files.createDirectories(dir.resolve("encoders"));
+        for (String name : List.of("tiny-cnn", "tiny-vit")) {
+            EncoderContract.copyBuiltIn(name, encoders.resolve(name + ".pt"));
+            try (var contract = EncoderContract.class.getResourceAsStream("/dev/geoloc/model/encoders/" + name + ".json")) {
+                Files.copy(contract, encoders.resolve(name + ".json"));
+            }
+        }
+        Path prototypes = TestPrototypes.write(encoders.resolve("tiny-vit-prototypes.json"), RegionCatalog.losAngeles(),
+                64, "tiny-vit");
+
+        int exit = TrainerCommand.commandLine().execute(experiment("--encoders",
+                encoders.resolve("tiny-vit.pt") + "," + encoders.resolve("tiny-cnn.pt"),
+                "--losses", "ce;soft;geo-smooth;expected;ranking", "--prototypes", prototypes.toString(), "--seeds", "1"));
+
+        assertThat(exit).isZero();
+        String table = Files.readString(dir.resolve("exp/results.md")).split("## Errors from")[0];
+        assertThat(table.lines().filter(line -> line.startsWith("| FT ") || line.startsWith("| Zero-shot ")))
+                .hasSize(11).first().asString().startsWith("| Zero-shot tiny-vit | tiny-vit | N/A |");
+        for (String encoder : List.of("tiny-vit", "tiny-cnn")) {
+            for (String loss : List.of("CE", "Soft Label", "Geo Smooth", "Exp. Dist.", "Ranking")) {
+                assertThat(table).contains("| FT " + encoder + " (" + loss + ") | " + encoder + " | " + loss + " |");
+            }
+        }
     }
 
     @Test

@@ -41,11 +41,11 @@ class EvaluationMetricsReaderTest {
         dev.geoloc.regions.RegionCatalog la = dev.geoloc.regions.RegionCatalog.losAngeles();
         dev.geoloc.trainer.evaluation.EvaluationAccumulator scores = new dev.geoloc.trainer.evaluation.EvaluationAccumulator(la);
         // Two photos at their region centers: one right, one taken for its neighbour 3.3 km away.
-        scores.add(la.indexOf("venice"), la.center(la.indexOf("venice")), la.indexOf("venice"), la.center(la.indexOf("venice")));
-        scores.add(la.indexOf("venice"), la.center(la.indexOf("venice")), la.indexOf("santa_monica"),
+        scores.add("a", la.indexOf("venice"), la.center(la.indexOf("venice")), la.indexOf("venice"), la.center(la.indexOf("venice")));
+        scores.add("b", la.indexOf("venice"), la.center(la.indexOf("venice")), la.indexOf("santa_monica"),
                 la.center(la.indexOf("santa_monica")));
         dev.geoloc.trainer.evaluation.EvaluationReport report = new dev.geoloc.trainer.evaluation.EvaluationReport(
-                new dev.geoloc.trainer.evaluation.ModelDescription("m", "tiny-cnn", "CE"), "digest", "synth", "test",
+                new dev.geoloc.trainer.evaluation.ModelDescription("m", "tiny-cnn", "CE"), "digest", "synth", "test", "grouped (seed 42)",
                 java.util.List.of(), scores.result());
         report.writeTo(dir);
 
