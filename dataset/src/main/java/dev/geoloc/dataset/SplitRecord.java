@@ -23,7 +23,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *
  * <pre>{"mode": "blocked", "fractions": {"train": 0.8, "validation": 0.1, "test": 0.1}, "block_km": 0.4,
  *  "buffer_km": 0.1, "seed": 7, "images": {"train": 812, "validation": 101, "test": 99, "excluded": 37},
- *  "kept_images": 0}</pre>
+ *  "kept_images": 0, "test_to_nearest_train": {"test_locations": 25, "median_km": 0.2, "min_km": 0.11,
+ *  "within_near_km": 0}}</pre>
  *
  * @param mode       the mode that drew the new locations
  * @param fractions  the fractions asked for
@@ -31,9 +32,11 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * @param seed       the split's seed
  * @param images     images per split, every split listed
  * @param keptImages images that kept the split an earlier run gave them (a grown dataset), whatever mode drew it
+ * @param separation how far the test locations lie from the training photos; empty without either, or in a record
+ *                   written before it was measured
  */
 public record SplitRecord(SplitPlan.Mode mode, Splitter.Fractions fractions, Optional<Splitter.BlockedSplit> blocks,
-                          long seed, Map<Split, Long> images, long keptImages) {
+                          long seed, Map<Split, Long> images, long keptImages, Optional<Separation> separation) {
 
     public static final String FILE_NAME = "split.json";
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
@@ -57,7 +60,8 @@ public record SplitRecord(SplitPlan.Mode mode, Splitter.Fractions fractions, Opt
         split.forEach(e -> e.split().ifPresent(s -> images.merge(s, 1L, Long::sum)));
         long kept = plan.mode() == SplitPlan.Mode.NAIVE ? 0 : input.stream().filter(e -> e.split().isPresent()).count();
         return new SplitRecord(plan.mode(), plan.fractions(),
-                plan.mode() == SplitPlan.Mode.BLOCKED ? Optional.of(plan.blocks()) : Optional.empty(), seed, images, kept);
+                plan.mode() == SplitPlan.Mode.BLOCKED ? Optional.of(plan.blocks()) : Optional.empty(), seed, images, kept,
+                Separation.of(split));
     }
 
     /** One line: {@code blocked (0.4 km blocks, 0.1 km buffer, seed 7): 812 train, 101 validation, 99 test, 37 excluded images}. */
@@ -71,7 +75,8 @@ public record SplitRecord(SplitPlan.Mode mode, Splitter.Fractions fractions, Opt
             }
         }
         return mode.label() + " (" + how + "): " + String.join(", ", counts) + " images"
-                + (keptImages > 0 ? " (" + keptImages + " kept from an earlier split)" : "");
+                + (keptImages > 0 ? " (" + keptImages + " kept from an earlier split)" : "")
+                + separation.map(s -> "; " + s.describe()).orElse("");
     }
 
     /** Writes {@value #FILE_NAME} into the dataset directory, replacing it atomically. */
@@ -89,6 +94,8 @@ public record SplitRecord(SplitPlan.Mode mode, Splitter.Fractions fractions, Opt
             counts.put(split.label(), images.get(split));
         }
         root.put("kept_images", keptImages);
+        separation.ifPresent(s -> root.putObject("test_to_nearest_train").put("test_locations", s.testLocations())
+                .put("median_km", s.medianKm()).put("min_km", s.minKm()).put("within_near_km", s.withinNear()));
         Files.createDirectories(datasetDirectory);
         Path target = datasetDirectory.resolve(FILE_NAME);
         Path temp = datasetDirectory.resolve(FILE_NAME + ".tmp");
@@ -120,9 +127,16 @@ public record SplitRecord(SplitPlan.Mode mode, Splitter.Fractions fractions, Opt
             return Optional.of(new SplitRecord(SplitPlan.Mode.fromLabel(root.required("mode").asText()),
                     new Splitter.Fractions(shares.required("train").asDouble(), shares.required("validation").asDouble(),
                             shares.required("test").asDouble()),
-                    blocks, root.required("seed").asLong(), images, root.path("kept_images").asLong(0)));
+                    blocks, root.required("seed").asLong(), images, root.path("kept_images").asLong(0),
+                    separation(root.path("test_to_nearest_train"))));
         } catch (IllegalArgumentException e) {
             throw new IOException(file + " is not a split record: " + e.getMessage(), e);
         }
+    }
+
+    private static Optional<Separation> separation(JsonNode node) {
+        return node.isMissingNode() ? Optional.empty() : Optional.of(new Separation(node.required("test_locations").asInt(),
+                node.required("median_km").asDouble(), node.required("min_km").asDouble(),
+                node.required("within_near_km").asInt()));
     }
 }

@@ -23,14 +23,16 @@ class SplitRecordTest {
 
     private final SplitRecord blocked = new SplitRecord(SplitPlan.Mode.BLOCKED, Splitter.Fractions.DEFAULT,
             Optional.of(Splitter.BlockedSplit.DEFAULT), 7,
-            Map.of(Split.TRAIN, 812L, Split.VALIDATION, 101L, Split.TEST, 99L, Split.EXCLUDED, 37L), 0);
+            Map.of(Split.TRAIN, 812L, Split.VALIDATION, 101L, Split.TEST, 99L, Split.EXCLUDED, 37L), 0,
+            Optional.of(new Separation(25, 0.2014, 0.105, 0)));
 
     @Test
     void describesASplitOnOneLine() {
         assertThat(blocked.describe()).isEqualTo(
-                "blocked (0.4 km blocks, 0.1 km buffer, seed 7): 812 train, 101 validation, 99 test, 37 excluded images");
+                "blocked (0.4 km blocks, 0.1 km buffer, seed 7): 812 train, 101 validation, 99 test, 37 excluded images; "
+                        + "test to nearest training photo: median 201 m, closest 105 m, 0 of 25 test locations within 100 m");
         SplitRecord grown = new SplitRecord(SplitPlan.Mode.GROUPED, Splitter.Fractions.DEFAULT, Optional.empty(), 42,
-                Map.of(Split.TRAIN, 8L, Split.VALIDATION, 1L, Split.TEST, 1L), 4);
+                Map.of(Split.TRAIN, 8L, Split.VALIDATION, 1L, Split.TEST, 1L), 4, Optional.empty());
         assertThat(grown.describe())
                 .isEqualTo("grouped (seed 42): 8 train, 1 validation, 1 test images (4 kept from an earlier split)");
     }
@@ -74,6 +76,13 @@ class SplitRecordTest {
         assertThat(record.images()).containsEntry(Split.EXCLUDED, 0L);
         assertThat(record.keptImages()).isEqualTo(3);
         assertThat(record.blocks()).isEmpty();
+        // the locations lie 1.1 km apart along a meridian, so no test location has a training photo within 100 m
+        assertThat(record.separation()).hasValueSatisfying(s -> {
+            assertThat(s.testLocations()).isEqualTo(record.images().get(Split.TEST).intValue());
+            assertThat(s.minKm()).isEqualTo(Splitter.nearestTrainDistances(split).values().stream()
+                    .mapToDouble(Double::doubleValue).min().orElseThrow());
+            assertThat(s.withinNear()).isZero();
+        });
         assertThat(SplitRecord.of(SplitPlan.DEFAULT, 5, input, SplitPlan.DEFAULT.apply(input, 5)).blocks())
                 .contains(Splitter.BlockedSplit.DEFAULT);
     }
