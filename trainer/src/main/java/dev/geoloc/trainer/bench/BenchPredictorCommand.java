@@ -20,6 +20,7 @@ import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
 import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
+import dev.geoloc.trainer.options.DeviceOption;
 import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
 import dev.geoloc.dataset.synth.SynthLocation;
@@ -38,6 +39,7 @@ import dev.geoloc.numerics.KernelPath;
 import dev.geoloc.numerics.SelfCheckReport;
 import dev.geoloc.regions.RegionCatalog;
 import picocli.CommandLine.Command;
+import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
 /**
@@ -73,8 +75,8 @@ public final class BenchPredictorCommand implements Callable<Integer>, ComputesW
             description = "Side of the source JPEGs in pixels (Street View serves 640). Default: ${DEFAULT-VALUE}.")
     int imageSize;
 
-    @Option(names = "--device", defaultValue = "auto", description = "auto, cpu, gpu or gpu:N. Default: ${DEFAULT-VALUE}.")
-    String device;
+    @Mixin
+    DeviceOption device;
 
     @Option(names = "--kernel-paths", split = ",", paramLabel = "PATH",
             description = "Measure on each CPU kernel path in turn (onednn, native), in one run: the speed cost of the "
@@ -92,7 +94,7 @@ public final class BenchPredictorCommand implements Callable<Integer>, ComputesW
     public Integer call() throws IOException {
         Path work = Files.createTempDirectory("geoloc-bench-");
         try (ModelBundle bundle = ModelBundle.open(bundlePath != null ? bundlePath : untrainedBundle(work));
-             RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice(device))) {
+             RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice(device.device()))) {
             ImagePreprocessor preprocessor = predictor.preprocessor();
             List<byte[]> jpegs = sourceImages(bundle.catalog(), Math.min(images, 64));
             int tensorSize = predictor.imageTensorSize();
