@@ -165,8 +165,14 @@ public final class ExperimentCommand implements Callable<Integer>, ComputesWithL
                 rows.add(new ResultsRow(row.get(0).model(), runs));
             }
         }
+        double trainingMinutes = 0;
+        for (List<PlannedRun> row : planned) {
+            for (PlannedRun run : row) {
+                trainingMinutes += run.trainedSeconds() / 60;
+            }
+        }
         ExperimentReport report = new ExperimentReport(out, command(), data.dataset(), data.splitDescription(),
-                evaluated, runSeeds, clock.minutes());
+                evaluated, runSeeds, trainingMinutes, clock.minutes());
         Path written = sweep ? report.writeSweep(rows) : report.writeResults(rows);
         console.println();
         console.println(ResultsTable.markdown(rows));

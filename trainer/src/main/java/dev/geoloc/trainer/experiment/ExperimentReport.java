@@ -33,10 +33,12 @@ import dev.geoloc.trainer.evaluation.ResultsTable;
  * matrix and reliability diagram; for a sweep, the validation table.
  *
  * @param split how the dataset was split, as {@code SplitRecord.describe} says it
- * @param seeds the seeds of the trained rows, in the order of their runs
+ * @param seeds            the seeds of the trained rows, in the order of their runs
+ * @param trainingMinutes  the runs' epochs, summed over every invocation that trained them
+ * @param minutes          this invocation, which may only have evaluated runs trained before
  */
 record ExperimentReport(Path out, String command, Path dataset, String split, Split evaluated, List<Long> seeds,
-                        double minutes) {
+                        double trainingMinutes, double minutes) {
 
     static final String RESULTS = "results.md";
     static final String SWEEP = "sweep.md";
@@ -86,8 +88,9 @@ record ExperimentReport(Path out, String command, Path dataset, String split, Sp
 
     private String header(List<ResultsRow> rows) {
         return "Dataset `" + dataset + "`, " + evaluated.label() + " split (" + rows.get(0).runs().get(0).samples()
-                + " images); seeds " + seeds + "; " + String.format(Locale.ROOT, "%.1f", minutes) + " minutes; "
-                + Instant.now() + ".\n\nSplit: " + split + ".\n\nCommand: `" + command + "`\n\n";
+                + " images); seeds " + seeds + "; " + String.format(Locale.ROOT, "training %.1f min summed over the "
+                + "runs' epochs, this invocation %.1f min", trainingMinutes, minutes) + "; " + Instant.now()
+                + ".\n\nSplit: " + split + ".\n\nCommand: `" + command + "`\n\n";
     }
 
     private Map<String, List<Map<String, Object>>> perRun(List<ResultsRow> rows) {

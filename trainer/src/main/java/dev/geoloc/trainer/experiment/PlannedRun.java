@@ -1,6 +1,10 @@
 package dev.geoloc.trainer.experiment;
 
+import java.io.IOException;
+import java.nio.file.Files;
 import java.nio.file.Path;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.geoloc.trainer.evaluation.ModelDescription;
 import dev.geoloc.trainer.loss.LossSpec;
@@ -18,12 +22,32 @@ public record PlannedRun(EncoderSource encoder, ModelDescription model, LossSpec
     /** Written once the run's bundle is complete: a run without it is trained (or its training resumed). */
     static final String FINISHED = "finished";
 
+    private static final ObjectMapper JSON = new ObjectMapper();
+
     public boolean finished() {
-        return java.nio.file.Files.isRegularFile(directory.resolve(FINISHED));
+        return Files.isRegularFile(directory.resolve(FINISHED));
     }
 
     public Path bundle() {
         return directory.resolve("bundle");
+    }
+
+    /**
+     * Seconds its epochs took, from its training log: what the run cost, whichever invocations of the experiment
+     * trained it (a resumed run appends to its log). 0 for a run never trained.
+     */
+    public double trainedSeconds() throws IOException {
+        Path log = directory.resolve("training-log.jsonl");
+        if (!Files.isRegularFile(log)) {
+            return 0;
+        }
+        double seconds = 0;
+        for (String line : Files.readAllLines(log)) {
+            if (!line.isBlank()) {
+                seconds += JSON.readTree(line).path("seconds").asDouble();
+            }
+        }
+        return seconds;
     }
 
     /** {@code runs/tiny-cnn/ranking_margin=0.1_reduce=mean/seed-3}: readable, and one folder per setting. */

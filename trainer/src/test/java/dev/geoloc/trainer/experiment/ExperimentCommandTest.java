@@ -62,6 +62,8 @@ class ExperimentCommandTest {
         String output = captured(() -> TrainerCommand.commandLine().execute(experiment("--losses", "ce", "--seeds", "1,2")));
 
         assertThat(output).contains("run 1 of 2", "finished earlier: evaluating its bundle", "run 2 of 2");
+        assertThat(Files.readString(dir.resolve("exp/results.md"))).containsPattern(
+                "training [0-9.]+ min summed over the runs' epochs, this invocation [0-9.]+ min");
         assertThat(Files.getLastModifiedTime(firstLog)).isEqualTo(trainedAt);
         assertThat(Files.readString(firstLog)).isEqualTo(trainedOnce);
         assertThat(dir.resolve("exp/runs/tiny-cnn/ce/seed-2/finished")).exists();
