@@ -86,7 +86,7 @@ public final class ZeroShotCommand implements Callable<Integer>, ComputesWithLib
             throw new CommandLine.ParameterException(spec.commandLine(), "The prototypes have " + prototypes[0].length
                     + " dimensions but " + contract.name() + " embeds images in " + contract.embeddingDim());
         }
-        Path encoderFile = source.file(out.resolve("encoder.pt"));
+        Path encoderFile = source.file(Files.createDirectories(out).resolve("encoder.pt"));
         Path bundleDirectory = ZeroShotBundle.write(out.resolve("bundle"), regions, contract, encoderFile, prototypes,
                 temperature);
         Manifest manifest = data.manifest(regions);
