@@ -46,6 +46,7 @@ def canonical(event):
         "source_platform": event["source_platform"],
         "ground_truth": event["ground_truth"],
         "metadata": event["metadata"],
+        "capture_group": event["capture_group"],
     }
 
 

@@ -159,6 +159,14 @@ class ConfluentPythonInteropTest {
                 : Map.of("latitude", event.getGroundTruth().getLatitude(),
                         "longitude", event.getGroundTruth().getLongitude()));
         json.put("metadata", event.getMetadata());
+        CaptureGroup group = event.getCaptureGroup();
+        Map<String, Object> groupJson = new LinkedHashMap<>();
+        if (group != null) {
+            groupJson.put("group_id", group.getGroupId());
+            groupJson.put("size", group.getSize());
+            groupJson.put("heading", group.getHeading());
+        }
+        json.put("capture_group", group == null ? null : groupJson);
         try {
             // Through text, so that numbers get the same node types as the parsed Python output.
             return JSON.readTree(JSON.writeValueAsString(json));

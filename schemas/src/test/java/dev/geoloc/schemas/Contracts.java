@@ -10,6 +10,7 @@ final class Contracts {
     static final List<Schema> ALL = List.of(
             ImageEvent.getClassSchema(),
             RegionPrediction.getClassSchema(),
+            PanoramaPrediction.getClassSchema(),
             ModelVersion.getClassSchema(),
             DeadLetter.getClassSchema(),
             ModelStatus.getClassSchema());

@@ -27,12 +27,14 @@ final class SampleEvents {
                         .setSourcePlatform("photo-app-eu")
                         .setGroundTruth(new GeoPoint(34.0453, -118.2517))
                         .setMetadata(Map.of("camera", "pixel-8", "légende", "Grand Park ✓"))
+                        .setCaptureGroup(new CaptureGroup("pano-0001", 4, 90))
                         .build(),
                 ImageEvent.newBuilder()
                         .setImageId("img-0002")
                         .setContent(new ImageUri("https://cdn.example.com/p/0002.jpg"))
                         .setUploadTime(Instant.parse("2026-11-24T18:03:13Z"))
                         .setSourcePlatform("crawler")
+                        .setCaptureGroup(new CaptureGroup("pano-0002", 2, null))
                         .build(),
                 ImageEvent.newBuilder()
                         .setImageId("img-0003")
