@@ -192,7 +192,7 @@ public final class RegionPredictor implements AutoCloseable {
         List<Prediction> predictions = new ArrayList<>(count);
         int regions = catalog.size();
         for (int i = 0; i < count; i++) {
-            predictions.add(toPrediction(Arrays.copyOfRange(probabilities, i * regions, (i + 1) * regions)));
+            predictions.add(prediction(Arrays.copyOfRange(probabilities, i * regions, (i + 1) * regions)));
         }
         return predictions;
     }
@@ -349,7 +349,17 @@ public final class RegionPredictor implements AutoCloseable {
         return rows;
     }
 
-    private Prediction toPrediction(float[] probabilities) {
+    /**
+     * The prediction these probabilities make, as {@link #predict} makes it for an image: top regions, point
+     * estimate, expected error and confidence radius. Pure arithmetic, no model call, so it is fine on a predictor
+     * that has been closed; the stream uses it for probabilities fused over a panorama's views.
+     *
+     * @param probabilities one per region of {@link #catalog()} in label order, summing to 1
+     */
+    public Prediction prediction(float[] probabilities) {
+        if (probabilities.length != catalog.size()) {
+            throw new IllegalArgumentException(probabilities.length + " probabilities for " + catalog.size() + " regions");
+        }
         Integer[] order = new Integer[probabilities.length];
         for (int j = 0; j < order.length; j++) {
             order[j] = j;
