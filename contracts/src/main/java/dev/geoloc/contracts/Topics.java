@@ -22,6 +22,14 @@ public final class Topics {
     /** {@code ModelStatus}es: what each processor instance did with each version. */
     public static final String MODEL_STATUS = "model-status";
 
+    /**
+     * The processor's own topic between its two steps: each panorama view's answer, keyed by its capture group, so
+     * that one task sees every view of a group; nothing else reads it.
+     */
+    public static final String PANORAMA_VIEWS = "panorama-views";
+    /** {@code PanoramaPrediction}s, compacted, keyed by capture group id: the latest revision is the answer. */
+    public static final String PANORAMA_PREDICTIONS = "panorama-predictions";
+
     private Topics() {
     }
 }
