@@ -32,5 +32,16 @@ public final class TestTopics {
         stack.createTopics(new NewTopic(events, partitions, (short) 1).configs(LARGE_RECORDS),
                 new NewTopic(predictions, partitions, (short) 1),
                 new NewTopic(deadLetters, partitions, (short) 1).configs(LARGE_RECORDS));
+        createPanoramaTopics(stack);
+    }
+
+    /**
+     * The panorama topics under their default names: every processor reads panorama-views, so it must exist
+     * wherever one starts (a source topic that is missing stops Kafka Streams).
+     */
+    public static void createPanoramaTopics(StreamingStack stack) {
+        stack.createTopics(new NewTopic(Topics.PANORAMA_VIEWS, PARTITIONS, (short) 1),
+                new NewTopic(Topics.PANORAMA_PREDICTIONS, PARTITIONS, (short) 1)
+                        .configs(Map.of("cleanup.policy", "compact,delete")));
     }
 }

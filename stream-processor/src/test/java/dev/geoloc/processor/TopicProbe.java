@@ -30,6 +30,7 @@ import dev.geoloc.schemas.DeadLetter;
 import dev.geoloc.schemas.GeoPoint;
 import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.InlineImage;
+import dev.geoloc.schemas.PanoramaPrediction;
 import dev.geoloc.schemas.RegionPrediction;
 import dev.geoloc.stack.LocalStreamingStack;
 import dev.geoloc.stack.StreamingStack;
@@ -50,6 +51,7 @@ public final class TopicProbe implements AutoCloseable {
     private final List<Output<RegionPrediction>> predictions = new CopyOnWriteArrayList<>();
     private final List<Output<RegionPrediction>> shadowPredictions = new CopyOnWriteArrayList<>();
     private final List<Output<DeadLetter>> deadLetters = new CopyOnWriteArrayList<>();
+    private final List<Output<PanoramaPrediction>> panoramaPredictions = new CopyOnWriteArrayList<>();
     private final AtomicBoolean running = new AtomicBoolean(true);
     private final Thread reader;
 
@@ -171,6 +173,16 @@ public final class TopicProbe implements AutoCloseable {
                 .toList();
     }
 
+    /** The answers for a capture group, on panorama-predictions, in the order they came. */
+    public List<Output<PanoramaPrediction>> panoramaPredictions(String groupId) {
+        return panoramaPredictions.stream().filter(p -> groupId.equals(p.key())).toList();
+    }
+
+    /** Answers for capture groups read so far. */
+    public int panoramaCount() {
+        return panoramaPredictions.size();
+    }
+
     public List<Output<DeadLetter>> deadLetters(String key) {
         return deadLetters.stream().filter(p -> key.equals(p.key())).toList();
     }
@@ -197,7 +209,8 @@ public final class TopicProbe implements AutoCloseable {
         props.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         try (KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(props, new ByteArrayDeserializer(),
                 new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS, Topics.SHADOW_PREDICTIONS));
+            consumer.subscribe(List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS, Topics.SHADOW_PREDICTIONS,
+                    Topics.PANORAMA_PREDICTIONS));
             while (running.get()) {
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(Duration.ofMillis(50))) {
                     String key = record.key() == null ? null : new String(record.key(), StandardCharsets.UTF_8);
@@ -205,6 +218,9 @@ public final class TopicProbe implements AutoCloseable {
                     if (record.topic().equals(Topics.SHADOW_PREDICTIONS)) {
                         shadowPredictions.add(new Output<>(key, record.partition(), record.offset(),
                                 (RegionPrediction) value, System.currentTimeMillis()));
+                    } else if (value instanceof PanoramaPrediction panorama) {
+                        panoramaPredictions.add(new Output<>(key, record.partition(), record.offset(), panorama,
+                                System.currentTimeMillis()));
                     } else if (value instanceof RegionPrediction prediction) {
                         predictions.add(new Output<>(key, record.partition(), record.offset(), prediction, System.currentTimeMillis()));
                     } else {

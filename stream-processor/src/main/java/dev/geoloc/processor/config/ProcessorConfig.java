@@ -39,6 +39,8 @@ public interface ProcessorConfig {
 
     Rollout rollout();
 
+    Panorama panorama();
+
     /**
      * How this process picks libtorch's CPU kernels before it loads a model: {@code auto} checks oneDNN against the
      * built-in encoders' probes and leaves it for ATen's own kernels where it computes wrong; {@code onednn} and
@@ -91,6 +93,13 @@ public interface ProcessorConfig {
 
         @WithDefault(Topics.MODEL_STATUS)
         String modelStatus();
+
+        /** The processor's own: each panorama view's answer, re-keyed by its group so that one task fuses a group. */
+        @WithDefault(Topics.PANORAMA_VIEWS)
+        String panoramaViews();
+
+        @WithDefault(Topics.PANORAMA_PREDICTIONS)
+        String panoramaPredictions();
     }
 
     /** Dynamic batching, as model servers do it: a batch runs when full or when its oldest image waited max-delay. */
@@ -299,6 +308,33 @@ public interface ProcessorConfig {
          */
         @WithDefault("8388608")
         int maxPayloadBytes();
+    }
+
+    /**
+     * How the views of a capture group (ImageEvent.capture_group) are fused into one PanoramaPrediction, in the
+     * processor's time: a group is answered when all its views are predicted or {@link #window()} after its first
+     * was; views that come within {@link #grace()} after that revise the answer; the group is then remembered,
+     * without its views, for {@link #retention()}, so that a view later still is dropped and counted rather than
+     * starting the group again. State is bounded by the group rate times window + grace (views) and times
+     * retention (about 100 bytes a group). docs/panoramas.md explains the choices.
+     */
+    interface Panorama {
+        @WithDefault("30s")
+        Duration window();
+
+        @WithDefault("60s")
+        Duration grace();
+
+        @WithDefault("1h")
+        Duration retention();
+
+        /** The largest CaptureGroup.size accepted; an event announcing more is a dead letter. */
+        @WithDefault("16")
+        int maxViews();
+
+        /** How often a task looks for windows that have closed: the most an answer comes late. */
+        @WithDefault("1s")
+        Duration checkInterval();
     }
 
     /**

@@ -64,6 +64,7 @@ public final class EventDecoder {
             throw new Rejection(DeadLetterCode.UNKNOWN_SCHEMA, "The record's writer schema cannot be read as an ImageEvent: " + e);
         }
         limits.checkFields(event);
+        limits.checkCaptureGroup(event.getCaptureGroup());
         if (event.getImageId() == null || event.getImageId().isBlank()) {
             throw new Rejection(DeadLetterCode.MISSING_FIELD, "image_id is empty");
         }

@@ -5,6 +5,7 @@ import java.util.Locale;
 import java.util.Map;
 
 import dev.geoloc.model.Sha256;
+import dev.geoloc.schemas.CaptureGroup;
 import dev.geoloc.schemas.DeadLetterCode;
 import dev.geoloc.schemas.ImageEvent;
 
@@ -15,13 +16,13 @@ import dev.geoloc.schemas.ImageEvent;
  * the stream thread at every replacement, and stop the partition for good). The metadata limit bounds the heap an
  * event holds while it waits for inference.
  */
-public record IntakeLimits(int maxKeyBytes, int maxImageIdBytes, int maxMetadataBytes) {
+public record IntakeLimits(int maxKeyBytes, int maxImageIdBytes, int maxMetadataBytes, int maxGroupViews) {
 
     public IntakeLimits {
-        if (maxKeyBytes < 64 || maxImageIdBytes < 1 || maxMetadataBytes < 0) {
+        if (maxKeyBytes < 64 || maxImageIdBytes < 1 || maxMetadataBytes < 0 || maxGroupViews < 1) {
             throw new IllegalArgumentException("intake limits: keys of at least 64 bytes (a SHA-256 stands in for a"
-                    + " longer one), image ids of at least 1, metadata of at least 0; got " + maxKeyBytes + ", "
-                    + maxImageIdBytes + ", " + maxMetadataBytes);
+                    + " longer one), image ids of at least 1, metadata of at least 0, groups of at least 1 view; got "
+                    + maxKeyBytes + ", " + maxImageIdBytes + ", " + maxMetadataBytes + ", " + maxGroupViews);
         }
     }
 
@@ -65,6 +66,37 @@ public record IntakeLimits(int maxKeyBytes, int maxImageIdBytes, int maxMetadata
                     "metadata holds %,d entries of %,d bytes in all (UTF-8 keys and values); at most %,d bytes are "
                             + "accepted (geoloc.intake.max-metadata-bytes)", event.getMetadata().size(), metadataBytes,
                     maxMetadataBytes));
+        }
+    }
+
+    /**
+     * A capture group's fields, which key and bound its panorama's state: an id like an image id, a size the
+     * fusing task will hold, a heading that is a compass bearing.
+     *
+     * @throws Rejection MALFORMED_RECORD or OVERSIZED_FIELD, naming the field
+     */
+    public void checkCaptureGroup(CaptureGroup group) throws Rejection {
+        if (group == null) {
+            return;
+        }
+        if (group.getGroupId() == null || group.getGroupId().isBlank()) {
+            throw new Rejection(DeadLetterCode.MISSING_FIELD, "capture_group.group_id is empty");
+        }
+        int idBytes = utf8Length(group.getGroupId());
+        if (idBytes > maxImageIdBytes) {
+            throw new Rejection(DeadLetterCode.OVERSIZED_FIELD, String.format(Locale.ROOT,
+                    "capture_group.group_id is %,d bytes (UTF-8); at most %,d are accepted "
+                            + "(geoloc.intake.max-image-id-bytes): each panorama prediction is keyed by it", idBytes,
+                    maxImageIdBytes));
+        }
+        if (group.getSize() < 1 || group.getSize() > maxGroupViews) {
+            throw new Rejection(DeadLetterCode.MALFORMED_RECORD, "capture_group.size " + group.getSize()
+                    + " is outside 1 to " + maxGroupViews + " (geoloc.panorama.max-views)");
+        }
+        Integer heading = group.getHeading();
+        if (heading != null && (heading < 0 || heading >= 360)) {
+            throw new Rejection(DeadLetterCode.MALFORMED_RECORD, "capture_group.heading " + heading
+                    + " is not a bearing in degrees from 0 to 359");
         }
     }
 

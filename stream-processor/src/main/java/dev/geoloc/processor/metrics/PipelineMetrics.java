@@ -27,8 +27,10 @@ public class PipelineMetrics {
     private final Timer inference;
     private final Timer endToEnd;
     private final Counter shadowFailures;
+    private final MeterRegistry registry;
 
     public PipelineMetrics(MeterRegistry registry) {
+        this.registry = registry;
         eventsIn = Counter.builder("geoloc.events.in").description("Image events taken from the input topic")
                 .register(registry);
         predictionsOut = Counter.builder("geoloc.predictions.out").description("Predictions produced")
@@ -76,5 +78,25 @@ public class PipelineMetrics {
 
     public void queued(long waitNanos) {
         queueWait.record(Duration.ofNanos(waitNanos));
+    }
+
+    /** A capture group was answered, by what made it: ALL_VIEWS, WINDOW_CLOSED or LATE_VIEW. */
+    public void panoramaAnswered(String trigger) {
+        Counter.builder("geoloc.panorama.answers").tag("trigger", trigger)
+                .description("PanoramaPredictions produced, by what made the processor answer").register(registry)
+                .increment();
+    }
+
+    /** A view was not fused: after-grace, over-max-views or unreadable. */
+    public void panoramaViewDropped(String reason) {
+        Counter.builder("geoloc.panorama.views.dropped").tag("reason", reason)
+                .description("Panorama views left out of their group's answer (their own predictions went out)")
+                .register(registry).increment();
+    }
+
+    /** A group due an answer could not have one: no-view-predicted, catalog-not-loaded or unwritable. */
+    public void panoramaUnanswered(String reason) {
+        Counter.builder("geoloc.panorama.unanswered").tag("reason", reason)
+                .description("Capture groups due an answer that could not be given one").register(registry).increment();
     }
 }

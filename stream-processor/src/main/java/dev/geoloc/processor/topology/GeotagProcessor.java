@@ -1,6 +1,7 @@
 package dev.geoloc.processor.topology;
 
 import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayDeque;
@@ -9,12 +10,12 @@ import java.util.Iterator;
 import java.util.LinkedHashMap;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -34,9 +35,13 @@ import dev.geoloc.processor.intake.DeadLetterCodes;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.intake.Rejection;
+import dev.geoloc.processor.panorama.ViewAnswer;
 import dev.geoloc.processor.versions.Route;
 import dev.geoloc.processor.versions.ServingSet;
+import dev.geoloc.regions.LatLon;
+import dev.geoloc.schemas.CaptureGroup;
 import dev.geoloc.schemas.DeadLetterCode;
+import dev.geoloc.schemas.GeoPoint;
 import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.ImageUri;
 import dev.geoloc.schemas.InlineImage;
@@ -52,7 +57,7 @@ import dev.geoloc.schemas.RegionPrediction;
  * commits the store with it, so after a crash the restored store still names it and {@link #init} reads it
  * again and queues it; a prediction from an aborted transaction is never visible to read_committed consumers.
  */
-final class GeotagProcessor implements Processor<byte[], byte[], byte[], SpecificRecord> {
+final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object> {
 
     private static final Logger LOG = Logger.getLogger(GeotagProcessor.class);
     /** Records without a key are ordered among themselves, as one key. */
@@ -76,7 +81,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
 
     private final PipelineParts parts;
     private final ArrayDeque<InFlight> inFlight = new ArrayDeque<>();
-    private ProcessorContext<byte[], SpecificRecord> context;
+    private ProcessorContext<byte[], Object> context;
     private KeyValueStore<Long, PendingRecord> pending;
     private Cancellable punctuation;
     private long nextSequence;
@@ -86,7 +91,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
     }
 
     @Override
-    public void init(ProcessorContext<byte[], SpecificRecord> context) {
+    public void init(ProcessorContext<byte[], Object> context) {
         this.context = context;
         this.pending = context.getStateStore(GeotagTopology.PENDING_STORE);
         Map<Long, PendingRecord> restored = new LinkedHashMap<>();
@@ -197,7 +202,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
             event = parts.decoder().decode(taken.topic(), value);
             ServingSet models = parts.models().serving()
                     .orElseThrow(() -> new BatcherStoppedException("no model is loaded"));
-            Route route = models.routeOf(taken.key());
+            Route route = models.routeOf(routingKey(event, taken.key()));
             ImagePreprocessor preprocessor = models.answering(route).predictor().preprocessor();
             if (event.getContent() instanceof ImageUri uri) {
                 CompletableFuture<Outcome> outcome = parts.images().fetch(uri.getUri())
@@ -328,11 +333,38 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
                     "The prediction could not be written for this event: " + e));
             return;
         }
-        context.forward(new Record<>(done.pending().key(), (SpecificRecord) prediction, done.pending().timestamp()),
+        context.forward(new Record<>(done.pending().key(), prediction, done.pending().timestamp()),
                 GeotagTopology.PREDICTIONS_SINK);
         parts.metrics().predictionOut(Duration.ofMillis(now.toEpochMilli() - done.event().getUploadTime().toEpochMilli()));
         parts.rollout().answered(predicted.model(), prediction);
         predicted.shadow().ifPresent(shadow -> shadow(done, predicted, shadow, prediction, now));
+        CaptureGroup group = done.event().getCaptureGroup();
+        if (group != null) {
+            GeoPoint truth = done.event().getGroundTruth();
+            view(done, new ViewAnswer(group.getGroupId(), group.getSize(), done.event().getImageId(), heading(group),
+                    predicted.model().name(), predicted.model().version(),
+                    predicted.model().predictor().catalog().hash(), predicted.prediction().probabilities(),
+                    Optional.ofNullable(truth).map(point -> new LatLon(point.getLatitude(), point.getLongitude()))));
+        }
+    }
+
+    /** A photo of a capture group: its answer goes on to the task that fuses the group, in the same transaction. */
+    private void view(InFlight done, ViewAnswer view) {
+        context.forward(new Record<>(view.groupId().getBytes(StandardCharsets.UTF_8), view, done.pending().timestamp()),
+                GeotagTopology.PANORAMA_VIEWS_SINK);
+    }
+
+    private static OptionalInt heading(CaptureGroup group) {
+        return group.getHeading() == null ? OptionalInt.empty() : OptionalInt.of(group.getHeading());
+    }
+
+    /**
+     * What decides an image's route to the canary: its capture group when it has one, so that every view of a
+     * panorama meets the same model and can be fused; else its record key.
+     */
+    private static byte[] routingKey(ImageEvent event, byte[] key) {
+        return event != null && event.getCaptureGroup() != null
+                ? event.getCaptureGroup().getGroupId().getBytes(StandardCharsets.UTF_8) : key;
     }
 
     /** The shadow's answer goes to the shadow topic, in the same transaction; a record it cannot make is dropped. */
@@ -347,20 +379,25 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Specifi
             parts.metrics().shadowFailed();
             return;
         }
-        context.forward(new Record<>(done.pending().key(), (SpecificRecord) shadowed, done.pending().timestamp()),
+        context.forward(new Record<>(done.pending().key(), shadowed, done.pending().timestamp()),
                 GeotagTopology.SHADOW_PREDICTIONS_SINK);
         parts.rollout().shadowed(shadow.model(), shadowed, answer);
     }
 
     private void deadLetter(InFlight image, Outcome.Failed failed) {
         PendingRecord origin = image.pending();
-        context.forward(new Record<>(origin.key(), (SpecificRecord) parts.deadLetters().of(origin.topic(),
+        context.forward(new Record<>(origin.key(), parts.deadLetters().of(origin.topic(),
                 origin.partition(), origin.offset(), origin.key(), image.value(), failed.code(), failed.reason()),
                 origin.timestamp()), GeotagTopology.DEAD_LETTERS_SINK);
         parts.metrics().deadLetter(failed.code());
         // Counted against the model its key routes to: a canary that turns images into dead letters is judged by it.
-        parts.models().serving()
-                .ifPresent(models -> parts.rollout().deadLetter(models.answering(models.routeOf(origin.key()))));
+        parts.models().serving().ifPresent(models -> parts.rollout()
+                .deadLetter(models.answering(models.routeOf(routingKey(image.event(), origin.key())))));
+        if (image.event() != null && image.event().getCaptureGroup() != null) {
+            // Its group need not wait for its window: this view has come, with nothing to fuse.
+            CaptureGroup group = image.event().getCaptureGroup();
+            view(image, ViewAnswer.failed(group.getGroupId(), group.getSize(), image.event().getImageId(), heading(group)));
+        }
         LOG.debugf("Dead letter %s for %s/%d@%d: %s", failed.code(), origin.topic(), origin.partition(),
                 origin.offset(), failed.reason());
     }

@@ -22,6 +22,7 @@ import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.intake.UriImages;
 import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.panorama.PanoramaSettings;
 import dev.geoloc.processor.serde.AvroSerdes;
 import dev.geoloc.processor.versions.CanaryJudge;
 import dev.geoloc.processor.versions.ModelHolder;
@@ -95,14 +96,14 @@ public class TopologyProducer {
         Serde<ImageEvent> events = serdes.valueSerde();
         Serde<SpecificRecord> outputs = serdes.valueSerde();
         ProcessorConfig.Intake intake = config.intake();
-        IntakeLimits limits = new IntakeLimits(intake.maxKeyBytes(), intake.maxImageIdBytes(), intake.maxMetadataBytes());
+        IntakeLimits limits = new IntakeLimits(intake.maxKeyBytes(), intake.maxImageIdBytes(), intake.maxMetadataBytes(),
+                config.panorama().maxViews());
         PipelineParts parts = new PipelineParts(limits, new EventDecoder(events.deserializer(), limits),
                 images, decodes, models, batcher, budget,
                 new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, rollout,
                 config.batching().resultPollInterval());
-        ProcessorConfig.TopicNames topics = config.topics();
-        return GeotagTopology.build(topics.imageEvents(), topics.predictions(), topics.deadLetters(),
-                topics.shadowPredictions(), parts, outputs);
+        return GeotagTopology.build(TopologyTopics.of(config.topics()), parts, PanoramaSettings.of(config.panorama()),
+                outputs);
     }
 
     /**

@@ -7,6 +7,7 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.geoloc.model.RegionPredictor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -67,6 +68,15 @@ public class ModelHolder {
     /** The models new batches run on; empty before the first model is loaded and after shutdown. */
     public Optional<ServingSet> serving() {
         return Optional.ofNullable(current.get());
+    }
+
+    /**
+     * A model of the serving set whose catalog has this hash (the stable one first), for arithmetic over that
+     * catalog's regions, such as turning a panorama's fused probabilities into a prediction.
+     */
+    public Optional<RegionPredictor> predictorOver(String catalogHash) {
+        return serving().stream().flatMap(set -> set.models().stream()).map(ServedModel::predictor)
+                .filter(predictor -> predictor.catalog().hash().equals(catalogHash)).findFirst();
     }
 
     /**

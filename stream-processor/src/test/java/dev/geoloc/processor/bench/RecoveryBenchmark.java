@@ -40,6 +40,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.model.TestBundles;
 import dev.geoloc.processor.ProcessorProcess;
+import dev.geoloc.processor.TestTopics;
 import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
@@ -172,6 +173,7 @@ public final class RecoveryBenchmark {
         String deadLetters = "recovery-dead-letters-" + suffix;
         stack.createTopics(new NewTopic(events, PARTITIONS, (short) 1), new NewTopic(predictions, PARTITIONS, (short) 1),
                 new NewTopic(deadLetters, PARTITIONS, (short) 1));
+        TestTopics.createPanoramaTopics(stack);
         List<TopicPartition> outputs = new ArrayList<>();
         for (int p = 0; p < PARTITIONS; p++) {
             outputs.add(new TopicPartition(predictions, p));

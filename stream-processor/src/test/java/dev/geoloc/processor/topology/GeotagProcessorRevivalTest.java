@@ -8,7 +8,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Properties;
 
-import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
@@ -95,7 +94,7 @@ class GeotagProcessorRevivalTest {
         }
         ImageEvent event = TopicProbe.event("revived-1", TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED,
                 TestImages.BLUE), false), null);
-        IntakeLimits limits = new IntakeLimits(4096, 1024, 65536);
+        IntakeLimits limits = new IntakeLimits(4096, 1024, 65536, 16);
         DecodeDeadline decodes = new DecodeDeadline(Duration.ofSeconds(5));
         PipelineParts parts = new PipelineParts(limits, new EventDecoder((t, bytes) -> event, limits), new ImageSource(uri -> {
             throw new IllegalStateException("no URIs here");
@@ -105,7 +104,7 @@ class GeotagProcessorRevivalTest {
         Properties settings = new Properties();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "revival-test");
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        MockProcessorContext<byte[], SpecificRecord> context = new MockProcessorContext<>(settings);
+        MockProcessorContext<byte[], Object> context = new MockProcessorContext<>(settings);
         KeyValueStore<Long, PendingRecord> pending = Stores.keyValueStoreBuilder(
                 Stores.inMemoryKeyValueStore(GeotagTopology.PENDING_STORE), Serdes.Long(), PendingRecord.serde())
                 .withLoggingDisabled().build();

@@ -44,6 +44,7 @@ import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.panorama.PanoramaSettings;
 import dev.geoloc.processor.versions.CanaryJudge;
 import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.versions.RolloutObserver;
@@ -69,6 +70,8 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 class GeotagTopologyTest {
 
     private static final String REGISTRY = "mock://geotag-topology-test";
+    private static final PanoramaSettings PANORAMAS = new PanoramaSettings(Duration.ofSeconds(30), Duration.ofSeconds(60),
+            Duration.ofHours(1), 16, Duration.ofSeconds(1));
 
     @TempDir
     static java.nio.file.Path dir;
@@ -103,7 +106,7 @@ class GeotagTopologyTest {
     @BeforeEach
     void startTheDriver() {
         serde.configure(Map.of(RegistryClientConfig.URL, REGISTRY), false);
-        IntakeLimits limits = new IntakeLimits(4096, 1024, 65536);
+        IntakeLimits limits = new IntakeLimits(4096, 1024, 65536, 16);
         images = new ImageSource(uri -> {
             throw new IllegalStateException("no URIs in this test");
         }, 1, 1, Duration.ofSeconds(1));
@@ -118,8 +121,8 @@ class GeotagTopologyTest {
         Properties settings = new Properties();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "geotag-topology-test");
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(GeotagTopology.build(Topics.IMAGE_EVENTS, Topics.REGION_PREDICTIONS,
-                Topics.DEAD_LETTERS, Topics.SHADOW_PREDICTIONS, parts, serde), settings);
+        driver = new TopologyTestDriver(GeotagTopology.build(TopologyTopics.defaults(), parts, PANORAMAS, serde),
+                settings);
         events = driver.createInputTopic(Topics.IMAGE_EVENTS, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
         predictions = driver.createOutputTopic(Topics.REGION_PREDICTIONS, Serdes.ByteArray().deserializer(), serde.deserializer());
         deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, Serdes.ByteArray().deserializer(), serde.deserializer());

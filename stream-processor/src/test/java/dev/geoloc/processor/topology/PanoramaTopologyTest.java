@@ -1,0 +1,353 @@
+package dev.geoloc.processor.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
+
+import java.awt.Color;
+import java.nio.ByteBuffer;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Properties;
+import java.util.stream.Collectors;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.TestInputTopic;
+import org.apache.kafka.streams.TestOutputTopic;
+import org.apache.kafka.streams.TopologyTestDriver;
+import org.apache.kafka.streams.test.TestRecord;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import dev.geoloc.contracts.Topics;
+import dev.geoloc.contracts.versions.Canary;
+import dev.geoloc.imaging.TestImages;
+import dev.geoloc.model.ImageResult;
+import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.model.TestBundles;
+import dev.geoloc.panorama.PanoramaFusion;
+import dev.geoloc.processor.batching.BatchPolicy;
+import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.batching.InFlightBudget;
+import dev.geoloc.processor.intake.DecodeDeadline;
+import dev.geoloc.processor.intake.EventDecoder;
+import dev.geoloc.processor.intake.ImageSource;
+import dev.geoloc.processor.intake.IntakeLimits;
+import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.panorama.PanoramaSettings;
+import dev.geoloc.processor.versions.CanaryJudge;
+import dev.geoloc.processor.versions.ModelHolder;
+import dev.geoloc.processor.versions.RolloutObserver;
+import dev.geoloc.processor.versions.ServedModel;
+import dev.geoloc.processor.versions.ServingSet;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.registry.RegistryClientConfig;
+import dev.geoloc.registry.serde.SpecificAvroSerde;
+import dev.geoloc.schemas.CaptureGroup;
+import dev.geoloc.schemas.DeadLetter;
+import dev.geoloc.schemas.DeadLetterCode;
+import dev.geoloc.schemas.GeoPoint;
+import dev.geoloc.schemas.ImageEvent;
+import dev.geoloc.schemas.InlineImage;
+import dev.geoloc.schemas.PanoramaPrediction;
+import dev.geoloc.schemas.PanoramaTrigger;
+import dev.geoloc.schemas.PanoramaView;
+import dev.geoloc.schemas.RegionPrediction;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+
+/**
+ * Panorama fusion in a {@code TopologyTestDriver}: the real model, batcher and serde, the driver's clock for the
+ * windows. Each test reads as steps: the views that come, when, and the answers the group gets.
+ */
+class PanoramaTopologyTest {
+
+    private static final String REGISTRY = "mock://panorama-topology-test";
+    private static final Duration WINDOW = Duration.ofSeconds(30);
+    private static final Duration GRACE = Duration.ofSeconds(60);
+    private static final Color[] COLOURS = {TestImages.RED, TestImages.GREEN, TestImages.BLUE, Color.YELLOW};
+
+    @TempDir
+    static java.nio.file.Path dir;
+    private static ModelHolder models;
+    private static DynamicBatcher batcher;
+
+    private final SpecificAvroSerde<SpecificRecord> serde = new SpecificAvroSerde<>();
+    private SimpleMeterRegistry meters;
+    private TopologyTestDriver driver;
+    private TestInputTopic<byte[], byte[]> events;
+    private TestOutputTopic<byte[], SpecificRecord> predictions;
+    private TestOutputTopic<byte[], SpecificRecord> deadLetters;
+    private TestOutputTopic<byte[], SpecificRecord> panoramas;
+    private ImageSource images;
+    private DecodeDeadline decodes;
+
+    @BeforeAll
+    static void loadTheModel() throws Exception {
+        java.nio.file.Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER,
+                RegionCatalog.losAngeles());
+        models = new ModelHolder(new SimpleMeterRegistry());
+        models.swap(ServingSet.of(new ServedModel("panorama-test", 1,
+                RegionPredictor.load(ModelBundle.open(bundle), PredictorOptions.DEFAULT.withDevice("cpu")))));
+        batcher = new DynamicBatcher(new BatchPolicy(8, Duration.ofMillis(5), 64), models::serving,
+                new PipelineMetrics(new SimpleMeterRegistry()));
+    }
+
+    @AfterAll
+    static void close() {
+        batcher.close();
+        models.current().ifPresent(model -> model.predictor().close());
+    }
+
+    @BeforeEach
+    void startTheDriver() {
+        serde.configure(Map.of(RegistryClientConfig.URL, REGISTRY), false);
+        IntakeLimits limits = new IntakeLimits(4096, 1024, 65536, 16);
+        images = new ImageSource(uri -> {
+            throw new IllegalStateException("no URIs in this test");
+        }, 1, 1, Duration.ofSeconds(1));
+        decodes = new DecodeDeadline(Duration.ofSeconds(5));
+        SpecificAvroSerde<ImageEvent> eventSerde = new SpecificAvroSerde<>();
+        eventSerde.configure(Map.of(RegistryClientConfig.URL, REGISTRY), false);
+        meters = new SimpleMeterRegistry();
+        PipelineParts parts = new PipelineParts(limits, new EventDecoder(eventSerde.deserializer(), limits), images,
+                decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20),
+                new PipelineMetrics(meters),
+                new RolloutObserver(new SimpleMeterRegistry(), models, new CanaryJudge.Limits(100, 0.5, 200, 0.05)),
+                Duration.ofMillis(2));
+        Properties settings = new Properties();
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "panorama-topology-test");
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
+        PanoramaSettings panoramaSettings = new PanoramaSettings(WINDOW, GRACE, Duration.ofHours(1), 16,
+                Duration.ofSeconds(1));
+        driver = new TopologyTestDriver(GeotagTopology.build(TopologyTopics.defaults(), parts, panoramaSettings, serde),
+                settings, Instant.parse("2026-12-05T10:00:00Z"));
+        events = driver.createInputTopic(Topics.IMAGE_EVENTS, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
+        predictions = driver.createOutputTopic(Topics.REGION_PREDICTIONS, Serdes.ByteArray().deserializer(), serde.deserializer());
+        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, Serdes.ByteArray().deserializer(), serde.deserializer());
+        panoramas = driver.createOutputTopic(Topics.PANORAMA_PREDICTIONS, Serdes.ByteArray().deserializer(),
+                serde.deserializer());
+    }
+
+    @AfterEach
+    void stopTheDriver() {
+        driver.close();
+        images.close();
+        decodes.close();
+    }
+
+    @Test
+    void aPanoramaWhoseViewsAllCameIsAnsweredOnceWithTheirFusedProbabilities() {
+        // Given the four headings of one panorama, each a different photo
+        List<byte[]> photos = new ArrayList<>();
+        for (int heading = 0; heading < 4; heading++) {
+            photos.add(photo(heading));
+            send(view("pano-1", 4, heading, photos.get(heading)));
+        }
+
+        // When each is predicted
+        assertThat(awaitAll(predictions, 4)).extracting(r -> ((RegionPrediction) r.value()).getImageId())
+                .containsExactlyInAnyOrder("pano-1-h0", "pano-1-h90", "pano-1-h180", "pano-1-h270");
+
+        // Then the group has one answer, at once, over all four views
+        PanoramaPrediction answer = onlyAnswer("pano-1");
+        assertThat(answer.getEmittedBecause()).isEqualTo(PanoramaTrigger.ALL_VIEWS);
+        assertThat(answer.getRevision()).isEqualTo(1);
+        assertThat(answer.getViewsExpected()).isEqualTo(4);
+        assertThat(answer.getViews()).extracting(PanoramaView::getHeading).containsExactlyInAnyOrder(0, 90, 180, 270);
+        // and its probabilities are the shared fusion of the model's own answers for the four photos
+        RegionPredictor predictor = models.current().orElseThrow().predictor();
+        float[] fused = PanoramaFusion.fuse(predictor.predictImages(photos).stream()
+                .map(result -> ((ImageResult.Predicted) result).prediction().probabilities()).toList());
+        int best = argmax(fused);
+        assertThat(answer.getPredictedRegion().getRegionId()).isEqualTo(predictor.catalog().region(best).id());
+        assertThat(answer.getPredictedRegion().getProbability()).isCloseTo(fused[best], within(1e-4));
+        // and the ground truth the views carried gives its actual error
+        assertThat(answer.getTrueRegionId()).isEqualTo("downtown_la");
+        assertThat(answer.getActualErrorKm()).isNotNull();
+    }
+
+    @Test
+    void aGroupWhoseWindowClosesIsAnsweredWithTheViewsInAndRevisedByALateOne() {
+        // Given three of four views
+        for (int heading = 0; heading < 3; heading++) {
+            send(view("pano-2", 4, heading, photo(heading)));
+        }
+        awaitAll(predictions, 3);
+        assertThat(panoramas.isEmpty()).as("no answer before the window closes").isTrue();
+
+        // When its window closes
+        driver.advanceWallClockTime(WINDOW.plusSeconds(1));
+
+        // Then it is answered with the three
+        PanoramaPrediction closed = onlyAnswer("pano-2");
+        assertThat(closed.getEmittedBecause()).isEqualTo(PanoramaTrigger.WINDOW_CLOSED);
+        assertThat(closed.getViews()).hasSize(3);
+
+        // When the fourth comes within the grace period
+        send(view("pano-2", 4, 3, photo(3)));
+        awaitAll(predictions, 1);
+
+        // Then a second revision fuses all four
+        PanoramaPrediction revised = onlyAnswer("pano-2");
+        assertThat(revised.getEmittedBecause()).isEqualTo(PanoramaTrigger.LATE_VIEW);
+        assertThat(revised.getRevision()).isEqualTo(2);
+        assertThat(revised.getViews()).hasSize(4);
+
+        // When a fifth comes after the grace period
+        driver.advanceWallClockTime(GRACE.plusSeconds(1));
+        ImageEvent fifth = view("pano-2", 4, 0, photo(0));
+        fifth.setImageId("pano-2-again");
+        send(fifth);
+        awaitAll(predictions, 1);
+
+        // Then it is dropped, and counted: the group's answer stands
+        assertThat(panoramas.isEmpty()).isTrue();
+        assertThat(meters.counter("geoloc.panorama.views.dropped", "reason", "after-grace").count()).isEqualTo(1);
+    }
+
+    @Test
+    void aViewThatBecameADeadLetterCountsAsArrivedAndIsNotFused() {
+        // Given a two-view group whose second photo is not an image
+        send(view("pano-3", 2, 0, photo(0)));
+        send(view("pano-3", 2, 1, "<html><body>not a photo</body></html>".getBytes(StandardCharsets.UTF_8)));
+
+        // When the one is predicted and the other dead-lettered
+        awaitAll(predictions, 1);
+        assertThat(((DeadLetter) awaitAll(deadLetters, 1).get(0).value()).getErrorCode())
+                .isEqualTo(DeadLetterCode.NOT_AN_IMAGE);
+
+        // Then the group is answered without waiting for its window, over the one view
+        PanoramaPrediction answer = onlyAnswer("pano-3");
+        assertThat(answer.getEmittedBecause()).isEqualTo(PanoramaTrigger.ALL_VIEWS);
+        assertThat(answer.getViews()).extracting(PanoramaView::getImageId).containsExactly("pano-3-h0");
+        assertThat(answer.getViewsExpected()).isEqualTo(2);
+    }
+
+    @Test
+    void aPhotoSentTwiceIsOneView() {
+        send(view("pano-4", 2, 0, photo(0)));
+        send(view("pano-4", 2, 0, photo(0)));
+        awaitAll(predictions, 2);
+        assertThat(panoramas.isEmpty()).as("one view of two").isTrue();
+
+        send(view("pano-4", 2, 1, photo(1)));
+        awaitAll(predictions, 1);
+
+        assertThat(onlyAnswer("pano-4").getViews()).hasSize(2);
+    }
+
+    @Test
+    void aCaptureGroupOutsideTheLimitsIsADeadLetterThatNamesTheField() {
+        send(view("pano-5", 17, 0, photo(0)));
+        ImageEvent badHeading = view("pano-6", 4, 0, photo(0));
+        badHeading.getCaptureGroup().setHeading(400);
+        send(badHeading);
+
+        List<TestRecord<byte[], SpecificRecord>> refused = awaitAll(deadLetters, 2);
+
+        assertThat(refused).extracting(r -> ((DeadLetter) r.value()).getReason())
+                .anySatisfy(reason -> assertThat(reason).contains("capture_group.size 17", "geoloc.panorama.max-views"))
+                .anySatisfy(reason -> assertThat(reason).contains("capture_group.heading 400"));
+        assertThat(predictions.isEmpty()).isTrue();
+        driver.advanceWallClockTime(WINDOW.plusSeconds(1));
+        assertThat(panoramas.isEmpty()).isTrue();
+    }
+
+    @Test
+    void aCanaryTakesWholePanoramasSoThatEachIsFusedFromOneVersion() {
+        // Given v1 stable and v2, the same weights, as a 50 % canary
+        ServedModel stable = models.current().orElseThrow();
+        models.swap(new ServingSet(stable, Optional.of(new ServingSet.ServedCanary(
+                new ServedModel("panorama-test", 2, stable.predictor()), new Canary(null, 50))), Optional.empty()));
+        try {
+            // When 12 panoramas of 4 views come
+            for (int group = 0; group < 12; group++) {
+                for (int heading = 0; heading < 4; heading++) {
+                    send(view("routed-" + group, 4, heading, photo(heading)));
+                }
+            }
+
+            // Then the views of each panorama were all answered by one version, and both versions answered some
+            Map<String, List<Integer>> versions = awaitAll(predictions, 48).stream()
+                    .map(r -> (RegionPrediction) r.value())
+                    .collect(Collectors.groupingBy(p -> p.getImageId().substring(0, p.getImageId().indexOf("-h")),
+                            Collectors.mapping(RegionPrediction::getModelVersion, Collectors.toList())));
+            assertThat(versions).hasSize(12).allSatisfy((group, answered) -> assertThat(answered).hasSize(4)
+                    .containsOnly(answered.get(0)));
+            assertThat(versions.values()).extracting(answered -> answered.get(0)).contains(1, 2);
+            // and each panorama was answered once, from the views of its one version
+            List<PanoramaPrediction> answers = panoramas.readRecordsToList().stream()
+                    .map(r -> (PanoramaPrediction) r.value()).toList();
+            assertThat(answers).hasSize(12).allSatisfy(answer -> assertThat(answer.getViews())
+                    .extracting(PanoramaView::getModelVersion).containsOnly(answer.getViews().get(0).getModelVersion()));
+        } finally {
+            models.swap(ServingSet.of(stable));
+        }
+    }
+
+    private PanoramaPrediction onlyAnswer(String groupId) {
+        List<TestRecord<byte[], SpecificRecord>> answers = panoramas.readRecordsToList();
+        assertThat(answers).as("answers for " + groupId).hasSize(1);
+        assertThat(new String(answers.get(0).key(), StandardCharsets.UTF_8)).isEqualTo(groupId);
+        return (PanoramaPrediction) answers.get(0).value();
+    }
+
+    private void send(ImageEvent event) {
+        events.pipeInput(event.getImageId().getBytes(StandardCharsets.UTF_8),
+                serde.serializer().serialize(Topics.IMAGE_EVENTS, event));
+    }
+
+    /** Lets wall-clock time pass in small steps, so the geotagger's punctuator hands on what the batcher finished. */
+    private List<TestRecord<byte[], SpecificRecord>> awaitAll(TestOutputTopic<byte[], SpecificRecord> topic, int count) {
+        List<TestRecord<byte[], SpecificRecord>> read = new ArrayList<>();
+        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+        while (read.size() < count && System.nanoTime() < deadline) {
+            driver.advanceWallClockTime(Duration.ofMillis(5));
+            read.addAll(topic.readRecordsToList());
+            try {
+                Thread.sleep(2);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                throw new AssertionError("interrupted");
+            }
+        }
+        assertThat(read).as("records on " + topic).hasSize(count);
+        return read;
+    }
+
+    /** The view at {@code index} x 90 degrees of a group, taken in Downtown Los Angeles. */
+    private static ImageEvent view(String groupId, int size, int index, byte[] image) {
+        int heading = index * 90;
+        return ImageEvent.newBuilder().setImageId(groupId + "-h" + heading)
+                .setContent(new InlineImage(ByteBuffer.wrap(image))).setUploadTime(Instant.now())
+                .setSourcePlatform("panorama-test").setGroundTruth(new GeoPoint(34.0453, -118.2517))
+                .setCaptureGroup(new CaptureGroup(groupId, size, heading)).build();
+    }
+
+    private static byte[] photo(int index) {
+        return TestImages.jpeg(TestImages.bands(64, 48, COLOURS[index % COLOURS.length],
+                COLOURS[(index + 1) % COLOURS.length]), false);
+    }
+
+    private static int argmax(float[] values) {
+        int best = 0;
+        for (int j = 1; j < values.length; j++) {
+            if (values[j] > values[best]) {
+                best = j;
+            }
+        }
+        return best;
+    }
+}
