@@ -7,10 +7,14 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -181,11 +185,14 @@ public final class DemoCommand implements Callable<Integer> {
         }
     }
 
+    /** The test split's photos, a location's views one after the other (a panorama), the locations shuffled. */
     private static List<ManifestEntry> photos(Path dataset, RegionCatalog catalog) throws IOException {
-        List<ManifestEntry> test = new ArrayList<>(Manifest.read(dataset.resolve(Manifest.FILE_NAME), catalog)
-                .split(Split.TEST));
-        java.util.Collections.shuffle(test, new java.util.Random(11));
-        return test;
+        List<List<ManifestEntry>> locations = new ArrayList<>(Manifest.read(dataset.resolve(Manifest.FILE_NAME), catalog)
+                .split(Split.TEST).stream()
+                .collect(Collectors.groupingBy(ManifestEntry::locationId, TreeMap::new, Collectors.toList()))
+                .values());
+        Collections.shuffle(locations, new Random(11));
+        return locations.stream().flatMap(List::stream).toList();
     }
 
     private void summary(LiveFeed feed) {
@@ -201,6 +208,11 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf(Locale.ROOT, "    %-8s %12d %9.1f%% %18.2f %20.2f%n", "v" + entry.getKey(), s.predictions,
                     100.0 * s.correct / s.predictions, s.actualErrorKm / s.predictions, s.expectedErrorKm / s.predictions);
         }
+        LiveFeed.PanoramaComparison panoramas = feed.panoramas();
+        out.printf(Locale.ROOT, "    panoramas: %d answered, each from its location's views fused (docs/panoramas.md): "
+                        + "accuracy %.1f %%, mean error %.2f km; their %d single photos: %.1f %%, %.2f km%n",
+                panoramas.panoramas(), 100 * panoramas.fusedAccuracy(), panoramas.fusedErrorKm(), panoramas.photos(),
+                100 * panoramas.photoAccuracy(), panoramas.photoErrorKm());
     }
 
     private void keepRunningNotes(ProcessorRun processor) {
@@ -211,7 +223,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("    processor metrics   " + processor.url("/q/metrics"));
         out.println("    model versions      " + processor.url("/admin/model"));
         out.println("    topics              " + String.join(", ", Topics.IMAGE_EVENTS, Topics.REGION_PREDICTIONS,
-                Topics.SHADOW_PREDICTIONS, Topics.DEAD_LETTERS, Topics.MODEL_VERSIONS, Topics.MODEL_STATUS));
+                Topics.PANORAMA_PREDICTIONS, Topics.SHADOW_PREDICTIONS, Topics.DEAD_LETTERS, Topics.MODEL_VERSIONS,
+                Topics.MODEL_STATUS));
         out.println("    stop with           kill " + processor.pid() + " && ./geoloc stack stop");
     }
 }

@@ -8,12 +8,15 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
+import java.util.stream.Collectors;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -31,16 +34,18 @@ import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
+import dev.geoloc.schemas.CaptureGroup;
 import dev.geoloc.schemas.DeadLetter;
 import dev.geoloc.schemas.GeoPoint;
 import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.InlineImage;
+import dev.geoloc.schemas.PanoramaPrediction;
 import dev.geoloc.schemas.RegionPrediction;
 
 /**
- * The platform's side of the demo: sends photo events with their ground truth, reads predictions and dead letters
- * as a dashboard would (read_committed), prints each prediction as a table row, and keeps the figures per model
- * version for the summary.
+ * The platform's side of the demo: sends photo events with their ground truth, each marked with the panorama (the
+ * dataset's location) it was taken in, reads predictions, panorama answers and dead letters as a dashboard would
+ * (read_committed), prints each as a table row, and keeps the figures per model version for the summary.
  */
 final class LiveFeed implements AutoCloseable {
 
@@ -62,6 +67,9 @@ final class LiveFeed implements AutoCloseable {
     private final Map<String, String> truthRegion = new ConcurrentHashMap<>();
     private final Map<Integer, VersionStats> stats = new TreeMap<>();
     private final ConcurrentLinkedQueue<String> answered = new ConcurrentLinkedQueue<>();
+    /** Each photo's answer and each panorama's latest, for the summary's comparison of the two. */
+    private final Map<String, RegionPrediction> photoAnswers = new HashMap<>();
+    private final Map<String, PanoramaPrediction> panoramaAnswers = new LinkedHashMap<>();
     private int deadLetters;
     private int highestVersion;
     private int sent;
@@ -76,7 +84,7 @@ final class LiveFeed implements AutoCloseable {
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
         List<TopicPartition> partitions = new java.util.ArrayList<>();
-        for (String topic : List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS)) {
+        for (String topic : List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS, Topics.PANORAMA_PREDICTIONS)) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
         consumer.assign(partitions);
@@ -96,14 +104,19 @@ final class LiveFeed implements AutoCloseable {
     void stream(List<ManifestEntry> photos, Path dataset, int count, double perSecond) throws IOException {
         long start = System.nanoTime();
         int first = sent;
+        Map<String, Long> views = photos.stream().collect(Collectors.groupingBy(ManifestEntry::locationId,
+                Collectors.counting()));
         for (int i = 0; i < count; i++) {
             ManifestEntry photo = photos.get((first + i) % photos.size());
             String id = String.format(Locale.ROOT, "photo-%04d", first + i);
             truthRegion.put(id, photo.regionId());
+            // A panorama per location and pass over the photos: cycling sends a location's views again as a new one.
+            String panorama = photo.locationId() + "#" + (first + i) / photos.size();
             ImageEvent event = ImageEvent.newBuilder().setImageId(id)
                     .setContent(new InlineImage(ByteBuffer.wrap(Files.readAllBytes(dataset.resolve(photo.image())))))
                     .setUploadTime(Instant.now()).setSourcePlatform("geoloc-demo")
                     .setGroundTruth(new GeoPoint(photo.location().latitude(), photo.location().longitude()))
+                    .setCaptureGroup(new CaptureGroup(panorama, views.get(photo.locationId()).intValue(), photo.heading()))
                     .build();
             producer.send(new ProducerRecord<>(Topics.IMAGE_EVENTS, id.getBytes(StandardCharsets.UTF_8),
                     serde.serializer().serialize(Topics.IMAGE_EVENTS, event)));
@@ -134,7 +147,14 @@ final class LiveFeed implements AutoCloseable {
             Object value = serde.deserializer().deserialize(record.topic(), record.value());
             if (value instanceof RegionPrediction prediction) {
                 show(prediction);
+                photoAnswers.put(prediction.getImageId(), prediction);
                 answered.add(prediction.getImageId());
+            } else if (value instanceof PanoramaPrediction panorama) {
+                panoramaAnswers.put(panorama.getGroupId(), panorama);
+                out.printf(Locale.ROOT, "  panorama %s: %d views fused -> %s (%.2f)%s%n", panorama.getGroupId(),
+                        panorama.getViews().size(), panorama.getPredictedRegion().getRegionName(),
+                        panorama.getPredictedRegion().getProbability(), panorama.getActualErrorKm() == null ? ""
+                                : String.format(Locale.ROOT, ", error %.1f km", panorama.getActualErrorKm()));
             } else if (value instanceof DeadLetter letter) {
                 deadLetters++;
                 answered.add(new String(letter.getKey().array(), StandardCharsets.UTF_8));
@@ -170,6 +190,37 @@ final class LiveFeed implements AutoCloseable {
 
     Map<Integer, VersionStats> stats() {
         return stats;
+    }
+
+    /**
+     * The panoramas answered, against the single photos they were fused from: how many, and for each side the share
+     * in the right region and the mean error in km.
+     */
+    record PanoramaComparison(int panoramas, int photos, double fusedAccuracy, double fusedErrorKm,
+                              double photoAccuracy, double photoErrorKm) {
+    }
+
+    PanoramaComparison panoramas() {
+        int fusedRight = 0;
+        double fusedError = 0;
+        int photos = 0;
+        int photosRight = 0;
+        double photoError = 0;
+        for (PanoramaPrediction panorama : panoramaAnswers.values()) {
+            fusedRight += panorama.getPredictedRegion().getRegionId().equals(panorama.getTrueRegionId()) ? 1 : 0;
+            fusedError += panorama.getActualErrorKm() == null ? 0 : panorama.getActualErrorKm();
+            for (var view : panorama.getViews()) {
+                RegionPrediction photo = photoAnswers.get(view.getImageId());
+                if (photo != null) {
+                    photos++;
+                    photosRight += photo.getPredictedRegion().getRegionId().equals(photo.getTrueRegionId()) ? 1 : 0;
+                    photoError += photo.getActualErrorKm() == null ? 0 : photo.getActualErrorKm();
+                }
+            }
+        }
+        int n = panoramaAnswers.size();
+        return new PanoramaComparison(n, photos, (double) fusedRight / Math.max(1, n), fusedError / Math.max(1, n),
+                (double) photosRight / Math.max(1, photos), photoError / Math.max(1, photos));
     }
 
     int sent() {
