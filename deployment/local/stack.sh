@@ -174,7 +174,7 @@ create_topics() {
     [[ -z "$name" || "$name" == \#* ]] && continue
     args=(--bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$name" --partitions "$partitions"
           --replication-factor 1)
-    for config in ${configs//,/ }; do args+=(--config "$config"); done
+    for config in ${configs//;/ }; do args+=(--config "$config"); done
     kafka_tool org.apache.kafka.tools.TopicCommand "${args[@]}" >/dev/null \
       || fail "Could not create topic $name"
   done <"$TOPICS_FILE"
