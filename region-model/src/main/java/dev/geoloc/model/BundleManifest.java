@@ -24,7 +24,8 @@ import dev.geoloc.imaging.Preprocessing;
  *  "preprocessing": {"input_size": 64, "mean": [..3], "std": [..3], "resize": "center_crop"},
  *  "training": {...}, "metrics": {...},
  *  "numerics": {"probe": {...}, "logits": [[..]], "probabilities": [[..]], "tolerance": 0.001, "computed_on": "..."},
- *  "files": {"catalog.json": {"sha256": "...", "bytes": 4711}, "encoder.pt": {...}, "head.params": {...}}}</pre>
+ *  "files": {"catalog.json": {"sha256": "...", "bytes": 4711}, "encoder.pt": {...}, "head.params": {...},
+ *            "calibration.json": {...} (optional)}}</pre>
  *
  * @param labels   region ids in the model's output order; must equal the catalog's order
  * @param training free-form facts about the training run (backbone, loss, epochs, seed, dataset, ...)
@@ -56,6 +57,12 @@ public record BundleManifest(String modelName, Instant created, List<String> lab
     BundleManifest withNumerics(ReferenceOutputs reference) {
         return new BundleManifest(modelName, created, labels, catalogHash, encoderName, embeddingDim, head,
                 preprocessing, training, metrics, files, reference);
+    }
+
+    /** This manifest pinning {@code pinned} as the bundle's files. */
+    BundleManifest withFiles(Map<String, BundleFile> pinned) {
+        return new BundleManifest(modelName, created, labels, catalogHash, encoderName, embeddingDim, head,
+                preprocessing, training, metrics, pinned, numerics);
     }
 
     String toJson() {

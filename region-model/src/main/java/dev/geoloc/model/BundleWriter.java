@@ -112,14 +112,7 @@ public final class BundleWriter {
             throw new IllegalArgumentException("the head returns " + logits + " for one image, but the catalog has "
                     + catalog.size() + " regions");
         }
-        if (Files.exists(directory)) {
-            try (var entries = Files.list(directory)) {
-                if (entries.findAny().isPresent()) {
-                    throw new IOException("Bundle directory " + directory + " is not empty");
-                }
-            }
-        }
-        Files.createDirectories(directory);
+        createEmpty(directory);
         Files.writeString(directory.resolve(ModelBundle.CATALOG), catalog.json(), StandardCharsets.UTF_8);
         Files.copy(encoderFile, directory.resolve(ModelBundle.ENCODER), StandardCopyOption.REPLACE_EXISTING);
         try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(directory.resolve(ModelBundle.HEAD)))) {
@@ -147,6 +140,49 @@ public final class BundleWriter {
         }
     }
 
+    /**
+     * Writes a copy of {@code bundle} whose {@code calibration.json} is {@code calibration} (replacing any it had) into
+     * {@code directory}, which must not exist or be empty, and reopens it to check it. The model's files are copied
+     * as they are, so its reference outputs still hold; {@code bundle.json} pins the new file, so the copy has
+     * another {@link ModelBundle#digest()}.
+     */
+    public static Path calibrated(ModelBundle bundle, BundleCalibration calibration, Path directory) throws IOException {
+        if (calibration.spread().regions() != bundle.catalog().size()) {
+            throw new IllegalArgumentException("a photo spread over " + calibration.spread().regions()
+                    + " regions for a catalog of " + bundle.catalog().size());
+        }
+        createEmpty(directory);
+        try {
+            Map<String, BundleFile> files = new LinkedHashMap<>();
+            for (String name : List.of(ModelBundle.CATALOG, ModelBundle.ENCODER, ModelBundle.HEAD)) {
+                Files.copy(bundle.directory().resolve(name), directory.resolve(name));
+                files.put(name, bundle.manifest().files().get(name));
+            }
+            Path file = directory.resolve(ModelBundle.CALIBRATION);
+            Files.writeString(file, calibration.toJson(bundle.catalog()), StandardCharsets.UTF_8);
+            files.put(ModelBundle.CALIBRATION, new BundleFile(Sha256.of(file), Files.size(file)));
+            Files.writeString(directory.resolve(ModelBundle.MANIFEST), bundle.manifest().withFiles(files).toJson(),
+                    StandardCharsets.UTF_8);
+            try (ModelBundle check = ModelBundle.open(directory)) {
+                return directory;
+            }
+        } catch (IOException | RuntimeException e) {
+            ModelBundle.deleteTree(directory); // half a calibrated bundle must not be left to look whole
+            throw e;
+        }
+    }
+
+    private static void createEmpty(Path directory) throws IOException {
+        if (Files.exists(directory)) {
+            try (var entries = Files.list(directory)) {
+                if (entries.findAny().isPresent()) {
+                    throw new IOException("Bundle directory " + directory + " is not empty");
+                }
+            }
+        }
+        Files.createDirectories(directory);
+    }
+
     /** Loads the bundle as written so far exactly as a server would, on the CPU, and runs the probe batch. */
     private static ReferenceOutputs measureReference(Path directory) throws IOException {
         try (ModelBundle written = ModelBundle.open(directory);
@@ -164,7 +200,9 @@ public final class BundleWriter {
         try (ModelBundle bundle = ModelBundle.open(bundleDirectory);
              OutputStream file = Files.newOutputStream(archive);
              ZipOutputStream zip = new ZipOutputStream(file)) {
-            for (String name : List.of(ModelBundle.MANIFEST, ModelBundle.CATALOG, ModelBundle.ENCODER, ModelBundle.HEAD)) {
+            List<String> names = new java.util.ArrayList<>(List.of(ModelBundle.MANIFEST));
+            ModelBundle.FILES.stream().filter(bundle.manifest().files()::containsKey).forEach(names::add);
+            for (String name : names) {
                 ZipEntry entry = new ZipEntry(name);
                 entry.setTime(0);
                 zip.putNextEntry(entry);

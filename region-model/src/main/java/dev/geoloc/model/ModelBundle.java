@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.stream.Stream;
@@ -28,12 +29,14 @@ import dev.geoloc.regions.RegionCatalog;
  *   <li>{@code bundle.json}: the {@link BundleManifest}, with the sha256 of every other file;</li>
  *   <li>{@code catalog.json}: the region catalog the labels come from;</li>
  *   <li>{@code encoder.pt}: the image encoder, TorchScript;</li>
- *   <li>{@code head.params}: the head's parameters, DJL's format.</li>
+ *   <li>{@code head.params}: the head's parameters, DJL's format;</li>
+ *   <li>optionally {@code calibration.json}: the {@link BundleCalibration} of its probabilities and error estimate.
+ *   Bundles written before calibration existed have none and predict as they always did.</li>
  * </ul>
  * The bundle's {@link #digest()} is the sha256 of {@code bundle.json}, which lists the sha256 of the
  * other files, so it covers the contents whole. {@link #open} checks everything before anything is loaded
  * into libtorch: the manifest's fields, each file's checksum, no missing or extra files, the catalog's hash,
- * and that the labels are the catalog's regions in order.
+ * that the labels are the catalog's regions in order, and the calibration when there is one.
  */
 public final class ModelBundle implements AutoCloseable {
 
@@ -41,7 +44,13 @@ public final class ModelBundle implements AutoCloseable {
     public static final String CATALOG = "catalog.json";
     public static final String ENCODER = "encoder.pt";
     public static final String HEAD = "head.params";
+    public static final String CALIBRATION = "calibration.json";
+    /** The files every bundle has besides its manifest. */
     static final Set<String> PAYLOAD = Set.of(CATALOG, ENCODER, HEAD);
+    /** The files a bundle may have besides those; each is pinned in the manifest like the others when present. */
+    static final Set<String> OPTIONAL = Set.of(CALIBRATION);
+    /** Every file a bundle may hold besides its manifest, in the order an archive stores them. */
+    static final List<String> FILES = List.of(CATALOG, ENCODER, HEAD, CALIBRATION);
     private static final long MAX_MANIFEST_BYTES = 1 << 20;
 
     private final Path directory;
@@ -49,13 +58,16 @@ public final class ModelBundle implements AutoCloseable {
     private final BundleManifest manifest;
     private final RegionCatalog catalog;
     private final String digest;
+    private final Optional<BundleCalibration> calibration;
 
-    private ModelBundle(Path directory, boolean extracted, BundleManifest manifest, RegionCatalog catalog, String digest) {
+    private ModelBundle(Path directory, boolean extracted, BundleManifest manifest, RegionCatalog catalog, String digest,
+                        Optional<BundleCalibration> calibration) {
         this.directory = directory;
         this.extracted = extracted;
         this.manifest = manifest;
         this.catalog = catalog;
         this.digest = digest;
+        this.calibration = calibration;
     }
 
     /**
@@ -96,6 +108,11 @@ public final class ModelBundle implements AutoCloseable {
     /** sha256 of {@code bundle.json}, which pins every other file by its own sha256. */
     public String digest() {
         return digest;
+    }
+
+    /** The bundle's calibration; empty for a bundle without {@code calibration.json}, which predicts uncalibrated. */
+    public Optional<BundleCalibration> calibration() {
+        return calibration;
     }
 
     public Path encoderFile() {
@@ -153,10 +170,15 @@ public final class ModelBundle implements AutoCloseable {
                 problems.add("labels " + manifest.labels() + " are not the catalog's regions in order " + catalog.ids());
             }
         }
+        BundleCalibration calibration = null;
+        if (problems.isEmpty() && manifest.files().containsKey(CALIBRATION)) {
+            calibration = BundleCalibration.parse(Files.readAllBytes(directory.resolve(CALIBRATION)), catalog, problems);
+        }
         if (!problems.isEmpty()) {
             throw new BundleException(source, problems);
         }
-        return new ModelBundle(directory, extracted, manifest, catalog, Sha256.of(manifestBytes));
+        return new ModelBundle(directory, extracted, manifest, catalog, Sha256.of(manifestBytes),
+                Optional.ofNullable(calibration));
     }
 
     private static void checkFiles(Path directory, BundleManifest manifest, List<String> problems) throws IOException {
@@ -167,17 +189,24 @@ public final class ModelBundle implements AutoCloseable {
             }
         }
         for (String name : listed) {
-            if (!PAYLOAD.contains(name)) {
-                problems.add("files: " + name + " is not part of a bundle (expected " + new TreeSet<>(PAYLOAD) + ")");
+            if (!PAYLOAD.contains(name) && !OPTIONAL.contains(name)) {
+                problems.add("files: " + name + " is not part of a bundle (expected " + new TreeSet<>(PAYLOAD)
+                        + ", optionally " + new TreeSet<>(OPTIONAL) + ")");
             }
         }
+        BundleFile calibration = manifest.files().get(CALIBRATION);
+        if (calibration != null && calibration.bytes() > BundleCalibration.MAX_BYTES) {
+            problems.add(calibrationTooLarge(calibration.bytes()));
+        }
+        TreeSet<String> bundleFiles = new TreeSet<>(PAYLOAD);
+        listed.stream().filter(OPTIONAL::contains).forEach(bundleFiles::add);
         try (Stream<Path> present = Files.list(directory)) {
             present.map(p -> p.getFileName().toString())
-                    .filter(name -> !name.equals(MANIFEST) && !PAYLOAD.contains(name))
+                    .filter(name -> !name.equals(MANIFEST) && !bundleFiles.contains(name))
                     .sorted()
                     .forEach(name -> problems.add(name + " is in the bundle but not listed in " + MANIFEST));
         }
-        for (String name : new TreeSet<>(PAYLOAD)) {
+        for (String name : bundleFiles) {
             Path file = directory.resolve(name);
             BundleFile expected = manifest.files().get(name);
             if (!Files.isRegularFile(file)) {
@@ -209,9 +238,10 @@ public final class ModelBundle implements AutoCloseable {
             Map<String, BundleFile> declared = declaredFiles(manifestBytes, source);
             while ((entry = zip.getNextEntry()) != null) {
                 String name = entry.getName();
-                if (!PAYLOAD.contains(name)) {
+                if (!FILES.contains(name)) {
                     throw new BundleException(source, List.of("the archive holds '" + name
-                            + "', which is not part of a bundle (expected " + MANIFEST + " and " + new TreeSet<>(PAYLOAD) + ")"));
+                            + "', which is not part of a bundle (expected " + MANIFEST + " and " + new TreeSet<>(PAYLOAD)
+                            + ", optionally " + new TreeSet<>(OPTIONAL) + ")"));
                 }
                 Path file = target.resolve(name);
                 if (Files.exists(file)) {
@@ -221,11 +251,20 @@ public final class ModelBundle implements AutoCloseable {
                 if (expected == null) {
                     throw new BundleException(source, List.of("files: " + name + " has no sha256"));
                 }
+                if (name.equals(CALIBRATION) && expected.bytes() > BundleCalibration.MAX_BYTES) {
+                    throw new BundleException(source, List.of(calibrationTooLarge(expected.bytes())));
+                }
                 copyAtMost(zip, file, expected.bytes(), name, source);
             }
         } catch (java.util.zip.ZipException e) {
             throw new BundleException(source, "not a readable zip archive: " + e.getMessage(), e);
         }
+    }
+
+    /** A calibration is a few kilobytes; a huge one would slow every prediction, so it is refused before it is read. */
+    private static String calibrationTooLarge(long bytes) {
+        return CALIBRATION + " is " + bytes + " bytes, more than the " + BundleCalibration.MAX_BYTES
+                + " a calibration may take";
     }
 
     private static Map<String, BundleFile> declaredFiles(byte[] manifestBytes, String source) {

@@ -9,6 +9,7 @@ import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Semaphore;
 
@@ -40,6 +41,10 @@ import dev.geoloc.regions.RegionCatalog;
  * top regions, a location, its expected error and a confidence radius. Shared by the trainer's evaluation
  * and the stream processor.
  *
+ * <p>A bundle with a {@link BundleCalibration} is served calibrated: its temperature divides the head's logits
+ * before the softmax, and the location estimate measures its expected error and radius to the bundle's sample of
+ * photo coordinates. A bundle without one is served as bundles always were.
+ *
  * <p>Thread-safe: up to {@link PredictorOptions#concurrency()} batches run at once, the rest wait. Every
  * native array of a batch lives in one sub-manager that is closed when the batch returns, so memory stays
  * flat however many batches run; {@link #close()} releases the model itself.
@@ -55,6 +60,9 @@ public final class RegionPredictor implements AutoCloseable {
     private final NDManager headManager;
     private final Block head;
     private final ParameterStore parameters;
+    private final Optional<BundleCalibration> calibration;
+    /** What the head's logits are divided by before the softmax: 1 without a calibration. */
+    private final float temperature;
     private final LocationEstimator estimator;
     private final Semaphore permits;
     /** One reusable direct buffer per permit: DJL would otherwise allocate a direct buffer per batch, which only GC frees. */
@@ -76,7 +84,10 @@ public final class RegionPredictor implements AutoCloseable {
         this.headManager = headManager;
         this.head = head;
         this.parameters = new ParameterStore(headManager, false);
-        this.estimator = new LocationEstimator(catalog, options.confidenceLevel());
+        this.calibration = bundle.calibration();
+        this.temperature = calibration.map(c -> (float) c.temperature()).orElse(1f);
+        this.estimator = calibration.map(c -> new LocationEstimator(catalog, options.confidenceLevel(), c.spread()))
+                .orElseGet(() -> new LocationEstimator(catalog, options.confidenceLevel()));
         this.permits = new Semaphore(options.concurrency(), true);
         this.inputBuffers = new ArrayBlockingQueue<>(options.concurrency());
         for (int i = 0; i < options.concurrency(); i++) {
@@ -157,6 +168,22 @@ public final class RegionPredictor implements AutoCloseable {
         return device;
     }
 
+    /**
+     * The calibration its predictions are made with; empty for a bundle without one. Its
+     * {@link BundleCalibration#identifier()} says which, for predictions to carry.
+     */
+    public Optional<BundleCalibration> calibration() {
+        return calibration;
+    }
+
+    /**
+     * How probabilities become a location, expected error and radius for this model: for callers that score
+     * probabilities of their own ({@link #prediction} does the same), which must already be calibrated.
+     */
+    public LocationEstimator locationEstimator() {
+        return estimator;
+    }
+
     /** How this model compared with its bundle's reference outputs when it was loaded. */
     public NumericsCheck numerics() {
         return numerics;
@@ -180,15 +207,14 @@ public final class RegionPredictor implements AutoCloseable {
      * Predicts a batch of preprocessed images laid out one after another in {@code batch} (CHW each, as
      * {@link dev.geoloc.imaging.ImagePreprocessor} writes them).
      *
+     * <p>The probabilities are the softmax of the head's logits over the calibration's temperature (1 without one).
+     *
      * @param count how many images the first {@code count x imageTensorSize()} floats hold
      * @throws NonFiniteOutputException when the model produces probabilities that are not finite
      */
     public List<Prediction> predict(float[] batch, int count) {
-        if (count < 1 || floatsFor(count) > batch.length) {
-            throw new IllegalArgumentException("a batch of " + count + " images needs " + (long) count * imageTensorSize()
-                    + " floats, got " + batch.length);
-        }
-        float[] probabilities = probabilities(batch, count);
+        checkBatch(batch, count);
+        float[] probabilities = forward(batch, count, temperature, false).probabilities();
         List<Prediction> predictions = new ArrayList<>(count);
         int regions = catalog.size();
         for (int i = 0; i < count; i++) {
@@ -224,6 +250,30 @@ public final class RegionPredictor implements AutoCloseable {
         return List.of(results);
     }
 
+    /**
+     * The head's logits for a batch laid out as {@link #predict} takes it, before any temperature or softmax,
+     * [count x regions]: what a calibration is fitted on.
+     *
+     * @throws NonFiniteOutputException when the model produces logits that are not finite
+     */
+    public float[] logits(float[] batch, int count) {
+        checkBatch(batch, count);
+        float[] logits = forward(batch, count, 1f, true).logits();
+        for (float logit : logits) {
+            if (!Float.isFinite(logit)) {
+                throw new NonFiniteOutputException("the model produced a non-finite logit (" + logit + ")");
+            }
+        }
+        return logits;
+    }
+
+    private void checkBatch(float[] batch, int count) {
+        if (count < 1 || floatsFor(count) > batch.length) {
+            throw new IllegalArgumentException("a batch of " + count + " images needs " + (long) count * imageTensorSize()
+                    + " floats, got " + batch.length);
+        }
+    }
+
     /** The preprocessor matching this model's input, for callers that decode on their own threads. */
     public ImagePreprocessor preprocessor() {
         return preprocessor;
@@ -247,15 +297,15 @@ public final class RegionPredictor implements AutoCloseable {
         }
     }
 
-    private float[] probabilities(float[] batch, int count) {
-        return forward(batch, count, false).probabilities();
-    }
-
-    /** The head's logits and their softmax, [count x regions] each; logits only when asked for. */
+    /** The head's logits and the softmax of logits / temperature, [count x regions] each; logits only when asked for. */
     private record Outputs(float[] logits, float[] probabilities) {
     }
 
-    private Outputs forward(float[] batch, int count, boolean withLogits) {
+    /**
+     * @param temperature 1 for the model's own probabilities, which its reference outputs hold; the calibration's
+     *                    for what it serves
+     */
+    private Outputs forward(float[] batch, int count, float temperature, boolean withLogits) {
         permits.acquireUninterruptibly();
         if (closed) {
             permits.release();
@@ -276,7 +326,8 @@ public final class RegionPredictor implements AutoCloseable {
                 throw new IllegalStateException("the model returned logits " + logits.getShape() + " for " + count
                         + " images of " + catalog.size() + " regions");
             }
-            float[] probabilities = logits.softmax(1).toType(DataType.FLOAT32, false).toFloatArray();
+            NDArray scaled = temperature == 1f ? logits : logits.div(temperature);
+            float[] probabilities = scaled.softmax(1).toType(DataType.FLOAT32, false).toFloatArray();
             if (withLogits) {
                 return new Outputs(logits.toType(DataType.FLOAT32, false).toFloatArray(), probabilities);
             }
@@ -298,7 +349,7 @@ public final class RegionPredictor implements AutoCloseable {
      */
     ReferenceOutputs measureReference(double tolerance, SelfCheckReport engine) {
         int batch = ReferenceOutputs.PROBE_BATCH;
-        Outputs outputs = forward(EncoderContract.probeInput(batch, inputSize), batch, true);
+        Outputs outputs = forward(EncoderContract.probeInput(batch, inputSize), batch, 1f, true);
         float[][] logits = rows(outputs.logits(), batch);
         float[][] probabilities = rows(outputs.probabilities(), batch);
         for (float[] row : probabilities) {
@@ -325,7 +376,7 @@ public final class RegionPredictor implements AutoCloseable {
             throw new BundleException(source, List.of("numerics.probe.input_size " + reference.inputSize()
                     + " is not the model's input size " + inputSize));
         }
-        Outputs outputs = forward(EncoderContract.probeInput(reference.batch(), inputSize), reference.batch(), true);
+        Outputs outputs = forward(EncoderContract.probeInput(reference.batch(), inputSize), reference.batch(), 1f, true);
         double difference = reference.difference(rows(outputs.logits(), reference.batch()),
                 rows(outputs.probabilities(), reference.batch()));
         double tolerance = device.isGpu() ? Math.max(reference.tolerance(), ReferenceOutputs.GPU_TOLERANCE)
@@ -352,7 +403,8 @@ public final class RegionPredictor implements AutoCloseable {
     /**
      * The prediction these probabilities make, as {@link #predict} makes it for an image: top regions, point
      * estimate, expected error and confidence radius. Pure arithmetic, no model call, so it is fine on a predictor
-     * that has been closed; the stream uses it for probabilities fused over a panorama's views.
+     * that has been closed; the stream uses it for probabilities fused over a panorama's views. The temperature is
+     * not applied again: these probabilities are taken as calibrated already (as {@link #predict} gives them).
      *
      * @param probabilities one per region of {@link #catalog()} in label order, summing to 1
      */

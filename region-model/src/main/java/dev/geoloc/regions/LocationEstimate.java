@@ -7,9 +7,11 @@ package dev.geoloc.regions;
  * @param fromRegionCenter   true when {@code location} is the most probable region's center, false when a
  *                           probability-weighted point had the lower expected error
  * @param expectedErrorKm    sum over regions of probability x distance from {@code location} to the region's
- *                           center: the error the model expects, measured the study's way
- * @param confidenceRadiusKm the smallest radius around {@code location} whose disc holds whole regions
- *                           carrying at least {@code confidenceLevel} of the probability
+ *                           center (the study's way), or, with a {@link PhotoSpread}, x the mean distance to the
+ *                           region's sampled photos: the error the model expects
+ * @param confidenceRadiusKm the smallest radius around {@code location} whose disc holds whole regions carrying at
+ *                           least {@code confidenceLevel} of the probability, or, with a {@link PhotoSpread}, that
+ *                           much of the probability-weighted photo samples
  * @param confidenceLevel    the probability mass the radius was computed for, e.g. 0.9
  */
 public record LocationEstimate(LatLon location, boolean fromRegionCenter, double expectedErrorKm,

@@ -2,32 +2,63 @@ package dev.geoloc.regions;
 
 import java.util.Arrays;
 import java.util.Comparator;
+import java.util.List;
 
 /**
  * Turns a probability vector over a catalog's regions into a location, its expected error and a
  * confidence radius. Pure arithmetic, safe to share between threads.
+ *
+ * <p>Each region stands for a set of points where its photos may be: its center alone, or, given a
+ * {@link PhotoSpread}, a sample of its photos' coordinates (an empty sample falls back to the center). The
+ * expected error of a point e is Σ_j p_j · mean_{x ∈ S_j} d(e, x): with centers alone the distance to the true
+ * region's center the study measures, with a spread the distance to the photo, which a user pays.
  *
  * <p>The point estimate starts at the most probable region's center. When the probability is spread over
  * several regions, the point that minimises the expected distance to the region centers (their
  * probability-weighted geometric median) can do better: between two equally likely neighbours it sits
  * between them and halves the expected error. It is used only when it lowers the expected error, so a
  * confident model still answers with a region center.
+ *
+ * <p>The confidence radius: with centers alone, regions are taken whole (a region counts once the disc reaches its
+ * farthest corner), an upper bound that ignores where in a region photos are. With a spread, it is the smallest r
+ * whose disc holds the level of the mixture Σ_j p_j · (share of S_j within r), so it covers the truth as often as
+ * the probabilities and the samples are right.
  */
 public final class LocationEstimator {
 
     private static final int WEISZFELD_ITERATIONS = 100;
     private static final double CONVERGED_KM = 1e-4;
+    /** Float probabilities may sum to 1 - 1e-7: a level of 1 must still be reachable. */
+    private static final double MASS_SLACK = 1e-6;
 
     private final RegionCatalog catalog;
     private final double confidenceLevel;
+    /** Per region, the points its photos are taken to be at: its sample, or its center alone. */
+    private final LatLon[][] photos;
+    private final boolean spread;
 
-    /** @param confidenceLevel the mass the confidence radius must hold, in (0, 1] */
+    /** Photos at their region's center, radius over whole regions: the estimator of bundles without calibration. */
     public LocationEstimator(RegionCatalog catalog, double confidenceLevel) {
+        this(catalog, confidenceLevel, centers(catalog), false);
+    }
+
+    /**
+     * Photos where {@code spread}'s samples are.
+     *
+     * @throws IllegalArgumentException when the spread is not over the catalog's regions
+     */
+    public LocationEstimator(RegionCatalog catalog, double confidenceLevel, PhotoSpread spread) {
+        this(catalog, confidenceLevel, samples(catalog, spread), true);
+    }
+
+    private LocationEstimator(RegionCatalog catalog, double confidenceLevel, LatLon[][] photos, boolean spread) {
         if (!(confidenceLevel > 0 && confidenceLevel <= 1)) {
             throw new IllegalArgumentException("confidence level " + confidenceLevel + " is outside (0, 1]");
         }
         this.catalog = catalog;
         this.confidenceLevel = confidenceLevel;
+        this.photos = photos;
+        this.spread = spread;
     }
 
     public double confidenceLevel() {
@@ -41,21 +72,45 @@ public final class LocationEstimator {
         }
         LatLon center = catalog.center(argmax(probabilities));
         LatLon median = weightedGeometricMedian(probabilities);
-        double centerError = expectedErrorKm(probabilities, center);
-        double medianError = expectedErrorKm(probabilities, median);
+        double[][] fromCenter = distancesKm(center);
+        double[][] fromMedian = distancesKm(median);
+        double centerError = expectedErrorKm(probabilities, fromCenter);
+        double medianError = expectedErrorKm(probabilities, fromMedian);
         boolean useCenter = centerError <= medianError;
         LatLon location = useCenter ? center : median;
         double error = useCenter ? centerError : medianError;
-        return new LocationEstimate(location, useCenter, error, confidenceRadiusKm(probabilities, location), confidenceLevel);
+        double radius = spread ? mixtureRadiusKm(probabilities, useCenter ? fromCenter : fromMedian)
+                : confidenceRadiusKm(probabilities, location);
+        return new LocationEstimate(location, useCenter, error, radius, confidenceLevel);
     }
 
-    /** Sum over regions of probability x kilometres from the point to the region's center. */
+    /** Sum over regions of probability x the mean distance from the point to the region's photos (or center). */
     public double expectedErrorKm(float[] probabilities, LatLon point) {
+        return expectedErrorKm(probabilities, distancesKm(point));
+    }
+
+    private static double expectedErrorKm(float[] probabilities, double[][] distancesKm) {
         double sum = 0;
         for (int j = 0; j < probabilities.length; j++) {
-            sum += probabilities[j] * Geodesy.haversineKm(point, catalog.center(j));
+            double distances = 0;
+            for (double d : distancesKm[j]) {
+                distances += d;
+            }
+            sum += probabilities[j] * (distances / distancesKm[j].length);
         }
         return sum;
+    }
+
+    /** Per region, kilometres from the point to each of its photos: computed once per candidate, the bulk of the cost. */
+    private double[][] distancesKm(LatLon point) {
+        double[][] distances = new double[photos.length][];
+        for (int j = 0; j < photos.length; j++) {
+            distances[j] = new double[photos[j].length];
+            for (int k = 0; k < photos[j].length; k++) {
+                distances[j][k] = Geodesy.haversineKm(point, photos[j][k]);
+            }
+        }
+        return distances;
     }
 
     /**
@@ -73,12 +128,57 @@ public final class LocationEstimator {
         double mass = 0;
         for (int j : order) {
             mass += probabilities[j];
-            // float probabilities may sum to 1 - 1e-7: a level of 1 must still be reachable
-            if (mass >= confidenceLevel - 1e-6) {
+            if (mass >= confidenceLevel - MASS_SLACK) {
                 return reach[j];
             }
         }
         return reach[order[order.length - 1]];
+    }
+
+    /**
+     * The smallest sample distance r at which Σ_j p_j · |{x ∈ S_j : d(location, x) ≤ r}| / |S_j| reaches the level:
+     * the level's quantile of the distance to the photo, if the probabilities and samples are right.
+     *
+     * @param distances per region, kilometres from the location to its photos; sorted in place
+     */
+    private double mixtureRadiusKm(float[] probabilities, double[][] distances) {
+        int total = 0;
+        for (double[] region : distances) {
+            Arrays.sort(region);
+            total += region.length;
+        }
+        double[] all = new double[total];
+        int filled = 0;
+        for (double[] region : distances) {
+            System.arraycopy(region, 0, all, filled, region.length);
+            filled += region.length;
+        }
+        Arrays.sort(all);
+        // the mass within r only grows with r: bisect for the first sample distance that holds the level
+        int low = 0;
+        int high = all.length - 1;
+        while (low < high) {
+            int middle = (low + high) >>> 1;
+            if (massWithin(probabilities, distances, all[middle]) >= confidenceLevel - MASS_SLACK) {
+                high = middle;
+            } else {
+                low = middle + 1;
+            }
+        }
+        return all[low];
+    }
+
+    private static double massWithin(float[] probabilities, double[][] sortedDistances, double radiusKm) {
+        double mass = 0;
+        for (int j = 0; j < probabilities.length; j++) {
+            double[] region = sortedDistances[j];
+            int within = 0;
+            while (within < region.length && region[within] <= radiusKm) {
+                within++;
+            }
+            mass += probabilities[j] * ((double) within / region.length);
+        }
+        return mass;
     }
 
     /** Weiszfeld's algorithm on a local equirectangular plane, accurate to metres at city scale. */
@@ -141,5 +241,28 @@ public final class LocationEstimator {
             }
         }
         return best;
+    }
+
+    private static LatLon[][] centers(RegionCatalog catalog) {
+        LatLon[][] points = new LatLon[catalog.size()][];
+        for (int j = 0; j < points.length; j++) {
+            points[j] = new LatLon[] {catalog.center(j)};
+        }
+        return points;
+    }
+
+    private static LatLon[][] samples(RegionCatalog catalog, PhotoSpread spread) {
+        if (spread.regions() != catalog.size()) {
+            throw new IllegalArgumentException("a photo spread over " + spread.regions() + " regions for a catalog of "
+                    + catalog.size());
+        }
+        LatLon[][] points = centers(catalog);
+        for (int j = 0; j < points.length; j++) {
+            List<LatLon> sample = spread.of(j);
+            if (!sample.isEmpty()) {
+                points[j] = sample.toArray(LatLon[]::new);
+            }
+        }
+        return points;
     }
 }

@@ -235,6 +235,73 @@ class ModelBundleTest {
         }
     }
 
+    @Test
+    void aBundleWithoutCalibrationHasNoneAndACalibratedCopyReadsBackWhatWasWritten() throws IOException {
+        Path plain = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, la);
+        BundleCalibration written = TestBundles.calibration(la, 1.37);
+
+        Path calibrated;
+        try (ModelBundle bundle = ModelBundle.open(plain)) {
+            assertThat(bundle.calibration()).isEmpty();
+            calibrated = BundleWriter.calibrated(bundle, written, dir.resolve("calibrated"));
+        }
+
+        try (ModelBundle original = ModelBundle.open(plain); ModelBundle copy = ModelBundle.open(calibrated)) {
+            assertThat(copy.calibration()).contains(written);
+            assertThat(copy.calibration().orElseThrow().identifier()).isEqualTo("temperature+spread/1, T=1.370");
+            assertThat(copy.manifest().files()).containsKey("calibration.json")
+                    .containsAllEntriesOf(original.manifest().files());
+            assertThat(copy.manifest().withFiles(original.manifest().files())).isEqualTo(original.manifest());
+            assertThat(copy.digest()).as("bundle.json pins one more file").isNotEqualTo(original.digest());
+            assertThat(Files.size(calibrated.resolve("calibration.json"))).isLessThan(BundleCalibration.MAX_BYTES);
+        }
+        try (ModelBundle zipped = ModelBundle.open(BundleWriter.zip(calibrated, dir.resolve("calibrated.zip")))) {
+            assertThat(zipped.calibration()).contains(written);
+        }
+        try (ModelBundle zipped = ModelBundle.open(BundleWriter.zip(plain, dir.resolve("plain.zip")))) {
+            assertThat(zipped.calibration()).isEmpty();
+        }
+    }
+
+    @Test
+    void aCalibrationThatIsBrokenIsRefusedWithWhatIsWrong() throws IOException {
+        Path plain = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, la);
+        Path calibrated = TestBundles.calibrated(plain, dir.resolve("calibrated"), 1.5);
+        String good = Files.readString(calibrated.resolve("calibration.json"));
+
+        Files.writeString(calibrated.resolve("calibration.json"), good.substring(0, good.length() / 2));
+        rewriteChecksum(calibrated, "calibration.json");
+        assertThatThrownBy(() -> ModelBundle.open(calibrated)).isInstanceOf(BundleException.class)
+                .hasMessageContaining("calibration.json: not valid JSON");
+
+        Files.writeString(calibrated.resolve("calibration.json"), good
+                .replace("\"temperature\" : 1.5", "\"temperature\" : 0.0")
+                .replace("\"downtown_la\"", "\"little_tokyo\""));
+        rewriteChecksum(calibrated, "calibration.json");
+        assertThatThrownBy(() -> ModelBundle.open(calibrated)).isInstanceOfSatisfying(BundleException.class,
+                e -> assertThat(e.problems()).containsExactly(
+                        "calibration.json: temperature: 0.0 is outside [0.05, 20.0]",
+                        "calibration.json: photo_spread.regions: [little_tokyo] are not regions of the bundle's catalog",
+                        "calibration.json: photo_spread.regions.downtown_la: missing (an array of [latitude, longitude],"
+                                + " empty for a region without photos)"));
+
+        Files.writeString(calibrated.resolve("calibration.json"), good.replace("\"temperature\" : 1.5", "\"temperature\" : 1.6"));
+        assertThatThrownBy(() -> ModelBundle.open(calibrated)).as("an edit without its checksum is caught like any other")
+                .hasMessageContaining("calibration.json is").hasMessageContaining("(corrupted or altered)");
+    }
+
+    @Test
+    void aCalibrationFileMustBeListedAndAListedOneMustBeThere() throws IOException {
+        Path plain = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, la);
+        Path calibrated = TestBundles.calibrated(plain, dir.resolve("calibrated"), 1.5);
+        Files.copy(calibrated.resolve("calibration.json"), plain.resolve("calibration.json"));
+        Files.delete(calibrated.resolve("calibration.json"));
+
+        assertThatThrownBy(() -> ModelBundle.open(plain))
+                .hasMessageContaining("calibration.json is in the bundle but not listed in bundle.json");
+        assertThatThrownBy(() -> ModelBundle.open(calibrated)).hasMessageContaining("calibration.json is missing");
+    }
+
     /** Plays a careless publisher: replaces a file and updates its checksum and size, so only deeper checks can catch it. */
     private static void rewriteChecksum(Path bundle, String file) throws IOException {
         Path manifest = bundle.resolve("bundle.json");

@@ -3,6 +3,8 @@ package dev.geoloc.model;
 import java.io.IOException;
 import java.nio.file.Path;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.Map;
 
 import ai.djl.engine.Engine;
@@ -11,6 +13,9 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
+import dev.geoloc.regions.Geodesy;
+import dev.geoloc.regions.LatLon;
+import dev.geoloc.regions.PhotoSpread;
 import dev.geoloc.regions.RegionCatalog;
 
 /**
@@ -106,6 +111,30 @@ public final class TestBundles {
                     .metrics(Map.of("accuracy", 0.0))
                     .created(Instant.parse("2026-11-25T00:00:00Z"))
                     .write(directory);
+        }
+    }
+
+    /**
+     * A calibration at {@code temperature} whose photos lie on a ring of 8 points 0.5 km around each region's center,
+     * as if fitted on 100 validation images.
+     */
+    public static BundleCalibration calibration(RegionCatalog catalog, double temperature) {
+        List<List<LatLon>> points = new ArrayList<>();
+        for (int j = 0; j < catalog.size(); j++) {
+            List<LatLon> ring = new ArrayList<>();
+            for (int k = 0; k < 8; k++) {
+                ring.add(Geodesy.destination(catalog.center(j), 45 * k, 0.5));
+            }
+            points.add(ring);
+        }
+        return new BundleCalibration(temperature, new BundleCalibration.Fit("test-data", "validation", 100, 1.5, 1.2),
+                "a ring of 8 points 0.5 km around each center", new PhotoSpread(points));
+    }
+
+    /** A copy of {@code bundle} in {@code directory} with {@link #calibration} at {@code temperature}. */
+    public static Path calibrated(Path bundle, Path directory, double temperature) throws IOException {
+        try (ModelBundle opened = ModelBundle.open(bundle)) {
+            return BundleWriter.calibrated(opened, calibration(opened.catalog(), temperature), directory);
         }
     }
 

@@ -1,7 +1,10 @@
 package dev.geoloc.regions;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.assertj.core.api.Assertions.within;
+
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -84,5 +87,85 @@ class LocationEstimatorTest {
             assertThat(estimate.expectedErrorKm()).isLessThanOrEqualTo(atArgmaxCenter + 1e-9);
             assertThat(estimate.confidenceRadiusKm()).isPositive();
         }
+    }
+
+    @Test
+    void withAllMassInOneRegionTheExpectedErrorIsTheMeanDistanceToItsPhotosAndTheRadiusHoldsNineInTen() {
+        LocationEstimator spread = new LocationEstimator(line, 0.9, westPhotosAtTenthsOfAKilometre());
+
+        LocationEstimate estimate = spread.estimate(new float[] {1, 0, 0});
+
+        assertThat(estimate.location()).isEqualTo(line.center(0));
+        assertThat(estimate.fromRegionCenter()).isTrue();
+        // mean of 0.1, 0.2, ..., 1.0 km
+        assertThat(estimate.expectedErrorKm()).isCloseTo(0.55, within(1e-6));
+        // the smallest r holding 9 of the 10 photos
+        assertThat(estimate.confidenceRadiusKm()).isCloseTo(0.9, within(1e-6));
+        assertThat(new LocationEstimator(line, 1.0, westPhotosAtTenthsOfAKilometre()).estimate(new float[] {1, 0, 0})
+                .confidenceRadiusKm()).isCloseTo(1.0, within(1e-6));
+    }
+
+    @Test
+    void theRadiusIsTheLevelsQuantileOfTheMixtureOfRegionsPhotos() {
+        // 0.8 on west (10 photos 0.1 to 1.0 km from its center, 0.08 each), 0.2 on middle (no sample: its center,
+        // D away). From west's center, 0.5 is reached at the 7th photo (0.56), 0.8 at the 10th, 0.9 only at middle.
+        float[] p = {0.8f, 0.2f, 0};
+        PhotoSpread photos = westPhotosAtTenthsOfAKilometre();
+
+        LocationEstimate estimate = new LocationEstimator(line, 0.9, photos).estimate(p);
+
+        assertThat(estimate.location().distanceKm(line.center(0))).as("at west's center, or within metres of it")
+                .isLessThan(1e-3);
+        assertThat(estimate.expectedErrorKm()).isCloseTo(0.8 * 0.55 + 0.2 * D, within(1e-3));
+        assertThat(estimate.confidenceRadiusKm()).isCloseTo(D, within(1e-3));
+        assertThat(new LocationEstimator(line, 0.5, photos).estimate(p).confidenceRadiusKm()).isCloseTo(0.7, within(1e-3));
+        assertThat(new LocationEstimator(line, 0.8, photos).estimate(p).confidenceRadiusKm()).isCloseTo(1.0, within(1e-3));
+    }
+
+    @Test
+    void photosAtTheRegionCentersGiveTheStudysEstimateAndExpectedError() {
+        RegionCatalog la = RegionCatalog.losAngeles();
+        LocationEstimator centers = new LocationEstimator(la, 0.9);
+        LocationEstimator atCenters = new LocationEstimator(la, 0.9, new PhotoSpread(
+                la.regions().stream().map(region -> List.of(region.center())).toList()));
+        java.util.Random random = new java.util.Random(5);
+        for (int trial = 0; trial < 50; trial++) {
+            float[] p = randomProbabilities(la.size(), random);
+
+            LocationEstimate expected = centers.estimate(p);
+            LocationEstimate actual = atCenters.estimate(p);
+
+            assertThat(actual.location()).isEqualTo(expected.location());
+            assertThat(actual.expectedErrorKm()).isEqualTo(expected.expectedErrorKm());
+            assertThat(actual.confidenceRadiusKm()).as("centers, not whole boxes").isLessThan(expected.confidenceRadiusKm());
+        }
+    }
+
+    @Test
+    void aSpreadOverAnotherCatalogIsRefused() {
+        assertThatThrownBy(() -> new LocationEstimator(line, 0.9, new PhotoSpread(List.of(List.of(), List.of()))))
+                .hasMessageContaining("a photo spread over 2 regions for a catalog of 3");
+    }
+
+    /** West's photos 0.1, 0.2, ..., 1.0 km from its center, alternately north and south; none for middle and east. */
+    private PhotoSpread westPhotosAtTenthsOfAKilometre() {
+        List<LatLon> west = new java.util.ArrayList<>();
+        for (int k = 1; k <= 10; k++) {
+            west.add(Geodesy.destination(line.center(0), k % 2 == 0 ? 0 : 180, k / 10.0));
+        }
+        return new PhotoSpread(List.of(west, List.of(), List.of()));
+    }
+
+    private static float[] randomProbabilities(int regions, java.util.Random random) {
+        float[] p = new float[regions];
+        float sum = 0;
+        for (int j = 0; j < p.length; j++) {
+            p[j] = (float) Math.pow(random.nextDouble(), 4);
+            sum += p[j];
+        }
+        for (int j = 0; j < p.length; j++) {
+            p[j] /= sum;
+        }
+        return p;
     }
 }
