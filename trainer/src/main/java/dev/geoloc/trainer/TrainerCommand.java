@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.util.Properties;
 
 import dev.geoloc.trainer.bench.BenchPredictorCommand;
+import dev.geoloc.trainer.calibration.CalibrateCommand;
 import dev.geoloc.trainer.collect.CollectCommand;
 import dev.geoloc.trainer.evaluation.EvaluateCommand;
 import dev.geoloc.trainer.experiment.ExperimentCommand;
@@ -30,8 +31,8 @@ import picocli.CommandLine.Command;
 @Command(name = "geoloc-trainer",
         mixinStandardHelpOptions = true,
         versionProvider = TrainerCommand.Version.class,
-        subcommands = {SynthCommand.class, CollectCommand.class, TrainCommand.class, EvaluateCommand.class,
-                ZeroShotCommand.class, ExperimentCommand.class, PublishCommand.class, VersionsCommand.class,
+        subcommands = {SynthCommand.class, CollectCommand.class, TrainCommand.class, CalibrateCommand.class,
+                EvaluateCommand.class, ZeroShotCommand.class, ExperimentCommand.class, PublishCommand.class, VersionsCommand.class,
                 PromoteCommand.class, RollbackCommand.class, WithdrawCommand.class, CompareCommand.class,
                 BenchPredictorCommand.class, SelfCheckCommand.class},
         description = "Trains, evaluates and publishes street-level geolocation models.")

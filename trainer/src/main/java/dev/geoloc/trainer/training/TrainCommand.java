@@ -2,6 +2,7 @@ package dev.geoloc.trainer.training;
 
 import java.io.IOException;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.Locale;
@@ -16,6 +17,7 @@ import dev.geoloc.model.EncoderContract;
 import dev.geoloc.model.HeadSpec;
 import dev.geoloc.model.RegionPrototypes;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.calibration.Calibrator;
 import dev.geoloc.trainer.loss.LossSpec;
 import dev.geoloc.trainer.loss.Losses;
 import dev.geoloc.trainer.options.CatalogOption;
@@ -29,12 +31,16 @@ import picocli.CommandLine.Command;
 import picocli.CommandLine.Mixin;
 import picocli.CommandLine.Option;
 
-/** {@code train}: trains an encoder and classifier head on a dataset's train split and writes a bundle. */
+/**
+ * {@code train}: trains an encoder and classifier head on a dataset's train split and writes a bundle, calibrated on
+ * the validation split as {@code calibrate} would calibrate it.
+ */
 @Command(name = "train",
         mixinStandardHelpOptions = true,
         description = {"Trains an encoder and a classifier head on the train split of a dataset (a folder with "
                 + "manifest.csv), stops early when the validation mean error stops improving, and writes the best "
-                + "epoch as a model bundle in OUT/bundle, with training-log.jsonl and resumable checkpoints.",
+                + "epoch as a model bundle in OUT/bundle, with training-log.jsonl and resumable checkpoints. The bundle is "
+                + "calibrated on the validation split as calibrate does it (temperature, photo spread).",
                 "Exit codes: 0 trained, 1 failed, 2 wrong usage."})
 public final class TrainCommand implements Callable<Integer>, ComputesWithLibtorch {
 
@@ -119,6 +125,8 @@ public final class TrainCommand implements Callable<Integer>, ComputesWithLibtor
         console.printf(Locale.ROOT, "Best epoch %d of %d%s: validation accuracy %.1f%%, mean error %.2f km%nBundle: %s%n",
                 result.best().epoch(), result.epochs().size(), result.stoppedEarly() ? " (stopped early)" : "",
                 100 * result.best().validationAccuracy(), result.best().validationMeanErrorKm(), result.bundle());
+        new Calibrator(new PrintWriter(console, true)).calibrate(result.bundle(), manifest, data.name(), Split.VALIDATION,
+                device.device(), null);
         return 0;
     }
 

@@ -14,6 +14,9 @@ import org.junit.jupiter.api.io.TempDir;
 
 import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
+import dev.geoloc.dataset.Manifest;
+import dev.geoloc.dataset.Split;
+import dev.geoloc.model.BundleCalibration;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.TrainerCommand;
@@ -47,7 +50,13 @@ class TrainCommandTest {
                     .containsEntry("backbone", "tiny-cnn");
             assertThat(bundle.manifest().modelName()).as("the model processors follow by default (compose, k8s)")
                     .isEqualTo("la-street");
+            BundleCalibration calibration = bundle.calibration().orElseThrow();
+            assertThat(calibration.fit().split()).isEqualTo("validation");
+            assertThat(calibration.fit().images()).isEqualTo(Manifest.read(dir.resolve("data"), null)
+                    .split(Split.VALIDATION).size());
+            assertThat(calibration.fit().nllAfter()).isLessThanOrEqualTo(calibration.fit().nllBefore());
         }
+        assertThat(dir.resolve("run/bundle.uncalibrated")).doesNotExist();
     }
 
     /**
