@@ -20,6 +20,9 @@ import ai.djl.nn.Block;
 
 import dev.geoloc.imaging.Preprocessing;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.retrieval.Gallery;
+import dev.geoloc.retrieval.GalleryFile;
+import dev.geoloc.retrieval.Retrieval;
 
 /**
  * Writes a {@link ModelBundle}: the trainer's last step. Set every part, then {@link #write}.
@@ -151,23 +154,50 @@ public final class BundleWriter {
             throw new IllegalArgumentException("a photo spread over " + calibration.spread().regions()
                     + " regions for a catalog of " + bundle.catalog().size());
         }
+        return withFile(bundle, ModelBundle.CALIBRATION,
+                file -> Files.writeString(file, calibration.toJson(bundle.catalog()), StandardCharsets.UTF_8), directory);
+    }
+
+    /**
+     * Writes a copy of {@code bundle} whose {@code gallery.bin} holds {@code gallery} and {@code retrieval} (replacing
+     * any it had), as {@link #calibrated} writes a calibration.
+     */
+    public static Path withGallery(ModelBundle bundle, Gallery gallery, Retrieval retrieval, Path directory)
+            throws IOException {
+        if (gallery.dimension() != bundle.manifest().embeddingDim() || gallery.regionCount() != bundle.catalog().size()) {
+            throw new IllegalArgumentException("a gallery of " + gallery.dimension() + " dimensions over "
+                    + gallery.regionCount() + " regions for a model of " + bundle.manifest().embeddingDim()
+                    + " over " + bundle.catalog().size());
+        }
+        return withFile(bundle, ModelBundle.GALLERY, file -> GalleryFile.write(file, gallery, retrieval), directory);
+    }
+
+    /** How one file of a bundle is written. */
+    private interface FileContent {
+        void writeTo(Path file) throws IOException;
+    }
+
+    /** A copy of the bundle with every file it has but {@code name} copied as it is, and {@code name} written anew. */
+    private static Path withFile(ModelBundle bundle, String name, FileContent content, Path directory) throws IOException {
         createEmpty(directory);
         try {
             Map<String, BundleFile> files = new LinkedHashMap<>();
-            for (String name : List.of(ModelBundle.CATALOG, ModelBundle.ENCODER, ModelBundle.HEAD)) {
-                Files.copy(bundle.directory().resolve(name), directory.resolve(name));
-                files.put(name, bundle.manifest().files().get(name));
+            for (String kept : ModelBundle.FILES) {
+                if (!kept.equals(name) && bundle.manifest().files().containsKey(kept)) {
+                    Files.copy(bundle.directory().resolve(kept), directory.resolve(kept));
+                    files.put(kept, bundle.manifest().files().get(kept));
+                }
             }
-            Path file = directory.resolve(ModelBundle.CALIBRATION);
-            Files.writeString(file, calibration.toJson(bundle.catalog()), StandardCharsets.UTF_8);
-            files.put(ModelBundle.CALIBRATION, new BundleFile(Sha256.of(file), Files.size(file)));
+            Path file = directory.resolve(name);
+            content.writeTo(file);
+            files.put(name, new BundleFile(Sha256.of(file), Files.size(file)));
             Files.writeString(directory.resolve(ModelBundle.MANIFEST), bundle.manifest().withFiles(files).toJson(),
                     StandardCharsets.UTF_8);
             try (ModelBundle check = ModelBundle.open(directory)) {
                 return directory;
             }
         } catch (IOException | RuntimeException e) {
-            ModelBundle.deleteTree(directory); // half a calibrated bundle must not be left to look whole
+            ModelBundle.deleteTree(directory); // half a bundle must not be left to look whole
             throw e;
         }
     }

@@ -22,6 +22,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.geoloc.regions.CatalogException;
 import dev.geoloc.regions.CatalogReader;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.retrieval.GalleryException;
+import dev.geoloc.retrieval.GalleryFile;
 
 /**
  * A trained model as one self-describing unit: a directory, or a zip of it, holding
@@ -31,7 +33,9 @@ import dev.geoloc.regions.RegionCatalog;
  *   <li>{@code encoder.pt}: the image encoder, TorchScript;</li>
  *   <li>{@code head.params}: the head's parameters, DJL's format;</li>
  *   <li>optionally {@code calibration.json}: the {@link BundleCalibration} of its probabilities and error estimate.
- *   Bundles written before calibration existed have none and predict as they always did.</li>
+ *   Bundles written before calibration existed have none and predict as they always did;</li>
+ *   <li>optionally {@code gallery.bin}: a {@link GalleryFile} of training photos' embeddings and places, which
+ *   refines each prediction's point by its nearest matches.</li>
  * </ul>
  * The bundle's {@link #digest()} is the sha256 of {@code bundle.json}, which lists the sha256 of the
  * other files, so it covers the contents whole. {@link #open} checks everything before anything is loaded
@@ -45,12 +49,13 @@ public final class ModelBundle implements AutoCloseable {
     public static final String ENCODER = "encoder.pt";
     public static final String HEAD = "head.params";
     public static final String CALIBRATION = "calibration.json";
+    public static final String GALLERY = GalleryFile.NAME;
     /** The files every bundle has besides its manifest. */
     static final Set<String> PAYLOAD = Set.of(CATALOG, ENCODER, HEAD);
     /** The files a bundle may have besides those; each is pinned in the manifest like the others when present. */
-    static final Set<String> OPTIONAL = Set.of(CALIBRATION);
+    static final Set<String> OPTIONAL = Set.of(CALIBRATION, GALLERY);
     /** Every file a bundle may hold besides its manifest, in the order an archive stores them. */
-    static final List<String> FILES = List.of(CATALOG, ENCODER, HEAD, CALIBRATION);
+    static final List<String> FILES = List.of(CATALOG, ENCODER, HEAD, CALIBRATION, GALLERY);
     private static final long MAX_MANIFEST_BYTES = 1 << 20;
 
     private final Path directory;
@@ -59,15 +64,17 @@ public final class ModelBundle implements AutoCloseable {
     private final RegionCatalog catalog;
     private final String digest;
     private final Optional<BundleCalibration> calibration;
+    private final Optional<GalleryFile.Contents> gallery;
 
     private ModelBundle(Path directory, boolean extracted, BundleManifest manifest, RegionCatalog catalog, String digest,
-                        Optional<BundleCalibration> calibration) {
+                        Optional<BundleCalibration> calibration, Optional<GalleryFile.Contents> gallery) {
         this.directory = directory;
         this.extracted = extracted;
         this.manifest = manifest;
         this.catalog = catalog;
         this.digest = digest;
         this.calibration = calibration;
+        this.gallery = gallery;
     }
 
     /**
@@ -113,6 +120,11 @@ public final class ModelBundle implements AutoCloseable {
     /** The bundle's calibration; empty for a bundle without {@code calibration.json}, which predicts uncalibrated. */
     public Optional<BundleCalibration> calibration() {
         return calibration;
+    }
+
+    /** The bundle's gallery and how to search it; empty for a bundle without {@code gallery.bin}. */
+    public Optional<GalleryFile.Contents> gallery() {
+        return gallery;
     }
 
     public Path encoderFile() {
@@ -174,11 +186,33 @@ public final class ModelBundle implements AutoCloseable {
         if (problems.isEmpty() && manifest.files().containsKey(CALIBRATION)) {
             calibration = BundleCalibration.parse(Files.readAllBytes(directory.resolve(CALIBRATION)), catalog, problems);
         }
+        GalleryFile.Contents gallery = null;
+        if (problems.isEmpty() && manifest.files().containsKey(GALLERY)) {
+            gallery = gallery(directory.resolve(GALLERY), manifest, catalog, problems);
+        }
         if (!problems.isEmpty()) {
             throw new BundleException(source, problems);
         }
         return new ModelBundle(directory, extracted, manifest, catalog, Sha256.of(manifestBytes),
-                Optional.ofNullable(calibration));
+                Optional.ofNullable(calibration), Optional.ofNullable(gallery));
+    }
+
+    private static GalleryFile.Contents gallery(Path file, BundleManifest manifest, RegionCatalog catalog,
+                                                List<String> problems) throws IOException {
+        try {
+            GalleryFile.Contents contents = GalleryFile.read(file);
+            if (contents.gallery().dimension() != manifest.embeddingDim()
+                    || contents.gallery().regionCount() != catalog.size()) {
+                problems.add(GALLERY + " holds " + contents.gallery().dimension() + "-dimensional embeddings over "
+                        + contents.gallery().regionCount() + " regions; the model's are " + manifest.embeddingDim()
+                        + "-dimensional over " + catalog.size());
+                return null;
+            }
+            return contents;
+        } catch (GalleryException e) {
+            problems.add(GALLERY + ": " + e.getMessage());
+            return null;
+        }
     }
 
     private static void checkFiles(Path directory, BundleManifest manifest, List<String> problems) throws IOException {
@@ -250,6 +284,10 @@ public final class ModelBundle implements AutoCloseable {
                 BundleFile expected = declared.get(name);
                 if (expected == null) {
                     throw new BundleException(source, List.of("files: " + name + " has no sha256"));
+                }
+                if (name.equals(GALLERY) && expected.bytes() > GalleryFile.MAX_BYTES) {
+                    throw new BundleException(source, List.of(GALLERY + " is " + expected.bytes() + " bytes, more than "
+                            + "the " + GalleryFile.MAX_BYTES + " a gallery may take"));
                 }
                 if (name.equals(CALIBRATION) && expected.bytes() > BundleCalibration.MAX_BYTES) {
                     throw new BundleException(source, List.of(calibrationTooLarge(expected.bytes())));

@@ -35,6 +35,8 @@ import dev.geoloc.numerics.SelfCheckReport;
 import dev.geoloc.regions.LocationEstimator;
 import dev.geoloc.regions.Region;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.retrieval.GalleryFile;
+import dev.geoloc.retrieval.Retrieval;
 
 /**
  * Runs a {@link ModelBundle} on batches of preprocessed images: encoder, head, softmax, then per image the
@@ -61,6 +63,7 @@ public final class RegionPredictor implements AutoCloseable {
     private final Block head;
     private final ParameterStore parameters;
     private final Optional<BundleCalibration> calibration;
+    private final Optional<GalleryFile.Contents> gallery;
     /** What the head's logits are divided by before the softmax: 1 without a calibration. */
     private final float temperature;
     private final LocationEstimator estimator;
@@ -85,6 +88,7 @@ public final class RegionPredictor implements AutoCloseable {
         this.head = head;
         this.parameters = new ParameterStore(headManager, false);
         this.calibration = bundle.calibration();
+        this.gallery = bundle.gallery();
         this.temperature = calibration.map(c -> (float) c.temperature()).orElse(1f);
         this.estimator = calibration.map(c -> new LocationEstimator(catalog, options.confidenceLevel(), c.spread()))
                 .orElseGet(() -> new LocationEstimator(catalog, options.confidenceLevel()));
@@ -176,6 +180,11 @@ public final class RegionPredictor implements AutoCloseable {
         return calibration;
     }
 
+    /** How this model's predictions are refined by its gallery; empty for a bundle without one. */
+    public Optional<Retrieval> retrieval() {
+        return gallery.map(GalleryFile.Contents::retrieval);
+    }
+
     /**
      * How probabilities become a location, expected error and radius for this model: for callers that score
      * probabilities of their own ({@link #prediction} does the same), which must already be calibrated.
@@ -208,17 +217,27 @@ public final class RegionPredictor implements AutoCloseable {
      * {@link dev.geoloc.imaging.ImagePreprocessor} writes them).
      *
      * <p>The probabilities are the softmax of the head's logits over the calibration's temperature (1 without one).
+     * With a gallery in the bundle, each prediction's point is also refined by its nearest training photos.
      *
      * @param count how many images the first {@code count x imageTensorSize()} floats hold
      * @throws NonFiniteOutputException when the model produces probabilities that are not finite
      */
     public List<Prediction> predict(float[] batch, int count) {
         checkBatch(batch, count);
-        float[] probabilities = forward(batch, count, temperature, false).probabilities();
+        Outputs outputs = forward(batch, count, temperature, false, gallery.isPresent());
+        float[] probabilities = outputs.probabilities();
         List<Prediction> predictions = new ArrayList<>(count);
         int regions = catalog.size();
+        int dimension = manifest.embeddingDim();
         for (int i = 0; i < count; i++) {
-            predictions.add(prediction(Arrays.copyOfRange(probabilities, i * regions, (i + 1) * regions)));
+            float[] own = Arrays.copyOfRange(probabilities, i * regions, (i + 1) * regions);
+            Prediction prediction = prediction(own);
+            if (gallery.isPresent()) {
+                float[] embedding = Arrays.copyOfRange(outputs.embeddings(), i * dimension, (i + 1) * dimension);
+                prediction = prediction.withRefinement(gallery.get().retrieval().refine(gallery.get().gallery(),
+                        embedding, own));
+            }
+            predictions.add(prediction);
         }
         return predictions;
     }
@@ -267,6 +286,23 @@ public final class RegionPredictor implements AutoCloseable {
         return logits;
     }
 
+    /**
+     * What the model makes of a batch, embeddings included: for retrieval, which compares photos by the encoder's
+     * view of them.
+     *
+     * @param probabilities [count x regions], as {@link #predict} serves them (calibrated when the bundle is)
+     * @param embeddings    [count x embedding dimension], the encoder's output
+     */
+    public record Embedded(float[] probabilities, float[] embeddings) {
+    }
+
+    /** The probabilities and embeddings of a batch laid out as {@link #predict} takes it. */
+    public Embedded embed(float[] batch, int count) {
+        checkBatch(batch, count);
+        Outputs outputs = forward(batch, count, temperature, false, true);
+        return new Embedded(outputs.probabilities(), outputs.embeddings());
+    }
+
     private void checkBatch(float[] batch, int count) {
         if (count < 1 || floatsFor(count) > batch.length) {
             throw new IllegalArgumentException("a batch of " + count + " images needs " + (long) count * imageTensorSize()
@@ -298,7 +334,7 @@ public final class RegionPredictor implements AutoCloseable {
     }
 
     /** The head's logits and the softmax of logits / temperature, [count x regions] each; logits only when asked for. */
-    private record Outputs(float[] logits, float[] probabilities) {
+    private record Outputs(float[] logits, float[] probabilities, float[] embeddings) {
     }
 
     /**
@@ -306,6 +342,10 @@ public final class RegionPredictor implements AutoCloseable {
      *                    for what it serves
      */
     private Outputs forward(float[] batch, int count, float temperature, boolean withLogits) {
+        return forward(batch, count, temperature, withLogits, false);
+    }
+
+    private Outputs forward(float[] batch, int count, float temperature, boolean withLogits, boolean withEmbeddings) {
         permits.acquireUninterruptibly();
         if (closed) {
             permits.release();
@@ -329,14 +369,15 @@ public final class RegionPredictor implements AutoCloseable {
             NDArray scaled = temperature == 1f ? logits : logits.div(temperature);
             float[] probabilities = scaled.softmax(1).toType(DataType.FLOAT32, false).toFloatArray();
             if (withLogits) {
-                return new Outputs(logits.toType(DataType.FLOAT32, false).toFloatArray(), probabilities);
+                return new Outputs(logits.toType(DataType.FLOAT32, false).toFloatArray(), probabilities, null);
             }
             for (float p : probabilities) {
                 if (!Float.isFinite(p)) {
                     throw new NonFiniteOutputException("the model produced a non-finite probability (" + p + ")");
                 }
             }
-            return new Outputs(null, probabilities);
+            return new Outputs(null, probabilities, withEmbeddings
+                    ? embeddings.singletonOrThrow().toType(DataType.FLOAT32, false).toFloatArray() : null);
         } finally {
             inputBuffers.add(buffer);
             permits.release();
