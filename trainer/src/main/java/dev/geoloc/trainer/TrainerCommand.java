@@ -6,6 +6,7 @@ import java.util.Properties;
 
 import dev.geoloc.trainer.bench.BenchPredictorCommand;
 import dev.geoloc.trainer.calibration.CalibrateCommand;
+import dev.geoloc.trainer.retrieval.GalleryCommand;
 import dev.geoloc.trainer.collect.CollectCommand;
 import dev.geoloc.trainer.evaluation.EvaluateCommand;
 import dev.geoloc.trainer.experiment.ExperimentCommand;
@@ -31,7 +32,7 @@ import picocli.CommandLine.Command;
 @Command(name = "geoloc-trainer",
         mixinStandardHelpOptions = true,
         versionProvider = TrainerCommand.Version.class,
-        subcommands = {SynthCommand.class, CollectCommand.class, TrainCommand.class, CalibrateCommand.class,
+        subcommands = {SynthCommand.class, CollectCommand.class, TrainCommand.class, CalibrateCommand.class, GalleryCommand.class,
                 EvaluateCommand.class, ZeroShotCommand.class, ExperimentCommand.class, PublishCommand.class, VersionsCommand.class,
                 PromoteCommand.class, RollbackCommand.class, WithdrawCommand.class, CompareCommand.class,
                 BenchPredictorCommand.class, SelfCheckCommand.class},

@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.List;
 import java.util.Locale;
 import java.util.TreeSet;
@@ -19,6 +18,7 @@ import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.regions.PhotoSpread;
+import dev.geoloc.trainer.bundle.InPlaceRewrite;
 
 /**
  * Calibrates a bundle on a dataset: fits the temperature on one split's images ({@link TemperatureFit}), draws the
@@ -86,27 +86,12 @@ public final class Calibrator {
                             fit.nllAfter()),
                     "train split of " + dataset + ", up to " + BundleCalibration.MAX_POINTS_PER_REGION
                             + " locations per region", spread);
-            Path written = out != null ? BundleWriter.calibrated(opened, calibration, out) : replace(opened, calibration);
+            Path written = out != null ? BundleWriter.calibrated(opened, calibration, out)
+                    : InPlaceRewrite.rewrite(opened, "calibrating",
+                            directory -> BundleWriter.calibrated(opened, calibration, directory));
             report(calibration, run.skipped(), written);
             return new Outcome(calibration, written, run.skipped());
         }
-    }
-
-    /**
-     * Writes the calibrated bundle beside the original, then swaps the two folders, so that an interruption leaves
-     * the old bundle or the new one, never half of each.
-     */
-    private static Path replace(ModelBundle bundle, BundleCalibration calibration) throws IOException {
-        Path target = bundle.directory().toAbsolutePath().normalize();
-        Path fresh = target.resolveSibling(target.getFileName() + ".calibrating");
-        Path old = target.resolveSibling(target.getFileName() + ".uncalibrated");
-        deleteTree(fresh);
-        deleteTree(old);
-        BundleWriter.calibrated(bundle, calibration, fresh);
-        Files.move(target, old, StandardCopyOption.ATOMIC_MOVE);
-        Files.move(fresh, target, StandardCopyOption.ATOMIC_MOVE);
-        deleteTree(old);
-        return target;
     }
 
     private void report(BundleCalibration calibration, int skipped, Path written) {
@@ -124,16 +109,5 @@ public final class Calibrator {
                 BundleCalibration.MAX_POINTS_PER_REGION);
         console.printf(Locale.ROOT, "Calibrated bundle (%s): %s%n", calibration.identifier(), written);
         console.flush();
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (var paths = Files.walk(root)) {
-            for (Path p : paths.sorted(java.util.Comparator.reverseOrder()).toList()) {
-                Files.delete(p);
-            }
-        }
     }
 }

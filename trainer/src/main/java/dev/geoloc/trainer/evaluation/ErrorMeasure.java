@@ -14,9 +14,9 @@ public enum ErrorMeasure {
     REGION_CENTERS("region_centers", "region centers (study)"),
 
     /**
-     * Kilometres from the predictor's location estimate ({@code Prediction.location().location()}: the most
-     * probable region's center, or the probability-weighted point when that has the lower expected error)
-     * to the photo's true coordinates.
+     * Kilometres from the point the predictor answers with ({@code Prediction.point()}: its retrieval refinement
+     * when the bundle has a gallery and a match was alike enough, else the most probable region's center, or the
+     * probability-weighted point when that has the lower expected error) to the photo's true coordinates.
      */
     PHOTO("photo", "estimate to photo"),
 

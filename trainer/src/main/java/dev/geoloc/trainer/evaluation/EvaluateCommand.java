@@ -122,9 +122,18 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
                         : Optional.of(EvaluationIntervals.of(evaluation, new LocationBootstrap(bootstrapResamples,
                         bootstrapSeed))));
                 printSummary(console, report, run.seconds());
+                Optional<RetrievalComparison> retrieval = run.regionLevel().map(regionLevel -> new RetrievalComparison(
+                        predictor.retrieval().orElseThrow(), evaluation, regionLevel.result()));
+                retrieval.ifPresent(comparison -> comparison.print(console));
                 if (out != null) {
                     report.writeTo(out);
-                    console.println("Wrote " + String.join(", ", report.files()) + " to " + out);
+                    List<String> files = new java.util.ArrayList<>(report.files());
+                    if (retrieval.isPresent()) {
+                        retrieval.get().writePlot(out, "Error to the photo, with and without retrieval: "
+                                + model.name() + ", " + split.label() + " split");
+                        files.add(RetrievalComparison.CDF_PNG);
+                    }
+                    console.println("Wrote " + String.join(", ", files) + " to " + out);
                 }
                 console.flush();
                 return 0;

@@ -37,7 +37,7 @@ public final class EvaluationAccumulator {
     public void add(String locationId, int trueRegion, LatLon truePoint, Prediction prediction) {
         add(locationId, trueRegion, truePoint, prediction.predicted().index(),
                 Optional.of(new ImageOutcome.Forecast(prediction.probabilities(), prediction.location())),
-                prediction.location().location());
+                prediction.point());
     }
 
     /**

@@ -6,6 +6,7 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
@@ -21,8 +22,14 @@ public final class SplitEvaluator {
     private SplitEvaluator() {
     }
 
-    /** What a run gives: the scores, the images it could not use, and how long it took. */
-    public record Run(EvaluationAccumulator accumulator, List<SkippedImage> skipped, double seconds) {
+    /**
+     * What a run gives: the scores, the images it could not use, and how long it took.
+     *
+     * @param regionLevel for a bundle with a retrieval gallery, the same images scored at the points the probabilities
+     *                    alone give, to set the refinement against; empty without a gallery
+     */
+    public record Run(EvaluationAccumulator accumulator, Optional<EvaluationAccumulator> regionLevel,
+                      List<SkippedImage> skipped, double seconds) {
     }
 
     /** Preprocesses images into batches, predicts each full batch and scores it against the manifest. */
@@ -34,6 +41,7 @@ public final class SplitEvaluator {
         float[] batch = new float[batchSize * tensorSize];
         List<ManifestEntry> inBatch = new ArrayList<>(batchSize);
         EvaluationAccumulator accumulator = new EvaluationAccumulator(catalog);
+        Optional<EvaluationAccumulator> regionLevel = predictor.retrieval().map(r -> new EvaluationAccumulator(catalog));
         List<SkippedImage> skipped = new ArrayList<>();
         ProgressLine progress = new ProgressLine(err, entries.size());
         for (int i = 0; i < entries.size(); i++) {
@@ -51,13 +59,16 @@ public final class SplitEvaluator {
                 List<Prediction> predictions = predictor.predict(batch, inBatch.size());
                 for (int k = 0; k < inBatch.size(); k++) {
                     ManifestEntry scored = inBatch.get(k);
-                    accumulator.add(scored.locationId(), catalog.indexOf(scored.regionId()), scored.location(),
-                            predictions.get(k));
+                    Prediction prediction = predictions.get(k);
+                    accumulator.add(scored.locationId(), catalog.indexOf(scored.regionId()), scored.location(), prediction);
+                    regionLevel.ifPresent(unrefined -> unrefined.add(scored.locationId(),
+                            catalog.indexOf(scored.regionId()), scored.location(),
+                            new Prediction(prediction.probabilities(), prediction.top(), prediction.location())));
                 }
                 inBatch.clear();
             }
             progress.update(i + 1);
         }
-        return new Run(accumulator, skipped, progress.seconds());
+        return new Run(accumulator, regionLevel, skipped, progress.seconds());
     }
 }
