@@ -74,7 +74,7 @@ class SchemaEvolutionTest {
     }
 
     /** Released schemas, as their subjects in a running registry hold them: what this build must evolve from. */
-    static final List<String> released = List.of("ModelVersion-1", "ModelStatus-1", "ImageEvent-1");
+    static final List<String> released = List.of("ModelVersion-1", "ModelStatus-1", "ImageEvent-1", "RegionPrediction-1");
 
     @ParameterizedTest(name = "{0}")
     @FieldSource("released")

@@ -3,6 +3,7 @@ package dev.geoloc.processor.topology;
 import java.time.Instant;
 import java.util.List;
 
+import dev.geoloc.model.BundleCalibration;
 import dev.geoloc.model.Prediction;
 import dev.geoloc.processor.batching.Outcome;
 import dev.geoloc.regions.LatLon;
@@ -42,11 +43,14 @@ final class PredictionRecords {
                 .setQueueLatencyMs(millis(preprocessNanos + outcome.queueNanos()))
                 .setInferenceLatencyMs(millis(outcome.inferenceNanos()))
                 .setEndToEndLatencyMs((double) (processed.toEpochMilli() - event.getUploadTime().toEpochMilli()))
-                .setProcessedTime(processed);
+                .setProcessedTime(processed)
+                .setCalibration(outcome.model().predictor().calibration().map(BundleCalibration::identifier).orElse(null));
+        prediction.refined().ifPresent(refined -> record.setRefinedLocation(point(refined.point())));
         if (event.getGroundTruth() != null) {
             LatLon truth = new LatLon(event.getGroundTruth().getLatitude(), event.getGroundTruth().getLongitude());
             record.setTrueRegionId(catalog.containing(truth).map(Region::id).orElse(null));
             record.setActualErrorKm(estimate.location().distanceKm(truth));
+            prediction.refined().ifPresent(refined -> record.setRefinedErrorKm(refined.point().distanceKm(truth)));
         }
         return record.build();
     }
