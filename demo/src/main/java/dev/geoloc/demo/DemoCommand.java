@@ -152,6 +152,9 @@ public final class DemoCommand implements Callable<Integer> {
         Path model = run.resolve("model-" + name);
         trainer(run, "train", "--dataset", dataset.toString(), "--out", model.toString(), "--epochs", String.valueOf(epochs),
                 "--batch-size", "32", "--hidden-dim", "64", "--device", "cpu", "--seed", "7");
+        // A gallery of the training photos refines each prediction's point below its region (docs/retrieval.md).
+        trainer(run, "gallery", "--bundle", model.resolve("bundle").toString(), "--dataset", dataset.toString(),
+                "--device", "cpu");
         trainer(run, "evaluate", "--bundle", model.resolve("bundle").toString(), "--dataset", dataset.toString(),
                 "--out", model.resolve("evaluation").toString(), "--device", "cpu");
         JsonNode evaluation = new ObjectMapper().readTree(model.resolve("evaluation").resolve("evaluation.json").toFile());
@@ -201,12 +204,14 @@ public final class DemoCommand implements Callable<Integer> {
         out.printf(Locale.ROOT, "    %d events sent and answered, %d dead letters; %.1f events/s over %.1f s of streaming"
                 + " (paced by the demo; ./geoloc bench-processor measures the maximum)%n", feed.sent(),
                 feed.deadLetters(), feed.sent() / seconds, seconds);
-        out.printf("    %-8s %12s %10s %18s %20s%n", "model", "predictions", "accuracy", "mean error (km)",
-                "expected error (km)");
+        out.printf("    %-8s %12s %10s %18s %20s %20s%n", "model", "predictions", "accuracy", "mean error (km)",
+                "expected error (km)", "refined error (km)");
         for (Map.Entry<Integer, LiveFeed.VersionStats> entry : feed.stats().entrySet()) {
             LiveFeed.VersionStats s = entry.getValue();
-            out.printf(Locale.ROOT, "    %-8s %12d %9.1f%% %18.2f %20.2f%n", "v" + entry.getKey(), s.predictions,
-                    100.0 * s.correct / s.predictions, s.actualErrorKm / s.predictions, s.expectedErrorKm / s.predictions);
+            out.printf(Locale.ROOT, "    %-8s %12d %9.1f%% %18.2f %20.2f %20s%n", "v" + entry.getKey(), s.predictions,
+                    100.0 * s.correct / s.predictions, s.actualErrorKm / s.predictions, s.expectedErrorKm / s.predictions,
+                    s.refined == 0 ? "-" : String.format(Locale.ROOT, "%.2f (%d)", s.refinedErrorKm / s.refined,
+                            s.refined));
         }
         LiveFeed.PanoramaComparison panoramas = feed.panoramas();
         out.printf(Locale.ROOT, "    panoramas: %d answered, each from its location's views fused (docs/panoramas.md): "

@@ -49,7 +49,7 @@ import dev.geoloc.schemas.RegionPrediction;
  */
 final class LiveFeed implements AutoCloseable {
 
-    private static final String ROW = "  %-10s %-26s %-26s %5s %8s %8s  %s%n";
+    private static final String ROW = "  %-10s %-26s %-26s %5s %8s %8s %8s  %s%n";
 
     /** Per model version: how its predictions did against the ground truth. */
     static final class VersionStats {
@@ -57,6 +57,9 @@ final class LiveFeed implements AutoCloseable {
         int correct;
         double actualErrorKm;
         double expectedErrorKm;
+        /** Predictions that came with a retrieval-refined point, and the sum of its errors. */
+        int refined;
+        double refinedErrorKm;
     }
 
     private final PrintWriter out;
@@ -93,7 +96,7 @@ final class LiveFeed implements AutoCloseable {
     }
 
     void header() {
-        out.printf(ROW, "image", "true region", "predicted region", "prob", "exp.err", "act.err", "model");
+        out.printf(ROW, "image", "true region", "predicted region", "prob", "exp.err", "act.err", "ref.err", "model");
         out.flush();
     }
 
@@ -177,10 +180,15 @@ final class LiveFeed implements AutoCloseable {
         version.correct += truth.equals(p.getPredictedRegion().getRegionId()) ? 1 : 0;
         version.actualErrorKm += p.getActualErrorKm() == null ? 0 : p.getActualErrorKm();
         version.expectedErrorKm += p.getExpectedErrorKm();
+        if (p.getRefinedErrorKm() != null) {
+            version.refined++;
+            version.refinedErrorKm += p.getRefinedErrorKm();
+        }
         out.printf(Locale.ROOT, ROW, p.getImageId(), name(truth), p.getPredictedRegion().getRegionName(),
                 String.format(Locale.ROOT, "%.2f", p.getPredictedRegion().getProbability()),
                 String.format(Locale.ROOT, "%.1f km", p.getExpectedErrorKm()),
                 p.getActualErrorKm() == null ? "-" : String.format(Locale.ROOT, "%.1f km", p.getActualErrorKm()),
+                p.getRefinedErrorKm() == null ? "-" : String.format(Locale.ROOT, "%.1f km", p.getRefinedErrorKm()),
                 "v" + p.getModelVersion());
     }
 
