@@ -93,6 +93,11 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
             description = "Seed of the bootstrap's draws (default: ${DEFAULT-VALUE}).")
     long bootstrapSeed;
 
+    @Option(names = "--per-location",
+            description = "Also answer each location (a panorama's views, the manifest's location_id) once, from its "
+                    + "views' fused probabilities as the stream fuses a capture group, and compare with the single photos.")
+    boolean perLocation;
+
     @Override
     public Integer call() {
         Split split = options();
@@ -125,6 +130,11 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
                 Optional<RetrievalComparison> retrieval = run.regionLevel().map(regionLevel -> new RetrievalComparison(
                         predictor.retrieval().orElseThrow(), evaluation, regionLevel.result()));
                 retrieval.ifPresent(comparison -> comparison.print(console));
+                if (perLocation) {
+                    FusedLocations.of(evaluation, bundle.catalog(), predictor.locationEstimator()).print(console,
+                            new LocationBootstrap(bootstrapResamples == 0 ? LocationBootstrap.DEFAULT_RESAMPLES
+                                    : bootstrapResamples, bootstrapSeed));
+                }
                 if (out != null) {
                     report.writeTo(out);
                     List<String> files = new java.util.ArrayList<>(report.files());

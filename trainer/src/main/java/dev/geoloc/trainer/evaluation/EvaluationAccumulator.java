@@ -24,9 +24,17 @@ public final class EvaluationAccumulator {
     private final List<ImageOutcome> outcomes = new ArrayList<>();
 
     public EvaluationAccumulator(RegionCatalog catalog) {
-        this.catalog = catalog;
         // the predictor's default level, so that the confidence radius's coverage is checked at what it serves
-        this.estimator = new LocationEstimator(catalog, PredictorOptions.DEFAULT.confidenceLevel());
+        this(catalog, new LocationEstimator(catalog, PredictorOptions.DEFAULT.confidenceLevel()));
+    }
+
+    /**
+     * @param estimator how images added by their probabilities get their estimate: a model's own
+     *                  ({@code RegionPredictor.locationEstimator()}), so that a calibrated model is scored as it serves
+     */
+    public EvaluationAccumulator(RegionCatalog catalog, LocationEstimator estimator) {
+        this.catalog = catalog;
+        this.estimator = estimator;
     }
 
     /**

@@ -70,12 +70,15 @@ class GalleryCommandTest {
             assertThat(original.gallery()).as("--out leaves the original as it was").isEmpty();
         }
 
-        // and evaluate sets the refined points against the region-level ones, with a plot of both
+        // and evaluate sets the refined points against the region-level ones, with a plot of both, and (asked)
+        // the fused locations against their single photos
         Path report = dir.resolve("evaluation");
         assertThat(run("evaluate", "--bundle", withGallery.toString(), "--dataset", dataset.toString(), "--device", "cpu",
-                "--bootstrap", "200", "--out", report.toString())).as(err.toString()).isZero();
+                "--bootstrap", "200", "--per-location", "--out", report.toString())).as(err.toString()).isZero();
         assertThat(out.toString()).contains("Retrieval (", "refined, as served", "region-level estimate  mean",
                 "refined minus region-level [95 % paired bootstrap over locations]");
+        // --per-location: each location once, from its views fused
+        assertThat(out.toString()).contains("Per location: ", "fused minus single [95 % paired bootstrap");
         assertThat(report.resolve("error-cdf-retrieval.png")).isNotEmptyFile();
     }
 
