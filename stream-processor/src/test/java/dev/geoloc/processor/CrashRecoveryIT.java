@@ -6,7 +6,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -52,15 +51,16 @@ class CrashRecoveryIT {
             // When the processor is killed with SIGKILL once part of the stream is answered, then started again
             ProcessorProcess first = ProcessorProcess.start(stack, StreamingStackResource.testBundle(), state,
                     work.resolve("first.log"), settings, environment);
-            awaitOrFail(() -> probe.outputCount() >= EVENTS / 8, 120, "the first processor's output", first, () -> "");
+            first.awaitOrFail(() -> probe.outputCount() >= EVENTS / 8, 120, "the first processor's output", () -> "");
             first.kill();
             int answeredBeforeKill = probe.outputCount();
             assertThat(answeredBeforeKill).as("the kill came before the end of the stream").isLessThan(EVENTS);
 
             try (ProcessorProcess second = ProcessorProcess.start(stack, StreamingStackResource.testBundle(), state,
                     work.resolve("second.log"), settings, environment)) {
-                awaitOrFail(() -> ids.stream().allMatch(id -> probe.outputsFor(id) > 0), 180, "every id answered",
-                        second, () -> "unanswered: " + ids.stream().filter(id -> probe.outputsFor(id) == 0).toList());
+                second.awaitOrFail(() -> ids.stream().allMatch(id -> probe.outputsFor(id) > 0), 180,
+                        "every id answered",
+                        () -> "unanswered: " + ids.stream().filter(id -> probe.outputsFor(id) == 0).toList());
                 Thread.sleep(2000); // anything doubled would be committed by now
             }
 
@@ -78,18 +78,6 @@ class CrashRecoveryIT {
                 }
             }
             assertThat(probe.outputCount()).isEqualTo(EVENTS);
-        }
-    }
-
-    private static void awaitOrFail(BooleanSupplier condition, int seconds, String what, ProcessorProcess process,
-                                    java.util.function.Supplier<String> detail) throws InterruptedException {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new AssertionError(what + " did not happen within " + seconds + " s; " + detail.get()
-                        + "; processor log:\n" + process.logTail());
-            }
-            Thread.sleep(20);
         }
     }
 }

@@ -8,8 +8,6 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
-import java.util.function.BooleanSupplier;
-import java.util.function.Supplier;
 
 import org.junit.jupiter.api.Test;
 
@@ -60,15 +58,14 @@ class PanoramaCrashRecoveryIT {
             // When the processor is killed with SIGKILL once about half the photos are answered, then started again
             ProcessorProcess first = ProcessorProcess.start(stack, StreamingStackResource.testBundle(), state,
                     work.resolve("first.log"), settings, environment);
-            awaitOrFail(() -> probe.outputCount() >= images.size() / 2, 180, "half the photos answered", first,
-                    () -> "");
+            first.awaitOrFail(() -> probe.outputCount() >= images.size() / 2, 180, "half the photos answered", () -> "");
             first.kill();
             assertThat(probe.panoramaCount()).as("groups answered before the kill").isLessThan(GROUPS);
 
             try (ProcessorProcess second = ProcessorProcess.start(stack, StreamingStackResource.testBundle(), state,
                     work.resolve("second.log"), settings, environment)) {
-                awaitOrFail(() -> groups.stream().allMatch(id -> !probe.panoramaPredictions(id).isEmpty()), 240,
-                        "every group answered", second, () -> "unanswered: "
+                second.awaitOrFail(() -> groups.stream().allMatch(id -> !probe.panoramaPredictions(id).isEmpty()), 240,
+                        "every group answered", () -> "unanswered: "
                                 + groups.stream().filter(id -> probe.panoramaPredictions(id).isEmpty()).count());
                 Thread.sleep(2000); // anything doubled would be committed by now
             }
@@ -97,17 +94,5 @@ class PanoramaCrashRecoveryIT {
         ImageEvent event = TopicProbe.event(image, photo, new GeoPoint(34.0453, -118.2517));
         event.setCaptureGroup(new CaptureGroup(group, HEADINGS, heading));
         return event;
-    }
-
-    private static void awaitOrFail(BooleanSupplier condition, int seconds, String what, ProcessorProcess process,
-                                    Supplier<String> detail) throws InterruptedException {
-        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
-        while (!condition.getAsBoolean()) {
-            if (System.nanoTime() > deadline || !process.isAlive()) {
-                throw new AssertionError(what + " did not happen within " + seconds + " s; " + detail.get()
-                        + "; processor log:\n" + process.logTail());
-            }
-            Thread.sleep(20);
-        }
     }
 }

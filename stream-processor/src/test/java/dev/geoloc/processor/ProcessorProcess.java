@@ -110,6 +110,22 @@ public final class ProcessorProcess implements AutoCloseable {
         }
     }
 
+    /**
+     * Waits until {@code condition} holds; fails, with {@code detail} and the end of this process's log, once
+     * {@code seconds} have passed or the process has died.
+     */
+    public void awaitOrFail(java.util.function.BooleanSupplier condition, int seconds, String what,
+                            java.util.function.Supplier<String> detail) throws InterruptedException {
+        long deadline = System.nanoTime() + seconds * 1_000_000_000L;
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline || !isAlive()) {
+                throw new AssertionError(what + " did not happen within " + seconds + " s; " + detail.get()
+                        + "; processor log:\n" + logTail());
+            }
+            Thread.sleep(20);
+        }
+    }
+
     public String logTail() {
         try {
             List<String> lines = Files.readAllLines(log);

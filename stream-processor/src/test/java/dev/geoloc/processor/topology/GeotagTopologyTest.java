@@ -4,20 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.time.Duration;
 import java.time.Instant;
 import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
@@ -32,25 +29,9 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.geoloc.contracts.Topics;
 import dev.geoloc.contracts.versions.Canary;
 import dev.geoloc.imaging.TestImages;
-import dev.geoloc.model.ModelBundle;
-import dev.geoloc.model.PredictorOptions;
-import dev.geoloc.model.RegionPredictor;
-import dev.geoloc.model.TestBundles;
-import dev.geoloc.processor.batching.BatchPolicy;
-import dev.geoloc.processor.batching.DynamicBatcher;
-import dev.geoloc.processor.batching.InFlightBudget;
-import dev.geoloc.processor.intake.DecodeDeadline;
-import dev.geoloc.processor.intake.EventDecoder;
-import dev.geoloc.processor.intake.ImageSource;
-import dev.geoloc.processor.intake.IntakeLimits;
-import dev.geoloc.processor.metrics.PipelineMetrics;
-import dev.geoloc.processor.panorama.PanoramaSettings;
-import dev.geoloc.processor.versions.CanaryJudge;
 import dev.geoloc.processor.versions.ModelHolder;
-import dev.geoloc.processor.versions.RolloutObserver;
 import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.processor.versions.ServingSet;
-import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.AvroSerializer;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
@@ -70,69 +51,42 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 class GeotagTopologyTest {
 
     private static final String REGISTRY = "mock://geotag-topology-test";
-    private static final PanoramaSettings PANORAMAS = new PanoramaSettings(Duration.ofSeconds(30), Duration.ofSeconds(60),
-            Duration.ofHours(1), 16, Duration.ofSeconds(1));
-
     @TempDir
     static java.nio.file.Path dir;
+    private static DrivenTopology.Model model;
     private static ModelHolder models;
-    private static DynamicBatcher batcher;
 
-    private final SpecificAvroSerde<SpecificRecord> serde = new SpecificAvroSerde<>();
+    private DrivenTopology topology;
+    private SpecificAvroSerde<SpecificRecord> serde;
     private TopologyTestDriver driver;
     private TestInputTopic<byte[], byte[]> events;
     private TestOutputTopic<byte[], SpecificRecord> predictions;
     private TestOutputTopic<byte[], SpecificRecord> deadLetters;
-    private ImageSource images;
-    private DecodeDeadline decodes;
 
     @BeforeAll
     static void loadTheModel() throws Exception {
-        java.nio.file.Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER,
-                RegionCatalog.losAngeles());
-        models = new ModelHolder(new SimpleMeterRegistry());
-        models.swap(ServingSet.of(new ServedModel("topology-test", 1,
-                RegionPredictor.load(ModelBundle.open(bundle), PredictorOptions.DEFAULT.withDevice("cpu")))));
-        batcher = new DynamicBatcher(new BatchPolicy(8, Duration.ofMillis(5), 64), models::serving,
-                new PipelineMetrics(new SimpleMeterRegistry()));
+        model = DrivenTopology.Model.untrained(dir, "topology-test");
+        models = model.models();
     }
 
     @AfterAll
     static void close() {
-        batcher.close();
-        models.current().ifPresent(model -> model.predictor().close());
+        model.close();
     }
 
     @BeforeEach
     void startTheDriver() {
-        serde.configure(Map.of(RegistryClientConfig.URL, REGISTRY), false);
-        IntakeLimits limits = new IntakeLimits(4096, 1024, 65536, 16);
-        images = new ImageSource(uri -> {
-            throw new IllegalStateException("no URIs in this test");
-        }, 1, 1, Duration.ofSeconds(1));
-        decodes = new DecodeDeadline(Duration.ofSeconds(5));
-        SpecificAvroSerde<ImageEvent> eventSerde = new SpecificAvroSerde<>();
-        eventSerde.configure(Map.of(RegistryClientConfig.URL, REGISTRY), false);
-        PipelineParts parts = new PipelineParts(limits, new EventDecoder(eventSerde.deserializer(), limits), images,
-                decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20),
-                new PipelineMetrics(new SimpleMeterRegistry()),
-                new RolloutObserver(new SimpleMeterRegistry(), models, new CanaryJudge.Limits(100, 0.5, 200, 0.05)),
-                Duration.ofMillis(2));
-        Properties settings = new Properties();
-        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "geotag-topology-test");
-        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        driver = new TopologyTestDriver(GeotagTopology.build(TopologyTopics.defaults(), parts, PANORAMAS, serde),
-                settings);
-        events = driver.createInputTopic(Topics.IMAGE_EVENTS, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-        predictions = driver.createOutputTopic(Topics.REGION_PREDICTIONS, Serdes.ByteArray().deserializer(), serde.deserializer());
-        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, Serdes.ByteArray().deserializer(), serde.deserializer());
+        topology = new DrivenTopology(REGISTRY, model, DrivenTopology.PANORAMAS, new SimpleMeterRegistry());
+        serde = topology.serde;
+        driver = topology.driver;
+        events = topology.events;
+        predictions = topology.predictions;
+        deadLetters = topology.deadLetters;
     }
 
     @AfterEach
     void stopTheDriver() {
-        driver.close();
-        images.close();
-        decodes.close();
+        topology.close();
     }
 
     @Test
@@ -245,19 +199,11 @@ class GeotagTopologyTest {
     }
 
     private List<TestRecord<byte[], SpecificRecord>> awaitAll(TestOutputTopic<byte[], SpecificRecord> topic, int count) {
-        List<TestRecord<byte[], SpecificRecord>> read = new java.util.ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (read.size() < count && System.nanoTime() < deadline) {
-            driver.advanceWallClockTime(Duration.ofMillis(5));
-            read.addAll(topic.readRecordsToList());
-            sleep();
-        }
-        assertThat(read).as("records on " + topic).hasSize(count);
-        return read;
+        return topology.awaitAll(topic, count);
     }
 
     private byte[] serialize(ImageEvent event) {
-        return serde.serializer().serialize(Topics.IMAGE_EVENTS, event);
+        return topology.serialize(event);
     }
 
     private static ImageEvent event(String id, byte[] image) {
@@ -277,14 +223,5 @@ class GeotagTopologyTest {
         byte[] both = Arrays.copyOf(a, a.length + b.length);
         System.arraycopy(b, 0, both, a.length, b.length);
         return both;
-    }
-
-    private static void sleep() {
-        try {
-            Thread.sleep(2);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new AssertionError("interrupted");
-        }
     }
 }

@@ -12,13 +12,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 import java.util.stream.Collectors;
 
 import org.apache.avro.specific.SpecificRecord;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
-import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -29,32 +25,14 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
-import dev.geoloc.contracts.Topics;
 import dev.geoloc.contracts.versions.Canary;
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.model.ImageResult;
-import dev.geoloc.model.ModelBundle;
-import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
-import dev.geoloc.model.TestBundles;
 import dev.geoloc.panorama.PanoramaFusion;
-import dev.geoloc.processor.batching.BatchPolicy;
-import dev.geoloc.processor.batching.DynamicBatcher;
-import dev.geoloc.processor.batching.InFlightBudget;
-import dev.geoloc.processor.intake.DecodeDeadline;
-import dev.geoloc.processor.intake.EventDecoder;
-import dev.geoloc.processor.intake.ImageSource;
-import dev.geoloc.processor.intake.IntakeLimits;
-import dev.geoloc.processor.metrics.PipelineMetrics;
-import dev.geoloc.processor.panorama.PanoramaSettings;
-import dev.geoloc.processor.versions.CanaryJudge;
 import dev.geoloc.processor.versions.ModelHolder;
-import dev.geoloc.processor.versions.RolloutObserver;
 import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.processor.versions.ServingSet;
-import dev.geoloc.regions.RegionCatalog;
-import dev.geoloc.registry.RegistryClientConfig;
-import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.CaptureGroup;
 import dev.geoloc.schemas.DeadLetter;
 import dev.geoloc.schemas.DeadLetterCode;
@@ -74,77 +52,46 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 class PanoramaTopologyTest {
 
     private static final String REGISTRY = "mock://panorama-topology-test";
-    private static final Duration WINDOW = Duration.ofSeconds(30);
-    private static final Duration GRACE = Duration.ofSeconds(60);
+    private static final Duration WINDOW = DrivenTopology.PANORAMAS.window();
+    private static final Duration GRACE = DrivenTopology.PANORAMAS.grace();
     private static final Color[] COLOURS = {TestImages.RED, TestImages.GREEN, TestImages.BLUE, Color.YELLOW};
 
     @TempDir
     static java.nio.file.Path dir;
+    private static DrivenTopology.Model model;
     private static ModelHolder models;
-    private static DynamicBatcher batcher;
 
-    private final SpecificAvroSerde<SpecificRecord> serde = new SpecificAvroSerde<>();
     private SimpleMeterRegistry meters;
+    private DrivenTopology topology;
     private TopologyTestDriver driver;
-    private TestInputTopic<byte[], byte[]> events;
     private TestOutputTopic<byte[], SpecificRecord> predictions;
     private TestOutputTopic<byte[], SpecificRecord> deadLetters;
     private TestOutputTopic<byte[], SpecificRecord> panoramas;
-    private ImageSource images;
-    private DecodeDeadline decodes;
 
     @BeforeAll
     static void loadTheModel() throws Exception {
-        java.nio.file.Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER,
-                RegionCatalog.losAngeles());
-        models = new ModelHolder(new SimpleMeterRegistry());
-        models.swap(ServingSet.of(new ServedModel("panorama-test", 1,
-                RegionPredictor.load(ModelBundle.open(bundle), PredictorOptions.DEFAULT.withDevice("cpu")))));
-        batcher = new DynamicBatcher(new BatchPolicy(8, Duration.ofMillis(5), 64), models::serving,
-                new PipelineMetrics(new SimpleMeterRegistry()));
+        model = DrivenTopology.Model.untrained(dir, "panorama-test");
+        models = model.models();
     }
 
     @AfterAll
     static void close() {
-        batcher.close();
-        models.current().ifPresent(model -> model.predictor().close());
+        model.close();
     }
 
     @BeforeEach
     void startTheDriver() {
-        serde.configure(Map.of(RegistryClientConfig.URL, REGISTRY), false);
-        IntakeLimits limits = new IntakeLimits(4096, 1024, 65536, 16);
-        images = new ImageSource(uri -> {
-            throw new IllegalStateException("no URIs in this test");
-        }, 1, 1, Duration.ofSeconds(1));
-        decodes = new DecodeDeadline(Duration.ofSeconds(5));
-        SpecificAvroSerde<ImageEvent> eventSerde = new SpecificAvroSerde<>();
-        eventSerde.configure(Map.of(RegistryClientConfig.URL, REGISTRY), false);
         meters = new SimpleMeterRegistry();
-        PipelineParts parts = new PipelineParts(limits, new EventDecoder(eventSerde.deserializer(), limits), images,
-                decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20),
-                new PipelineMetrics(meters),
-                new RolloutObserver(new SimpleMeterRegistry(), models, new CanaryJudge.Limits(100, 0.5, 200, 0.05)),
-                Duration.ofMillis(2));
-        Properties settings = new Properties();
-        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "panorama-topology-test");
-        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
-        PanoramaSettings panoramaSettings = new PanoramaSettings(WINDOW, GRACE, Duration.ofHours(1), 16,
-                Duration.ofSeconds(1));
-        driver = new TopologyTestDriver(GeotagTopology.build(TopologyTopics.defaults(), parts, panoramaSettings, serde),
-                settings, Instant.parse("2026-12-05T10:00:00Z"));
-        events = driver.createInputTopic(Topics.IMAGE_EVENTS, Serdes.ByteArray().serializer(), Serdes.ByteArray().serializer());
-        predictions = driver.createOutputTopic(Topics.REGION_PREDICTIONS, Serdes.ByteArray().deserializer(), serde.deserializer());
-        deadLetters = driver.createOutputTopic(Topics.DEAD_LETTERS, Serdes.ByteArray().deserializer(), serde.deserializer());
-        panoramas = driver.createOutputTopic(Topics.PANORAMA_PREDICTIONS, Serdes.ByteArray().deserializer(),
-                serde.deserializer());
+        topology = new DrivenTopology(REGISTRY, model, DrivenTopology.PANORAMAS, meters);
+        driver = topology.driver;
+        predictions = topology.predictions;
+        deadLetters = topology.deadLetters;
+        panoramas = topology.panoramas;
     }
 
     @AfterEach
     void stopTheDriver() {
-        driver.close();
-        images.close();
-        decodes.close();
+        topology.close();
     }
 
     @Test
@@ -305,26 +252,11 @@ class PanoramaTopologyTest {
     }
 
     private void send(ImageEvent event) {
-        events.pipeInput(event.getImageId().getBytes(StandardCharsets.UTF_8),
-                serde.serializer().serialize(Topics.IMAGE_EVENTS, event));
+        topology.events.pipeInput(event.getImageId().getBytes(StandardCharsets.UTF_8), topology.serialize(event));
     }
 
-    /** Lets wall-clock time pass in small steps, so the geotagger's punctuator hands on what the batcher finished. */
     private List<TestRecord<byte[], SpecificRecord>> awaitAll(TestOutputTopic<byte[], SpecificRecord> topic, int count) {
-        List<TestRecord<byte[], SpecificRecord>> read = new ArrayList<>();
-        long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-        while (read.size() < count && System.nanoTime() < deadline) {
-            driver.advanceWallClockTime(Duration.ofMillis(5));
-            read.addAll(topic.readRecordsToList());
-            try {
-                Thread.sleep(2);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-                throw new AssertionError("interrupted");
-            }
-        }
-        assertThat(read).as("records on " + topic).hasSize(count);
-        return read;
+        return topology.awaitAll(topic, count);
     }
 
     /** The view at {@code index} x 90 degrees of a group, taken in Downtown Los Angeles. */

@@ -3,8 +3,6 @@ package dev.geoloc.trainer.calibration;
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.util.concurrent.Callable;
 
 import dev.geoloc.dataset.ManifestException;
@@ -12,6 +10,7 @@ import dev.geoloc.dataset.Split;
 import dev.geoloc.model.BundleException;
 import dev.geoloc.model.InferenceDevice;
 import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
+import dev.geoloc.trainer.options.BundleRewriteOptions;
 import dev.geoloc.trainer.options.DatasetOptions;
 import dev.geoloc.trainer.options.DeviceOption;
 import picocli.CommandLine.Command;
@@ -41,9 +40,8 @@ public final class CalibrateCommand implements Callable<Integer>, ComputesWithLi
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bundle", required = true, paramLabel = "PATH",
-            description = "Model bundle, a directory (calibrated in place unless --out) or a zip (needs --out).")
-    Path bundle;
+    @Mixin
+    BundleRewriteOptions bundle;
 
     @Mixin
     DatasetOptions data;
@@ -55,10 +53,6 @@ public final class CalibrateCommand implements Callable<Integer>, ComputesWithLi
     @Mixin
     DeviceOption device;
 
-    @Option(names = "--out", paramLabel = "DIR",
-            description = "Write the calibrated bundle to this directory (new or empty) and leave --bundle as it is.")
-    Path out;
-
     @Override
     public Integer call() {
         Split split = checkedUsage();
@@ -68,8 +62,8 @@ public final class CalibrateCommand implements Callable<Integer>, ComputesWithLi
                 err.println("Fitting on the test split: the test split's figures will no longer be held out");
                 err.flush();
             }
-            new Calibrator(spec.commandLine().getOut()).calibrate(bundle, data.manifest(null), data.name(), split,
-                    device.device(), out);
+            new Calibrator(spec.commandLine().getOut()).calibrate(bundle.bundle(), data.manifest(null), data.name(),
+                    split, device.device(), bundle.out().orElse(null));
             return 0;
         } catch (IOException | UncheckedIOException | BundleException | ManifestException | IllegalArgumentException
                  | IllegalStateException e) { // IllegalStateException: the model gave non-finite logits
@@ -81,10 +75,7 @@ public final class CalibrateCommand implements Callable<Integer>, ComputesWithLi
 
     /** The split to fit on, once the options are known to make sense together. */
     private Split checkedUsage() {
-        if (out == null && !Files.isDirectory(bundle)) {
-            throw new ParameterException(spec.commandLine(), "--bundle " + bundle + ": a zipped bundle cannot be "
-                    + "calibrated in place; give --out DIR");
-        }
+        bundle.check(spec);
         try {
             InferenceDevice.select(device.device());
             Split split = Split.fromLabel(splitLabel);

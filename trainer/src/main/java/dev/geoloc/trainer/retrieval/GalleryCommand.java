@@ -27,6 +27,7 @@ import dev.geoloc.retrieval.GalleryFile;
 import dev.geoloc.retrieval.Retrieval;
 import dev.geoloc.trainer.bundle.InPlaceRewrite;
 import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
+import dev.geoloc.trainer.options.BundleRewriteOptions;
 import dev.geoloc.trainer.options.DatasetOptions;
 import dev.geoloc.trainer.options.DeviceOption;
 import picocli.CommandLine.Command;
@@ -57,9 +58,8 @@ public final class GalleryCommand implements Callable<Integer>, ComputesWithLibt
     @Spec
     CommandSpec spec;
 
-    @Option(names = "--bundle", required = true, paramLabel = "PATH",
-            description = "Model bundle, a directory (rewritten in place unless --out) or a zip (needs --out).")
-    Path bundle;
+    @Mixin
+    BundleRewriteOptions bundle;
 
     @Mixin
     DatasetOptions data;
@@ -72,16 +72,12 @@ public final class GalleryCommand implements Callable<Integer>, ComputesWithLibt
                     + " (default: ${DEFAULT-VALUE}); a seeded sample when there are more.")
     int maxPhotos;
 
-    @Option(names = "--out", paramLabel = "DIR",
-            description = "Write the bundle with its gallery to this directory (new or empty) and leave --bundle as it is.")
-    Path out;
-
     @Override
     public Integer call() {
         checkUsage();
         PrintWriter console = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        try (ModelBundle opened = ModelBundle.open(bundle)) {
+        try (ModelBundle opened = ModelBundle.open(bundle.bundle())) {
             Manifest manifest = data.manifest(null);
             try (RegionPredictor predictor = RegionPredictor.load(opened, PredictorOptions.DEFAULT.withDevice(device.device()))) {
                 List<ManifestEntry> training = sample(manifest.split(Split.TRAIN));
@@ -102,7 +98,8 @@ public final class GalleryCommand implements Callable<Integer>, ComputesWithLibt
                 RetrievalTuning.Result tuning = RetrievalTuning.tune(predictor, gallery, validation.photos());
                 print(console, tuning, validation.photos().size());
                 Retrieval chosen = tuning.best().retrieval().orElseThrow();
-                Path written = out != null ? BundleWriter.withGallery(opened, gallery, chosen, out)
+                Path written = bundle.out().isPresent()
+                        ? BundleWriter.withGallery(opened, gallery, chosen, bundle.out().get())
                         : InPlaceRewrite.rewrite(opened, "gallery",
                                 directory -> BundleWriter.withGallery(opened, gallery, chosen, directory));
                 console.printf(Locale.ROOT, "Gallery of %d photos (%d unreadable left out), %.1f MB, retrieval %s: %s%n",
@@ -123,10 +120,7 @@ public final class GalleryCommand implements Callable<Integer>, ComputesWithLibt
         if (maxPhotos < 1 || maxPhotos > GalleryFile.MAX_ENTRIES) {
             throw new ParameterException(spec.commandLine(), "--max-photos must be 1 to " + GalleryFile.MAX_ENTRIES);
         }
-        if (out == null && !Files.isDirectory(bundle)) {
-            throw new ParameterException(spec.commandLine(), "--bundle " + bundle + ": a zipped bundle cannot be "
-                    + "rewritten in place; give --out DIR");
-        }
+        bundle.check(spec);
         try {
             InferenceDevice.select(device.device());
         } catch (IllegalArgumentException e) {

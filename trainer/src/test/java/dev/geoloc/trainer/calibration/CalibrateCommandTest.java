@@ -27,6 +27,7 @@ import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.model.TestBundles;
 import dev.geoloc.regions.LatLon;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.TrainerCommand;
@@ -52,7 +53,7 @@ class CalibrateCommandTest {
         dataset = shared.resolve("synth");
         new SynthCityGenerator(LA, SynthCityConfig.defaults().withLocationsPerRegion(4).withSize(32, 32))
                 .generate(dataset, 2, (done, total) -> { });
-        bundle = UntrainedBundle.write(shared.resolve("bundle"), LA);
+        bundle = TestBundles.untrained(shared.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER, LA);
     }
 
     private int run(String... args) {
@@ -127,7 +128,7 @@ class CalibrateCommandTest {
 
         assertThat(run("calibrate", "--bundle", zip.toString(), "--dataset", dataset.toString(), "--device", "cpu"))
                 .isEqualTo(2);
-        assertThat(err.toString()).contains("a zipped bundle cannot be calibrated in place");
+        assertThat(err.toString()).contains("a zipped bundle cannot be rewritten in place");
         assertThat(run("calibrate", "--bundle", bundle.toString(), "--dataset", dataset.toString(), "--split", "train"))
                 .isEqualTo(2);
         assertThat(err.toString()).contains("a temperature is fitted on images the model did not train on");
