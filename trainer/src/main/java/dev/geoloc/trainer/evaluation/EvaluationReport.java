@@ -30,9 +30,12 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  *                     {@code split.json} says; a split says what a test score means
  * @param skipped      images that could not be evaluated; they are in no figure
  * @param intervals    the figures' bootstrap intervals; empty when they were not asked for
+ * @param perLocation  each location answered once from its fused views, against the single photos; empty when not
+ *                     asked for
  */
 public record EvaluationReport(ModelDescription model, String bundleDigest, String dataset, String split,
-                               String splitMethod, List<SkippedImage> skipped, Evaluation evaluation, Optional<EvaluationIntervals> intervals) {
+                               String splitMethod, List<SkippedImage> skipped, Evaluation evaluation, Optional<EvaluationIntervals> intervals,
+                               Optional<FusionComparison> perLocation) {
 
     public static final String JSON = "evaluation.json";
     public static final String MARKDOWN = "evaluation.md";
@@ -47,7 +50,14 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
         skipped = List.copyOf(skipped);
     }
 
-    /** With intervals by the default bootstrap ({@link LocationBootstrap#DEFAULT}). */
+    /** Without the fused locations. */
+    public EvaluationReport(ModelDescription model, String bundleDigest, String dataset, String split,
+                            String splitMethod, List<SkippedImage> skipped, Evaluation evaluation,
+                            Optional<EvaluationIntervals> intervals) {
+        this(model, bundleDigest, dataset, split, splitMethod, skipped, evaluation, intervals, Optional.empty());
+    }
+
+    /** With intervals by the default bootstrap ({@link LocationBootstrap#DEFAULT}), without the fused locations. */
     public EvaluationReport(ModelDescription model, String bundleDigest, String dataset, String split,
                             String splitMethod, List<SkippedImage> skipped, Evaluation evaluation) {
         this(model, bundleDigest, dataset, split, splitMethod, skipped, evaluation,
@@ -99,7 +109,10 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
      * {@code labels} order. A region without images has a null accuracy. {@code bootstrap} (absent when not
      * asked for) holds the 95 % intervals as {@code [low, high]}, under the same names as the figures;
      * {@code calibration} says {@code "available": false} when the probabilities were not kept. A figure that
-     * is undefined (a rank correlation of constant values) is null.
+     * is undefined (a rank correlation of constant values) is null. {@code per_location} (absent when not asked
+     * for) holds the fused locations' figures under the same names, their views per location, and
+     * {@code versus_single}: the single photos' accuracy and mean errors, the paired changes (accuracy gain a
+     * fraction, mean error changes relative: −0.3 is 30 % lower) with their {@code interval}, and the targets.
      */
     public String toJson() {
         ObjectNode root = MAPPER.createObjectNode();
@@ -108,18 +121,7 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
             root.put("bundle_digest", bundleDigest);
         }
         root.put("dataset", dataset).put("split", split).put("split_method", splitMethod);
-        root.put("samples", evaluation.samples()).put("correct", evaluation.correct())
-                .put("accuracy", evaluation.accuracy());
-        ObjectNode errors = root.putObject("errors_km");
-        for (ErrorMeasure measure : ErrorMeasure.values()) {
-            DistanceMetrics distance = evaluation.distance(measure);
-            ObjectNode node = errors.putObject(measure.key()).put("description", measure.label())
-                    .put("mean", distance.meanKm()).put("median", distance.medianKm());
-            ObjectNode within = node.putObject("within_km");
-            Evaluation.RADII_KM.forEach(radius -> within.put(radiusKey(radius), distance.accuracyWithinKm(radius)));
-        }
-        intervals.ifPresent(i -> intervalsJson(root.putObject("bootstrap"), i));
-        calibrationJson(root.putObject("calibration"));
+        figuresJson(root, evaluation, intervals);
         ArrayNode regions = root.putArray("regions");
         for (RegionAccuracy region : evaluation.regions()) {
             ObjectNode node = regions.addObject().put("id", region.regionId()).put("name", region.regionName())
@@ -141,11 +143,31 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
         }
         ArrayNode skippedNode = root.putArray("skipped");
         skipped.forEach(s -> skippedNode.addObject().put("image", s.image()).put("reason", s.reason()));
+        perLocation.ifPresent(fused -> fused.json(root.putObject("per_location")));
         try {
             return MAPPER.writeValueAsString(root) + "\n";
         } catch (JsonProcessingException e) {
             throw new UncheckedIOException("a JSON tree of plain values always serialises", e);
         }
+    }
+
+    /**
+     * An evaluation's figures as the report's top level has them: {@code samples}, {@code correct},
+     * {@code accuracy}, {@code errors_km}, {@code bootstrap} (with intervals) and {@code calibration}.
+     */
+    static void figuresJson(ObjectNode root, Evaluation evaluation, Optional<EvaluationIntervals> intervals) {
+        root.put("samples", evaluation.samples()).put("correct", evaluation.correct())
+                .put("accuracy", evaluation.accuracy());
+        ObjectNode errors = root.putObject("errors_km");
+        for (ErrorMeasure measure : ErrorMeasure.values()) {
+            DistanceMetrics distance = evaluation.distance(measure);
+            ObjectNode node = errors.putObject(measure.key()).put("description", measure.label())
+                    .put("mean", distance.meanKm()).put("median", distance.medianKm());
+            ObjectNode within = node.putObject("within_km");
+            Evaluation.RADII_KM.forEach(radius -> within.put(radiusKey(radius), distance.accuracyWithinKm(radius)));
+        }
+        intervals.ifPresent(i -> intervalsJson(root.putObject("bootstrap"), i));
+        calibrationJson(root.putObject("calibration"), evaluation);
     }
 
     public String toMarkdown() {
@@ -162,13 +184,7 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
                 .append("region's center (0 when the region is right).\n\n");
         md.append(resultsTable());
         md.append("\n## Error by how it is measured\n\n");
-        md.append("| Error measured | Mean (km) | Median (km) | Acc@1km | Acc@5km | Acc@10km | Acc@25km |\n");
-        md.append("|---|---:|---:|---:|---:|---:|---:|\n");
-        for (ErrorMeasure measure : ErrorMeasure.values()) {
-            md.append("| ").append(measure.label());
-            errorCells(measure).forEach(cell -> md.append(" | ").append(cell));
-            md.append(" |\n");
-        }
+        md.append(errorTable(evaluation, intervals));
         md.append("\n- *region centers (study)*: predicted region's center to the true region's center.\n")
                 .append("- *estimate to photo*: the model's location estimate (its region's center, or a point between ")
                 .append("likely regions when that has the lower expected error) to the photo's true coordinates.\n")
@@ -177,7 +193,8 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
                 + "locations (%d resamples, seed %d), every photo of a drawn location coming along.\n", i.locations(),
                 i.bootstrap().resamples(), i.bootstrap().seed())).orElse("\nNo intervals: the bootstrap was turned off.\n"));
         md.append("\n## Calibration\n\n");
-        md.append(calibrationMarkdown());
+        md.append(calibrationMarkdown(evaluation, intervals, true));
+        perLocation.ifPresent(fused -> md.append('\n').append(fused.markdown()));
         md.append("\n## Per region\n\n");
         md.append(regionTable());
         md.append("\n![Confusion matrix](").append(CONFUSION_PNG).append(")\n\n![Error CDF](").append(CDF_PNG).append(")\n");
@@ -210,8 +227,21 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
         return md.toString();
     }
 
+    /** Mean, median and Acc@k of every error measure, in Markdown, each with its interval when there are intervals. */
+    static String errorTable(Evaluation evaluation, Optional<EvaluationIntervals> intervals) {
+        StringBuilder md = new StringBuilder("| Error measured | Mean (km) | Median (km) | Acc@1km | Acc@5km | Acc@10km | "
+                + "Acc@25km |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        for (ErrorMeasure measure : ErrorMeasure.values()) {
+            md.append("| ").append(measure.label());
+            errorCells(evaluation, intervals, measure).forEach(cell -> md.append(" | ").append(cell));
+            md.append(" |\n");
+        }
+        return md.toString();
+    }
+
     /** Mean, median and Acc@k cells of one measure, each with its interval when there are intervals. */
-    private List<String> errorCells(ErrorMeasure measure) {
+    private static List<String> errorCells(Evaluation evaluation, Optional<EvaluationIntervals> intervals,
+                                           ErrorMeasure measure) {
         DistanceMetrics distance = evaluation.distance(measure);
         List<String> cells = new ArrayList<>();
         if (intervals.isPresent()) {
@@ -228,7 +258,8 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
         return cells;
     }
 
-    private String calibrationMarkdown() {
+    /** @param diagram whether to show {@value #RELIABILITY_PNG}, which is drawn for the single photos only */
+    static String calibrationMarkdown(Evaluation evaluation, Optional<EvaluationIntervals> intervals, boolean diagram) {
         Optional<Calibration> found = evaluation.calibration();
         if (found.isEmpty()) {
             return "Not available: the images were scored without the model's probabilities.\n";
@@ -245,7 +276,7 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
                 calibration.nll(), Calibration.PROBABILITY_FLOOR));
         md.append(String.format(Locale.ROOT, "- Brier score: %.4f (Σ over regions of (p − truth)², mean over images: "
                 + "0 to 2)\n", calibration.brier()));
-        md.append("\n![Reliability diagram](").append(RELIABILITY_PNG).append(")\n\n");
+        md.append(diagram ? "\n![Reliability diagram](" + RELIABILITY_PNG + ")\n\n" : "\n");
         double level = calibration.errorEstimate(EstimateMeasure.TRUE_CENTER).confidenceLevel();
         md.append(String.format(Locale.ROOT, "The distance-error estimate against the actual error:\n\n| Actual error "
                 + "measured | Spearman | Mean actual (km) | Mean expected (km) | Ratio actual / expected | Within the "
@@ -292,7 +323,7 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
         node.putArray(name).add(estimate.interval().low()).add(estimate.interval().high());
     }
 
-    private void calibrationJson(ObjectNode node) {
+    private static void calibrationJson(ObjectNode node, Evaluation evaluation) {
         Optional<Calibration> found = evaluation.calibration();
         node.put("available", found.isPresent());
         if (found.isEmpty()) {

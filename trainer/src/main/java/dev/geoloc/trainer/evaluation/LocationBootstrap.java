@@ -6,6 +6,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Random;
+import java.util.function.ToDoubleBiFunction;
 import java.util.function.ToDoubleFunction;
 
 import dev.geoloc.trainer.compare.Interval;
@@ -36,7 +37,9 @@ import dev.geoloc.trainer.compare.Interval;
  * baseline's runs), each resample applies one location draw to both models and one draw of pairs to both, and
  * the figure is the mean difference model − baseline over the pairs drawn. Sharing the draws removes what the two
  * have in common (hard locations are hard for both), so the difference's interval is usually narrower than the
- * two separate intervals suggest.
+ * two separate intervals suggest. The same pairing compares two answers to the same locations made of different
+ * images, such as each location answered once from its fused views against its views one by one
+ * ({@link #pairedOverLocations}).
  *
  * @param resamples how many resamples, at least 1 (2000 by default: for a normal-shaped figure the interval's ends
  *                  then move by about 2 % of its width from one seed to another)
@@ -98,6 +101,45 @@ public record LocationBootstrap(int resamples, long seed) {
         return pairedDifference(model, baseline, figures, new Random(seed));
     }
 
+    /**
+     * Comparisons of two evaluations of the same test locations that hold different images of them: one answer per
+     * location (its views fused) against its views answered one by one. Each resample draws the locations once
+     * and takes, in both evaluations, everything of every location drawn, so both are scored on the same draw.
+     *
+     * @param comparisons each of (model, baseline) to one number: a difference, a relative change
+     * @throws IllegalArgumentException when the two do not hold the same locations in the same order
+     */
+    public List<BootstrapEstimate> pairedOverLocations(Evaluation model, Evaluation baseline,
+                                                       List<ToDoubleBiFunction<Evaluation, Evaluation>> comparisons) {
+        return pairedOverLocations(model, baseline, comparisons, new Random(seed));
+    }
+
+    List<BootstrapEstimate> pairedOverLocations(Evaluation model, Evaluation baseline,
+                                                List<ToDoubleBiFunction<Evaluation, Evaluation>> comparisons,
+                                                Random random) {
+        List<String> locations = locationIds(model);
+        if (!locations.equals(locationIds(baseline))) {
+            throw new IllegalArgumentException("not the same test locations: " + locations.size() + " against "
+                    + locationIds(baseline).size() + " of the baseline, or in another order");
+        }
+        int[][] modelGroups = locationGroups(model);
+        int[][] baselineGroups = locationGroups(baseline);
+        double[][] replicates = new double[comparisons.size()][resamples];
+        for (int b = 0; b < resamples; b++) {
+            int[] drawn = drawLocations(locations.size(), random);
+            Evaluation modelSample = model.resample(imagesOf(modelGroups, drawn));
+            Evaluation baselineSample = baseline.resample(imagesOf(baselineGroups, drawn));
+            for (int c = 0; c < comparisons.size(); c++) {
+                replicates[c][b] = comparisons.get(c).applyAsDouble(modelSample, baselineSample);
+            }
+        }
+        List<BootstrapEstimate> estimates = new ArrayList<>(comparisons.size());
+        for (int c = 0; c < comparisons.size(); c++) {
+            estimates.add(percentiles(comparisons.get(c).applyAsDouble(model, baseline), replicates[c]));
+        }
+        return estimates;
+    }
+
     List<BootstrapEstimate> seedMean(List<Evaluation> runs, List<ToDoubleFunction<Evaluation>> figures, Random random) {
         if (runs.isEmpty()) {
             throw new IllegalArgumentException("no runs to bootstrap");
@@ -132,7 +174,7 @@ public record LocationBootstrap(int resamples, long seed) {
         int[][] groups = locationGroups(model.get(0));
         double[][] replicates = new double[figures.size()][resamples];
         for (int b = 0; b < resamples; b++) {
-            int[] images = drawLocations(groups, random);
+            int[] images = imagesOf(groups, drawLocations(groups.length, random));
             int[] drawn = new int[pairs];
             for (int k = 0; k < pairs; k++) {
                 // one run needs no draw, so that one run's bootstrap is exactly the location bootstrap
@@ -160,12 +202,16 @@ public record LocationBootstrap(int resamples, long seed) {
                     point -= figures.get(f).applyAsDouble(run(baseline, k));
                 }
             }
-            double[] sorted = replicates[f];
-            Arrays.sort(sorted);
-            estimates.add(new BootstrapEstimate(point / pairs,
-                    new Interval(quantile(sorted, (1 - LEVEL) / 2), quantile(sorted, (1 + LEVEL) / 2))));
+            estimates.add(percentiles(point / pairs, replicates[f]));
         }
         return estimates;
+    }
+
+    /** The estimate with the percentile interval of its replicates, which this sorts. */
+    private static BootstrapEstimate percentiles(double estimate, double[] replicates) {
+        Arrays.sort(replicates);
+        return new BootstrapEstimate(estimate,
+                new Interval(quantile(replicates, (1 - LEVEL) / 2), quantile(replicates, (1 + LEVEL) / 2)));
     }
 
     /** A figure of pair k's run on this resample, resampling that run once per resample however often it is drawn. */
@@ -192,19 +238,31 @@ public record LocationBootstrap(int resamples, long seed) {
         return groups.values().stream().map(g -> g.stream().mapToInt(Integer::intValue).toArray()).toArray(int[][]::new);
     }
 
-    /** As many locations as there are, with replacement, each with all its images. */
-    private static int[] drawLocations(int[][] groups, Random random) {
-        int[][] drawn = new int[groups.length][];
+    /** Location ids in order of first appearance, as {@link #locationGroups} orders its groups. */
+    private static List<String> locationIds(Evaluation evaluation) {
+        return evaluation.outcomes().stream().map(ImageOutcome::locationId).distinct().toList();
+    }
+
+    /** As many locations as there are, with replacement: their indices. */
+    private static int[] drawLocations(int locations, Random random) {
+        int[] drawn = new int[locations];
+        for (int k = 0; k < locations; k++) {
+            drawn[k] = random.nextInt(locations);
+        }
+        return drawn;
+    }
+
+    /** All the images of every location drawn, in the order drawn. */
+    private static int[] imagesOf(int[][] groups, int[] drawn) {
         int size = 0;
-        for (int g = 0; g < groups.length; g++) {
-            drawn[g] = groups[random.nextInt(groups.length)];
-            size += drawn[g].length;
+        for (int location : drawn) {
+            size += groups[location].length;
         }
         int[] images = new int[size];
         int at = 0;
-        for (int[] group : drawn) {
-            System.arraycopy(group, 0, images, at, group.length);
-            at += group.length;
+        for (int location : drawn) {
+            System.arraycopy(groups[location], 0, images, at, groups[location].length);
+            at += groups[location].length;
         }
         return images;
     }

@@ -1,13 +1,19 @@
 package dev.geoloc.trainer.evaluation;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 
 import javax.imageio.ImageIO;
 
@@ -23,8 +29,15 @@ import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.Split;
 import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
+import dev.geoloc.model.ImageResult;
+import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.panorama.PanoramaFusion;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.schemas.EvaluationMetrics;
 import dev.geoloc.trainer.TrainerCommand;
+import dev.geoloc.trainer.publish.EvaluationMetricsReader;
 import picocli.CommandLine;
 
 class EvaluateCommandTest {
@@ -82,6 +95,7 @@ class EvaluateCommandTest {
         assertThat(json.at("/bootstrap/resamples").asInt()).isEqualTo(2000);
         assertThat(json.at("/bootstrap/locations").asInt()).isEqualTo(locations).isLessThan(testImages);
         assertThat(json.at("/calibration/available").asBoolean()).isTrue();
+        assertThat(json.has("per_location")).as("only when asked for").isFalse();
         assertThat(out.toString())
                 .contains(testImages + " images evaluated, 0 skipped")
                 .contains("; " + locations + " locations")
@@ -90,6 +104,87 @@ class EvaluateCommandTest {
                 .contains(ResultsTable.HEADER)
                 .contains("Wrote evaluation.json", "reliability.png");
         assertThat(err.toString()).contains(testImages + "/" + testImages + " images (100%)").contains("images/s, ETA");
+    }
+
+    /**
+     * The command's fused figures against the same fusion done here: the model's probabilities for each test photo,
+     * fused by location with {@link PanoramaFusion}, the most probable region taken (the lower index on a tie).
+     */
+    @Test
+    void perLocationAnswersEachLocationOnceFromItsFusedViews() throws IOException {
+        Manifest manifest = Manifest.read(dataset, null);
+        List<ManifestEntry> test = manifest.split(Split.TEST);
+        Path report = dir.resolve("fused");
+
+        int exit = run("evaluate", "--bundle", bundle.toString(), "--dataset", dataset.toString(), "--device", "cpu",
+                "--batch-size", Integer.toString(test.size()), "--bootstrap", "300", "--per-location",
+                "--out", report.toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        Map<String, List<float[]>> views = new LinkedHashMap<>();
+        Map<String, Integer> truth = new HashMap<>();
+        RegionCatalog catalog = RegionCatalog.losAngeles();
+        List<byte[]> images = new ArrayList<>();
+        for (ManifestEntry entry : test) {
+            images.add(Files.readAllBytes(manifest.resolve(entry)));
+        }
+        try (ModelBundle model = ModelBundle.open(bundle);
+             RegionPredictor predictor = RegionPredictor.load(model, PredictorOptions.DEFAULT.withDevice("cpu"))) {
+            List<ImageResult> results = predictor.predictImages(images); // one batch, as the command's
+            for (int i = 0; i < test.size(); i++) {
+                ManifestEntry entry = test.get(i);
+                views.computeIfAbsent(entry.locationId(), id -> new ArrayList<>())
+                        .add(((ImageResult.Predicted) results.get(i)).prediction().probabilities());
+                truth.put(entry.locationId(), catalog.indexOf(entry.regionId()));
+            }
+        }
+        int right = 0;
+        double centersKm = 0;
+        for (Map.Entry<String, List<float[]>> location : views.entrySet()) {
+            float[] fused = PanoramaFusion.fuse(location.getValue());
+            int predicted = 0;
+            for (int j = 1; j < fused.length; j++) {
+                predicted = fused[j] > fused[predicted] ? j : predicted;
+            }
+            int trueRegion = truth.get(location.getKey());
+            right += predicted == trueRegion ? 1 : 0;
+            centersKm += catalog.distanceKm(predicted, trueRegion);
+        }
+        int locations = views.size();
+        List<Integer> viewCounts = views.values().stream().map(List::size).sorted().toList();
+        JsonNode json = new ObjectMapper().readTree(report.resolve("evaluation.json").toFile());
+        JsonNode perLocation = json.at("/per_location");
+        assertThat(json.at("/samples").asInt()).as("the single photos stay the top level").isEqualTo(test.size());
+        assertThat(perLocation.at("/locations").asInt()).isEqualTo(locations).isLessThan(test.size());
+        assertThat(perLocation.at("/samples").asInt()).isEqualTo(locations);
+        assertThat(perLocation.at("/views/min").asInt()).isEqualTo(viewCounts.get(0));
+        assertThat(perLocation.at("/views/max").asInt()).isEqualTo(viewCounts.get(locations - 1));
+        assertThat(perLocation.at("/correct").asInt()).isEqualTo(right);
+        assertThat(perLocation.at("/errors_km/region_centers/mean").asDouble()).isCloseTo(centersKm / locations, within(1e-9));
+        assertThat(perLocation.at("/bootstrap/locations").asInt()).isEqualTo(locations);
+        double gain = (double) right / locations - json.at("/accuracy").asDouble();
+        JsonNode versus = perLocation.at("/versus_single");
+        assertThat(versus.at("/accuracy_gain/estimate").asDouble()).isCloseTo(gain, within(1e-12));
+        assertThat(versus.at("/accuracy_gain/interval").size()).isEqualTo(2);
+        assertThat(versus.at("/mean_error_change/photo/estimate").asDouble()).isCloseTo(
+                perLocation.at("/errors_km/photo/mean").asDouble() / json.at("/errors_km/photo/mean").asDouble() - 1,
+                within(1e-12));
+        boolean accuracyMet = gain >= 0.06;
+        assertThat(versus.at("/targets/accuracy_gain/met").asBoolean()).isEqualTo(accuracyMet);
+        assertThat(out.toString())
+                .contains("Per location (" + locations + " locations, views fused: mean log-probability)")
+                .contains("views per location: min " + viewCounts.get(0) + ", median ")
+                .contains("[95 % intervals: bootstrap of the " + locations + " locations, 300 resamples, seed 1]")
+                .contains(String.format(Locale.ROOT, "Accuracy %.2f [", 100.0 * right / locations))
+                .contains("Fused against single photos [95 % paired bootstrap over the same locations, 300 resamples]:")
+                .contains(String.format(Locale.ROOT, "%+.1f [", 100 * gain))
+                .contains("Targets: accuracy at least +6 points: " + (accuracyMet ? "met" : "missed"));
+        assertThat(Files.readString(report.resolve("evaluation.md")))
+                .contains("## Per location: views fused", "### Fused against single photos");
+        // publish reads the single photos' figures, as from a report without per_location
+        EvaluationMetrics published = EvaluationMetricsReader.fromFile(report.resolve("evaluation.json"));
+        assertThat(published.getSamples()).isEqualTo(test.size());
+        assertThat(published.getAccuracy()).isEqualTo(json.at("/accuracy").asDouble());
     }
 
     @Test
@@ -172,7 +267,7 @@ class EvaluateCommandTest {
     void helpNamesTheOutputs() {
         assertThat(run("evaluate", "--help")).isZero();
         assertThat(out.toString()).contains("--bundle", "--dataset", "--split", "--batch-size", "--device", "--out",
-                "--name", "--bootstrap", "--bootstrap-seed", "error-cdf.png", "reliability.png", "Exit codes");
+                "--name", "--bootstrap", "--bootstrap-seed", "--per-location", "error-cdf.png", "reliability.png", "Exit codes");
     }
 
     private static String[] append(String[] first, String... more) {

@@ -1,60 +1,117 @@
 package dev.geoloc.trainer.evaluation;
 
+import static dev.geoloc.trainer.evaluation.LineCatalog.A;
+import static dev.geoloc.trainer.evaluation.LineCatalog.B;
+import static dev.geoloc.trainer.evaluation.LineCatalog.C;
+import static dev.geoloc.trainer.evaluation.LineCatalog.CATALOG;
+import static dev.geoloc.trainer.evaluation.LineCatalog.at;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.assertj.core.api.Assertions.within;
 
-import java.io.PrintWriter;
-import java.io.StringWriter;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
+import dev.geoloc.panorama.PanoramaFusion;
 import dev.geoloc.regions.LocationEstimator;
-import dev.geoloc.regions.RegionCatalog;
 
 class FusedLocationsTest {
 
-    private static final RegionCatalog LA = RegionCatalog.losAngeles();
+    private static final LocationEstimator ESTIMATOR = new LocationEstimator(CATALOG, 0.9);
 
+    /**
+     * Three views (A .7, B .2, C .1) and one (A .05, B .9, C .05). Mean log-probability: A (3 ln .7 + ln .05) / 4
+     * = −1.0164, B (3 ln .2 + ln .9) / 4 = −1.2334, C (3 ln .1 + ln .05) / 4 = −2.4759; softmax: A .4909.
+     */
     @Test
-    void aLocationWhoseViewsMostlyAgreeIsRightOnceFusedAndEachLocationCountsOnce() {
-        // Given location a: three views sure of region 0, one sure of region 1; location b: four views split 1 and 2
-        EvaluationAccumulator images = new EvaluationAccumulator(LA);
-        for (int view = 0; view < 4; view++) {
-            images.add("a", 0, LA.center(0), view < 3 ? sure(0, 0.7f) : sure(1, 0.9f));
-            images.add("b", 2, LA.center(2), view % 2 == 0 ? sure(1, 0.5f) : sure(2, 0.6f));
+    void threeViewsOfFourRightMakeTheLocationRight() {
+        EvaluationAccumulator images = new EvaluationAccumulator(CATALOG);
+        for (int view = 0; view < 3; view++) {
+            images.add("p", A, at(0.005), new float[] {0.7f, 0.2f, 0.1f});
         }
+        images.add("p", A, at(0.005), new float[] {0.05f, 0.9f, 0.05f});
         Evaluation single = images.result();
 
-        // When they are fused by location
-        FusedLocations fused = FusedLocations.of(single, LA, new LocationEstimator(LA, 0.9));
+        FusedLocations fused = FusedLocations.of(single, CATALOG, ESTIMATOR);
 
-        // Then there is one answer per location, each region the views' consensus
-        assertThat(fused.fused().samples()).isEqualTo(2);
-        assertThat(fused.fused().outcomes()).extracting(ImageOutcome::locationId).containsExactly("a", "b");
-        assertThat(fused.fused().outcomes()).extracting(ImageOutcome::predictedRegion).containsExactly(0, 2);
-        assertThat(fused.fused().accuracy()).isEqualTo(1.0);
-        assertThat(single.accuracy()).isEqualTo(5 / 8.0);
-        // and the report says by how much, with its interval, and whether the targets are met
-        StringWriter text = new StringWriter();
-        fused.print(new PrintWriter(text, true), new LocationBootstrap(200, 1));
-        assertThat(text.toString()).contains("2 locations of 4 to 4 views", "accuracy +37.5 [",
-                "accuracy at least +6 points: met");
+        assertThat(single.accuracy()).isEqualTo(0.75);
+        assertThat(fused.fused().samples()).isEqualTo(1);
+        ImageOutcome location = fused.fused().outcomes().get(0);
+        assertThat(location.locationId()).isEqualTo("p");
+        assertThat(location.predictedRegion()).isEqualTo(A);
+        assertThat(location.correct()).isTrue();
+        assertThat(location.forecast().orElseThrow().probability(A)).isCloseTo(0.4909, within(1e-3));
+        // the estimate is the model's estimator's, from the fused probabilities, as the stream makes it
+        float[] expected = PanoramaFusion.fuse(single.outcomes().stream()
+                .map(view -> view.forecast().orElseThrow().probabilities()).toList());
+        assertThat(location.forecast().orElseThrow().probabilities()).containsExactly(expected);
+        assertThat(location.estimate()).isEqualTo(ESTIMATOR.estimate(expected).location());
+        assertThat(location.truePoint()).isEqualTo(at(0.005));
+    }
+
+    /**
+     * Two views sure of A (.9, .05, .05), two leaning to the truth B (.3, .6, .1): A (ln .9 + ln .3) / 2 = −0.65
+     * against B (ln .05 + ln .6) / 2 = −1.75. The mean of log-probabilities heeds how sure each view is, so two
+     * sure views outvote two hesitant ones: half the views were right, the location is wrong.
+     */
+    @Test
+    void viewsThatDisagreeAreSettledByHowSureEachIs() {
+        EvaluationAccumulator images = new EvaluationAccumulator(CATALOG);
+        for (int view = 0; view < 4; view++) {
+            images.add("q", B, at(0.1), view < 2 ? new float[] {0.9f, 0.05f, 0.05f} : new float[] {0.3f, 0.6f, 0.1f});
+        }
+
+        FusedLocations fused = FusedLocations.of(images.result(), CATALOG, ESTIMATOR);
+
+        assertThat(fused.single().accuracy()).isEqualTo(0.5);
+        assertThat(fused.fused().outcomes()).extracting(ImageOutcome::predictedRegion).containsExactly(A);
+        assertThat(fused.fused().accuracy()).isZero();
+        assertThat(fused.fused().distance(ErrorMeasure.REGION_CENTERS).meanKm())
+                .isCloseTo(0.1 * LineCatalog.KM_PER_DEGREE, within(1e-6));
+    }
+
+    @Test
+    void groupsByLocationInOrderOfFirstAppearanceAndLeavesOutImagesWithoutProbabilities() {
+        EvaluationAccumulator images = new EvaluationAccumulator(CATALOG);
+        images.add("a", A, at(0), sure(A));
+        images.add("b", B, at(0.1), sure(C));
+        images.add("a", A, at(0), sure(A));
+        images.add("c", C, at(0.3), sure(C));
+        images.add("b", B, at(0.1), sure(C));
+        images.add("d", A, at(0), A, at(0)); // a region and a point alone: nothing to fuse
+
+        FusedLocations fused = FusedLocations.of(images.result(), CATALOG, ESTIMATOR);
+
+        assertThat(fused.fused().outcomes()).extracting(ImageOutcome::locationId).containsExactly("a", "b", "c");
+        assertThat(fused.fused().outcomes()).extracting(ImageOutcome::trueRegion).containsExactly(A, B, C);
+        assertThat(fused.fused().outcomes()).extracting(ImageOutcome::predictedRegion).containsExactly(A, C, C);
+        assertThat(fused.single().samples()).isEqualTo(5);
+        assertThat(fused.single().locations()).isEqualTo(3);
+        assertThat(fused.single().calibration()).as("every image left has its probabilities").isPresent();
+        assertThat(fused.views()).isEqualTo(new FusedLocations.ViewCounts(1, 2, 2));
+        assertThat(fused.locations()).isEqualTo(3);
+    }
+
+    @Test
+    void viewCountsOfAnEvenNumberOfLocationsTakeTheMiddleTwosMean() {
+        assertThat(FusedLocations.ViewCounts.of(List.of(4, 1, 3, 2))).isEqualTo(new FusedLocations.ViewCounts(1, 2.5, 4));
+        assertThat(FusedLocations.ViewCounts.of(List.of(4, 4, 3))).isEqualTo(new FusedLocations.ViewCounts(3, 4, 4));
     }
 
     @Test
     void imagesScoredWithoutProbabilitiesCannotBeFused() {
-        EvaluationAccumulator images = new EvaluationAccumulator(LA);
-        images.add("a", 0, LA.center(0), 0, LA.center(0));
+        EvaluationAccumulator images = new EvaluationAccumulator(CATALOG);
+        images.add("a", A, at(0), A, at(0));
 
-        assertThatThrownBy(() -> FusedLocations.of(images.result(), LA, new LocationEstimator(LA, 0.9)))
-                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("without probabilities");
+        assertThatThrownBy(() -> FusedLocations.of(images.result(), CATALOG, ESTIMATOR))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("nothing to fuse");
     }
 
-    /** Probability {@code p} on one region, the rest spread evenly. */
-    private static float[] sure(int region, float p) {
-        float[] probabilities = new float[LA.size()];
-        java.util.Arrays.fill(probabilities, (1 - p) / (LA.size() - 1));
-        probabilities[region] = p;
+    /** Probability .8 on one region, .1 on each other. */
+    static float[] sure(int region) {
+        float[] probabilities = {0.1f, 0.1f, 0.1f};
+        probabilities[region] = 0.8f;
         return probabilities;
     }
 }

@@ -182,6 +182,37 @@ class LocationBootstrapTest {
         assertThatThrownBy(() -> new LocationBootstrap(0, 1)).isInstanceOf(IllegalArgumentException.class);
     }
 
+    /**
+     * One answer per location (a right, b wrong) against the photos of {@link #threeRightOneWrong}: accuracy ½
+     * against ¾. Resample 1 draws (a, b): ½ − ¾; resample 2 draws (a, a): one answer and three photos of a, all
+     * right, 1 − 1. Sorted −¼, 0: the ends at .025 and .975 of the way.
+     */
+    @Test
+    void answersOfTheSameLocationsFromOtherImagesArePairedByLocationByHand() {
+        EvaluationAccumulator perLocation = new EvaluationAccumulator(LineCatalog.CATALOG);
+        perLocation.add("a", A, at(0), A, at(0));
+        perLocation.add("b", B, at(0.1), A, at(0));
+
+        BootstrapEstimate gain = new LocationBootstrap(2, 0).pairedOverLocations(perLocation.result(),
+                threeRightOneWrong(), List.of((model, baseline) -> model.accuracy() - baseline.accuracy()),
+                scripted(0, 1, 0, 0)).get(0);
+
+        assertThat(gain.estimate()).isEqualTo(-0.25);
+        assertThat(gain.interval().low()).isCloseTo(-0.25 + 0.025 * 0.25, within(1e-12));
+        assertThat(gain.interval().high()).isCloseTo(-0.25 + 0.975 * 0.25, within(1e-12));
+    }
+
+    @Test
+    void answersOfOtherLocationsCannotBePaired() {
+        EvaluationAccumulator reordered = new EvaluationAccumulator(LineCatalog.CATALOG);
+        reordered.add("b", B, at(0.1), A, at(0));
+        reordered.add("a", A, at(0), A, at(0));
+
+        assertThatThrownBy(() -> new LocationBootstrap(10, 1).pairedOverLocations(reordered.result(),
+                threeRightOneWrong(), List.of((model, baseline) -> 0)))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("not the same test locations");
+    }
+
     @Test
     void percentilesInterpolateBetweenOrderStatistics() {
         double[] sorted = {1, 2, 3, 4};

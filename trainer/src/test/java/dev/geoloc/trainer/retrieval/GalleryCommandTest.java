@@ -1,16 +1,22 @@
 package dev.geoloc.trainer.retrieval;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Split;
@@ -77,8 +83,15 @@ class GalleryCommandTest {
                 "--bootstrap", "200", "--per-location", "--out", report.toString())).as(err.toString()).isZero();
         assertThat(out.toString()).contains("Retrieval (", "refined, as served", "region-level estimate  mean",
                 "refined minus region-level [95 % paired bootstrap over locations]");
-        // --per-location: each location once, from its views fused
-        assertThat(out.toString()).contains("Per location: ", "fused minus single [95 % paired bootstrap");
+        // --per-location: each location once, from its views fused, set against the views at their region-level
+        // points, since a fused answer is not refined
+        assertThat(out.toString()).contains("views fused: mean log-probability",
+                "Fused against single photos at their region-level points (a fused answer is not refined by retrieval) "
+                        + "[95 % paired bootstrap over the same locations, 200 resamples]");
+        JsonNode single = new ObjectMapper().readTree(report.resolve("evaluation.json").toFile())
+                .at("/per_location/versus_single/single/mean_error_km/photo");
+        assertThat(single.asDouble()).as("the views' region-level error, not the refined one")
+                .isCloseTo(regionLevelPhotoMeanKm(out.toString()), within(0.005));
         assertThat(report.resolve("error-cdf-retrieval.png")).isNotEmptyFile();
     }
 
@@ -101,6 +114,13 @@ class GalleryCommandTest {
         }
         assertThat(run("gallery", "--bundle", copy.toString(), "--dataset", dataset.toString(), "--max-photos", "0"))
                 .isEqualTo(2);
+    }
+
+    /** The mean error to the photo of the region-level estimates, as the retrieval block prints it. */
+    private static double regionLevelPhotoMeanKm(String text) {
+        Matcher mean = Pattern.compile("region-level estimate +mean (\\d+\\.\\d+) km").matcher(text);
+        assertThat(mean.find()).as(text).isTrue();
+        return Double.parseDouble(mean.group(1));
     }
 
     private int run(String... args) {
