@@ -46,6 +46,7 @@ public final class BundleWriter {
     private Preprocessing preprocessing;
     private HeadSpec headSpec;
     private Block head;
+    private CellsFile.Contents cells;
     private Map<String, Object> training = Map.of();
     private Map<String, Object> metrics = Map.of();
     private Instant created;
@@ -69,6 +70,16 @@ public final class BundleWriter {
     public BundleWriter head(HeadSpec spec, Block block) {
         this.headSpec = spec;
         this.head = block;
+        return this;
+    }
+
+    /** The cells a cell head classifies into: the head then gives {@link dev.geoloc.cells.CellPartition#headOutputs()}. */
+    public BundleWriter cells(CellsFile.Contents partition) {
+        if (partition.partition().regions() != catalog.size()) {
+            throw new IllegalArgumentException("cells over " + partition.partition().regions() + " regions for a catalog of "
+                    + catalog.size());
+        }
+        this.cells = partition;
         return this;
     }
 
@@ -110,10 +121,12 @@ public final class BundleWriter {
         if (encoderFile == null || head == null) {
             throw new IllegalStateException("a bundle needs an encoder and a head");
         }
-        Shape logits = head.getOutputShapes(new Shape[] {new Shape(1, embeddingDim)})[0];
-        if (!logits.equals(new Shape(1, catalog.size()))) {
-            throw new IllegalArgumentException("the head returns " + logits + " for one image, but the catalog has "
-                    + catalog.size() + " regions");
+        Shape outputs = head.getOutputShapes(new Shape[] {new Shape(1, embeddingDim)})[0];
+        int expected = cells == null ? catalog.size() : cells.partition().headOutputs();
+        if (!outputs.equals(new Shape(1, expected))) {
+            throw new IllegalArgumentException("the head returns " + outputs + " for one image, but " + (cells == null
+                    ? "the catalog has " + catalog.size() + " regions"
+                    : cells.partition().size() + " cells need " + expected + " (a logit and an offset each)"));
         }
         createEmpty(directory);
         Files.writeString(directory.resolve(ModelBundle.CATALOG), catalog.json(), StandardCharsets.UTF_8);
@@ -121,8 +134,13 @@ public final class BundleWriter {
         try (DataOutputStream out = new DataOutputStream(Files.newOutputStream(directory.resolve(ModelBundle.HEAD)))) {
             head.saveParameters(out);
         }
+        List<String> names = new java.util.ArrayList<>(List.of(ModelBundle.CATALOG, ModelBundle.ENCODER, ModelBundle.HEAD));
+        if (cells != null) {
+            Files.writeString(directory.resolve(ModelBundle.CELLS), CellsFile.toJson(cells, catalog), StandardCharsets.UTF_8);
+            names.add(ModelBundle.CELLS);
+        }
         Map<String, BundleFile> files = new LinkedHashMap<>();
-        for (String name : List.of(ModelBundle.CATALOG, ModelBundle.ENCODER, ModelBundle.HEAD)) {
+        for (String name : names) {
             Path file = directory.resolve(name);
             files.put(name, new BundleFile(Sha256.of(file), Files.size(file)));
         }

@@ -35,7 +35,9 @@ import dev.geoloc.retrieval.GalleryFile;
  *   <li>optionally {@code calibration.json}: the {@link BundleCalibration} of its probabilities and error estimate.
  *   Bundles written before calibration existed have none and predict as they always did;</li>
  *   <li>optionally {@code gallery.bin}: a {@link GalleryFile} of training photos' embeddings and places, which
- *   refines each prediction's point by its nearest matches.</li>
+ *   refines each prediction's point by its nearest matches;</li>
+ *   <li>optionally {@code cells.json}: the {@link CellsFile cells} below the regions that the head classifies into,
+ *   for a head that answers a cell and an offset within it.</li>
  * </ul>
  * The bundle's {@link #digest()} is the sha256 of {@code bundle.json}, which lists the sha256 of the
  * other files, so it covers the contents whole. {@link #open} checks everything before anything is loaded
@@ -50,12 +52,13 @@ public final class ModelBundle implements AutoCloseable {
     public static final String HEAD = "head.params";
     public static final String CALIBRATION = "calibration.json";
     public static final String GALLERY = GalleryFile.NAME;
+    public static final String CELLS = CellsFile.NAME;
     /** The files every bundle has besides its manifest. */
     static final Set<String> PAYLOAD = Set.of(CATALOG, ENCODER, HEAD);
     /** The files a bundle may have besides those; each is pinned in the manifest like the others when present. */
-    static final Set<String> OPTIONAL = Set.of(CALIBRATION, GALLERY);
+    static final Set<String> OPTIONAL = Set.of(CALIBRATION, GALLERY, CELLS);
     /** Every file a bundle may hold besides its manifest, in the order an archive stores them. */
-    static final List<String> FILES = List.of(CATALOG, ENCODER, HEAD, CALIBRATION, GALLERY);
+    static final List<String> FILES = List.of(CATALOG, ENCODER, HEAD, CELLS, CALIBRATION, GALLERY);
     private static final long MAX_MANIFEST_BYTES = 1 << 20;
 
     private final Path directory;
@@ -65,9 +68,11 @@ public final class ModelBundle implements AutoCloseable {
     private final String digest;
     private final Optional<BundleCalibration> calibration;
     private final Optional<GalleryFile.Contents> gallery;
+    private final Optional<CellsFile.Contents> cells;
 
     private ModelBundle(Path directory, boolean extracted, BundleManifest manifest, RegionCatalog catalog, String digest,
-                        Optional<BundleCalibration> calibration, Optional<GalleryFile.Contents> gallery) {
+                        Optional<BundleCalibration> calibration, Optional<GalleryFile.Contents> gallery,
+                        Optional<CellsFile.Contents> cells) {
         this.directory = directory;
         this.extracted = extracted;
         this.manifest = manifest;
@@ -75,6 +80,7 @@ public final class ModelBundle implements AutoCloseable {
         this.digest = digest;
         this.calibration = calibration;
         this.gallery = gallery;
+        this.cells = cells;
     }
 
     /**
@@ -125,6 +131,11 @@ public final class ModelBundle implements AutoCloseable {
     /** The bundle's gallery and how to search it; empty for a bundle without {@code gallery.bin}. */
     public Optional<GalleryFile.Contents> gallery() {
         return gallery;
+    }
+
+    /** The cells its head classifies into; empty for a bundle without {@code cells.json}, whose head scores regions. */
+    public Optional<CellsFile.Contents> cells() {
+        return cells;
     }
 
     public Path encoderFile() {
@@ -190,11 +201,15 @@ public final class ModelBundle implements AutoCloseable {
         if (problems.isEmpty() && manifest.files().containsKey(GALLERY)) {
             gallery = gallery(directory.resolve(GALLERY), manifest, catalog, problems);
         }
+        CellsFile.Contents cells = null;
+        if (problems.isEmpty() && manifest.files().containsKey(CELLS)) {
+            cells = CellsFile.parse(Files.readAllBytes(directory.resolve(CELLS)), catalog, problems);
+        }
         if (!problems.isEmpty()) {
             throw new BundleException(source, problems);
         }
         return new ModelBundle(directory, extracted, manifest, catalog, Sha256.of(manifestBytes),
-                Optional.ofNullable(calibration), Optional.ofNullable(gallery));
+                Optional.ofNullable(calibration), Optional.ofNullable(gallery), Optional.ofNullable(cells));
     }
 
     private static GalleryFile.Contents gallery(Path file, BundleManifest manifest, RegionCatalog catalog,
@@ -231,6 +246,10 @@ public final class ModelBundle implements AutoCloseable {
         BundleFile calibration = manifest.files().get(CALIBRATION);
         if (calibration != null && calibration.bytes() > BundleCalibration.MAX_BYTES) {
             problems.add(calibrationTooLarge(calibration.bytes()));
+        }
+        BundleFile cells = manifest.files().get(CELLS);
+        if (cells != null && cells.bytes() > CellsFile.MAX_BYTES) {
+            problems.add(cellsTooLarge(cells.bytes()));
         }
         TreeSet<String> bundleFiles = new TreeSet<>(PAYLOAD);
         listed.stream().filter(OPTIONAL::contains).forEach(bundleFiles::add);
@@ -292,6 +311,9 @@ public final class ModelBundle implements AutoCloseable {
                 if (name.equals(CALIBRATION) && expected.bytes() > BundleCalibration.MAX_BYTES) {
                     throw new BundleException(source, List.of(calibrationTooLarge(expected.bytes())));
                 }
+                if (name.equals(CELLS) && expected.bytes() > CellsFile.MAX_BYTES) {
+                    throw new BundleException(source, List.of(cellsTooLarge(expected.bytes())));
+                }
                 copyAtMost(zip, file, expected.bytes(), name, source);
             }
         } catch (java.util.zip.ZipException e) {
@@ -303,6 +325,10 @@ public final class ModelBundle implements AutoCloseable {
     private static String calibrationTooLarge(long bytes) {
         return CALIBRATION + " is " + bytes + " bytes, more than the " + BundleCalibration.MAX_BYTES
                 + " a calibration may take";
+    }
+
+    private static String cellsTooLarge(long bytes) {
+        return CELLS + " is " + bytes + " bytes, more than the " + CellsFile.MAX_BYTES + " a cell partition may take";
     }
 
     private static Map<String, BundleFile> declaredFiles(byte[] manifestBytes, String source) {

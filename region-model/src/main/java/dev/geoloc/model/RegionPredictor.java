@@ -27,6 +27,7 @@ import ai.djl.repository.zoo.ZooModel;
 import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 
+import dev.geoloc.cells.CellPartition;
 import dev.geoloc.imaging.ImagePreprocessor;
 import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.imaging.Preprocessing;
@@ -64,6 +65,7 @@ public final class RegionPredictor implements AutoCloseable {
     private final ParameterStore parameters;
     private final Optional<BundleCalibration> calibration;
     private final Optional<GalleryFile.Contents> gallery;
+    private final Optional<CellPartition> cells;
     /** What the head's logits are divided by before the softmax: 1 without a calibration. */
     private final float temperature;
     private final LocationEstimator estimator;
@@ -89,6 +91,7 @@ public final class RegionPredictor implements AutoCloseable {
         this.parameters = new ParameterStore(headManager, false);
         this.calibration = bundle.calibration();
         this.gallery = bundle.gallery();
+        this.cells = bundle.cells().map(CellsFile.Contents::partition);
         this.temperature = calibration.map(c -> (float) c.temperature()).orElse(1f);
         this.estimator = calibration.map(c -> new LocationEstimator(catalog, options.confidenceLevel(), c.spread()))
                 .orElseGet(() -> new LocationEstimator(catalog, options.confidenceLevel()));
@@ -134,7 +137,7 @@ public final class RegionPredictor implements AutoCloseable {
         }
         NDManager headManager = NDManager.newBaseManager(device, InferenceDevice.ENGINE);
         try {
-            Block head = Heads.build(manifest.head(), bundle.catalog().size());
+            Block head = Heads.build(manifest.head(), headOutputs(bundle));
             head.initialize(headManager, DataType.FLOAT32, new Shape(1, manifest.embeddingDim()));
             try (DataInputStream in = new DataInputStream(Files.newInputStream(bundle.headFile()))) {
                 head.loadParameters(headManager, in);
@@ -155,8 +158,18 @@ public final class RegionPredictor implements AutoCloseable {
         }
     }
 
+    /** What the head gives per image: a logit per region, or per cell and two offsets when the bundle has cells. */
+    private static int headOutputs(ModelBundle bundle) {
+        return bundle.cells().map(c -> c.partition().headOutputs()).orElse(bundle.catalog().size());
+    }
+
     public RegionCatalog catalog() {
         return catalog;
+    }
+
+    /** The cells its head classifies into; empty for a bundle whose head scores regions. */
+    public Optional<CellPartition> cells() {
+        return cells;
     }
 
     public BundleManifest manifest() {
@@ -217,7 +230,8 @@ public final class RegionPredictor implements AutoCloseable {
      * {@link dev.geoloc.imaging.ImagePreprocessor} writes them).
      *
      * <p>The probabilities are the softmax of the head's logits over the calibration's temperature (1 without one).
-     * With a gallery in the bundle, each prediction's point is also refined by its nearest training photos.
+     * With cells in the bundle, each prediction also places the photo in the predicted region's most probable cell
+     * ({@link Prediction#cell()}); with a gallery, its point is also refined by its nearest training photos.
      *
      * @param count how many images the first {@code count x imageTensorSize()} floats hold
      * @throws NonFiniteOutputException when the model produces probabilities that are not finite
@@ -232,6 +246,12 @@ public final class RegionPredictor implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             float[] own = Arrays.copyOfRange(probabilities, i * regions, (i + 1) * regions);
             Prediction prediction = prediction(own);
+            if (cells.isPresent()) {
+                int outputsPerImage = cells.get().headOutputs();
+                RegionScore predicted = prediction.predicted();
+                prediction = prediction.withCell(cells.get().locate(Arrays.copyOfRange(outputs.headOutputs(),
+                        i * outputsPerImage, (i + 1) * outputsPerImage), predicted.index(), predicted.probability()));
+            }
             if (gallery.isPresent()) {
                 float[] embedding = Arrays.copyOfRange(outputs.embeddings(), i * dimension, (i + 1) * dimension);
                 prediction = prediction.withRefinement(gallery.get().retrieval().refine(gallery.get().gallery(),
@@ -333,8 +353,11 @@ public final class RegionPredictor implements AutoCloseable {
         }
     }
 
-    /** The head's logits and the softmax of logits / temperature, [count x regions] each; logits only when asked for. */
-    private record Outputs(float[] logits, float[] probabilities, float[] embeddings) {
+    /**
+     * The head's region logits and the softmax of logits / temperature, [count x regions] each, logits only when
+     * asked for; the encoder's embeddings when asked for; and a cell head's whole output, for placing photos in cells.
+     */
+    private record Outputs(float[] logits, float[] probabilities, float[] embeddings, float[] headOutputs) {
     }
 
     /**
@@ -361,7 +384,8 @@ public final class RegionPredictor implements AutoCloseable {
             buffer.asFloatBuffer().put(batch, 0, floats);
             NDArray input = scope.create(buffer, new Shape(count, 3, inputSize, inputSize), DataType.FLOAT32);
             NDList embeddings = encoder.getBlock().forward(parameters, new NDList(input), false);
-            NDArray logits = head.forward(parameters, embeddings, false).singletonOrThrow();
+            NDArray headOutput = head.forward(parameters, embeddings, false).singletonOrThrow();
+            NDArray logits = cells.isPresent() ? cells.get().regionLogits(headOutput) : headOutput;
             if (!logits.getShape().equals(new Shape(count, catalog.size()))) {
                 throw new IllegalStateException("the model returned logits " + logits.getShape() + " for " + count
                         + " images of " + catalog.size() + " regions");
@@ -369,7 +393,7 @@ public final class RegionPredictor implements AutoCloseable {
             NDArray scaled = temperature == 1f ? logits : logits.div(temperature);
             float[] probabilities = scaled.softmax(1).toType(DataType.FLOAT32, false).toFloatArray();
             if (withLogits) {
-                return new Outputs(logits.toType(DataType.FLOAT32, false).toFloatArray(), probabilities, null);
+                return new Outputs(logits.toType(DataType.FLOAT32, false).toFloatArray(), probabilities, null, null);
             }
             for (float p : probabilities) {
                 if (!Float.isFinite(p)) {
@@ -377,7 +401,8 @@ public final class RegionPredictor implements AutoCloseable {
                 }
             }
             return new Outputs(null, probabilities, withEmbeddings
-                    ? embeddings.singletonOrThrow().toType(DataType.FLOAT32, false).toFloatArray() : null);
+                    ? embeddings.singletonOrThrow().toType(DataType.FLOAT32, false).toFloatArray() : null,
+                    cells.isPresent() ? headOutput.toType(DataType.FLOAT32, false).toFloatArray() : null);
         } finally {
             inputBuffers.add(buffer);
             permits.release();
@@ -482,10 +507,13 @@ public final class RegionPredictor implements AutoCloseable {
                         + " for one " + inputSize + "x" + inputSize + " image; bundle.json promises (1, "
                         + manifest.embeddingDim() + ")"));
             }
-            Shape logits = head.forward(parameters, embedding, false).singletonOrThrow().getShape();
-            if (!logits.equals(new Shape(1, catalog.size()))) {
-                throw new BundleException(ModelBundle.HEAD, List.of("the head returns " + logits + " for one image; the "
-                        + "catalog has " + catalog.size() + " regions, so it must return (1, " + catalog.size() + ")"));
+            Shape outputs = head.forward(parameters, embedding, false).singletonOrThrow().getShape();
+            int expected = cells.map(CellPartition::headOutputs).orElse(catalog.size());
+            if (!outputs.equals(new Shape(1, expected))) {
+                throw new BundleException(ModelBundle.HEAD, List.of("the head returns " + outputs + " for one image; "
+                        + cells.map(c -> "the bundle's " + c.size() + " cells need a logit and two offsets each")
+                        .orElse("the catalog has " + catalog.size() + " regions") + ", so it must return (1, "
+                        + expected + ")"));
             }
         }
     }

@@ -13,6 +13,8 @@ import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import ai.djl.nn.Block;
 
+import dev.geoloc.cells.Cell;
+import dev.geoloc.cells.CellPartition;
 import dev.geoloc.regions.Geodesy;
 import dev.geoloc.regions.LatLon;
 import dev.geoloc.regions.PhotoSpread;
@@ -84,6 +86,41 @@ public final class TestBundles {
                     .training(Map.of("loss", "none", "epochs", 0))
                     .metrics(Map.of("accuracy", 0.0))
                     .created(Instant.parse("2026-11-25T00:00:00Z"))
+                    .write(directory);
+        }
+    }
+
+    /**
+     * {@code perRegion} cells in each region, on a ring 0.6 km around its center, each with an offset bound of
+     * 0.3 km: what the trainer's clustering might make of photos spread around the centers.
+     */
+    public static CellsFile.Contents cells(RegionCatalog catalog, int perRegion) {
+        List<Cell> cells = new ArrayList<>();
+        for (int j = 0; j < catalog.size(); j++) {
+            for (int k = 0; k < perRegion; k++) {
+                cells.add(new Cell(j, Geodesy.destination(catalog.center(j), 360.0 * k / perRegion, 0.6), 0.3));
+            }
+        }
+        return new CellsFile.Contents(new CellPartition(cells, catalog.size()),
+                perRegion + " cells on a ring 0.6 km around each center");
+    }
+
+    /** An untrained tiny-cnn bundle whose head classifies {@link #cells} of {@code perRegion} per region. */
+    public static Path withCells(Path directory, RegionCatalog catalog, int perRegion) throws IOException {
+        EncoderContract contract = EncoderContract.builtIn("tiny-cnn");
+        Path encoderFile = EncoderContract.copyBuiltIn("tiny-cnn", directory.resolveSibling(directory.getFileName() + ".pt"));
+        CellsFile.Contents cells = cells(catalog, perRegion);
+        try (NDManager manager = NDManager.newBaseManager(InferenceDevice.ENGINE)) {
+            Engine.getEngine(InferenceDevice.ENGINE).setRandomSeed(7);
+            Block head = Heads.build(CLASSIFIER, cells.partition().headOutputs());
+            head.initialize(manager, DataType.FLOAT32, new Shape(1, contract.embeddingDim()));
+            return new BundleWriter("test-cells", catalog)
+                    .encoder(contract, encoderFile)
+                    .head(CLASSIFIER, head)
+                    .cells(cells)
+                    .training(Map.of("loss", "cells", "epochs", 0))
+                    .metrics(Map.of("accuracy", 0.0))
+                    .created(Instant.parse("2026-12-05T00:00:00Z"))
                     .write(directory);
         }
     }
