@@ -12,6 +12,7 @@ import java.util.concurrent.Callable;
 
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Split;
+import dev.geoloc.model.CellsFile;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
@@ -211,8 +212,10 @@ public final class ExperimentCommand implements Callable<Integer>, ComputesWithL
         Path encoderFile = run.encoder().file(run.directory().resolve("initial-encoder.pt"));
         TrainingOptions options = knobs.options("experiment", run.encoder().given(), knobs.classifier(),
                 run.loss().toString(), run.seed(), device.device(), null);
-        new GeoTrainer(console).train(trainingData, run.encoder().contract(), encoderFile, options,
-                Losses.create(run.loss(), regions), run.loss().label(), run.directory(), true);
+        GeoTrainer.Data data = trainingData.forLoss(run.loss(), run.seed());
+        new GeoTrainer(console).train(data, run.encoder().contract(), encoderFile, options,
+                Losses.create(run.loss(), regions, data.cells().map(CellsFile.Contents::partition)), run.loss().label(),
+                run.directory(), true);
         Files.writeString(run.directory().resolve(PlannedRun.FINISHED), "");
     }
 

@@ -43,9 +43,4 @@ record Batch(NDArray logits, NDArray oneHot, NDList labels) {
     NDArray constant(float[] values, Shape shape) {
         return logits.getManager().create(values, shape).toDevice(logits.getDevice(), false);
     }
-
-    /** As {@link #constant(float[], Shape)}, in float64. */
-    NDArray constant(double[] values, Shape shape) {
-        return logits.getManager().create(values, shape).toDevice(logits.getDevice(), false);
-    }
 }

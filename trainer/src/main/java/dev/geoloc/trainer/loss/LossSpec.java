@@ -20,6 +20,7 @@ import java.util.stream.Stream;
  * expected[:lambda=PER_KM][,distance=region|photo]               lambda=0.01
  * ranking[:margin=PER_KM][,reduce=mean|sum]                     margin=0.1, reduce=mean
  * ce+ranking[:margin=PER_KM][,reduce=mean|sum]                  the same hinge, added to cross entropy
+ * cells[:per-region=N][,tau=KM][,offset=W]                      per-region=16, tau=0.75, offset=1
  * soft-photo, geo-smooth-photo, expected-photo [:...]            the same as distance=photo
  * </pre>
  *
@@ -37,9 +38,13 @@ import java.util.stream.Stream;
  * @param lambdaPerKm      expected: weight λ of the expected distance, per km, &gt;= 0
  * @param marginPerKm      ranking: margin m per km of distance, in logits, &gt;= 0
  * @param reduction        ranking and ce+ranking: how the hinges over j ≠ y combine
+ * @param cellsPerRegion   cells: how many cells each region is split into (fewer where it has fewer places), &gt;= 1
+ * @param tauKm            cells: the haversine smoothing's decay length τ in km, &gt; 0
+ * @param offsetWeight     cells: the weight of the offset regression, &gt;= 0
  */
 public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, double epsilon, double temperatureKm,
-                       double lambdaPerKm, double marginPerKm, GeoMarginRankingLoss.Reduction reduction) {
+                       double lambdaPerKm, double marginPerKm, GeoMarginRankingLoss.Reduction reduction,
+                       int cellsPerRegion, double tauKm, double offsetWeight) {
 
     private static final String PHOTO_SUFFIX = "-photo";
     private static final String DISTANCE = "distance";
@@ -48,6 +53,7 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
      * The study's five losses, with their command-line names, parameters and labels in the study's results table,
      * and CE plus the ranking hinge. {@code ranking} is the study's loss as it states it, "logit(y) &gt; logit(j) +
      * margin(dist(y, j))": the hinge alone. Adding cross entropy is this project's variant, so it has its own name.
+     * {@code cells} is not the study's: it trains a head over cells below the regions ({@link CellLoss}).
      */
     public enum Kind {
         CE("ce", "CE"),
@@ -55,7 +61,8 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
         GEO_SMOOTH("geo-smooth", "Geo Smooth", "epsilon", "t", DISTANCE),
         EXPECTED("expected", "Exp. Dist.", "lambda", DISTANCE),
         RANKING("ranking", "Ranking", "margin", "reduce"),
-        CE_RANKING("ce+ranking", "CE + Ranking", "margin", "reduce");
+        CE_RANKING("ce+ranking", "CE + Ranking", "margin", "reduce"),
+        CELLS("cells", "Cells", "per-region", "tau", "offset");
 
         private final String cliName;
         private final String label;
@@ -94,6 +101,16 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
         Hyperparameters.positive("t", temperatureKm);
         Hyperparameters.nonNegative("lambda", lambdaPerKm);
         Hyperparameters.nonNegative("margin", marginPerKm);
+        if (cellsPerRegion < 1 || cellsPerRegion > 1000) {
+            throw new IllegalArgumentException("per-region " + cellsPerRegion + " is outside [1, 1000]");
+        }
+        Hyperparameters.positive("tau", tauKm);
+        Hyperparameters.nonNegative("offset", offsetWeight);
+    }
+
+    /** Whether the loss trains a head over cells below the regions, which the training data must then be split into. */
+    public boolean trainsCells() {
+        return kind == Kind.CELLS;
     }
 
     /** The loss with every hyperparameter at its default, distances from the region center. */
@@ -101,7 +118,8 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
         return new LossSpec(kind, DistanceFrom.REGION, SoftLabelLoss.DEFAULT_SIGMA_KM,
                 GeoLabelSmoothingLoss.DEFAULT_EPSILON, GeoLabelSmoothingLoss.DEFAULT_TEMPERATURE_KM,
                 ExpectedDistanceLoss.DEFAULT_LAMBDA_PER_KM, GeoMarginRankingLoss.DEFAULT_MARGIN_PER_KM,
-                GeoMarginRankingLoss.DEFAULT_REDUCTION);
+                GeoMarginRankingLoss.DEFAULT_REDUCTION, CellLoss.DEFAULT_PER_REGION, CellLoss.DEFAULT_TAU_KM,
+                CellLoss.DEFAULT_OFFSET_WEIGHT);
     }
 
     /**
@@ -130,7 +148,10 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
                     number(given, "t", defaults.temperatureKm),
                     number(given, "lambda", defaults.lambdaPerKm),
                     number(given, "margin", defaults.marginPerKm),
-                    reduction(given.get("reduce"), defaults.reduction));
+                    reduction(given.get("reduce"), defaults.reduction),
+                    wholeNumber(given, "per-region", defaults.cellsPerRegion),
+                    number(given, "tau", defaults.tauKm),
+                    number(given, "offset", defaults.offsetWeight));
         } catch (IllegalArgumentException e) {
             throw new IllegalArgumentException("Loss '" + text + "': " + e.getMessage(), e);
         }
@@ -168,6 +189,9 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
             case "lambda" -> plain(lambdaPerKm);
             case "margin" -> plain(marginPerKm);
             case "reduce" -> reduction.name().toLowerCase(Locale.ROOT);
+            case "per-region" -> Integer.toString(cellsPerRegion);
+            case "tau" -> plain(tauKm);
+            case "offset" -> plain(offsetWeight);
             case DISTANCE -> distanceFrom.cliName();
             default -> throw new IllegalStateException("no value for parameter " + parameter);
         };
@@ -230,6 +254,18 @@ public record LossSpec(Kind kind, DistanceFrom distanceFrom, double sigmaKm, dou
             return Double.parseDouble(value);
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException(key + "=" + value + " is not a number");
+        }
+    }
+
+    private static int wholeNumber(Map<String, String> given, String key, int fallback) {
+        String value = given.get(key);
+        if (value == null) {
+            return fallback;
+        }
+        try {
+            return Integer.parseInt(value);
+        } catch (NumberFormatException e) {
+            throw new IllegalArgumentException(key + "=" + value + " is not a whole number");
         }
     }
 

@@ -17,6 +17,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.SplittableRandom;
 
@@ -46,6 +47,7 @@ import ai.djl.training.optimizer.Optimizer;
 import ai.djl.translate.NoopTranslator;
 
 import dev.geoloc.model.BundleWriter;
+import dev.geoloc.model.CellsFile;
 import dev.geoloc.model.EncoderContract;
 import dev.geoloc.model.Heads;
 import dev.geoloc.model.InferenceDevice;
@@ -55,6 +57,8 @@ import dev.geoloc.model.ReferenceOutputs;
 import dev.geoloc.numerics.EngineSelfCheck;
 import dev.geoloc.numerics.SelfCheckReport;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.cells.CellClustering;
+import dev.geoloc.trainer.loss.LossSpec;
 
 /**
  * Trains an encoder and head on a dataset: AdamW with decoupled weight decay, warm-up then cosine decay,
@@ -81,8 +85,37 @@ public final class GeoTrainer {
         this.console = console;
     }
 
-    /** The data of a run: decoded splits and the catalog their labels come from. */
-    public record Data(RegionCatalog catalog, ExampleSet train, ExampleSet validation, String datasetName) {
+    /**
+     * The data of a run: decoded splits, the catalog their labels come from, and the cells below its regions when
+     * the head classifies cells.
+     */
+    public record Data(RegionCatalog catalog, ExampleSet train, ExampleSet validation, String datasetName,
+                       Optional<CellsFile.Contents> cells) {
+
+        public Data(RegionCatalog catalog, ExampleSet train, ExampleSet validation, String datasetName) {
+            this(catalog, train, validation, datasetName, Optional.empty());
+        }
+
+        /**
+         * This data with the cells {@code loss} trains over, made from the training photos; itself for a loss over
+         * regions.
+         */
+        public Data forLoss(LossSpec loss, long seed) {
+            if (!loss.trainsCells()) {
+                return new Data(catalog, train, validation, datasetName, Optional.empty());
+            }
+            return new Data(catalog, train, validation, datasetName, Optional.of(CellClustering.cluster(train.regions(),
+                    train.latitudes(), train.longitudes(), catalog.size(), loss.cellsPerRegion(), seed)));
+        }
+
+        /** The region logits from the head's output: itself, or folded from the cells'. */
+        NDArray regionLogits(NDArray headOutput) {
+            return cells.map(c -> c.partition().regionLogits(headOutput)).orElse(headOutput);
+        }
+
+        int headOutputs() {
+            return cells.map(c -> c.partition().headOutputs()).orElse(catalog.size());
+        }
     }
 
     /**
@@ -116,7 +149,11 @@ public final class GeoTrainer {
         try (ZooModel<NDList, NDList> encoderModel = loadTrainable(startEncoder, device);
              Model model = Model.newInstance("geoloc-training", device, InferenceDevice.ENGINE)) {
             Block encoder = encoderModel.getBlock();
-            Block head = Heads.build(options.head(), data.catalog().size());
+            if (data.cells().isPresent() && !(options.head() instanceof dev.geoloc.model.HeadSpec.Classifier)) {
+                throw new IllegalArgumentException("cells need the classifier head: a prototype head scores regions "
+                        + "against their text prototypes");
+            }
+            Block head = Heads.build(options.head(), data.headOutputs());
             model.setBlock(new EncoderWithHead(encoder, head, options.encoderTraining().trains()));
             Set<String> encoderIds = new HashSet<>();
             encoder.getParameters().values().forEach(p -> encoderIds.add(p.getId()));
@@ -146,8 +183,8 @@ public final class GeoTrainer {
                 boolean stoppedEarly = false;
                 for (int epoch = state.epoch() + 1; epoch <= options.epochs(); epoch++) {
                     long start = System.nanoTime();
-                    double[] trainFigures = trainEpoch(trainer, data.train(), augmenter, options, loss, epoch);
-                    double[] validation = validate(trainer, data.validation(), augmenter, options.batchSize(), data.catalog());
+                    double[] trainFigures = trainEpoch(trainer, data, augmenter, options, loss, epoch);
+                    double[] validation = validate(trainer, data, augmenter, options.batchSize());
                     boolean improved = validation[1] < state.bestError();
                     EpochRecord record = new EpochRecord(epoch, trainFigures[0], trainFigures[1], validation[0],
                             validation[1], options.headLearningRate() * schedule.factor(epoch * stepsPerEpoch),
@@ -180,8 +217,9 @@ public final class GeoTrainer {
         }
     }
 
-    private double[] trainEpoch(Trainer trainer, ExampleSet set, Augmenter augmenter, TrainingOptions options,
+    private double[] trainEpoch(Trainer trainer, Data data, Augmenter augmenter, TrainingOptions options,
                                 Loss loss, int epoch) {
+        ExampleSet set = data.train();
         int n = set.size();
         int[] order = shuffled(n, new SplittableRandom(options.seed() * 1_000_003L + epoch));
         SplittableRandom random = new SplittableRandom(options.seed() * 7919L + epoch);
@@ -209,11 +247,11 @@ public final class GeoTrainer {
             try (NDManager scope = trainer.getManager().newSubManager()) {
                 NDList labels = new NDList(scope.create(regions), scope.create(coordinates, new Shape(count, 2)));
                 try (GradientCollector collector = trainer.newGradientCollector()) {
-                    NDArray logits = trainer.forward(new NDList(input(scope, direct, batch, count, set))).singletonOrThrow();
-                    NDArray value = loss.evaluate(labels, new NDList(logits));
+                    NDArray outputs = trainer.forward(new NDList(input(scope, direct, batch, count, set))).singletonOrThrow();
+                    NDArray value = loss.evaluate(labels, new NDList(outputs));
                     collector.backward(value);
                     lossSum += value.getFloat() * count;
-                    correct += (int) logits.argMax(1).eq(labels.get(0)).sum().getLong();
+                    correct += (int) data.regionLogits(outputs).argMax(1).eq(labels.get(0)).sum().getLong();
                 }
                 trainer.step();
             }
@@ -223,7 +261,9 @@ public final class GeoTrainer {
     }
 
     /** Accuracy and mean error (km between predicted and true region centers) on a split, no augmentation. */
-    private double[] validate(Trainer trainer, ExampleSet set, Augmenter augmenter, int batchSize, RegionCatalog catalog) {
+    private double[] validate(Trainer trainer, Data data, Augmenter augmenter, int batchSize) {
+        ExampleSet set = data.validation();
+        RegionCatalog catalog = data.catalog();
         int n = set.size();
         if (n == 0) {
             return new double[] {Double.NaN, Double.NaN};
@@ -238,8 +278,8 @@ public final class GeoTrainer {
                 augmenter.plain(set, from + i, batch, i);
             }
             try (NDManager scope = trainer.getManager().newSubManager()) {
-                long[] predicted = trainer.evaluate(new NDList(input(scope, direct, batch, count, set)))
-                        .singletonOrThrow().argMax(1).toLongArray();
+                long[] predicted = data.regionLogits(trainer.evaluate(new NDList(input(scope, direct, batch, count, set)))
+                        .singletonOrThrow()).argMax(1).toLongArray();
                 for (int i = 0; i < count; i++) {
                     int truth = set.regions()[from + i];
                     correct += predicted[i] == truth ? 1 : 0;
@@ -408,17 +448,19 @@ public final class GeoTrainer {
         training.put("seed", options.seed());
         training.put("dataset", data.datasetName());
         training.put("train_images", data.train().size());
+        data.cells().ifPresent(cells -> training.put("cells", cells.partition().size()));
         Map<String, Object> metrics = new LinkedHashMap<>();
         metrics.put("split", "validation");
         metrics.put("samples", data.validation().size());
         metrics.put("accuracy", best.validationAccuracy());
         metrics.put("mean_error_km", best.validationMeanErrorKm());
-        return new BundleWriter(options.modelName(), data.catalog())
+        BundleWriter writer = new BundleWriter(options.modelName(), data.catalog())
                 .encoder(contract, encoderFile)
                 .head(options.head(), head)
                 .training(training)
-                .metrics(metrics)
-                .write(directory);
+                .metrics(metrics);
+        data.cells().ifPresent(writer::cells);
+        return writer.write(directory);
     }
 
     private static int[] shuffled(int n, SplittableRandom random) {

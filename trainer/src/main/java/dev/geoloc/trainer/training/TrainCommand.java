@@ -13,6 +13,7 @@ import ai.djl.training.loss.Loss;
 import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Split;
+import dev.geoloc.model.CellsFile;
 import dev.geoloc.model.EncoderContract;
 import dev.geoloc.model.HeadSpec;
 import dev.geoloc.model.RegionPrototypes;
@@ -75,7 +76,7 @@ public final class TrainCommand implements Callable<Integer>, ComputesWithLibtor
     float temperature;
 
     @Option(names = "--loss", defaultValue = "ce", paramLabel = "SPEC",
-            description = "ce, soft, geo-smooth, expected, ranking or ce+ranking, with parameters after ':' "
+            description = "ce, soft, geo-smooth, expected, ranking, ce+ranking, or cells (a head over cells below the regions, with an offset in each), with parameters after ':' "
                     + "(e.g. geo-smooth:epsilon=0.1,t=10); see docs/training.md (default: ${DEFAULT-VALUE}).")
     String loss;
 
@@ -116,12 +117,12 @@ public final class TrainCommand implements Callable<Integer>, ComputesWithLibtor
                     + "and the validation split; it has " + train.size() + " and " + validation.size());
         }
         Path encoderFile = source.file(Files.createDirectories(out).resolve("initial-encoder.pt"));
-        Loss lossFunction = Losses.create(lossSpec, regions);
+        GeoTrainer.Data trainingData = new GeoTrainer.Data(regions, train, validation, data.name()).forLoss(lossSpec, seed);
+        Loss lossFunction = Losses.create(lossSpec, regions, trainingData.cells().map(CellsFile.Contents::partition));
         console.printf(Locale.ROOT, "Training %s (%dx%d) + %s head with %s loss on %d images, validating on %d%n",
                 contract.name(), size, size, options.head().type(), lossSpec.label(), train.size(), validation.size());
         TrainingResult result = new GeoTrainer(console).train(
-                new GeoTrainer.Data(regions, train, validation, data.name()),
-                contract, encoderFile, options, lossFunction, lossSpec.label(), out, resume);
+                trainingData, contract, encoderFile, options, lossFunction, lossSpec.label(), out, resume);
         console.printf(Locale.ROOT, "Best epoch %d of %d%s: validation accuracy %.1f%%, mean error %.2f km%nBundle: %s%n",
                 result.best().epoch(), result.epochs().size(), result.stoppedEarly() ? " (stopped early)" : "",
                 100 * result.best().validationAccuracy(), result.best().validationMeanErrorKm(), result.bundle());

@@ -33,7 +33,7 @@ class LossSpecTest {
         assertThat(spec.epsilon()).isEqualTo(0.2);
         assertThat(spec.temperatureKm()).isEqualTo(5.0);
         assertThat(LossSpec.parse("ranking:reduce=sum,margin=0.2"))
-                .isEqualTo(new LossSpec(Kind.RANKING, DistanceFrom.REGION, 3, 0.1, 10, 0.01, 0.2, Reduction.SUM));
+                .isEqualTo(new LossSpec(Kind.RANKING, DistanceFrom.REGION, 3, 0.1, 10, 0.01, 0.2, Reduction.SUM, 16, 0.75, 1));
     }
 
     @ParameterizedTest
@@ -69,7 +69,7 @@ class LossSpecTest {
     @ParameterizedTest
     @CsvSource(delimiter = '|', quoteCharacter = '"', value = {
             "hinge                      | Unknown loss 'hinge'; expected one of ce, soft, geo-smooth, expected, ranking, "
-                    + "ce+ranking, soft-photo, geo-smooth-photo, expected-photo",
+                    + "ce+ranking, cells, soft-photo, geo-smooth-photo, expected-photo",
             "ranking-photo              | Unknown loss 'ranking-photo'",
             "\"\"                       | Unknown loss ''",
             "soft:width=3               | Loss 'soft' has no parameter 'width'; it takes sigma, distance",
@@ -106,7 +106,7 @@ class LossSpecTest {
     @Test
     void refusesThePhotoDistanceForLossesThatMeasureNone() {
         assertThatIllegalArgumentException()
-                .isThrownBy(() -> new LossSpec(Kind.CE, DistanceFrom.PHOTO, 3, 0.1, 10, 0.01, 0.1, Reduction.MEAN))
+                .isThrownBy(() -> new LossSpec(Kind.CE, DistanceFrom.PHOTO, 3, 0.1, 10, 0.01, 0.1, Reduction.MEAN, 16, 0.75, 1))
                 .withMessageContaining("ce has no distance option");
     }
 }

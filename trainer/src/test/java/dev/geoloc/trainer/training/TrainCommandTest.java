@@ -17,7 +17,10 @@ import dev.geoloc.dataset.synth.SynthCityGenerator;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Split;
 import dev.geoloc.model.BundleCalibration;
+import dev.geoloc.model.EncoderContract;
 import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.TrainerCommand;
 import picocli.CommandLine;
@@ -57,6 +60,31 @@ class TrainCommandTest {
             assertThat(calibration.fit().nllAfter()).isLessThanOrEqualTo(calibration.fit().nllBefore());
         }
         assertThat(dir.resolve("run/bundle.uncalibrated")).doesNotExist();
+    }
+
+    @Test
+    void trainsACellHeadAndItsBundlePlacesPhotosInCells() throws IOException {
+        new SynthCityGenerator(RegionCatalog.losAngeles(), SynthCityConfig.defaults().withLocationsPerRegion(6)
+                .withHeadings(List.of(0, 180)).withSize(64, 64)).generate(dir.resolve("data"), 2, (done, total) -> { });
+
+        int exit = run("train", "--dataset", dir.resolve("data").toString(), "--out", dir.resolve("cells").toString(),
+                "--loss", "cells:per-region=3,tau=0.5", "--epochs", "2", "--batch-size", "16", "--device", "cpu");
+
+        assertThat(exit).isZero();
+        try (ModelBundle bundle = ModelBundle.open(dir.resolve("cells/bundle"));
+             RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"))) {
+            var cells = bundle.cells().orElseThrow();
+            assertThat(cells.partition().size()).isBetween(RegionCatalog.losAngeles().size(),
+                    3 * RegionCatalog.losAngeles().size());
+            assertThat(cells.source()).contains("up to 3 per region");
+            assertThat(bundle.manifest().training()).containsEntry("loss", "Cells")
+                    .containsEntry("loss_spec", "cells:per-region=3,tau=0.5")
+                    .containsEntry("cells", cells.partition().size());
+            var prediction = predictor.predict(EncoderContract.probeInput(1, predictor.preprocessing().inputSize()), 1).get(0);
+            assertThat(prediction.cell()).isPresent();
+            assertThat(cells.partition().cells().get(prediction.cell().get().cell()).region())
+                    .isEqualTo(prediction.predicted().index());
+        }
     }
 
     /**
