@@ -45,12 +45,19 @@ final class PredictionRecords {
                 .setEndToEndLatencyMs((double) (processed.toEpochMilli() - event.getUploadTime().toEpochMilli()))
                 .setProcessedTime(processed)
                 .setCalibration(outcome.model().predictor().calibration().map(BundleCalibration::identifier).orElse(null));
-        prediction.refined().ifPresent(refined -> record.setRefinedLocation(point(refined.point())));
+        // The finer point: the gallery's, or the cell head's; none for a model with neither.
+        boolean finer = prediction.refined().isPresent() || prediction.cell().isPresent();
+        if (finer) {
+            record.setRefinedLocation(point(prediction.point()));
+        }
+        prediction.cell().ifPresent(cell -> record.setCell(cell.cell()));
         if (event.getGroundTruth() != null) {
             LatLon truth = new LatLon(event.getGroundTruth().getLatitude(), event.getGroundTruth().getLongitude());
             record.setTrueRegionId(catalog.containing(truth).map(Region::id).orElse(null));
             record.setActualErrorKm(estimate.location().distanceKm(truth));
-            prediction.refined().ifPresent(refined -> record.setRefinedErrorKm(refined.point().distanceKm(truth)));
+            if (finer) {
+                record.setRefinedErrorKm(prediction.point().distanceKm(truth));
+            }
         }
         return record.build();
     }

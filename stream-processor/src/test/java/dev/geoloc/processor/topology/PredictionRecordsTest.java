@@ -33,7 +33,7 @@ import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.InlineImage;
 import dev.geoloc.schemas.RegionPrediction;
 
-/** What a prediction record says beyond the region: the refined point and its error, and the calibration. */
+/** What a prediction record says beyond the region: the refined point and its error, the cell, and the calibration. */
 class PredictionRecordsTest {
 
     private static final RegionCatalog LA = RegionCatalog.losAngeles();
@@ -82,6 +82,29 @@ class PredictionRecordsTest {
     }
 
     @Test
+    void aCellModelAnswersWithItsCellAndTheCellsPoint() throws Exception {
+        // Given a model whose head classifies 4 cells per region
+        byte[] photo = TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED, TestImages.BLUE), false);
+        try (ModelBundle bundle = ModelBundle.open(TestBundles.withCells(dir.resolve("cells"), LA, 4));
+             RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"))) {
+            // When it predicts the photo and the record is made
+            Prediction prediction = ((ImageResult.Predicted) predictor.predictImages(List.of(photo)).get(0)).prediction();
+            RegionPrediction record = PredictionRecords.of(event(photo), new Outcome.Predicted(prediction,
+                    new ServedModel("la-street", 2, predictor), Route.STABLE, 1, 0, 0, Optional.empty()), 0, Instant.now());
+
+            // Then the record names the cell and answers with the cell's point, its error measured from there
+            LatLon cellPoint = prediction.cell().orElseThrow().point();
+            assertThat(record.getCell()).isEqualTo(prediction.cell().get().cell());
+            assertThat(record.getRefinedLocation().getLatitude()).isEqualTo(cellPoint.latitude());
+            assertThat(record.getRefinedLocation().getLongitude()).isEqualTo(cellPoint.longitude());
+            assertThat(record.getRefinedErrorKm()).isCloseTo(
+                    cellPoint.distanceKm(new LatLon(TRUTH.getLatitude(), TRUTH.getLongitude())), within(1e-9));
+            assertThat(record.getEstimatedLocation().getLatitude())
+                    .isEqualTo(prediction.location().location().latitude());
+        }
+    }
+
+    @Test
     void aPlainModelLeavesThemNull() throws Exception {
         byte[] photo = TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED, TestImages.BLUE), false);
         try (ModelBundle bundle = ModelBundle.open(TestBundles.untrained(dir.resolve("plain"), "tiny-cnn",
@@ -94,6 +117,7 @@ class PredictionRecordsTest {
 
             assertThat(record.getRefinedLocation()).isNull();
             assertThat(record.getRefinedErrorKm()).isNull();
+            assertThat(record.getCell()).isNull();
             assertThat(record.getCalibration()).isNull();
         }
     }
