@@ -238,7 +238,11 @@ public final class RegionPredictor implements AutoCloseable {
      */
     public List<Prediction> predict(float[] batch, int count) {
         checkBatch(batch, count);
-        Outputs outputs = forward(batch, count, temperature, false, gallery.isPresent());
+        return predictions(forward(batch, count, temperature, false, gallery.isPresent()), count, gallery.isPresent());
+    }
+
+    /** Each image's prediction from a batch's outputs; refined by the gallery when asked, which needs embeddings. */
+    private List<Prediction> predictions(Outputs outputs, int count, boolean refine) {
         float[] probabilities = outputs.probabilities();
         List<Prediction> predictions = new ArrayList<>(count);
         int regions = catalog.size();
@@ -252,7 +256,7 @@ public final class RegionPredictor implements AutoCloseable {
                 prediction = prediction.withCell(cells.get().locate(Arrays.copyOfRange(outputs.headOutputs(),
                         i * outputsPerImage, (i + 1) * outputsPerImage), predicted.index(), predicted.probability()));
             }
-            if (gallery.isPresent()) {
+            if (refine) {
                 float[] embedding = Arrays.copyOfRange(outputs.embeddings(), i * dimension, (i + 1) * dimension);
                 prediction = prediction.withRefinement(gallery.get().retrieval().refine(gallery.get().gallery(),
                         embedding, own));
@@ -310,17 +314,17 @@ public final class RegionPredictor implements AutoCloseable {
      * What the model makes of a batch, embeddings included: for retrieval, which compares photos by the encoder's
      * view of them.
      *
-     * @param probabilities [count x regions], as {@link #predict} serves them (calibrated when the bundle is)
-     * @param embeddings    [count x embedding dimension], the encoder's output
+     * @param predictions one per image, as {@link #predict} serves them but never refined by a gallery
+     * @param embeddings  [count x embedding dimension], the encoder's output
      */
-    public record Embedded(float[] probabilities, float[] embeddings) {
+    public record Embedded(List<Prediction> predictions, float[] embeddings) {
     }
 
-    /** The probabilities and embeddings of a batch laid out as {@link #predict} takes it. */
+    /** The unrefined predictions and the embeddings of a batch laid out as {@link #predict} takes it. */
     public Embedded embed(float[] batch, int count) {
         checkBatch(batch, count);
         Outputs outputs = forward(batch, count, temperature, false, true);
-        return new Embedded(outputs.probabilities(), outputs.embeddings());
+        return new Embedded(predictions(outputs, count, false), outputs.embeddings());
     }
 
     private void checkBatch(float[] batch, int count) {

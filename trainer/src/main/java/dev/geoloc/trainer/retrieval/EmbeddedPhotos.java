@@ -11,6 +11,7 @@ import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.imaging.ImagePreprocessor;
 import dev.geoloc.imaging.ImageRejectedException;
+import dev.geoloc.model.Prediction;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.regions.LatLon;
 
@@ -20,8 +21,12 @@ import dev.geoloc.regions.LatLon;
  */
 record EmbeddedPhotos(List<Photo> photos, int skipped) {
 
-    /** One photo: where it was taken, in which region (label index), and what the model made of it. */
-    record Photo(LatLon location, int region, float[] probabilities, float[] embedding) {
+    /**
+     * One photo: where it was taken, in which region (label index), and what the model made of it: its served
+     * probabilities, the point it answers with before any gallery refines it (the cell head's, or the region-level
+     * estimate), and its embedding.
+     */
+    record Photo(LatLon location, int region, float[] probabilities, LatLon unrefined, float[] embedding) {
     }
 
     private static final int BATCH_SIZE = 32;
@@ -29,7 +34,6 @@ record EmbeddedPhotos(List<Photo> photos, int skipped) {
     static EmbeddedPhotos of(RegionPredictor predictor, Manifest manifest, List<ManifestEntry> entries) throws IOException {
         ImagePreprocessor preprocessor = predictor.preprocessor();
         int tensorSize = predictor.imageTensorSize();
-        int regions = predictor.catalog().size();
         float[] batch = new float[BATCH_SIZE * tensorSize];
         List<ManifestEntry> inBatch = new ArrayList<>(BATCH_SIZE);
         List<Photo> photos = new ArrayList<>(entries.size());
@@ -47,8 +51,9 @@ record EmbeddedPhotos(List<Photo> photos, int skipped) {
                 int dimension = embedded.embeddings().length / inBatch.size();
                 for (int k = 0; k < inBatch.size(); k++) {
                     ManifestEntry photo = inBatch.get(k);
+                    Prediction prediction = embedded.predictions().get(k);
                     photos.add(new Photo(photo.location(), predictor.catalog().indexOf(photo.regionId()),
-                            Arrays.copyOfRange(embedded.probabilities(), k * regions, (k + 1) * regions),
+                            prediction.probabilities(), prediction.unrefinedPoint(),
                             Arrays.copyOfRange(embedded.embeddings(), k * dimension, (k + 1) * dimension)));
                 }
                 inBatch.clear();

@@ -47,7 +47,7 @@ import picocli.CommandLine.Spec;
         description = {"Adds a retrieval gallery to a model bundle: the training split's photos, embedded by the "
                 + "bundle's encoder (float16, L2-normalised) with their coordinates, at most " + GalleryFile.MAX_ENTRIES
                 + " (a seeded sample beyond). Tunes the neighbours, regions searched and similarity threshold on the "
-                + "validation split for Acc@1km to the photo, prints the grid against the region-level estimate, and "
+                + "validation split for Acc@1km to the photo, prints the grid against the model's point alone (region-level, or its cells'), and "
                 + "writes the bundle with gallery.bin, in place or to --out. The bundle's digest changes.", ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:written",
@@ -95,7 +95,7 @@ public final class GalleryCommand implements Callable<Integer>, ComputesWithLibt
                 Gallery gallery = Gallery.of(opened.manifest().embeddingDim(), opened.catalog().size(),
                         train.photos().stream().map(photo -> new Gallery.Entry(photo.embedding(), photo.location(),
                                 photo.region())).toList());
-                RetrievalTuning.Result tuning = RetrievalTuning.tune(predictor, gallery, validation.photos());
+                RetrievalTuning.Result tuning = RetrievalTuning.tune(gallery, validation.photos());
                 print(console, tuning, validation.photos().size());
                 Retrieval chosen = tuning.best().retrieval().orElseThrow();
                 Path written = bundle.out().isPresent()
@@ -142,7 +142,7 @@ public final class GalleryCommand implements Callable<Integer>, ComputesWithLibt
         console.printf(Locale.ROOT, "Tuned on %d validation photos: within %.0f km of the photo, and mean error%n", photos,
                 RetrievalTuning.WITHIN_KM);
         console.printf(Locale.ROOT, "  %-58s %8s %10s %9s%n", "setting", "@1km", "mean (km)", "refined");
-        line(console, "region-level estimate alone", tuning.withoutRetrieval());
+        line(console, "the model's point alone", tuning.withoutRetrieval());
         for (RetrievalTuning.Score score : tuning.scores().subList(0, Math.min(5, tuning.scores().size()))) {
             line(console, describe(score.retrieval().orElseThrow()), score);
         }

@@ -5,15 +5,14 @@ import java.util.Comparator;
 import java.util.List;
 import java.util.Optional;
 
-import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.regions.LatLon;
 import dev.geoloc.retrieval.Gallery;
 import dev.geoloc.retrieval.Retrieval;
 
 /**
  * Chooses a {@link Retrieval} on held-out photos: every setting of a small grid is scored by the share of photos
- * placed within 1 km of where they were taken (ties: the lower mean error), against the region-level estimate
- * alone. Acc@1km because that is the scale a refinement below the region is for; the grid's similarity thresholds
+ * placed within 1 km of where they were taken (ties: the lower mean error), against the model's point alone (the
+ * region-level estimate, or the cell head's point for a bundle with cells). Acc@1km because that is the scale a refinement below the region is for; the grid's similarity thresholds
  * are quantiles of the photos' own best matches, so that they mean something whatever the encoder.
  */
 final class RetrievalTuning {
@@ -23,7 +22,7 @@ final class RetrievalTuning {
     static final double[] THRESHOLD_QUANTILES = {0, 0.25, 0.5};
     static final double WITHIN_KM = 1;
 
-    /** How photos fared with one setting (empty: the region-level estimate alone). */
+    /** How photos fared with one setting (empty: the model's point alone). */
     record Score(Optional<Retrieval> retrieval, double withinKm, double meanKm, double refinedShare) {
     }
 
@@ -38,8 +37,8 @@ final class RetrievalTuning {
     private RetrievalTuning() {
     }
 
-    static Result tune(RegionPredictor predictor, Gallery gallery, List<EmbeddedPhotos.Photo> heldOut) {
-        Score without = score(predictor, gallery, heldOut, Optional.empty());
+    static Result tune(Gallery gallery, List<EmbeddedPhotos.Photo> heldOut) {
+        Score without = score(gallery, heldOut, Optional.empty());
         List<Score> scores = new ArrayList<>();
         for (int regions : REGIONS) {
             List<Double> best = new ArrayList<>();
@@ -52,7 +51,7 @@ final class RetrievalTuning {
                 double threshold = quantile == 0 || best.isEmpty() ? -1
                         : best.get((int) Math.floor(quantile * (best.size() - 1)));
                 for (int neighbours : NEIGHBOURS) {
-                    scores.add(score(predictor, gallery, heldOut,
+                    scores.add(score(gallery, heldOut,
                             Optional.of(new Retrieval(neighbours, threshold, regions))));
                 }
             }
@@ -61,13 +60,13 @@ final class RetrievalTuning {
         return new Result(List.copyOf(scores), without);
     }
 
-    private static Score score(RegionPredictor predictor, Gallery gallery, List<EmbeddedPhotos.Photo> photos,
+    private static Score score(Gallery gallery, List<EmbeddedPhotos.Photo> photos,
                                Optional<Retrieval> retrieval) {
         int within = 0;
         int refined = 0;
         double total = 0;
         for (EmbeddedPhotos.Photo photo : photos) {
-            LatLon point = predictor.prediction(photo.probabilities()).location().location();
+            LatLon point = photo.unrefined();
             Optional<Retrieval.Refinement> refinement = retrieval.flatMap(r -> r.refine(gallery, photo.embedding(),
                     photo.probabilities()));
             if (refinement.isPresent()) {

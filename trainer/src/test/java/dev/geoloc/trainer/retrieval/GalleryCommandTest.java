@@ -70,7 +70,7 @@ class GalleryCommandTest {
             assertThat(gallery.gallery().size()).isEqualTo(training);
             assertThat(gallery.gallery().dimension()).isEqualTo(written.manifest().embeddingDim());
             assertThat(predictor.retrieval()).contains(gallery.retrieval());
-            assertThat(out.toString()).contains("region-level estimate alone", "Gallery of " + training + " photos");
+            assertThat(out.toString()).contains("the model's point alone", "Gallery of " + training + " photos");
         }
         try (ModelBundle original = ModelBundle.open(bundle)) {
             assertThat(original.gallery()).as("--out leaves the original as it was").isEmpty();
