@@ -17,11 +17,16 @@ import java.util.Map;
 /**
  * The cumulative distribution of error distances: for each x from 0 to 50 km, the fraction of images whose
  * error is at most x. One colour per model (per measure when there is one model), one line style per
- * {@link ErrorMeasure}; the study's Acc@k radii are marked, so the table's columns can be read off the curves.
+ * {@link ErrorMeasure}; the Acc@k radii from 1 km up are marked, so the tables' columns can be read off the curves.
  */
 public final class ErrorCdfPlot {
 
     private static final double MAX_KM = 50;
+    /**
+     * Radii below this are not marked: on a 50 km axis they fall within a few pixels of 0 and of each other, their
+     * labels on top of one another; the tables give their Acc@k.
+     */
+    private static final double MIN_MARKED_KM = 1;
     /** Tableau 10, the first eight: distinct hues of similar weight. */
     private static final Color[] PALETTE = {new Color(0x4e79a7), new Color(0xf28e2b), new Color(0xe15759),
             new Color(0x76b7b2), new Color(0x59a14f), new Color(0xedc948), new Color(0xb07aa1), new Color(0x9c755f)};
@@ -124,13 +129,16 @@ public final class ErrorCdfPlot {
             g.setColor(PlotImages.TEXT);
             PlotImages.centered(g, Integer.toString(km), x, TOP + PLOT_HEIGHT + 16);
         }
-        // the study's Acc@k radii, where its table reads the curves
+        // the Acc@k radii, where the tables read the curves
         g.setColor(new Color(0x9a9a9a));
         g.setStroke(new BasicStroke(1f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_MITER, 10, new float[] {3, 3}, 0));
         for (double radius : Evaluation.RADII_KM) {
+            if (radius < MIN_MARKED_KM) {
+                continue;
+            }
             int x = (int) Math.round(x(radius));
             g.drawLine(x, TOP, x, TOP + PLOT_HEIGHT);
-            g.drawString(String.format(Locale.ROOT, "Acc@%.0f", radius), x + 3, TOP - 5);
+            g.drawString("Acc@" + Evaluation.radiusLabel(radius), x + 3, TOP - 5);
         }
         g.setStroke(new BasicStroke(1f));
         g.setColor(PlotImages.TEXT);

@@ -38,11 +38,12 @@ import picocli.CommandLine.Spec;
 @Command(name = "evaluate",
         mixinStandardHelpOptions = true,
         sortOptions = false,
-        description = {"Evaluates a model bundle on a split of a dataset: accuracy, mean and median error and Acc@1/5/10/25 km, "
-                + "measured the study's way (between predicted and true region centers, 0 when right) and against the "
-                + "photos' true coordinates, with 95 %% bootstrap intervals over the test locations; per-region accuracy, "
-                + "the confusion matrix, and the calibration of the probabilities (ECE, NLL, Brier) and of the "
-                + "distance-error estimate (Spearman, actual/expected ratio, coverage of the 90 %% radius).",
+        description = {"Evaluates a model bundle on a split of a dataset: accuracy, mean and median error and "
+                + "Acc@0.25/0.5/1/5/10/25 km, measured the study's way (between predicted and true region centers, 0 "
+                + "when right) and against the photos' true coordinates, with 95 %% bootstrap intervals over the test "
+                + "locations; per-region accuracy, the confusion matrix, and the calibration of the probabilities (ECE, "
+                + "NLL, Brier) and of the distance-error estimate (Spearman, actual/expected ratio, coverage of the 90 %% "
+                + "radius).",
                 "Prints a summary and the results-table row; with --out also writes " + EvaluationReport.JSON + ", "
                         + EvaluationReport.MARKDOWN + ", " + EvaluationReport.CONFUSION_PNG + ", "
                         + EvaluationReport.CDF_PNG + " and " + EvaluationReport.RELIABILITY_PNG

@@ -1,5 +1,6 @@
 package dev.geoloc.trainer.evaluation;
 
+import java.math.BigDecimal;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumMap;
@@ -18,8 +19,20 @@ import java.util.Optional;
 public record Evaluation(ConfusionMatrix confusion, Map<ErrorMeasure, DistanceMetrics> distances,
                          List<ImageOutcome> outcomes) {
 
-    /** The radii of the study's Acc@k km columns, plus Acc@10km which the issue adds. */
-    public static final List<Double> RADII_KM = List.of(1.0, 5.0, 10.0, 25.0);
+    /**
+     * The Acc@k radii every report gives, ascending: the study's 1, 5 and 25 km and the 10 km an issue added, below
+     * them 0.25 and 0.5 km, the scales where the error to the photo (and what retrieval refinement gains) shows.
+     */
+    public static final List<Double> RADII_KM = List.of(0.25, 0.5, 1.0, 5.0, 10.0, 25.0);
+
+    /**
+     * A radius as the reports name it, in km without trailing zeros ({@code "0.25"}, {@code "0.5"}, {@code "1"},
+     * {@code "25"}): in Acc@0.25km and @0.25km, and the key of {@code within_km} in JSON, kept as it was for the whole
+     * kilometres.
+     */
+    public static String radiusLabel(double radiusKm) {
+        return BigDecimal.valueOf(radiusKm).stripTrailingZeros().toPlainString();
+    }
 
     public Evaluation {
         if (distances.keySet().size() != ErrorMeasure.values().length) {

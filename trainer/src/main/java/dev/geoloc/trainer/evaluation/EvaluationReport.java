@@ -94,25 +94,22 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
         if (intervals.isEmpty()) {
             return ResultsTable.markdown(List.of(ResultsRow.of(model, evaluation)), ErrorMeasure.REGION_CENTERS, null);
         }
-        EvaluationIntervals.Errors centers = intervals.get().errors(ErrorMeasure.REGION_CENTERS);
-        List<String> cells = new ArrayList<>();
-        cells.add(intervals.get().accuracy().format(100, 2));
-        cells.add(centers.meanKm().format(1, 2));
-        centers.withinKm().forEach(within -> cells.add(within.format(100, 2)));
-        return ResultsTable.HEADER + "\n" + ResultsTable.ALIGNMENT + "\n" + ResultsTable.row(model, cells) + "\n\n"
+        return ResultsTable.HEADER + "\n" + ResultsTable.ALIGNMENT + "\n"
+                + ResultsTable.row(model, ResultsTable.cells(intervals.get(), ErrorMeasure.REGION_CENTERS)) + "\n\n"
                 + ResultsTable.caption(intervals.get().bootstrap()) + "\n";
     }
 
     /**
-     * Accuracies are fractions in [0, 1] and distances kilometres; {@code within_km} maps a radius to its
-     * Acc@k fraction; the confusion matrix's rows are true regions and its columns predicted ones, both in
-     * {@code labels} order. A region without images has a null accuracy. {@code bootstrap} (absent when not
-     * asked for) holds the 95 % intervals as {@code [low, high]}, under the same names as the figures;
-     * {@code calibration} says {@code "available": false} when the probabilities were not kept. A figure that
-     * is undefined (a rank correlation of constant values) is null. {@code per_location} (absent when not asked
-     * for) holds the fused locations' figures under the same names, their views per location, and
-     * {@code versus_single}: the single photos' accuracy and mean errors, the paired changes (accuracy gain a
-     * fraction, mean error changes relative: −0.3 is 30 % lower) with their {@code interval}, and the targets.
+     * Accuracies are fractions in [0, 1] and distances kilometres; {@code within_km} maps a radius, named as
+     * {@link Evaluation#radiusLabel} names it ({@code "0.25"}, {@code "1"}), to its Acc@k fraction; the confusion
+     * matrix's rows are true regions and its columns predicted ones, both in {@code labels} order. A region without
+     * images has a null accuracy. {@code bootstrap} (absent when not asked for) holds the 95 % intervals as
+     * {@code [low, high]}, under the same names as the figures; {@code calibration} says {@code "available": false}
+     * when the probabilities were not kept. A figure that is undefined (a rank correlation of constant values) is
+     * null. {@code per_location} (absent when not asked for) holds the fused locations' figures under the same
+     * names, their views per location, and {@code versus_single}: the single photos' accuracy, mean errors and
+     * median error to the photo, the paired changes (accuracy gain a fraction, error changes relative: −0.3 is 30 %
+     * lower) with their {@code interval}, and the targets.
      */
     public String toJson() {
         ObjectNode root = MAPPER.createObjectNode();
@@ -164,7 +161,8 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
             ObjectNode node = errors.putObject(measure.key()).put("description", measure.label())
                     .put("mean", distance.meanKm()).put("median", distance.medianKm());
             ObjectNode within = node.putObject("within_km");
-            Evaluation.RADII_KM.forEach(radius -> within.put(radiusKey(radius), distance.accuracyWithinKm(radius)));
+            Evaluation.RADII_KM.forEach(radius -> within.put(Evaluation.radiusLabel(radius),
+                    distance.accuracyWithinKm(radius)));
         }
         intervals.ifPresent(i -> intervalsJson(root.putObject("bootstrap"), i));
         calibrationJson(root.putObject("calibration"), evaluation);
@@ -229,8 +227,9 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
 
     /** Mean, median and Acc@k of every error measure, in Markdown, each with its interval when there are intervals. */
     static String errorTable(Evaluation evaluation, Optional<EvaluationIntervals> intervals) {
-        StringBuilder md = new StringBuilder("| Error measured | Mean (km) | Median (km) | Acc@1km | Acc@5km | Acc@10km | "
-                + "Acc@25km |\n|---|---:|---:|---:|---:|---:|---:|\n");
+        StringBuilder md = new StringBuilder("| Error measured | Mean (km) | Median (km) |");
+        Evaluation.RADII_KM.forEach(radius -> md.append(" Acc@").append(Evaluation.radiusLabel(radius)).append("km |"));
+        md.append("\n|---|").append("---:|".repeat(2 + Evaluation.RADII_KM.size())).append('\n');
         for (ErrorMeasure measure : ErrorMeasure.values()) {
             md.append("| ").append(measure.label());
             errorCells(evaluation, intervals, measure).forEach(cell -> md.append(" | ").append(cell));
@@ -309,7 +308,7 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
             interval(measureNode, "median", figures.medianKm());
             ObjectNode within = measureNode.putObject("within_km");
             for (int r = 0; r < Evaluation.RADII_KM.size(); r++) {
-                interval(within, radiusKey(Evaluation.RADII_KM.get(r)), figures.withinKm().get(r));
+                interval(within, Evaluation.radiusLabel(Evaluation.RADII_KM.get(r)), figures.withinKm().get(r));
             }
         }
         intervals.ece().ifPresent(ece -> interval(node, "ece", ece));
@@ -360,9 +359,5 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
         } else {
             node.putNull(name);
         }
-    }
-
-    private static String radiusKey(double radius) {
-        return radius == Math.rint(radius) ? Long.toString((long) radius) : Double.toString(radius);
     }
 }

@@ -26,8 +26,9 @@ final class FigureLines {
             for (int r = 0; r < Evaluation.RADII_KM.size(); r++) {
                 double radius = Evaluation.RADII_KM.get(r);
                 int index = r;
-                console.printf(Locale.ROOT, ", @%.0fkm %s %%", radius, errors.map(e -> e.withinKm().get(index).format(100, 2))
-                        .orElse(String.format(Locale.ROOT, "%.2f", 100 * distance.accuracyWithinKm(radius))));
+                console.printf(Locale.ROOT, ", @%skm %s %%", Evaluation.radiusLabel(radius),
+                        errors.map(e -> e.withinKm().get(index).format(100, 2))
+                                .orElse(String.format(Locale.ROOT, "%.2f", 100 * distance.accuracyWithinKm(radius))));
             }
             console.println();
         }

@@ -26,9 +26,11 @@ import dev.geoloc.trainer.compare.Interval;
  * @param accuracyGain    fused − single accuracy, a fraction (0.06: six points)
  * @param meanErrorChange for each of {@link #MEASURES}, the mean error's relative change, fused / single − 1 (−0.3:
  *                        30 % lower)
+ * @param photoMedianErrorChange the median error to the photo's relative change, likewise: shown beside the mean
+ *                        to the photo, which a few far misses move and the median not
  */
 public record FusionComparison(FusedLocations locations, String baseline, Optional<EvaluationIntervals> intervals,
-                        Change accuracyGain, Map<ErrorMeasure, Change> meanErrorChange) {
+                        Change accuracyGain, Map<ErrorMeasure, Change> meanErrorChange, Change photoMedianErrorChange) {
 
     /** The study's centre-to-centre error and the error to the photo, the two that experiment's paired table has. */
     static final List<ErrorMeasure> MEASURES = PairedComparisonTable.MEASURES;
@@ -89,6 +91,8 @@ public record FusionComparison(FusedLocations locations, String baseline, Option
         comparisons.add((fused, single) -> fused.accuracy() - single.accuracy());
         MEASURES.forEach(measure -> comparisons.add((fused, single) ->
                 relativeChange(fused.distance(measure).meanKm(), single.distance(measure).meanKm())));
+        comparisons.add((fused, single) -> relativeChange(fused.distance(ErrorMeasure.PHOTO).medianKm(),
+                single.distance(ErrorMeasure.PHOTO).medianKm()));
         List<Change> changes = new ArrayList<>();
         if (bootstrap.isPresent()) {
             bootstrap.get().pairedOverLocations(locations.fused(), locations.single(), comparisons)
@@ -102,7 +106,8 @@ public record FusionComparison(FusedLocations locations, String baseline, Option
             errorChanges.put(MEASURES.get(m), changes.get(1 + m));
         }
         return new FusionComparison(locations, baseline,
-                bootstrap.map(b -> EvaluationIntervals.of(locations.fused(), b)), changes.get(0), errorChanges);
+                bootstrap.map(b -> EvaluationIntervals.of(locations.fused(), b)), changes.get(0), errorChanges,
+                changes.get(1 + MEASURES.size()));
     }
 
     /**
@@ -142,6 +147,9 @@ public record FusionComparison(FusedLocations locations, String baseline, Option
                     single.distance(measure).meanKm(), fused.distance(measure).meanKm(),
                     meanErrorChange.get(measure).format(100, 0));
         }
+        console.printf(Locale.ROOT, "  %-36s %6.2f km -> %5.2f km, %s %%%n",
+                "median error, " + ErrorMeasure.PHOTO.label(), single.distance(ErrorMeasure.PHOTO).medianKm(),
+                fused.distance(ErrorMeasure.PHOTO).medianKm(), photoMedianErrorChange.format(100, 0));
         console.printf(Locale.ROOT, "Targets: %s%n", String.join("; ",
                 targets().stream().map(t -> t.description() + ": " + t.verdict()).toList()));
     }
@@ -175,9 +183,12 @@ public record FusionComparison(FusedLocations locations, String baseline, Option
                     meanErrorChange.get(measure).format(100, 0), targeted ? targets.get(1).description() : "–",
                     targeted ? targets.get(1).verdict() : "–"));
         }
+        md.append(String.format(Locale.ROOT, "| Median error, %s (km) | %.2f | %.2f | %s %% | – | – |\n",
+                ErrorMeasure.PHOTO.label(), single.distance(ErrorMeasure.PHOTO).medianKm(),
+                fused.distance(ErrorMeasure.PHOTO).medianKm(), photoMedianErrorChange.format(100, 0)));
         md.append(intervals.map(i -> String.format(Locale.ROOT, "\nChanges fused − single (accuracy, in points) and "
-                + "fused / single − 1 (mean error), [95 %% interval] by a paired bootstrap (%d resamples, seed %d) that "
-                + "draws locations, each drawn location bringing its fused answer and all its views.\n",
+                + "fused / single − 1 (mean and median error), [95 %% interval] by a paired bootstrap (%d resamples, "
+                + "seed %d) that draws locations, each drawn location bringing its fused answer and all its views.\n",
                 i.bootstrap().resamples(), i.bootstrap().seed())).orElse("\nNo intervals: the bootstrap was turned off.\n"));
         return md.toString();
     }
@@ -198,9 +209,12 @@ public record FusionComparison(FusedLocations locations, String baseline, Option
         ObjectNode single = versus.putObject("single").put("accuracy", locations.single().accuracy());
         ObjectNode singleErrors = single.putObject("mean_error_km");
         MEASURES.forEach(measure -> singleErrors.put(measure.key(), locations.single().distance(measure).meanKm()));
+        single.putObject("median_error_km").put(ErrorMeasure.PHOTO.key(),
+                locations.single().distance(ErrorMeasure.PHOTO).medianKm());
         change(versus.putObject("accuracy_gain"), accuracyGain);
         ObjectNode errorChanges = versus.putObject("mean_error_change");
         MEASURES.forEach(measure -> change(errorChanges.putObject(measure.key()), meanErrorChange.get(measure)));
+        change(versus.putObject("median_error_change").putObject(ErrorMeasure.PHOTO.key()), photoMedianErrorChange);
         ObjectNode targetsNode = versus.putObject("targets");
         for (Target target : targets()) {
             ObjectNode targetNode = targetsNode.putObject(target.key()).put(target.atLeast() ? "at_least" : "at_most",

@@ -12,7 +12,8 @@ import dev.geoloc.retrieval.Retrieval;
 
 /**
  * The same images placed with a bundle's retrieval refinement and at the points their probabilities alone give:
- * what the gallery adds, to the photo, at the scales below a region (0.25, 0.5 and 1 km) and on average.
+ * what the gallery adds, to the photo, at every Acc@k radius (those below a region, 0.25, 0.5 and 1 km, being
+ * the ones it is for) and on average.
  *
  * @param refined     the evaluation as served, refined points included
  * @param regionLevel the same images at their region-level points
@@ -20,7 +21,6 @@ import dev.geoloc.retrieval.Retrieval;
 record RetrievalComparison(Retrieval retrieval, Evaluation refined, Evaluation regionLevel) {
 
     static final String CDF_PNG = "error-cdf-retrieval.png";
-    private static final List<Double> RADII_KM = List.of(0.25, 0.5, 1.0, 5.0);
 
     void print(PrintWriter console) {
         console.printf(Locale.ROOT, "Retrieval (%d neighbours in the top %d region(s), similarity >= %.3f), to the photo:%n",
@@ -29,18 +29,19 @@ record RetrievalComparison(Retrieval retrieval, Evaluation refined, Evaluation r
         line(console, "region-level estimate", regionLevel.distance(ErrorMeasure.PHOTO));
         List<BootstrapEstimate> gains = LocationBootstrap.DEFAULT.pairedDifference(List.of(refined), List.of(regionLevel),
                 List.of(e -> e.distance(ErrorMeasure.PHOTO).meanKm(),
+                        e -> e.distance(ErrorMeasure.PHOTO).medianKm(),
                         e -> e.distance(ErrorMeasure.PHOTO).accuracyWithinKm(0.25),
                         e -> e.distance(ErrorMeasure.PHOTO).accuracyWithinKm(1)));
         console.printf(Locale.ROOT, "  refined minus region-level [95 %% paired bootstrap over locations]: mean %s km, "
-                + "@0.25km %s points, @1km %s points%n", gains.get(0).format(1, 2), gains.get(1).format(100, 1),
-                gains.get(2).format(100, 1));
+                + "median %s km, @0.25km %s points, @1km %s points%n", gains.get(0).format(1, 2),
+                gains.get(1).format(1, 2), gains.get(2).format(100, 1), gains.get(3).format(100, 1));
     }
 
     private static void line(PrintWriter console, String label, DistanceMetrics photo) {
         console.printf(Locale.ROOT, "  %-22s mean %.2f km, median %.2f km", label, photo.meanKm(), photo.medianKm());
-        for (double radius : RADII_KM) {
-            console.printf(Locale.ROOT, ", @%skm %.1f %%", radius < 1 ? String.valueOf(radius) : String.format(Locale.ROOT,
-                    "%.0f", radius), 100 * photo.accuracyWithinKm(radius));
+        for (double radius : Evaluation.RADII_KM) {
+            console.printf(Locale.ROOT, ", @%skm %.1f %%", Evaluation.radiusLabel(radius),
+                    100 * photo.accuracyWithinKm(radius));
         }
         console.println();
     }

@@ -106,6 +106,7 @@ record ExperimentReport(Path out, String command, Path dataset, String split, Sp
                 run.put("accuracy", evaluation.accuracy());
                 run.put("mean_error_km", evaluation.distance(ErrorMeasure.REGION_CENTERS).meanKm());
                 run.put("photo_mean_error_km", evaluation.distance(ErrorMeasure.PHOTO).meanKm());
+                run.put("photo_median_error_km", evaluation.distance(ErrorMeasure.PHOTO).medianKm());
                 runs.add(run);
             }
             perRun.put(row.model().name(), runs);

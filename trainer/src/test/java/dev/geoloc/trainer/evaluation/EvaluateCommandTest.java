@@ -96,7 +96,12 @@ class EvaluateCommandTest {
         assertThat(json.at("/bootstrap/locations").asInt()).isEqualTo(locations).isLessThan(testImages);
         assertThat(json.at("/calibration/available").asBoolean()).isTrue();
         assertThat(json.has("per_location")).as("only when asked for").isFalse();
+        assertThat(json.at("/errors_km/photo/within_km").has("0.25")).isTrue();
+        assertThat(json.at("/bootstrap/errors_km/photo/within_km/0.5").size()).isEqualTo(2);
         assertThat(out.toString())
+                .containsPattern("Error, estimate to photo: +mean [0-9.]+ \\[[0-9.]+, [0-9.]+\\] km, median [0-9.]+ "
+                        + "\\[[0-9.]+, [0-9.]+\\] km, @0\\.25km [0-9.]+ \\[[0-9.]+, [0-9.]+\\] %, @0\\.5km ")
+                .doesNotContain("@0km")
                 .contains(testImages + " images evaluated, 0 skipped")
                 .contains("; " + locations + " locations")
                 .containsPattern("Accuracy \\d+\\.\\d\\d \\[\\d+\\.\\d\\d, \\d+\\.\\d\\d\\] %")

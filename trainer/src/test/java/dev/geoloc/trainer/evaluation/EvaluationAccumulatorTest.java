@@ -35,6 +35,19 @@ class EvaluationAccumulatorTest {
         return accumulator.result();
     }
 
+    /**
+     * Four photos of region A, each predicted right and placed at A's center, taken 0.2, 0.4, 0.9 and 3.1 km east of
+     * it: errors to the photo (and from the predicted center) of those kilometres, so Acc@0.25km 25 %, Acc@0.5km
+     * 50 %, Acc@1km 75 % and 100 % from 5 km; mean 1.15 km, median 0.65 km. The study's errors are all 0.
+     */
+    static Evaluation subKilometre() {
+        EvaluationAccumulator accumulator = new EvaluationAccumulator(LineCatalog.CATALOG);
+        for (double km : new double[] {0.2, 0.4, 0.9, 3.1}) {
+            accumulator.add("p" + km, A, at(km / K), A, at(0));
+        }
+        return accumulator.result();
+    }
+
     @Test
     void accuracyAndTheStudysCenterToCenterErrors() {
         Evaluation evaluation = fourImages();
@@ -50,6 +63,17 @@ class EvaluationAccumulatorTest {
         assertThat(centers.accuracyWithinKm(5)).isEqualTo(0.5);
         assertThat(centers.accuracyWithinKm(10)).isEqualTo(0.5);
         assertThat(centers.accuracyWithinKm(25)).isEqualTo(0.75);
+    }
+
+    @Test
+    void theFinerRadiiCountThePhotosWithinAQuarterAndHalfAKilometre() {
+        DistanceMetrics photo = subKilometre().distance(ErrorMeasure.PHOTO);
+
+        assertThat(photo.sortedErrorsKm()).containsExactly(new double[] {0.2, 0.4, 0.9, 3.1}, within(1e-9));
+        assertThat(photo.accuracyWithinKm(0.25)).isEqualTo(0.25);
+        assertThat(photo.accuracyWithinKm(0.5)).isEqualTo(0.5);
+        assertThat(photo.accuracyWithinKm(1)).isEqualTo(0.75);
+        assertThat(photo.medianKm()).isCloseTo(0.65, within(1e-9));
     }
 
     @Test

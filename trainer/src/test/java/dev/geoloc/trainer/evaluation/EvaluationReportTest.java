@@ -49,6 +49,30 @@ class EvaluationReportTest {
     }
 
     @Test
+    void theFinerRadiiHaveKeysOfTheirOwnBesideTheWholeKilometres() throws IOException {
+        Evaluation evaluation = EvaluationAccumulatorTest.subKilometre();
+        EvaluationReport report = new EvaluationReport(REPORT.model(), null, "d", "test", "grouped (seed 1)", List.of(),
+                evaluation, Optional.of(EvaluationIntervals.of(evaluation, new LocationBootstrap(200, 1))));
+
+        JsonNode json = new ObjectMapper().readTree(report.toJson());
+
+        JsonNode fractions = json.at("/errors_km/photo/within_km");
+        assertThat(fractions.fieldNames()).toIterable().containsExactly("0.25", "0.5", "1", "5", "10", "25");
+        assertThat(fractions.get("0.25").asDouble()).isEqualTo(0.25);
+        assertThat(fractions.get("0.5").asDouble()).isEqualTo(0.5);
+        assertThat(fractions.get("1").asDouble()).isEqualTo(0.75);
+        assertThat(json.at("/errors_km/photo/median").asDouble()).isCloseTo(0.65, within(1e-9));
+        JsonNode intervals = json.at("/bootstrap/errors_km/photo/within_km");
+        assertThat(intervals.fieldNames()).toIterable().containsExactly("0.25", "0.5", "1", "5", "10", "25");
+        assertThat(intervals.get("0.25").get(0).asDouble()).isLessThanOrEqualTo(0.25);
+        assertThat(intervals.get("0.25").get(1).asDouble()).isGreaterThanOrEqualTo(0.25);
+        assertThat(json.at("/bootstrap/errors_km/photo/median").size()).isEqualTo(2);
+        assertThat(report.toMarkdown()).containsPattern("\\| estimate to photo \\| 1\\.15 \\[[0-9.]+, [0-9.]+\\] \\| 0\\.65 "
+                + "\\[[0-9.]+, [0-9.]+\\] \\| 25\\.00 \\[[0-9.]+, [0-9.]+\\] \\| 50\\.00 \\[[0-9.]+, [0-9.]+\\] \\| 75\\.00 \\[")
+                .doesNotContain("@0km");
+    }
+
+    @Test
     void aRegionWithoutImagesHasANullAccuracy() throws IOException {
         EvaluationAccumulator accumulator = new EvaluationAccumulator(LineCatalog.CATALOG);
         accumulator.add("l", LineCatalog.A, LineCatalog.at(0), LineCatalog.A, LineCatalog.at(0));
@@ -67,10 +91,12 @@ class EvaluationReportTest {
 
         assertThat(md).contains("4 images of the test split of `data/synth` (split: blocked (0.4 km blocks")
                 .contains(ResultsTable.HEADER + "\n")
-                .contains("| FT tiny (CE) | tiny-cnn | CE | 50.00 | 11.12 | 50.00 | 50.00 | 50.00 | 75.00 |")
-                .contains("| region centers (study) | 11.12 | 5.56 | 50.00 | 50.00 | 50.00 | 75.00 |")
-                .contains("| estimate to photo | 7.09 | 5.84 | 50.00 | 50.00 | 50.00 | 100.00 |")
-                .contains("| predicted center to photo | 11.26 | 5.84 | 50.00 | 50.00 | 50.00 | 75.00 |")
+                .contains("| FT tiny (CE) | tiny-cnn | CE | 50.00 | 11.12 | 5.56 | 50.00 | 50.00 | 50.00 | 50.00 | 50.00 | 75.00 |")
+                .contains("| Error measured | Mean (km) | Median (km) | Acc@0.25km | Acc@0.5km | Acc@1km | Acc@5km | "
+                        + "Acc@10km | Acc@25km |\n|---|---:|---:|---:|---:|---:|---:|---:|---:|\n")
+                .contains("| region centers (study) | 11.12 | 5.56 | 50.00 | 50.00 | 50.00 | 50.00 | 50.00 | 75.00 |")
+                .contains("| estimate to photo | 7.09 | 5.84 | 25.00 | 25.00 | 50.00 | 50.00 | 50.00 | 100.00 |")
+                .contains("| predicted center to photo | 11.26 | 5.84 | 25.00 | 25.00 | 50.00 | 50.00 | 50.00 | 75.00 |")
                 .contains("| Alpha | 2 | 1 | 50.00 | Beta (1) |")
                 .contains("| Beta | 1 | 1 | 100.00 | – |")
                 .contains("| Gamma | 1 | 0 | 0.00 | Alpha (1) |")

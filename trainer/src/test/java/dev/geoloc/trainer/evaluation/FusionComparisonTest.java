@@ -13,6 +13,7 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 
 import org.junit.jupiter.api.Test;
@@ -55,6 +56,10 @@ class FusionComparisonTest {
         assertThat(comparison.meanErrorChange().get(ErrorMeasure.PHOTO).estimate()).isCloseTo(
                 locations.fused().distance(ErrorMeasure.PHOTO).meanKm()
                         / locations.single().distance(ErrorMeasure.PHOTO).meanKm() - 1, within(1e-12));
+        assertThat(comparison.photoMedianErrorChange().estimate()).isCloseTo(
+                locations.fused().distance(ErrorMeasure.PHOTO).medianKm()
+                        / locations.single().distance(ErrorMeasure.PHOTO).medianKm() - 1, within(1e-12));
+        assertThat(comparison.photoMedianErrorChange().interval()).isEmpty();
         assertThat(comparison.intervals()).isEmpty();
         assertThat(comparison.targets()).extracting(FusionComparison.Target::verdict).containsExactly("met", "missed");
         assertThat(comparison.targets()).extracting(FusionComparison.Target::metByWholeInterval)
@@ -101,6 +106,8 @@ class FusionComparisonTest {
                 .contains("Fused against single photos [95 % paired bootstrap over the same locations, 2000 resamples]:")
                 .containsPattern("accuracy +37\\.50 % ->  50\\.00 %, \\+12\\.5 \\[\\+0\\.0, \\+25\\.0\\] points")
                 .containsPattern("mean error, region centers \\(study\\) +6\\.95 km ->  5\\.56 km, -20 \\[-100, [+-]0\\] %")
+                .containsPattern("mean error, estimate to photo +\\d+\\.\\d\\d km -> +\\d+\\.\\d\\d km, [+-]\\d+ \\[")
+                .containsPattern("median error, estimate to photo +\\d+\\.\\d\\d km -> +\\d+\\.\\d\\d km, [+-]\\d+ \\[")
                 .contains("Targets: accuracy at least +6 points: met by the estimate, not by its whole 95 % interval; "
                         + "centre-to-centre mean error at least 30 % lower: missed");
     }
@@ -138,6 +145,11 @@ class FusionComparisonTest {
         assertThat(versus.at("/accuracy_gain/interval").toString()).isEqualTo("[0.0,0.25]");
         assertThat(versus.at("/mean_error_change/region_centers/estimate").asDouble()).isCloseTo(-0.2, within(1e-12));
         assertThat(versus.at("/mean_error_change/photo/interval").size()).isEqualTo(2);
+        assertThat(versus.at("/single/median_error_km/photo").asDouble())
+                .isEqualTo(single.distance(ErrorMeasure.PHOTO).medianKm());
+        assertThat(versus.at("/median_error_change/photo/estimate").asDouble())
+                .isEqualTo(comparison.photoMedianErrorChange().estimate());
+        assertThat(versus.at("/median_error_change/photo/interval").size()).isEqualTo(2);
         assertThat(versus.at("/targets/accuracy_gain").toString())
                 .isEqualTo("{\"at_least\":0.06,\"met\":true,\"met_by_whole_interval\":false}");
         assertThat(versus.at("/targets/region_centers_mean_error_change").toString())
@@ -149,7 +161,12 @@ class FusionComparisonTest {
                 .contains("| Accuracy (%) | 37.50 | 50.00 | +12.5 [+0.0, +25.0] points | accuracy at least +6 points "
                         + "| met by the estimate, not by its whole 95 % interval |")
                 .containsPattern("\\| Mean error, region centers \\(study\\) \\(km\\) \\| 6\\.95 \\| 5\\.56 \\| -20 "
-                        + "\\[-100, [+-]0\\] % \\| centre-to-centre mean error at least 30 % lower \\| missed \\|");
+                        + "\\[-100, [+-]0\\] % \\| centre-to-centre mean error at least 30 % lower \\| missed \\|")
+                .contains(String.format(Locale.ROOT, "| Median error, estimate to photo (km) | %.2f | %.2f | ",
+                        single.distance(ErrorMeasure.PHOTO).medianKm(),
+                        comparison.locations().fused().distance(ErrorMeasure.PHOTO).medianKm()))
+                .containsPattern("\\| Median error, estimate to photo \\(km\\) \\| [0-9.]+ \\| [0-9.]+ \\| [+-]\\d+ "
+                        + "\\[[+-]\\d+, [+-]\\d+\\] % \\| – \\| – \\|");
         ObjectNode withoutFusion = (ObjectNode) new ObjectMapper().readTree(new EvaluationReport(report.model(), null,
                 "d", "test", "grouped (seed 1)", List.of(), single, Optional.empty()).toJson());
         assertThat(withoutFusion.has("per_location")).isFalse();

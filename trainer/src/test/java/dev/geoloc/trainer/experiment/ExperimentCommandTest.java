@@ -37,7 +37,8 @@ class ExperimentCommandTest {
 
         assertThat(exit).isZero();
         String results = Files.readString(dir.resolve("exp/results.md"));
-        assertThat(results).contains("| Model | Backbone | Loss | Accuracy (%) | Mean Error (km) | Acc@1km | Acc@5km | Acc@10km | Acc@25km |")
+        assertThat(results).contains("| Model | Backbone | Loss | Accuracy (%) | Mean Error (km) | Median Error (km) "
+                        + "| Acc@0.25km | Acc@0.5km | Acc@1km | Acc@5km | Acc@10km | Acc@25km |")
                 .contains("| FT tiny-cnn (CE) | tiny-cnn | CE |", "| FT tiny-cnn (Ranking) | tiny-cnn | Ranking |")
                 .contains(ResultsTable.caption(LocationBootstrap.DEFAULT), "Split: blocked (0.4 km blocks, 0.1 km buffer, seed 42): ")
                 .contains("## Each loss against CE on the same test photos", "| FT tiny-cnn (Ranking) |")
@@ -67,7 +68,8 @@ class ExperimentCommandTest {
         assertThat(Files.getLastModifiedTime(firstLog)).isEqualTo(trainedAt);
         assertThat(Files.readString(firstLog)).isEqualTo(trainedOnce);
         assertThat(dir.resolve("exp/runs/tiny-cnn/ce/seed-2/finished")).exists();
-        assertThat(Files.readString(dir.resolve("exp/results.json"))).contains("\"seed\" : 1", "\"seed\" : 2");
+        assertThat(Files.readString(dir.resolve("exp/results.json"))).contains("\"seed\" : 1", "\"seed\" : 2")
+                .contains("\"photo_mean_error_km\"", "\"photo_median_error_km\"");
     }
 
     @Test
