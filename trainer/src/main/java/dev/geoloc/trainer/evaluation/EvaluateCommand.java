@@ -4,8 +4,10 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.file.Path;
+import java.util.EnumMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.TreeSet;
 import java.util.concurrent.Callable;
@@ -132,17 +134,16 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
                         splitMethod, run.skipped(), evaluation, bootstrap.map(b -> EvaluationIntervals.of(evaluation, b)),
                         fused);
                 printSummary(console, report, run.seconds());
-                Optional<RetrievalComparison> retrieval = run.regionLevel().map(regionLevel -> new RetrievalComparison(
-                        predictor.retrieval().orElseThrow(), evaluation, regionLevel.result()));
-                retrieval.ifPresent(comparison -> comparison.print(console));
+                Optional<PointComparison> points = pointComparison(run, evaluation, predictor);
+                points.ifPresent(comparison -> comparison.print(console));
                 fused.ifPresent(comparison -> comparison.print(console));
                 if (out != null) {
                     report.writeTo(out);
                     List<String> files = new java.util.ArrayList<>(report.files());
-                    if (retrieval.isPresent()) {
-                        retrieval.get().writePlot(out, "Error to the photo, with and without retrieval: "
+                    if (points.isPresent()) {
+                        points.get().writePlot(out, "Error to the photo, by the point answered: "
                                 + model.name() + ", " + split.label() + " split");
-                        files.add(RetrievalComparison.CDF_PNG);
+                        files.add(PointComparison.CDF_PNG);
                     }
                     console.println("Wrote " + String.join(", ", files) + " to " + out);
                 }
@@ -173,17 +174,37 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
         }
     }
 
+    /** For a bundle with cells or a gallery, the images at each point it can answer with; empty for one without. */
+    private static Optional<PointComparison> pointComparison(SplitEvaluator.Run run, Evaluation served,
+                                                             RegionPredictor predictor) {
+        if (run.coarser().isEmpty()) {
+            return Optional.empty();
+        }
+        Map<PointStage, Evaluation> stages = new EnumMap<>(PointStage.class);
+        run.coarser().forEach((stage, accumulator) -> stages.put(stage, accumulator.result()));
+        stages.put(run.served(), served);
+        String details = switch (run.served()) {
+            case RETRIEVAL -> predictor.retrieval().map(r -> String.format(Locale.ROOT,
+                    "%d neighbours in the top %d region(s), similarity >= %.3f", r.neighbours(), r.regions(),
+                    r.minSimilarity())).orElseThrow();
+            case CELL -> predictor.cells().orElseThrow().size() + " cells";
+            case REGION -> "";
+        };
+        return Optional.of(new PointComparison(run.served(), details, stages));
+    }
+
     /**
-     * Each location answered once from its views fused, against its views one by one. A fused answer is not refined
-     * by retrieval (the stream's is not either), so with a gallery the views are taken at their region-level points:
-     * the comparison then shows what fusion adds, not what refinement takes away.
+     * Each location answered once from its views fused, against its views one by one. A fused answer is the
+     * region-level estimate of the fused probabilities (the stream's is too: neither cells nor a gallery refine it),
+     * so with cells or a gallery the views are taken at their region-level points: the comparison then shows what
+     * fusion adds, not what a finer point takes away.
      */
     private static FusionComparison fusedLocations(SplitEvaluator.Run run, Evaluation evaluation,
                                                    RegionPredictor predictor, Optional<LocationBootstrap> bootstrap) {
-        Evaluation single = run.regionLevel().map(EvaluationAccumulator::result).orElse(evaluation);
-        String baseline = run.regionLevel().isPresent()
-                ? "single photos at their region-level points (a fused answer is not refined by retrieval)"
-                : "single photos";
+        Evaluation single = run.coarser().isEmpty() ? evaluation : run.regionLevel().result();
+        String baseline = run.coarser().isEmpty() ? "single photos"
+                : "single photos at their region-level points (a fused answer is the region-level estimate of the "
+                + "fused probabilities, as the stream's is)";
         return FusionComparison.of(FusedLocations.of(single, predictor.catalog(), predictor.locationEstimator()),
                 baseline, bootstrap);
     }

@@ -6,7 +6,9 @@ import java.nio.file.Files;
 import java.nio.file.NoSuchFileException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Optional;
+import java.util.Collections;
+import java.util.EnumMap;
+import java.util.Map;
 
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
@@ -25,11 +27,21 @@ public final class SplitEvaluator {
     /**
      * What a run gives: the scores, the images it could not use, and how long it took.
      *
-     * @param regionLevel for a bundle with a retrieval gallery, the same images scored at the points the probabilities
-     *                    alone give, to set the refinement against; empty without a gallery
+     * @param served  the point the model answers with ({@link PointStage}): the finest it has
+     * @param coarser for a bundle with cells or a gallery, the same images scored at each coarser point, to set the
+     *                finer ones against; empty for a bundle that answers with its region-level estimate
      */
-    public record Run(EvaluationAccumulator accumulator, Optional<EvaluationAccumulator> regionLevel,
+    public record Run(EvaluationAccumulator accumulator, PointStage served, Map<PointStage, EvaluationAccumulator> coarser,
                       List<SkippedImage> skipped, double seconds) {
+
+        public Run {
+            coarser = Collections.unmodifiableMap(new EnumMap<>(coarser));
+        }
+
+        /** The images scored at their region-level estimates. */
+        public EvaluationAccumulator regionLevel() {
+            return coarser.getOrDefault(PointStage.REGION, accumulator);
+        }
     }
 
     /** Preprocesses images into batches, predicts each full batch and scores it against the manifest. */
@@ -41,7 +53,15 @@ public final class SplitEvaluator {
         float[] batch = new float[batchSize * tensorSize];
         List<ManifestEntry> inBatch = new ArrayList<>(batchSize);
         EvaluationAccumulator accumulator = new EvaluationAccumulator(catalog);
-        Optional<EvaluationAccumulator> regionLevel = predictor.retrieval().map(r -> new EvaluationAccumulator(catalog));
+        PointStage served = predictor.retrieval().isPresent() ? PointStage.RETRIEVAL
+                : predictor.cells().isPresent() ? PointStage.CELL : PointStage.REGION;
+        Map<PointStage, EvaluationAccumulator> coarser = new EnumMap<>(PointStage.class);
+        for (PointStage stage : PointStage.values()) {
+            boolean available = stage != PointStage.CELL || predictor.cells().isPresent();
+            if (stage.compareTo(served) < 0 && available) {
+                coarser.put(stage, new EvaluationAccumulator(catalog));
+            }
+        }
         List<SkippedImage> skipped = new ArrayList<>();
         ProgressLine progress = new ProgressLine(err, entries.size());
         for (int i = 0; i < entries.size(); i++) {
@@ -61,14 +81,13 @@ public final class SplitEvaluator {
                     ManifestEntry scored = inBatch.get(k);
                     Prediction prediction = predictions.get(k);
                     accumulator.add(scored.locationId(), catalog.indexOf(scored.regionId()), scored.location(), prediction);
-                    regionLevel.ifPresent(unrefined -> unrefined.add(scored.locationId(),
-                            catalog.indexOf(scored.regionId()), scored.location(),
-                            new Prediction(prediction.probabilities(), prediction.top(), prediction.location())));
+                    coarser.forEach((stage, at) -> at.add(scored.locationId(), catalog.indexOf(scored.regionId()),
+                            scored.location(), stage.at(prediction)));
                 }
                 inBatch.clear();
             }
             progress.update(i + 1);
         }
-        return new Run(accumulator, regionLevel, skipped, progress.seconds());
+        return new Run(accumulator, served, coarser, skipped, progress.seconds());
     }
 }

@@ -111,6 +111,24 @@ class EvaluateCommandTest {
         assertThat(err.toString()).contains(testImages + "/" + testImages + " images (100%)").contains("images/s, ETA");
     }
 
+    @Test
+    void aBundleWithCellsIsScoredAtItsCellPointAndComparedWithItsRegionLevelEstimate() throws IOException {
+        Path cells = dev.geoloc.model.TestBundles.withCells(dir.resolve("cells"), RegionCatalog.losAngeles(), 4);
+        Path report = dir.resolve("cells-report");
+
+        int exit = run("evaluate", "--bundle", cells.toString(), "--dataset", dataset.toString(), "--batch-size", "8",
+                "--device", "cpu", "--bootstrap", "200", "--out", report.toString());
+
+        assertThat(exit).as(err.toString()).isZero();
+        assertThat(out.toString())
+                .contains("Points below the region, to the photo (answered: cell head's point, 60 cells):")
+                .containsPattern("  cell head's point, as served +mean [0-9.]+ km")
+                .containsPattern("  region-level estimate +mean [0-9.]+ km")
+                .contains("served minus region-level estimate [95 % paired bootstrap over locations]: mean ")
+                .contains(PointComparison.CDF_PNG);
+        assertThat(ImageIO.read(report.resolve(PointComparison.CDF_PNG).toFile())).isNotNull();
+    }
+
     /**
      * The command's fused figures against the same fusion done here: the model's probabilities for each test photo,
      * fused by location with {@link PanoramaFusion}, the most probable region taken (the lower index on a tie).

@@ -81,18 +81,20 @@ class GalleryCommandTest {
         Path report = dir.resolve("evaluation");
         assertThat(run("evaluate", "--bundle", withGallery.toString(), "--dataset", dataset.toString(), "--device", "cpu",
                 "--bootstrap", "200", "--per-location", "--out", report.toString())).as(err.toString()).isZero();
-        assertThat(out.toString()).contains("Retrieval (", "refined, as served", "region-level estimate  mean",
-                "refined minus region-level [95 % paired bootstrap over locations]");
+        assertThat(out.toString()).contains("(answered: refined by retrieval, ", "refined by retrieval, as served",
+                "region-level estimate              mean",
+                "served minus region-level estimate [95 % paired bootstrap over locations]");
         // --per-location: each location once, from its views fused, set against the views at their region-level
         // points, since a fused answer is not refined
         assertThat(out.toString()).contains("views fused: mean log-probability",
-                "Fused against single photos at their region-level points (a fused answer is not refined by retrieval) "
+                "Fused against single photos at their region-level points (a fused answer is the region-level estimate "
+                        + "of the fused probabilities, as the stream's is) "
                         + "[95 % paired bootstrap over the same locations, 200 resamples]");
         JsonNode single = new ObjectMapper().readTree(report.resolve("evaluation.json").toFile())
                 .at("/per_location/versus_single/single/mean_error_km/photo");
         assertThat(single.asDouble()).as("the views' region-level error, not the refined one")
                 .isCloseTo(regionLevelPhotoMeanKm(out.toString()), within(0.005));
-        assertThat(report.resolve("error-cdf-retrieval.png")).isNotEmptyFile();
+        assertThat(report.resolve("error-cdf-points.png")).isNotEmptyFile();
     }
 
     @Test
