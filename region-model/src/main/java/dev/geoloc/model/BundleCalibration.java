@@ -1,6 +1,5 @@
 package dev.geoloc.model;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Locale;
@@ -106,32 +105,10 @@ public record BundleCalibration(double temperature, Fit fit, String spreadSource
      * {@code problems} (prefixed with the file's name) and null returned.
      */
     static BundleCalibration parse(byte[] bytes, RegionCatalog catalog, List<String> problems) {
-        List<String> found = new ArrayList<>();
-        BundleCalibration calibration = read(bytes, catalog, found);
-        found.forEach(problem -> problems.add(ModelBundle.CALIBRATION + ": " + problem));
-        return calibration;
+        return Json.file(ModelBundle.CALIBRATION, FORMAT, bytes, problems, (root, json) -> read(root, catalog, json));
     }
 
-    private static BundleCalibration read(byte[] bytes, RegionCatalog catalog, List<String> problems) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(bytes);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            problems.add("not valid JSON: " + e.getOriginalMessage());
-            return null;
-        } catch (IOException e) {
-            problems.add("cannot be read: " + e.getMessage());
-            return null;
-        }
-        if (root == null || !root.isObject()) {
-            problems.add("must be a JSON object");
-            return null;
-        }
-        Json json = new Json();
-        String format = json.text(root.get("format"), "format");
-        if (format != null && !format.equals(FORMAT)) {
-            json.problems().add("format: '" + format + "' is not " + FORMAT + " (a newer trainer wrote it?)");
-        }
+    private static BundleCalibration read(JsonNode root, RegionCatalog catalog, Json json) {
         Double temperature = json.number(root.get("temperature"), "temperature");
         if (temperature != null && !(temperature >= MIN_TEMPERATURE && temperature <= MAX_TEMPERATURE)) {
             json.problems().add("temperature: " + temperature + " is outside [" + MIN_TEMPERATURE + ", "
@@ -146,8 +123,7 @@ public record BundleCalibration(double temperature, Fit fit, String spreadSource
         JsonNode spreadNode = root.path("photo_spread");
         String source = json.text(spreadNode.get("source"), "photo_spread.source");
         PhotoSpread spread = spread(spreadNode.get("regions"), catalog, json);
-        problems.addAll(json.problems());
-        if (!problems.isEmpty()) {
+        if (!json.problems().isEmpty()) {
             return null;
         }
         return new BundleCalibration(temperature, new Fit(dataset, split, images, nllBefore, nllAfter), source, spread);

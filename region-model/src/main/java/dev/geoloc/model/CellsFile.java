@@ -1,6 +1,5 @@
 package dev.geoloc.model;
 
-import java.io.IOException;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -56,32 +55,10 @@ public final class CellsFile {
      * (prefixed with the file's name) and null returned.
      */
     static Contents parse(byte[] bytes, RegionCatalog catalog, List<String> problems) {
-        List<String> found = new ArrayList<>();
-        Contents contents = read(bytes, catalog, found);
-        found.forEach(problem -> problems.add(NAME + ": " + problem));
-        return contents;
+        return Json.file(NAME, FORMAT, bytes, problems, (root, json) -> read(root, catalog, json));
     }
 
-    private static Contents read(byte[] bytes, RegionCatalog catalog, List<String> problems) {
-        JsonNode root;
-        try {
-            root = Json.MAPPER.readTree(bytes);
-        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
-            problems.add("not valid JSON: " + e.getOriginalMessage());
-            return null;
-        } catch (IOException e) {
-            problems.add("cannot be read: " + e.getMessage());
-            return null;
-        }
-        if (root == null || !root.isObject()) {
-            problems.add("must be a JSON object");
-            return null;
-        }
-        Json json = new Json();
-        String format = json.text(root.get("format"), "format");
-        if (format != null && !format.equals(FORMAT)) {
-            json.problems().add("format: '" + format + "' is not " + FORMAT + " (a newer trainer wrote it?)");
-        }
+    private static Contents read(JsonNode root, RegionCatalog catalog, Json json) {
         String source = json.text(root.get("source"), "source");
         JsonNode array = root.get("cells");
         List<Cell> cells = new ArrayList<>();
@@ -97,14 +74,13 @@ public final class CellsFile {
                 }
             }
         }
-        problems.addAll(json.problems());
-        if (!problems.isEmpty()) {
+        if (!json.problems().isEmpty()) {
             return null;
         }
         try {
             return new Contents(new CellPartition(cells, catalog.size()), source);
         } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
+            json.problems().add(e.getMessage());
             return null;
         }
     }

@@ -26,6 +26,42 @@ final class Json {
         return problems;
     }
 
+    /** What one of a bundle's optional files holds, read field by field from its root object. */
+    interface Fields<T> {
+        /** @return the value, or null when {@code json} has problems */
+        T read(JsonNode root, Json json);
+    }
+
+    /**
+     * Reads an optional bundle file of the given format: a JSON object whose {@code format} is {@code format}, its
+     * fields read by {@code fields}. Every problem is added to {@code problems}, prefixed with the file's name, and
+     * null returned.
+     */
+    static <T> T file(String name, String format, byte[] bytes, List<String> problems, Fields<T> fields) {
+        JsonNode root;
+        try {
+            root = MAPPER.readTree(bytes);
+        } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
+            problems.add(name + ": not valid JSON: " + e.getOriginalMessage());
+            return null;
+        } catch (java.io.IOException e) {
+            problems.add(name + ": cannot be read: " + e.getMessage());
+            return null;
+        }
+        if (root == null || !root.isObject()) {
+            problems.add(name + ": must be a JSON object");
+            return null;
+        }
+        Json json = new Json();
+        String found = json.text(root.get("format"), "format");
+        if (found != null && !found.equals(format)) {
+            json.problems().add("format: '" + found + "' is not " + format + " (a newer trainer wrote it?)");
+        }
+        T value = fields.read(root, json);
+        json.problems().forEach(problem -> problems.add(name + ": " + problem));
+        return json.problems().isEmpty() ? value : null;
+    }
+
     String text(JsonNode node, String path) {
         if (node == null || !node.isTextual() || node.asText().isBlank()) {
             problems.add(path + ": missing (a non-empty string)");

@@ -105,6 +105,9 @@ public final class TrainCommand implements Callable<Integer>, ComputesWithLibtor
             float[][] prototypes = headType.equals("prototype") && prototypesFile != null
                     ? RegionPrototypes.read(prototypesFile, regions) : null;
             options = knobs.options(modelName, encoder.given(), head(prototypes), loss, seed, device.device(), prototypes);
+            if (lossSpec.trainsCells() && !(options.head() instanceof HeadSpec.Classifier)) {
+                throw new IllegalArgumentException("--loss cells needs --head classifier: a prototype head scores regions");
+            }
         } catch (IllegalArgumentException e) {
             throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
         }
