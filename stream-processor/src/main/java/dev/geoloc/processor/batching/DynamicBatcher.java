@@ -267,7 +267,7 @@ public final class DynamicBatcher implements AutoCloseable {
         long started = System.nanoTime();
         List<Prediction> predictions = served.predictor().predict(input, runnable.size());
         long inferenceNanos = System.nanoTime() - started;
-        metrics.batch(runnable.size(), inferenceNanos);
+        metrics.batch(served.name(), served.version(), runnable.size(), inferenceNanos);
         Map<Job, Outcome.Shadowed> shadowed = shadow.filter(model -> model != served)
                 .map(model -> shadow(runnable, model)).orElse(Map.of());
         for (int i = 0; i < runnable.size(); i++) {

@@ -10,6 +10,7 @@ import dev.geoloc.schemas.DeadLetterCode;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Tags;
 import io.micrometer.core.instrument.Timer;
 
 /**
@@ -19,13 +20,17 @@ import io.micrometer.core.instrument.Timer;
 @ApplicationScoped
 public class PipelineMetrics {
 
+    /** The upper bounds of every latency histogram's buckets. */
+    static final Duration[] LATENCY_BUCKETS = {Duration.ofMillis(5), Duration.ofMillis(10), Duration.ofMillis(25),
+            Duration.ofMillis(50), Duration.ofMillis(100), Duration.ofMillis(250), Duration.ofMillis(500),
+            Duration.ofSeconds(1), Duration.ofMillis(2500), Duration.ofSeconds(5), Duration.ofSeconds(10),
+            Duration.ofSeconds(30), Duration.ofSeconds(60), Duration.ofSeconds(120), Duration.ofSeconds(300)};
+
     private final Counter eventsIn;
     private final Counter predictionsOut;
     private final Map<DeadLetterCode, Counter> deadLetters = new EnumMap<>(DeadLetterCode.class);
     private final DistributionSummary batchSize;
     private final Timer queueWait;
-    private final Timer inference;
-    private final Timer endToEnd;
     private final Counter shadowFailures;
     private final MeterRegistry registry;
 
@@ -41,12 +46,8 @@ public class PipelineMetrics {
         }
         batchSize = DistributionSummary.builder("geoloc.batch.size").description("Images per inference batch")
                 .serviceLevelObjectives(1, 2, 4, 8, 16, 32, 64, 128).register(registry);
-        queueWait = Timer.builder("geoloc.queue.wait").description("Time from taking an event to its batch starting")
-                .publishPercentileHistogram().register(registry);
-        inference = Timer.builder("geoloc.inference").description("Time a batch spends in the model")
-                .publishPercentileHistogram().register(registry);
-        endToEnd = Timer.builder("geoloc.end.to.end").description("Time from an event's upload_time to its prediction")
-                .publishPercentileHistogram().register(registry);
+        queueWait = latency(Timer.builder("geoloc.queue.wait").description("Time from taking an event to its batch starting"))
+                .register(registry);
         shadowFailures = Counter.builder("geoloc.shadow.failures")
                 .description("Images the shadow model could not answer (they were answered without it)").register(registry);
     }
@@ -55,21 +56,47 @@ public class PipelineMetrics {
         eventsIn.increment();
     }
 
-    public void predictionOut(Duration endToEndLatency) {
+    /**
+     * A prediction went out from version {@code version} of {@code model}.
+     *
+     * @param endToEnd   from the event's {@code upload_time}: what a user waits, but a replay of old events inflates it
+     * @param processing from when this processor took the event: what the processor itself costs
+     */
+    public void predictionOut(String model, int version, Duration endToEnd, Duration processing) {
         predictionsOut.increment();
-        if (!endToEndLatency.isNegative()) {
-            endToEnd.record(endToEndLatency);
+        if (!endToEnd.isNegative()) {
+            latency(Timer.builder("geoloc.end.to.end").tags(tags(model, version))
+                    .description("Time from an event's upload_time to its prediction, by the version that answered"))
+                    .register(registry).record(endToEnd);
         }
+        latency(Timer.builder("geoloc.processing").tags(tags(model, version))
+                .description("Time from the processor taking an event to its prediction, by the version that answered"))
+                .register(registry).record(processing);
     }
 
     public void deadLetter(DeadLetterCode code) {
         deadLetters.get(code).increment();
     }
 
-    /** One batch ran: its size, how long its images waited in total, and its time in the model. */
-    public void batch(int size, long inferenceNanos) {
+    /** One batch ran on version {@code version} of {@code model}: its size and its time in the model. */
+    public void batch(String model, int version, int size, long inferenceNanos) {
         batchSize.record(size);
-        inference.record(Duration.ofNanos(inferenceNanos));
+        latency(Timer.builder("geoloc.inference").tags(tags(model, version))
+                .description("Time a batch spends in the model, by the version it ran on"))
+                .register(registry).record(Duration.ofNanos(inferenceNanos));
+    }
+
+    /**
+     * A latency timer with the buckets every latency here shares, 5 ms to 300 s: fixed, so that dashboards and alerts
+     * can rely on them, and few, so that each version's series stay cheap to scrape.
+     */
+    public static Timer.Builder latency(Timer.Builder timer) {
+        return timer.serviceLevelObjectives(LATENCY_BUCKETS).minimumExpectedValue(LATENCY_BUCKETS[0])
+                .maximumExpectedValue(LATENCY_BUCKETS[LATENCY_BUCKETS.length - 1]);
+    }
+
+    private static Tags tags(String model, int version) {
+        return Tags.of("model", model, "version", String.valueOf(version));
     }
 
     public void shadowFailed() {

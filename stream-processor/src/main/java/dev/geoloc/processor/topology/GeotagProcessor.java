@@ -71,11 +71,11 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
      * @param stored whether the pending store holds it (a record refused at intake is not stored)
      * @param cost   the bytes it holds of the in-flight budget, given back when it is handed on
      */
-    private record InFlight(long sequence, PendingRecord pending, byte[] value, ImageEvent event,
+    private record InFlight(long sequence, PendingRecord pending, byte[] value, ImageEvent event, long takenNanos,
                             long preprocessNanos, CompletableFuture<Outcome> outcome, boolean stored, long cost) {
 
         InFlight unstored() {
-            return new InFlight(sequence, pending, value, event, preprocessNanos, outcome, false, cost);
+            return new InFlight(sequence, pending, value, event, takenNanos, preprocessNanos, outcome, false, cost);
         }
     }
 
@@ -116,7 +116,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
             // hand answers on to make room.
             enqueue(reread.value()
                     .map(value -> prepare(reread.sequence(), record, value, 0))
-                    .orElseGet(() -> new InFlight(reread.sequence(), record, null, null, 0,
+                    .orElseGet(() -> new InFlight(reread.sequence(), record, null, null, System.nanoTime(), 0,
                             CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
                                     "The event was pending when its processor stopped, and the log no longer has it at "
                                             + record.place()
@@ -208,11 +208,11 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                 CompletableFuture<Outcome> outcome = parts.images().fetch(uri.getUri())
                         .thenCompose(encoded -> queueFetched(preprocessor, encoded, route))
                         .exceptionallyCompose(GeotagProcessor::fetchFailed);
-                return new InFlight(sequence, taken, value, event, 0, outcome, true, cost);
+                return new InFlight(sequence, taken, value, event, started, 0, outcome, true, cost);
             }
             CompletableFuture<Outcome> outcome = queue(preprocessor, ImageSource.inline((InlineImage) event.getContent()),
                     route);
-            return new InFlight(sequence, taken, value, event, System.nanoTime() - started, outcome, true, cost);
+            return new InFlight(sequence, taken, value, event, started, System.nanoTime() - started, outcome, true, cost);
         } catch (Rejection e) {
             return refused(sequence, taken, value, event, e, cost);
         } catch (InterruptedException e) {
@@ -264,7 +264,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
 
     private static InFlight refused(long sequence, PendingRecord taken, byte[] value, ImageEvent event, Rejection why,
                                     long cost) {
-        return new InFlight(sequence, taken, value, event, 0,
+        return new InFlight(sequence, taken, value, event, System.nanoTime(), 0,
                 CompletableFuture.completedFuture(new Outcome.Failed(why.code(), why.reason())), true, cost);
     }
 
@@ -335,7 +335,9 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
         }
         context.forward(new Record<>(done.pending().key(), prediction, done.pending().timestamp()),
                 GeotagTopology.PREDICTIONS_SINK);
-        parts.metrics().predictionOut(Duration.ofMillis(now.toEpochMilli() - done.event().getUploadTime().toEpochMilli()));
+        parts.metrics().predictionOut(predicted.model().name(), predicted.model().version(),
+                Duration.ofMillis(now.toEpochMilli() - done.event().getUploadTime().toEpochMilli()),
+                Duration.ofNanos(System.nanoTime() - done.takenNanos()));
         parts.rollout().answered(predicted.model(), prediction);
         predicted.shadow().ifPresent(shadow -> shadow(done, predicted, shadow, prediction, now));
         CaptureGroup group = done.event().getCaptureGroup();

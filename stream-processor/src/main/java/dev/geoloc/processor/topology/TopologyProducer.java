@@ -39,10 +39,13 @@ public class TopologyProducer {
 
     @Produces
     @ApplicationScoped
-    DynamicBatcher batcher(ProcessorConfig config, ModelHolder models, PipelineMetrics metrics) {
+    DynamicBatcher batcher(ProcessorConfig config, ModelHolder models, PipelineMetrics metrics, MeterRegistry registry) {
         ProcessorConfig.Batching batching = config.batching();
-        return new DynamicBatcher(new BatchPolicy(batching.maxSize(), batching.maxDelay(), batching.queueCapacity()),
-                models::serving, metrics);
+        DynamicBatcher batcher = new DynamicBatcher(new BatchPolicy(batching.maxSize(), batching.maxDelay(),
+                batching.queueCapacity()), models::serving, metrics);
+        Gauge.builder("geoloc.queue.depth", batcher, DynamicBatcher::queued)
+                .description("Images waiting for an inference batch (geoloc.batching.queue-capacity)").register(registry);
+        return batcher;
     }
 
     void closeBatcher(@Disposes DynamicBatcher batcher) {

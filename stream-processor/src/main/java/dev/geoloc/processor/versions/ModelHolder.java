@@ -7,10 +7,13 @@ import java.util.concurrent.atomic.AtomicReference;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
+import dev.geoloc.model.InferenceDevice;
 import dev.geoloc.model.RegionPredictor;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.MultiGauge;
+import io.micrometer.core.instrument.Tags;
 
 /**
  * The models new batches run on ({@link ServingSet}). Whoever loads a model swaps the set in atomically; a batch
@@ -33,6 +36,7 @@ public class ModelHolder {
     private final AtomicReference<Rejection> lastRejection = new AtomicReference<>();
     private final AtomicReference<Rejection> lastNumericsRejection = new AtomicReference<>();
     private final Counter swaps;
+    private final MultiGauge info;
     private final MeterRegistry registry;
 
     public ModelHolder(MeterRegistry registry) {
@@ -49,6 +53,8 @@ public class ModelHolder {
                         .map(ServedModel::version).orElse(-1))
                 .description("Version of the shadow model; -1 when there is none").register(registry);
         swaps = Counter.builder("geoloc.model.swaps").description("Models swapped in while serving").register(registry);
+        info = MultiGauge.builder("geoloc.model.info").description("1 for each model serving here: its name, version, "
+                + "bundle digest (the sha256 of bundle.json, which pins every file), device and role").register(registry);
         Gauge.builder("geoloc.model.numerics.difference", current, ref -> ref.get() == null ? Double.NaN
                         : ref.get().stable().predictor().numerics().difference())
                 .tag("model", "serving")
@@ -85,6 +91,7 @@ public class ModelHolder {
      */
     public List<ServedModel> swap(ServingSet next) {
         ServingSet previous = current.getAndSet(next);
+        describe(next);
         if (previous == null) {
             return List.of();
         }
@@ -94,6 +101,23 @@ public class ModelHolder {
         List<ServedModel> retired = new ArrayList<>(previous.models());
         retired.removeIf(model -> next.models().contains(model));
         return retired;
+    }
+
+    /** {@code geoloc_model_info}: a row per serving model, none when nothing serves. */
+    private void describe(ServingSet set) {
+        List<MultiGauge.Row<?>> rows = new ArrayList<>();
+        if (set != null) {
+            rows.add(row(set.stable(), "stable"));
+            set.canary().ifPresent(canary -> rows.add(row(canary.model(), "canary")));
+            set.shadow().ifPresent(shadow -> rows.add(row(shadow, "shadow")));
+        }
+        info.register(rows, true);
+    }
+
+    private static MultiGauge.Row<?> row(ServedModel model, String role) {
+        return MultiGauge.Row.of(Tags.of("model", model.name(), "version", String.valueOf(model.version()),
+                "sha256", model.predictor().bundleDigest(), "device", InferenceDevice.name(model.predictor().device()),
+                "role", role), 1);
     }
 
     /** Records a refused version: a health detail and a metric by kind of failure. */
@@ -115,6 +139,7 @@ public class ModelHolder {
     /** Takes the serving models out, for shutdown; the caller closes them. */
     List<ServedModel> clear() {
         ServingSet previous = current.getAndSet(null);
+        describe(null);
         return previous == null ? List.of() : previous.models();
     }
 }

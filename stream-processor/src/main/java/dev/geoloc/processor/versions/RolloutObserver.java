@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicReference;
 
+import dev.geoloc.processor.metrics.PipelineMetrics;
 import dev.geoloc.schemas.RegionPrediction;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
@@ -71,8 +72,8 @@ public final class RolloutObserver {
         Tags tags = tags(model, role);
         Counter.builder("geoloc.version.predictions").tags(tags).description("Predictions by version and role")
                 .register(registry).increment();
-        Timer.builder("geoloc.version.latency").tags(tags)
-                .description("Time from taking an event to its batch's end (queue and inference), by version")
+        PipelineMetrics.latency(Timer.builder("geoloc.version.latency").tags(tags)
+                .description("Time from taking an event to its batch's end (queue and inference), by version"))
                 .register(registry)
                 .record(Duration.ofNanos((long) ((answer.getQueueLatencyMs() + answer.getInferenceLatencyMs()) * 1e6)));
         DistributionSummary.builder("geoloc.version.confidence").tags(tags)

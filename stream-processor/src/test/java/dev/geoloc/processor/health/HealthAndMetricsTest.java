@@ -7,6 +7,7 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.util.List;
 
 import org.junit.jupiter.api.Test;
 
@@ -78,9 +79,22 @@ class HealthAndMetricsTest {
                 .isGreaterThanOrEqualTo(counter(before, "geoloc_predictions_out_total") + 1);
         String notWire = "geoloc_dead_letters_total{code=\"NOT_WIRE_FORMAT\"}";
         assertThat(counter(text, notWire)).isGreaterThanOrEqualTo(counter(before, notWire) + 1);
-        assertThat(text).contains("geoloc_batch_size_count", "geoloc_inference_seconds_count", "geoloc_queue_wait_seconds_bucket",
-                        "geoloc_end_to_end_seconds_bucket")
+        assertThat(text).contains("geoloc_batch_size_count", "geoloc_queue_wait_seconds_bucket")
                 .containsPattern("geoloc_model_version [0-9]");
+        // Each latency by the version that answered, in the fixed buckets from 5 ms to 300 s
+        String version = "model=\"[^\"]+\",version=\"[0-9]+\"";
+        for (String timer : List.of("geoloc_inference_seconds", "geoloc_end_to_end_seconds", "geoloc_processing_seconds")) {
+            assertThat(text).containsPattern(timer + "_bucket\\{" + version + ",le=\"0\\.005\"\\}")
+                    .containsPattern(timer + "_bucket\\{" + version + ",le=\"300\\.0\"\\}")
+                    .containsPattern(timer + "_count\\{" + version + "\\} [1-9]");
+        }
+        assertThat(text).containsPattern("geoloc_version_latency_seconds_bucket\\{[^}]*le=\"0\\.005\"\\}")
+                .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{client_id=\"[^\"]+-StreamThread-1-consumer\"");
+        // What serves, and what waits
+        assertThat(text).containsPattern("geoloc_model_info\\{device=\"cpu\",model=\"[^\"]+\",role=\"stable\","
+                        + "sha256=\"[0-9a-f]{64}\",version=\"[0-9]+\"\\} 1\\.0")
+                .containsPattern("geoloc_queue_depth [0-9]")
+                .containsPattern("geoloc_in_flight_bytes [0-9]");
     }
 
     /** A counter's value in Prometheus text, 0 when absent. */
