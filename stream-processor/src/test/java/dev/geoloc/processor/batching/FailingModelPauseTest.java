@@ -49,6 +49,11 @@ class FailingModelPauseTest {
             // Given a served model that fails from now on
             ServedModel sound = models.current().orElseThrow();
             assertThat(versionAnswering(probe, "pause-before")).isEqualTo(sound.version());
+            // A thread answers as soon as it has its tasks, which can be before the client reports RUNNING
+            long running = System.nanoTime() + 30_000_000_000L;
+            while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < running) {
+                Thread.sleep(20);
+            }
             breakHead(sound.predictor());
             Set<KafkaStreams.State> states = ConcurrentHashMap.newKeySet();
             Thread watcher = new Thread(() -> {
