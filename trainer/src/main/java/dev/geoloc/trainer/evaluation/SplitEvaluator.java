@@ -17,6 +17,7 @@ import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.model.Prediction;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.console.ProgressLine;
 
 /** Runs a model over a manifest's images in batches and scores every prediction against the manifest. */
 public final class SplitEvaluator {
@@ -63,7 +64,7 @@ public final class SplitEvaluator {
             }
         }
         List<SkippedImage> skipped = new ArrayList<>();
-        ProgressLine progress = new ProgressLine(err, entries.size());
+        ProgressLine progress = ProgressLine.of(err, "evaluating", "images", entries.size());
         for (int i = 0; i < entries.size(); i++) {
             ManifestEntry entry = entries.get(i);
             try {

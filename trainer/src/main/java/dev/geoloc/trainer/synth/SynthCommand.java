@@ -13,6 +13,7 @@ import dev.geoloc.dataset.synth.GenerationResult;
 import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.console.ProgressLine;
 import dev.geoloc.trainer.options.CatalogOption;
 import dev.geoloc.trainer.options.SplitOptions;
 import picocli.CommandLine.Command;
@@ -87,7 +88,7 @@ public final class SynthCommand implements Callable<Integer> {
         console.printf(Locale.ROOT, "SynthCity: %d regions of %s x %d locations, %dx%d px, seed %d, city seed %d -> %s%n",
                 regions.size(), regions.city(), locationsPerRegion, size, size, seed, citySeed, out);
         int workers = threads == null ? Runtime.getRuntime().availableProcessors() : threads;
-        GenerationResult result = new SynthCityGenerator(regions, config).generate(out, workers, new ProgressLine(console));
+        GenerationResult result = new SynthCityGenerator(regions, config).generate(out, workers, new Drawing(console));
         console.printf(Locale.ROOT, "%nWrote %d images and %s in %.1f s: %.0f images/s%nsplit: %s%n",
                 result.images(), out.resolve(Manifest.FILE_NAME), result.elapsed().toMillis() / 1000.0,
                 result.imagesPerSecond(), result.split().describe());
@@ -124,29 +125,22 @@ public final class SynthCommand implements Callable<Integer> {
         }
     }
 
-    /** Rewrites one console line at most twice a second: done, rate, ETA. */
-    private static final class ProgressLine implements SynthCityGenerator.Progress {
+    /** The generator's progress on one {@link ProgressLine}, made when the generator first says its total. */
+    private static final class Drawing implements SynthCityGenerator.Progress {
 
         private final PrintWriter console;
-        private final long start = System.nanoTime();
-        private long lastPrint;
+        private ProgressLine line;
 
-        ProgressLine(PrintWriter console) {
+        Drawing(PrintWriter console) {
             this.console = console;
         }
 
         @Override
         public synchronized void imagesDone(int done, int total) {
-            long now = System.nanoTime();
-            if (done < total && now - lastPrint < 500_000_000L) {
-                return;
+            if (line == null) {
+                line = ProgressLine.of(console, "drawing", "images", total);
             }
-            lastPrint = now;
-            double seconds = (now - start) / 1e9;
-            double rate = done / Math.max(seconds, 1e-9);
-            console.printf(Locale.ROOT, "\r%d/%d images (%.0f%%), %.0f images/s, ETA %.0f s   ", done, total,
-                    100.0 * done / total, rate, (total - done) / Math.max(rate, 1e-9));
-            console.flush();
+            line.update(done);
         }
     }
 }

@@ -1,6 +1,7 @@
 package dev.geoloc.trainer.training;
 
 import java.io.IOException;
+import java.io.PrintWriter;
 import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
@@ -15,6 +16,7 @@ import dev.geoloc.imaging.Preprocessing;
 import dev.geoloc.imaging.ResizePolicy;
 import dev.geoloc.model.EncoderContract;
 import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.trainer.console.ProgressLine;
 
 /**
  * One split of a dataset decoded once into memory: per image, RGB CHW pixels at the model's input size (not yet
@@ -52,9 +54,10 @@ public record ExampleSet(int inputSize, byte[][] images, int[] regions, float[] 
     public static ExampleSet load(Manifest manifest, Split split, RegionCatalog catalog, EncoderContract contract,
                                   java.io.PrintStream console) throws IOException {
         List<ManifestEntry> entries = manifest.split(split);
-        Progress progress = new Progress(console, "decoding " + split.label(), "img", entries.size());
+        ProgressLine progress = ProgressLine.of(new PrintWriter(console), "decoding " + split.label(), "images",
+                entries.size());
         ExampleSet set = load(manifest, entries, catalog, contract.preprocessing().inputSize(),
-                contract.preprocessing().resize(), progress::step);
+                contract.preprocessing().resize(), progress::update);
         set.skipped().forEach(reason -> console.println("skipped " + reason));
         return set;
     }

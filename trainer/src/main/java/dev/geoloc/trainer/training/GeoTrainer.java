@@ -5,6 +5,7 @@ import java.io.DataOutputStream;
 import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
+import java.io.PrintWriter;
 import java.nio.ByteBuffer;
 import java.nio.ByteOrder;
 import java.nio.file.Files;
@@ -58,6 +59,7 @@ import dev.geoloc.numerics.EngineSelfCheck;
 import dev.geoloc.numerics.SelfCheckReport;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.cells.CellClustering;
+import dev.geoloc.trainer.console.ProgressLine;
 import dev.geoloc.trainer.loss.LossSpec;
 
 /**
@@ -228,7 +230,8 @@ public final class GeoTrainer {
         ByteBuffer direct = ByteBuffer.allocateDirect(batch.length * Float.BYTES).order(ByteOrder.nativeOrder());
         double lossSum = 0;
         int correct = 0;
-        Progress progress = new Progress(console, String.format(Locale.ROOT, "epoch %d", epoch), "img", n);
+        ProgressLine progress = ProgressLine.of(new PrintWriter(console), String.format(Locale.ROOT, "epoch %d", epoch),
+                "images", n);
         for (int from = 0; from < n; from += batchSize) {
             int count = Math.min(batchSize, n - from);
             long[] regions = new long[count];
@@ -255,7 +258,7 @@ public final class GeoTrainer {
                 }
                 trainer.step();
             }
-            progress.step(from + count);
+            progress.update(from + count);
         }
         return new double[] {lossSum / n, (double) correct / n};
     }
