@@ -16,6 +16,8 @@ import dev.geoloc.stack.StreamingStack;
  */
 public final class ProcessorProcess implements AutoCloseable {
 
+    private static final java.util.regex.Pattern LISTENING = java.util.regex.Pattern.compile("Listening on: http://[^ ]*:(\\d+)");
+
     private final Process process;
     private final Path log;
 
@@ -123,6 +125,20 @@ public final class ProcessorProcess implements AutoCloseable {
                         + "; processor log:\n" + logTail());
             }
             Thread.sleep(20);
+        }
+    }
+
+    /**
+     * The HTTP port the process listens on (it starts on a free one), read from Quarkus's start-up line once it
+     * has been logged; empty before that.
+     */
+    public java.util.OptionalInt httpPort() {
+        try {
+            java.util.regex.Matcher listening = LISTENING.matcher(Files.readString(log));
+            return listening.find() ? java.util.OptionalInt.of(Integer.parseInt(listening.group(1)))
+                    : java.util.OptionalInt.empty();
+        } catch (IOException e) {
+            return java.util.OptionalInt.empty();
         }
     }
 

@@ -299,6 +299,13 @@ public interface ProcessorConfig {
 
         @WithDefault("60s")
         Duration stallAfter();
+
+        /**
+         * How long a rebalance may last, once this instance has run, before it counts as not ready: the group's
+         * members rebalance together, and keep serving the partitions they keep meanwhile (StreamsStateClock).
+         */
+        @WithDefault("60s")
+        Duration rebalanceGrace();
     }
 
     interface DeadLetters {

@@ -1,5 +1,6 @@
 package dev.geoloc.processor.health;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
 
@@ -13,13 +14,14 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.geoloc.processor.artifacts.PublicReasons;
 import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.versions.ModelSource;
 import dev.geoloc.processor.versions.ServedModel;
 
 /**
- * Ready when Kafka Streams is RUNNING, a model is loaded and warmed up, and every input partition held here moves
+ * Ready when Kafka Streams runs (RUNNING, or a rebalance within its grace: {@link StreamsStateClock}), a model is loaded and warmed up, and every input partition held here moves
  * ({@link ProgressWatchdog}); the details say which model, the last published version this instance refused and
  * why, and which partitions stand still.
  */
@@ -34,10 +36,15 @@ public class ProcessorReadiness implements HealthCheck {
     private final ModelSource source;
     private final ProgressWatchdog watchdog;
     private final InFlightBudget budget;
+    private final StreamsStateClock stateClock;
+    private final Duration rebalanceGrace;
 
     ProcessorReadiness(KafkaStreams streams, ModelHolder models, DynamicBatcher batcher, ModelSource source,
-                       ProgressWatchdog watchdog, InFlightBudget budget) {
+                       ProgressWatchdog watchdog, InFlightBudget budget, StreamsStateClock stateClock,
+                       ProcessorConfig config) {
         this.budget = budget;
+        this.stateClock = stateClock;
+        this.rebalanceGrace = config.watchdog().rebalanceGrace();
         this.streams = streams;
         this.models = models;
         this.batcher = batcher;
@@ -51,8 +58,9 @@ public class ProcessorReadiness implements HealthCheck {
         Optional<ServedModel> model = models.current();
         var stalls = watchdog.stalls();
         HealthCheckResponseBuilder response = HealthCheckResponse.named("geoloc-processor-ready")
-                .status(state == KafkaStreams.State.RUNNING && model.isPresent() && batcher.isAlive() && stalls.isEmpty())
+                .status(stateClock.serving(rebalanceGrace) && model.isPresent() && batcher.isAlive() && stalls.isEmpty())
                 .withData("streams_state", state.name())
+                .withData("streams_state_seconds", stateClock.age().toSeconds())
                 .withData("images_queued", batcher.queued())
                 .withData("bytes_in_flight", budget.used());
         if (!stalls.isEmpty()) {

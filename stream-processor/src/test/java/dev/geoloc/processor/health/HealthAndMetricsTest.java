@@ -45,6 +45,7 @@ class HealthAndMetricsTest {
         JsonNode check = awaitReady();
 
         assertThat(check.at("/data/streams_state").asText()).isEqualTo("RUNNING");
+        assertThat(check.at("/data/streams_state_seconds").isIntegralNumber()).isTrue();
         assertThat(check.at("/data/model_name").asText()).isEqualTo("test-model");
         assertThat(check.at("/data/bundle_sha256").asText()).hasSize(64);
         assertThat(check.at("/data/device").asText()).startsWith("cpu");
