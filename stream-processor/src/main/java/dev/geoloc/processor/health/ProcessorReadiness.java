@@ -14,15 +14,15 @@ import org.eclipse.microprofile.health.Readiness;
 
 import dev.geoloc.processor.artifacts.PublicReasons;
 import dev.geoloc.processor.batching.DynamicBatcher;
-import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.batching.InFlightBudget;
+import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.versions.ModelSource;
 import dev.geoloc.processor.versions.ServedModel;
 
 /**
- * Ready when Kafka Streams runs (RUNNING, or a rebalance within its grace: {@link StreamsStateClock}), a model is loaded and warmed up, and every input partition held here moves
- * ({@link ProgressWatchdog}); the details say which model, the last published version this instance refused and
+ * Ready when Kafka Streams serves (RUNNING, or a rebalance within its grace: {@link StreamsStateClock}), a model
+ * is loaded and warmed up, and every input partition held here moves ({@link ProgressWatchdog}); the details say which model, the last published version this instance refused and
  * why, and which partitions stand still.
  */
 @Readiness
