@@ -57,7 +57,7 @@ class StackScriptTest {
                     Set.of("image-events", "region-predictions", "model-versions", "dead-letters"));
             TopicDescription images = admin.describeTopics(List.of("image-events")).allTopicNames().get()
                     .get("image-events");
-            assertThat(images.partitions()).hasSize(3);
+            assertThat(images.partitions()).as("topics.conf: one partition per replica the processor may grow to").hasSize(12);
             var modelVersions = new ConfigResource(ConfigResource.Type.TOPIC, "model-versions");
             assertThat(admin.describeConfigs(List.of(modelVersions)).all().get().get(modelVersions)
                     .get("cleanup.policy").value()).isEqualTo("compact");
