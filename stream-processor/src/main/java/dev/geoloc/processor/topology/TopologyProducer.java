@@ -45,6 +45,8 @@ public class TopologyProducer {
                 batching.queueCapacity()), models::serving, metrics);
         Gauge.builder("geoloc.queue.depth", batcher, DynamicBatcher::queued)
                 .description("Images waiting for an inference batch (geoloc.batching.queue-capacity)").register(registry);
+        Gauge.builder("geoloc.model.failing", batcher, b -> b.degraded().isPresent() ? 1 : 0)
+                .description("1 while the model fails on every image and the batcher retries with backoff").register(registry);
         return batcher;
     }
 

@@ -7,16 +7,24 @@ import java.net.URL;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.Test;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.processor.StreamingStackResource;
 import dev.geoloc.processor.TopicProbe;
+import dev.geoloc.schemas.GeoPoint;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -24,6 +32,9 @@ import io.quarkus.test.junit.QuarkusTest;
 @QuarkusTest
 @QuarkusTestResource(StreamingStackResource.class)
 class HealthAndMetricsTest {
+
+    /** A metric name in PromQL: ours and Kafka's clients' (labels and functions never start so). */
+    private static final Pattern METRIC_NAME = Pattern.compile("\\b(?:geoloc|kafka)_[a-z0-9_]+\\b");
 
     @TestHTTPResource("/q/health/ready")
     URL ready;
@@ -96,6 +107,45 @@ class HealthAndMetricsTest {
                         + "sha256=\"[0-9a-f]{64}\",version=\"[0-9]+\"\\} 1\\.0")
                 .containsPattern("geoloc_queue_depth [0-9]")
                 .containsPattern("geoloc_in_flight_bytes [0-9]");
+    }
+
+    @Test
+    void everyMetricTheDashboardAndTheAlertsQueryIsServedAfterTraffic() throws Exception {
+        // Given the PromQL of deployment/observability's Grafana dashboard and Prometheus alert rules
+        Path observability = Path.of("..", "deployment", "observability");
+        List<String> queries = new ArrayList<>();
+        new ObjectMapper().readTree(observability.resolve("grafana/dashboards/geoloc-processor.json").toFile())
+                .findValues("expr").forEach(expr -> queries.add(expr.asText()));
+        new YAMLMapper().readTree(observability.resolve("prometheus/alerts.yml").toFile())
+                .findValues("expr").forEach(expr -> queries.add(expr.asText()));
+        Set<String> queried = new TreeSet<>();
+        for (String query : queries) {
+            Matcher name = METRIC_NAME.matcher(query);
+            while (name.find()) {
+                queried.add(name.group());
+            }
+        }
+        assertThat(queried).as("metrics queried").contains("geoloc_ready", "geoloc_model_failing",
+                "geoloc_version_error_km_sum", "kafka_consumer_fetch_manager_records_lag_max");
+
+        // When labelled, unlabelled and broken events have been answered
+        awaitReady();
+        try (TopicProbe probe = new TopicProbe()) {
+            probe.send(TopicProbe.event("dashboard-labelled", TestImages.jpeg(TestImages.bands(64, 64, TestImages.RED), false),
+                    new GeoPoint(34.0453, -118.2517)));
+            probe.send(TopicProbe.event("dashboard-plain", TestImages.jpeg(TestImages.bands(64, 64, TestImages.GREEN), false), null));
+            probe.sendBytes("dashboard-broken", new byte[] {9, 9, 9});
+            probe.awaitPrediction("dashboard-labelled");
+            probe.awaitPrediction("dashboard-plain");
+            probe.awaitDeadLetter("dashboard-broken");
+        }
+        String text = get(metrics).body();
+
+        // Then /q/metrics serves a series of each, and this instance counts itself ready
+        Set<String> served = new TreeSet<>();
+        text.lines().filter(line -> !line.startsWith("#")).forEach(line -> served.add(line.split("[{ ]", 2)[0]));
+        assertThat(served).as("series in /q/metrics").containsAll(queried);
+        assertThat(text).contains("geoloc_ready 1.0", "geoloc_model_failing 0.0");
     }
 
     /** A counter's value in Prometheus text, 0 when absent. */

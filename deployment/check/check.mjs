@@ -1,22 +1,30 @@
-// Checks deployment/k8s offline, as a cluster would judge it and as this project promises it:
-//   node check.mjs [kustomization directory ...]   (default: the cpu and gpu overlays and the trainer Job)
-// Each directory is rendered with kustomize, then every object is checked
+// Checks deployment/ offline, as a cluster and Prometheus would judge it and as this project promises it:
+//   node check.mjs [kustomization directory ...]   (default: k8s's cpu and gpu overlays and trainer Job, and
+//                                                   the observability files)
+//   node check.mjs --observability DIR             (only DIR's dashboards and alert rules)
+//   node check.mjs --render DIR                    (prints what kustomize makes of DIR)
+// Each kustomization is rendered with kustomize, then every object is checked
 //   1. against the Kubernetes OpenAPI schemas (kubernetes-models; KEDA's and Prometheus Operator's CRD schemas),
 //   2. strictly: an unknown or misspelt field fails (the models' TypeScript types, compiled by tsc),
 //   3. for hardening: non-root, read-only root filesystem with a writable /tmp, no capabilities, seccomp, resources,
 //   4. for references: claims, config maps and selectors that resolve, a ScaledObject that fits the topics and
 //      the processor's consumer group.
-// Prints one line per object and exits 1 naming each problem. node check.mjs --render DIR prints what kustomize makes.
+// Every PromQL expression of the Grafana dashboards and the Prometheus alert rules must parse (Prometheus's own
+// grammar, lezer-promql), and each rule must say how long, how bad and what it means. Which metrics exist is
+// checked where they are made: the processor's HealthAndMetricsTest.
+// Prints one line per object or file and exits 1 naming each problem.
 import { execFileSync } from "node:child_process";
-import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join, relative, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
-import { parseAllDocuments } from "yaml";
+import { parser as promql } from "@prometheus-io/lezer-promql";
+import { parse as parseYaml, parseAllDocuments } from "yaml";
 
 const here = dirname(fileURLToPath(import.meta.url));
-const k8s = resolve(here, "..");
-const repository = resolve(k8s, "../..");
+const k8s = resolve(here, "../k8s");
+const repository = resolve(here, "../..");
+const observability = resolve(here, "../observability");
 const defaults = ["overlays/cpu", "overlays/gpu", "trainer"].map((dir) => join(k8s, dir));
 
 // What an operator makes by hand before applying (deployment/k8s/README.md): keys and the admin token.
@@ -231,14 +239,100 @@ function referenceProblems(object, all, defined) {
   return problems;
 }
 
+// Where a PromQL expression stops parsing, or null. Grafana's own variables are given a value first.
+function promqlError(expr) {
+  const text = expr.replaceAll("$__rate_interval", "1m").replaceAll("$__interval", "1m");
+  let at = null;
+  promql.parse(text).iterate({ enter: (node) => { if (node.type.isError && at === null) at = node.from; } });
+  return at === null ? null : `does not parse at character ${at}: ${text.slice(0, at)} >>> ${text.slice(at)}`;
+}
+
+function dashboardProblems(file) {
+  const dashboard = JSON.parse(readFileSync(file, "utf8"));
+  const problems = [];
+  const panels = (dashboard.panels ?? []).filter((panel) => panel.type !== "row");
+  if (!dashboard.uid || !dashboard.title || panels.length === 0) problems.push("no uid, title or panels");
+  const ids = new Set();
+  let queries = 0;
+  for (const panel of dashboard.panels ?? []) {
+    if (ids.has(panel.id)) problems.push(`panel id ${panel.id} twice`);
+    ids.add(panel.id);
+    for (const target of panel.targets ?? []) {
+      queries++;
+      const error = promqlError(target.expr ?? "");
+      if (error) problems.push(`panel "${panel.title}" ${target.refId}: ${error}`);
+    }
+    if (panel.type !== "row" && !(panel.targets ?? []).length) problems.push(`panel "${panel.title}" queries nothing`);
+  }
+  return { problems, summary: `${panels.length} panels, ${queries} queries` };
+}
+
+function rulesProblems(file) {
+  const rules = parseYaml(readFileSync(file, "utf8"));
+  const problems = [];
+  let count = 0;
+  for (const group of rules?.groups ?? []) {
+    for (const rule of group.rules ?? []) {
+      count++;
+      const what = `rule ${rule.alert ?? rule.record ?? count}`;
+      const error = promqlError(String(rule.expr ?? ""));
+      if (error) problems.push(`${what}: ${error}`);
+      if (rule.alert && !/^\d+[smh]$/.test(String(rule.for ?? ""))) problems.push(`${what}: no "for" duration`);
+      if (rule.alert && !rule.labels?.severity) problems.push(`${what}: no severity label`);
+      if (rule.alert && !rule.annotations?.summary) problems.push(`${what}: no summary annotation`);
+    }
+  }
+  if (count === 0) problems.push("no rules");
+  return { problems, summary: `${count} rules` };
+}
+
+// The dashboards (grafana/dashboards/*.json) and rule files (prometheus/*alerts*.yml) under dir.
+function checkObservability(dir) {
+  let failures = 0;
+  const files = [];
+  const dashboards = join(dir, "grafana", "dashboards");
+  if (existsSync(dashboards)) {
+    readdirSync(dashboards).filter((f) => f.endsWith(".json")).forEach((f) => files.push([join(dashboards, f), dashboardProblems]));
+  }
+  const prometheus = join(dir, "prometheus");
+  if (existsSync(prometheus)) {
+    readdirSync(prometheus).filter((f) => /alerts.*\.ya?ml$/.test(f)).forEach((f) => files.push([join(prometheus, f), rulesProblems]));
+  }
+  if (files.length === 0) {
+    console.log(`FAIL ${dir}: no dashboards or alert rules`);
+    return 1;
+  }
+  for (const [file, checkFile] of files) {
+    const shown = `observability ${relative(dir, file)}`;
+    let result;
+    try {
+      result = checkFile(file);
+    } catch (e) {
+      result = { problems: [`unreadable: ${e.message}`], summary: "" };
+    }
+    if (result.problems.length === 0) {
+      console.log(`ok   ${shown}: ${result.summary}`);
+    } else {
+      failures++;
+      result.problems.forEach((problem) => console.log(`FAIL ${shown}: ${problem}`));
+    }
+  }
+  return failures;
+}
+
 async function main() {
   if (process.argv[2] === "--render") {
     process.stdout.write(build(resolve(process.argv[3])));
     return;
   }
+  if (process.argv[2] === "--observability") {
+    const failures = checkObservability(resolve(process.argv[3]));
+    console.log(`observability checked, ${failures} failing`);
+    process.exit(failures === 0 ? 0 : 1);
+  }
   const targets = process.argv.length > 2 ? process.argv.slice(2).map((dir) => resolve(dir)) : defaults;
   const rendered = [];
-  let failures = 0;
+  let failures = process.argv.length > 2 ? 0 : checkObservability(observability);
   for (const dir of targets) {
     const target = relative(k8s, dir).startsWith("..") ? dir : relative(k8s, dir);
     try {

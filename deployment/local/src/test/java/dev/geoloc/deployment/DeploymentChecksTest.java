@@ -19,15 +19,17 @@ import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.CsvSource;
 
 /**
- * deployment/k8s as {@code kubectl apply -k} would get it, checked offline by deployment/k8s/check: each
+ * deployment/ checked offline by deployment/check: deployment/k8s as {@code kubectl apply -k} would get it (each
  * kustomization rendered by kustomize, every object against the Kubernetes OpenAPI schemas and strictly against
- * their field names, hardened, and its references resolved. The checker's packages come from npm (npm ci).
+ * their field names, hardened, its references resolved), and the PromQL of deployment/observability's dashboard
+ * and alert rules. The checker's packages come from npm (npm ci).
  */
-class KubernetesManifestsTest {
+class DeploymentChecksTest {
 
     /** The module runs from deployment/local. */
     private static final Path K8S = Path.of("..", "k8s").toAbsolutePath().normalize();
-    private static final Path CHECK = K8S.resolve("check");
+    private static final Path OBSERVABILITY = Path.of("..", "observability").toAbsolutePath().normalize();
+    private static final Path CHECK = Path.of("..", "check").toAbsolutePath().normalize();
 
     private record Result(int exitCode, String output) {
     }
@@ -58,7 +60,29 @@ class KubernetesManifestsTest {
                 "ok   overlays/cpu PersistentVolumeClaim/geoloc-data",
                 "ok   overlays/gpu StatefulSet/geoloc-processor",
                 "ok   trainer Job/geoloc-train-la-street",
+                "ok   observability grafana/dashboards/geoloc-processor.json",
+                "ok   observability prometheus/alerts.yml",
                 "in 3 renderings checked, 0 failing");
+    }
+
+    @Test
+    void anAlertRuleThatDoesNotParseOrSaysNotHowLongIsRefused(@TempDir Path copy) throws Exception {
+        // Given alert rules with an unclosed parenthesis and a rule without its "for"
+        copyTree(OBSERVABILITY, copy);
+        Path rules = copy.resolve("prometheus/alerts.yml");
+        Files.writeString(rules, Files.readString(rules)
+                .replace("expr: max(geoloc_model_failing) > 0", "expr: max(geoloc_model_failing > 0")
+                .replace("expr: max(geoloc_partitions_stalled) > 0\n        for: 5m\n", "expr: max(geoloc_partitions_stalled) > 0\n"));
+
+        // When the checker reads them
+        Result checked = run(CHECK, List.of("node", CHECK.resolve("check.mjs").toString(), "--observability", copy.toString()));
+
+        // Then it names both
+        assertThat(checked.exitCode()).as(checked.output()).isEqualTo(1);
+        assertThat(checked.output())
+                .contains("rule GeolocModelFailing: does not parse at character 28: max(geoloc_model_failing > 0 >>>")
+                .contains("rule GeolocPartitionStalled: no \"for\" duration")
+                .contains("ok   observability grafana/dashboards/geoloc-processor.json");
     }
 
     @Test
