@@ -15,6 +15,7 @@ import java.util.concurrent.Callable;
 import dev.geoloc.trainer.numerics.ComputesWithLibtorch;
 import dev.geoloc.trainer.options.DatasetOptions;
 import dev.geoloc.trainer.options.DeviceOption;
+import dev.geoloc.trainer.options.OutputOption;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.ManifestException;
@@ -49,7 +50,8 @@ import picocli.CommandLine.Spec;
                 "Prints a summary and the results-table row; with --out also writes " + EvaluationReport.JSON + ", "
                         + EvaluationReport.MARKDOWN + ", " + EvaluationReport.CONFUSION_PNG + ", "
                         + EvaluationReport.CDF_PNG + " and " + EvaluationReport.RELIABILITY_PNG
-                        + ". Unreadable images are skipped and reported.", ""},
+                        + ". Unreadable images are skipped and reported. With --output json, standard output is "
+                        + EvaluationReport.JSON + "'s document and the summary goes to standard error.", ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {"0:done",
                 "1:failed: invalid bundle or manifest, dataset regions missing from the bundle's catalog, no image "
@@ -80,6 +82,9 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
     @Mixin
     DeviceOption device;
 
+    @Mixin
+    OutputOption output;
+
     @Option(names = "--out", paramLabel = "DIR", description = "Directory to write the report files into (default: none, print only).")
     Path out;
 
@@ -106,7 +111,7 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
     @Override
     public Integer call() {
         Split split = options();
-        PrintWriter console = spec.commandLine().getOut();
+        PrintWriter console = output.console(spec);
         PrintWriter err = spec.commandLine().getErr();
         try (ModelBundle bundle = ModelBundle.open(bundlePath)) {
             Manifest images = splitImages(bundle.catalog(), split);
@@ -148,6 +153,10 @@ public final class EvaluateCommand implements Callable<Integer>, ComputesWithLib
                     console.println("Wrote " + String.join(", ", files) + " to " + out);
                 }
                 console.flush();
+                if (output.json()) {
+                    spec.commandLine().getOut().print(report.toJson());
+                    spec.commandLine().getOut().flush();
+                }
                 return 0;
             }
         } catch (IOException | UncheckedIOException | BundleException | ManifestException | UnusableDataset

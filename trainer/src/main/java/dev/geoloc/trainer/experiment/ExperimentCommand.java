@@ -30,6 +30,7 @@ import dev.geoloc.trainer.options.CatalogOption;
 import dev.geoloc.trainer.options.DatasetOptions;
 import dev.geoloc.trainer.options.DeviceOption;
 import dev.geoloc.trainer.options.EncoderSource;
+import dev.geoloc.trainer.options.OutputOption;
 import dev.geoloc.trainer.options.TrainingKnobs;
 import dev.geoloc.trainer.training.ExampleSet;
 import dev.geoloc.trainer.training.GeoTrainer;
@@ -102,9 +103,12 @@ public final class ExperimentCommand implements Callable<Integer>, ComputesWithL
     @Mixin
     DeviceOption device;
 
+    @Mixin
+    OutputOption output;
+
     @Override
     public Integer call() throws IOException {
-        PrintStream console = System.out;
+        PrintStream console = output.console();
         RegionCatalog regions = catalog.regions();
         List<LossSpec> specs = new ArrayList<>();
         List<EncoderSource> sources = new ArrayList<>();
@@ -179,6 +183,9 @@ public final class ExperimentCommand implements Callable<Integer>, ComputesWithL
         console.println(ResultsTable.markdown(rows));
         console.printf(Locale.ROOT, "%d runs in %.1f min; results in %s%n",
                 rows.stream().mapToInt(r -> r.runs().size()).sum(), clock.minutes(), written);
+        if (output.json()) {
+            OutputOption.print(spec.commandLine().getOut(), report.document(rows));
+        }
         return 0;
     }
 

@@ -54,7 +54,7 @@ record ExperimentReport(Path out, String command, Path dataset, String split, Sp
                 + CalibrationTable.markdown(rows);
         Files.writeString(out.resolve(RESULTS), markdown);
         Files.writeString(out.resolve("results.json"), new ObjectMapper().writerWithDefaultPrettyPrinter()
-                .writeValueAsString(Map.of("command", command, "runs", perRun(rows))));
+                .writeValueAsString(document(rows)));
         Map<String, Evaluation> firstSeed = new LinkedHashMap<>();
         rows.forEach(row -> firstSeed.put(row.model().name(), row.runs().get(0)));
         ErrorCdfPlot.write(firstSeed, List.of(ErrorMeasure.REGION_CENTERS), "Error CDF, " + evaluated.label()
@@ -91,6 +91,15 @@ record ExperimentReport(Path out, String command, Path dataset, String split, Sp
                 + " images); seeds " + seeds + "; " + String.format(Locale.ROOT, "training %.1f min summed over the "
                 + "runs' epochs, this invocation %.1f min", trainingMinutes, minutes) + "; " + Instant.now()
                 + ".\n\nSplit: " + split + ".\n\nCommand: `" + command + "`\n\n";
+    }
+
+    /** results.json's document: the command, the split evaluated, and each row's figures run by run. */
+    Map<String, Object> document(List<ResultsRow> rows) {
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("command", command);
+        document.put("split", evaluated.label());
+        document.put("runs", perRun(rows));
+        return document;
     }
 
     private Map<String, List<Map<String, Object>>> perRun(List<ResultsRow> rows) {

@@ -3,13 +3,16 @@ package dev.geoloc.trainer.publish;
 import java.io.PrintWriter;
 import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.concurrent.Callable;
 
 import dev.geoloc.contracts.versions.Refusal;
 import dev.geoloc.contracts.versions.RolloutState;
 import dev.geoloc.schemas.ModelVersion;
+import dev.geoloc.trainer.options.OutputOption;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -48,6 +51,9 @@ public final class VersionsCommand implements Callable<Integer> {
     @CommandLine.Mixin
     KafkaOptions kafka;
 
+    @CommandLine.Mixin
+    OutputOption output;
+
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
@@ -58,6 +64,10 @@ public final class VersionsCommand implements Callable<Integer> {
             ModelRollout rollout = topic.read(modelName);
             RolloutState state = rollout.state();
             List<ModelVersion> history = state.history();
+            if (output.json()) {
+                OutputOption.print(out, document(topic.name(), rollout));
+                return 0;
+            }
             if (history.isEmpty()) {
                 out.println("No version of " + modelName + " is in service on " + topic.name() + ".");
             } else {
@@ -82,6 +92,35 @@ public final class VersionsCommand implements Callable<Integer> {
                     + "signatures act on.");
             return 0;
         });
+    }
+
+    /** What the table shows, as JSON: the fold's summary, each version in service, each record not acted on. */
+    private Map<String, Object> document(String topicName, ModelRollout rollout) {
+        RolloutState state = rollout.state();
+        Map<String, Object> document = new LinkedHashMap<>();
+        document.put("model_name", modelName);
+        document.put("topic", topicName);
+        document.put("verified", rollout.verified());
+        document.put("serving", state.describe());
+        document.put("versions", state.history().stream().map(v -> {
+            Map<String, Object> version = new LinkedHashMap<>();
+            version.put("version", v.getVersion());
+            version.put("sequence", v.getSequence());
+            version.put("last_action", SentAction.describe(v));
+            version.put("signed", v.getSignature() != null);
+            version.put("now", InService.role(state, v.getVersion()));
+            version.put("created_time", v.getCreatedTime().toString());
+            version.put("backbone", v.getBackbone());
+            version.put("head", v.getHead());
+            version.put("loss", v.getLoss());
+            version.put("accuracy", v.getMetrics().getAccuracy());
+            version.put("mean_error_km", v.getMetrics().getMeanErrorKm());
+            version.put("dataset", v.getMetrics().getDataset());
+            return version;
+        }).toList());
+        document.put("refused", rollout.refusals().stream().map(refusal -> Map.of("version", refusal.version(),
+                "sequence", refusal.sequence(), "code", refusal.code().toString(), "reason", refusal.reason())).toList());
+        return document;
     }
 
     private static void printRefusals(PrintWriter out, List<Refusal> refusals) {

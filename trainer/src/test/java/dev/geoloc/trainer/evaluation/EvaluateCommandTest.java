@@ -112,6 +112,21 @@ class EvaluateCommandTest {
     }
 
     @Test
+    void asJsonStandardOutputIsTheEvaluationDocumentAndTheSummaryGoesToStandardError() throws IOException {
+        int testImages = Manifest.read(dataset, null).split(Split.TEST).size();
+
+        int exit = run("evaluate", "--bundle", bundle.toString(), "--dataset", dataset.toString(), "--batch-size", "8",
+                "--device", "cpu", "--bootstrap", "0", "--output", "json");
+
+        assertThat(exit).as(err.toString()).isZero();
+        JsonNode json = new ObjectMapper().readTree(out.toString());
+        assertThat(json.at("/samples").asInt()).isEqualTo(testImages);
+        assertThat(json.at("/split").asText()).isEqualTo("test");
+        assertThat(json.at("/accuracy").isNumber()).isTrue();
+        assertThat(err.toString()).contains(testImages + " images evaluated", ResultsTable.HEADER);
+    }
+
+    @Test
     void aBundleWithCellsIsScoredAtItsCellPointAndComparedWithItsRegionLevelEstimate() throws IOException {
         Path cells = dev.geoloc.model.TestBundles.withCells(dir.resolve("cells"), RegionCatalog.losAngeles(), 4);
         Path report = dir.resolve("cells-report");

@@ -11,6 +11,9 @@ import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
 import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
 import dev.geoloc.model.EncoderContract;
@@ -49,6 +52,25 @@ class ExperimentCommandTest {
         try (var runs = Files.list(dir.resolve("exp/runs/tiny-cnn"))) {
             assertThat(runs.map(p -> p.getFileName().toString())).hasSize(2).anyMatch(name -> name.startsWith("ranking"));
         }
+    }
+
+    @Test
+    void asJsonStandardOutputCarriesOnlyTheResultsDocument() throws IOException {
+        synthCity();
+        java.io.StringWriter document = new java.io.StringWriter();
+        CommandLine command = TrainerCommand.commandLine();
+        command.setOut(new java.io.PrintWriter(document));
+
+        String progress = captured(() -> assertThat(command.execute(experiment("--losses", "ce", "--seeds", "1",
+                "--output", "json"))).isZero());
+
+        assertThat(progress).as("progress goes to standard error").isEmpty();
+        JsonNode json = new ObjectMapper().readTree(document.toString());
+        assertThat(json.at("/split").asText()).isEqualTo("test");
+        assertThat(json.at("/command").asText()).contains("experiment", "--losses 'ce'");
+        assertThat(json.at("/runs/FT tiny-cnn (CE)/0/seed").asLong()).isEqualTo(1);
+        assertThat(json.at("/runs/FT tiny-cnn (CE)/0/accuracy").isNumber()).isTrue();
+        assertThat(new ObjectMapper().readTree(dir.resolve("exp/results.json").toFile())).isEqualTo(json);
     }
 
     @Test

@@ -1,6 +1,7 @@
 package dev.geoloc.trainer.publish;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.within;
 
 import java.io.IOException;
 import java.io.PrintWriter;
@@ -13,6 +14,9 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.io.TempDir;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.geoloc.contracts.versions.RolloutSignatures;
 import dev.geoloc.schemas.ModelVersion;
@@ -137,6 +141,30 @@ class PromoteAndWithdrawCommandTest {
                 "--verify-key", keys.verify().toString())).isZero();
         assertThat(topic.stdout.toString()).contains("2 versions in service", "stable v1, canary v2 at 20 %",
                 "1 record not acted on", "version 2, sequence 3: SIGNATURE_INVALID, it is not signed");
+    }
+
+    @Test
+    void versionsAsJsonIsOneDocumentWithEveryVersionAndRefusal() throws Exception {
+        // Given an unsigned withdrawal that processors verifying signatures refuse
+        assertThat(topic.run(new WithdrawCommand(), "--model-name", "la-street", "--version", "2")).isZero();
+        topic.clearOutput();
+
+        // When versions is asked for JSON, as the processors with the key see it
+        assertThat(topic.run(new VersionsCommand(), "--model-name", "la-street", "--verify-key", keys.verify().toString(),
+                "--output", "json")).isZero();
+
+        // Then standard output parses whole, with both versions and the refused record
+        JsonNode json = new ObjectMapper().readTree(topic.stdout.toString());
+        assertThat(json.at("/model_name").asText()).isEqualTo("la-street");
+        assertThat(json.at("/verified").asBoolean()).isTrue();
+        assertThat(json.at("/serving").asText()).contains("stable v1, canary v2 at 20 %");
+        assertThat(json.at("/versions").size()).isEqualTo(2);
+        assertThat(json.at("/versions/0/version").asInt()).isEqualTo(1);
+        assertThat(json.at("/versions/0/now").asText()).isEqualTo("stable");
+        assertThat(json.at("/versions/0/signed").asBoolean()).isTrue();
+        assertThat(json.at("/versions/0/accuracy").asDouble()).isCloseTo(0.40, within(1e-6));
+        assertThat(json.at("/refused/0/code").asText()).isEqualTo("SIGNATURE_INVALID");
+        assertThat(json.at("/refused/0/version").asInt()).isEqualTo(2);
     }
 
     @Test
