@@ -2,11 +2,13 @@ package dev.geoloc.processor;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.Test;
 
 import dev.geoloc.imaging.TestImages;
@@ -21,6 +23,7 @@ import dev.geoloc.stack.StreamingStack;
 class CrashRecoveryIT {
 
     private static final int EVENTS = 1200;
+    private static final String TRACE_HEADER = "test-trace";
 
     @Test
     void aProcessorKilledMidStreamLosesNothingAndDuplicatesNothing() throws Exception {
@@ -39,12 +42,15 @@ class CrashRecoveryIT {
         List<String> ids = TopicProbe.ids("crash", EVENTS);
         try (TopicProbe probe = new TopicProbe()) {
             for (int i = 0; i < EVENTS; i++) {
+                // Each with a header of its own, which its answer must carry even when it was read again
+                RecordHeaders headers = new RecordHeaders();
+                headers.add(TRACE_HEADER, ids.get(i).getBytes(StandardCharsets.UTF_8));
                 if (i % 50 == 49) {
-                    probe.sendBytes(ids.get(i), new byte[] {1, 2, 3, (byte) i});
+                    probe.sendBytes(ids.get(i), new byte[] {1, 2, 3, (byte) i}, headers);
                 } else {
                     byte[] photo = TestImages.jpeg(TestImages.bands(64, 48, new java.awt.Color(i % 256, 80, 160),
                             TestImages.GREEN), false);
-                    probe.send(TopicProbe.event(ids.get(i), photo, null));
+                    probe.sendBytes(ids.get(i), probe.serialize(TopicProbe.event(ids.get(i), photo, null)), headers);
                 }
             }
 
@@ -66,15 +72,18 @@ class CrashRecoveryIT {
 
             // Then the restarted processor found images pending in its store (the path under test), and
             assertThat(Files.readString(work.resolve("second.log"))).contains("read again and queued");
-            // each id has exactly one committed answer: a prediction, or a dead letter for the broken ones
+            // each id has exactly one committed answer, a prediction or a dead letter for the broken ones, with
+            // its event's headers
             for (int i = 0; i < EVENTS; i++) {
                 String id = ids.get(i);
                 if (i % 50 == 49) {
                     assertThat(probe.deadLetters(id)).as(id).hasSize(1);
                     assertThat(probe.predictions(id)).as(id).isEmpty();
+                    assertThat(probe.deadLetters(id).get(0).header(TRACE_HEADER)).as(id).isEqualTo(id);
                 } else {
                     assertThat(probe.predictions(id)).as(id).hasSize(1);
                     assertThat(probe.deadLetters(id)).as(id).isEmpty();
+                    assertThat(probe.predictions(id).get(0).header(TRACE_HEADER)).as(id).isEqualTo(id);
                 }
             }
             assertThat(probe.outputCount()).isEqualTo(EVENTS);

@@ -20,6 +20,9 @@ import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.clients.producer.RecordMetadata;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -41,8 +44,14 @@ import dev.geoloc.stack.StreamingStack;
  */
 public final class TopicProbe implements AutoCloseable {
 
-    /** One output record: its key as a string, where it was, the decoded value, and when the probe read it. */
-    public record Output<T>(String key, int partition, long offset, T value, long receivedMillis) {
+    /** One output record: its key as a string, where it was, the decoded value, its headers, and when the probe read it. */
+    public record Output<T>(String key, int partition, long offset, T value, Headers headers, long receivedMillis) {
+
+        /** The last value of a header, as UTF-8; null when absent. */
+        public String header(String name) {
+            Header header = headers.lastHeader(name);
+            return header == null ? null : new String(header.value(), StandardCharsets.UTF_8);
+        }
     }
 
     private final StreamingStack stack = LocalStreamingStack.shared();
@@ -93,9 +102,14 @@ public final class TopicProbe implements AutoCloseable {
     }
 
     public RecordMetadata sendBytes(String key, byte[] value) {
+        return sendBytes(key, value, new RecordHeaders());
+    }
+
+    /** Sends the bytes keyed by {@code key}, with headers (a trace context, say). */
+    public RecordMetadata sendBytes(String key, byte[] value, Headers headers) {
         try {
-            return producer.send(new ProducerRecord<>(Topics.IMAGE_EVENTS,
-                    key == null ? null : key.getBytes(StandardCharsets.UTF_8), value)).get();
+            return producer.send(new ProducerRecord<>(Topics.IMAGE_EVENTS, null,
+                    key == null ? null : key.getBytes(StandardCharsets.UTF_8), value, headers)).get();
         } catch (Exception e) {
             throw new IllegalStateException("could not send " + key, e);
         }
@@ -217,15 +231,16 @@ public final class TopicProbe implements AutoCloseable {
                     Object value = serde.deserializer().deserialize(record.topic(), record.value());
                     if (record.topic().equals(Topics.SHADOW_PREDICTIONS)) {
                         shadowPredictions.add(new Output<>(key, record.partition(), record.offset(),
-                                (RegionPrediction) value, System.currentTimeMillis()));
+                                (RegionPrediction) value, record.headers(), System.currentTimeMillis()));
                     } else if (value instanceof PanoramaPrediction panorama) {
                         panoramaPredictions.add(new Output<>(key, record.partition(), record.offset(), panorama,
-                                System.currentTimeMillis()));
+                                record.headers(), System.currentTimeMillis()));
                     } else if (value instanceof RegionPrediction prediction) {
-                        predictions.add(new Output<>(key, record.partition(), record.offset(), prediction, System.currentTimeMillis()));
+                        predictions.add(new Output<>(key, record.partition(), record.offset(), prediction,
+                                record.headers(), System.currentTimeMillis()));
                     } else {
                         deadLetters.add(new Output<>(key, record.partition(), record.offset(), (DeadLetter) value,
-                                System.currentTimeMillis()));
+                                record.headers(), System.currentTimeMillis()));
                     }
                 }
             }

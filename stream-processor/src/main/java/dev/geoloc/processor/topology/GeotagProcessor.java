@@ -16,6 +16,8 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.Cancellable;
 import org.apache.kafka.streams.processor.PunctuationType;
 import org.apache.kafka.streams.processor.api.Processor;
@@ -71,11 +73,22 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
      * @param stored whether the pending store holds it (a record refused at intake is not stored)
      * @param cost   the bytes it holds of the in-flight budget, given back when it is handed on
      */
-    private record InFlight(long sequence, PendingRecord pending, byte[] value, ImageEvent event, long takenNanos,
-                            long preprocessNanos, CompletableFuture<Outcome> outcome, boolean stored, long cost) {
+    private record InFlight(long sequence, PendingRecord pending, byte[] value, Headers headers, ImageEvent event,
+                            long takenNanos, long preprocessNanos, CompletableFuture<Outcome> outcome, boolean stored,
+                            long cost) {
 
         InFlight unstored() {
-            return new InFlight(sequence, pending, value, event, takenNanos, preprocessNanos, outcome, false, cost);
+            return new InFlight(sequence, pending, value, headers, event, takenNanos, preprocessNanos, outcome, false,
+                    cost);
+        }
+
+        /** A record of this image's answer: its key, timestamp and the input's headers (a trace context among them). */
+        <V> Record<byte[], V> answer(V value) {
+            return answer(pending.key(), value);
+        }
+
+        <V> Record<byte[], V> answer(byte[] key, V value) {
+            return new Record<>(key, value, pending.timestamp(), new RecordHeaders(headers.toArray()));
         }
     }
 
@@ -115,8 +128,9 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
             // Outside the budget: what was in flight before the crash fitted the budget then, and init cannot
             // hand answers on to make room.
             enqueue(reread.value()
-                    .map(value -> prepare(reread.sequence(), record, value, 0))
-                    .orElseGet(() -> new InFlight(reread.sequence(), record, null, null, System.nanoTime(), 0,
+                    .map(value -> prepare(reread.sequence(), record, value, reread.headers(), 0))
+                    .orElseGet(() -> new InFlight(reread.sequence(), record, null, reread.headers(), null,
+                            System.nanoTime(), 0,
                             CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
                                     "The event was pending when its processor stopped, and the log no longer has it at "
                                             + record.place()
@@ -138,11 +152,13 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                 keyTooLong ? IntakeLimits.standInKey(key) : key);
         long cost = takeBudget(record.value());
         long sequence = nextSequence++;
+        // A copy: Kafka Streams reuses the record's headers once process returns.
+        Headers headers = new RecordHeaders(record.headers().toArray());
         InFlight image;
         try {
             image = keyTooLong
-                    ? refused(sequence, taken, record.value(), null, limits.keyRejection(key, taken.place()), cost)
-                    : prepare(sequence, taken, record.value(), cost);
+                    ? refused(sequence, taken, record.value(), headers, null, limits.keyRejection(key, taken.place()), cost)
+                    : prepare(sequence, taken, record.value(), headers, cost);
         } catch (RuntimeException e) {
             parts.budget().give(cost); // the task fails and reads the record again: it takes its bytes anew
             throw e;
@@ -195,7 +211,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
      * image is preprocessed here; an image by URI is fetched and preprocessed on the fetch pool, so that a slow
      * server holds no stream thread.
      */
-    private InFlight prepare(long sequence, PendingRecord taken, byte[] value, long cost) {
+    private InFlight prepare(long sequence, PendingRecord taken, byte[] value, Headers headers, long cost) {
         long started = System.nanoTime();
         ImageEvent event = null;
         try {
@@ -208,13 +224,14 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                 CompletableFuture<Outcome> outcome = parts.images().fetch(uri.getUri())
                         .thenCompose(encoded -> queueFetched(preprocessor, encoded, route))
                         .exceptionallyCompose(GeotagProcessor::fetchFailed);
-                return new InFlight(sequence, taken, value, event, started, 0, outcome, true, cost);
+                return new InFlight(sequence, taken, value, headers, event, started, 0, outcome, true, cost);
             }
             CompletableFuture<Outcome> outcome = queue(preprocessor, ImageSource.inline((InlineImage) event.getContent()),
                     route);
-            return new InFlight(sequence, taken, value, event, started, System.nanoTime() - started, outcome, true, cost);
+            return new InFlight(sequence, taken, value, headers, event, started, System.nanoTime() - started, outcome,
+                    true, cost);
         } catch (Rejection e) {
-            return refused(sequence, taken, value, event, e, cost);
+            return refused(sequence, taken, value, headers, event, e, cost);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BatcherStoppedException("interrupted while queueing an image");
@@ -262,9 +279,9 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                 "Fetching or preprocessing the image by URI failed: " + cause));
     }
 
-    private static InFlight refused(long sequence, PendingRecord taken, byte[] value, ImageEvent event, Rejection why,
-                                    long cost) {
-        return new InFlight(sequence, taken, value, event, System.nanoTime(), 0,
+    private static InFlight refused(long sequence, PendingRecord taken, byte[] value, Headers headers, ImageEvent event,
+                                    Rejection why, long cost) {
+        return new InFlight(sequence, taken, value, headers, event, System.nanoTime(), 0,
                 CompletableFuture.completedFuture(new Outcome.Failed(why.code(), why.reason())), true, cost);
     }
 
@@ -333,8 +350,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                     "The prediction could not be written for this event: " + e));
             return;
         }
-        context.forward(new Record<>(done.pending().key(), prediction, done.pending().timestamp()),
-                GeotagTopology.PREDICTIONS_SINK);
+        context.forward(done.answer(prediction), GeotagTopology.PREDICTIONS_SINK);
         parts.metrics().predictionOut(predicted.model().name(), predicted.model().version(),
                 Duration.ofMillis(now.toEpochMilli() - done.event().getUploadTime().toEpochMilli()),
                 Duration.ofNanos(System.nanoTime() - done.takenNanos()));
@@ -352,7 +368,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
 
     /** A photo of a capture group: its answer goes on to the task that fuses the group, in the same transaction. */
     private void view(InFlight done, ViewAnswer view) {
-        context.forward(new Record<>(view.groupId().getBytes(StandardCharsets.UTF_8), view, done.pending().timestamp()),
+        context.forward(done.answer(view.groupId().getBytes(StandardCharsets.UTF_8), view),
                 GeotagTopology.PANORAMA_VIEWS_SINK);
     }
 
@@ -381,16 +397,14 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
             parts.metrics().shadowFailed();
             return;
         }
-        context.forward(new Record<>(done.pending().key(), shadowed, done.pending().timestamp()),
-                GeotagTopology.SHADOW_PREDICTIONS_SINK);
+        context.forward(done.answer(shadowed), GeotagTopology.SHADOW_PREDICTIONS_SINK);
         parts.rollout().shadowed(shadow.model(), shadowed, answer);
     }
 
     private void deadLetter(InFlight image, Outcome.Failed failed) {
         PendingRecord origin = image.pending();
-        context.forward(new Record<>(origin.key(), parts.deadLetters().of(origin.topic(),
-                origin.partition(), origin.offset(), origin.key(), image.value(), failed.code(), failed.reason()),
-                origin.timestamp()), GeotagTopology.DEAD_LETTERS_SINK);
+        context.forward(image.answer(parts.deadLetters().of(origin.topic(), origin.partition(), origin.offset(),
+                origin.key(), image.value(), failed.code(), failed.reason())), GeotagTopology.DEAD_LETTERS_SINK);
         parts.metrics().deadLetter(failed.code());
         // Counted against the model its key routes to: a canary that turns images into dead letters is judged by it.
         parts.models().serving().ifPresent(models -> parts.rollout()

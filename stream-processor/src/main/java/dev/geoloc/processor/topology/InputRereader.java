@@ -13,6 +13,8 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Headers;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -22,8 +24,11 @@ import org.apache.kafka.streams.StreamsConfig;
  */
 final class InputRereader {
 
-    /** A pending record, and its value as the input topic still holds it (empty when the log no longer has it). */
-    record Reread(long sequence, PendingRecord pending, Optional<byte[]> value) {
+    /**
+     * A pending record, and its value and headers as the input topic still holds them (empty value, no headers, when
+     * the log no longer has it).
+     */
+    record Reread(long sequence, PendingRecord pending, Optional<byte[]> value, Headers headers) {
     }
 
     private static final Duration POLL = Duration.ofMillis(500);
@@ -49,7 +54,7 @@ final class InputRereader {
             any = record;
         }
         TopicPartition partition = new TopicPartition(any.topic(), any.partition());
-        Map<Long, byte[]> found = new HashMap<>();
+        Map<Long, ConsumerRecord<byte[], byte[]>> found = new HashMap<>();
         Map<String, Object> config = new StreamsConfig(appConfigs).getRestoreConsumerConfigs(clientId);
         // A pending offset that retention removed: start from the earliest left, and report the gap.
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
@@ -67,14 +72,17 @@ final class InputRereader {
                 }
                 for (ConsumerRecord<byte[], byte[]> record : consumer.poll(POLL)) {
                     if (wanted.contains(record.offset())) {
-                        found.put(record.offset(), record.value());
+                        found.put(record.offset(), record);
                     }
                 }
             }
         }
         List<Reread> result = new ArrayList<>(pending.size());
-        pending.forEach((sequence, record) -> result.add(new Reread(sequence, record,
-                Optional.ofNullable(found.get(record.offset())))));
+        pending.forEach((sequence, record) -> {
+            Optional<ConsumerRecord<byte[], byte[]>> read = Optional.ofNullable(found.get(record.offset()));
+            result.add(new Reread(sequence, record, read.map(ConsumerRecord::value),
+                    read.<Headers>map(ConsumerRecord::headers).orElseGet(RecordHeaders::new)));
+        });
         return result;
     }
 }

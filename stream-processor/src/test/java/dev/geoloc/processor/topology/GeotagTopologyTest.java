@@ -14,6 +14,7 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
@@ -98,6 +99,26 @@ class GeotagTopologyTest {
         assertThat(new String(answer.key(), StandardCharsets.UTF_8)).isEqualTo("good");
         assertThat(((RegionPrediction) answer.value()).getImageId()).isEqualTo("good");
         assertThat(deadLetters.isEmpty()).isTrue();
+    }
+
+    @Test
+    void answersCarryTheInputsHeadersSoATraceContinuesThroughTheProcessor() {
+        // Given events with a W3C trace context and a header of the uploader's own
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        RecordHeaders headers = new RecordHeaders();
+        headers.add("traceparent", traceparent.getBytes(StandardCharsets.UTF_8));
+        headers.add("uploader", "app-7".getBytes(StandardCharsets.UTF_8));
+
+        // When one is predicted and one is broken
+        events.pipeInput(new TestRecord<>(key("traced"), serialize(event("traced", photo())), headers));
+        events.pipeInput(new TestRecord<>(key("traced-broken"), new byte[] {1, 2, 3}, headers));
+
+        // Then the prediction and the dead letter both carry every header as it came
+        for (TestRecord<byte[], SpecificRecord> answer : List.of(awaitOne(predictions), awaitOne(deadLetters))) {
+            assertThat(answer.headers().lastHeader("traceparent").value())
+                    .isEqualTo(traceparent.getBytes(StandardCharsets.UTF_8));
+            assertThat(answer.headers().lastHeader("uploader").value()).isEqualTo("app-7".getBytes(StandardCharsets.UTF_8));
+        }
     }
 
     @Test
