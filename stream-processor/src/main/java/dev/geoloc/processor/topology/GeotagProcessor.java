@@ -48,6 +48,9 @@ import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.ImageUri;
 import dev.geoloc.schemas.InlineImage;
 import dev.geoloc.schemas.RegionPrediction;
+import io.opentelemetry.api.common.AttributeKey;
+import io.opentelemetry.api.common.Attributes;
+import io.opentelemetry.api.trace.Span;
 
 /**
  * One task's geotagging: decode and check each event, preprocess its image, hand it to the shared
@@ -66,6 +69,10 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
     private static final ByteBuffer NO_KEY = ByteBuffer.allocate(0);
     /** How long a stream thread waits for budget before it looks for answers of its own to hand on. */
     private static final Duration BUDGET_WAIT = Duration.ofMillis(10);
+    private static final AttributeKey<String> MODEL = AttributeKey.stringKey("geoloc.model.name");
+    private static final AttributeKey<Long> VERSION = AttributeKey.longKey("geoloc.model.version");
+    private static final AttributeKey<Long> BATCH_SIZE = AttributeKey.longKey("geoloc.batch.size");
+    private static final AttributeKey<String> DEAD_LETTER_CODE = AttributeKey.stringKey("geoloc.dead_letter.code");
 
     /**
      * An image waiting for its outcome, in the order its record came.
@@ -73,23 +80,16 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
      * @param stored whether the pending store holds it (a record refused at intake is not stored)
      * @param cost   the bytes it holds of the in-flight budget, given back when it is handed on
      */
-    private record InFlight(long sequence, PendingRecord pending, byte[] value, Headers headers, ImageEvent event,
-                            long takenNanos, long preprocessNanos, CompletableFuture<Outcome> outcome, boolean stored,
-                            long cost) {
+    private record InFlight(long sequence, PendingRecord pending, byte[] value, Taken taken, ImageEvent event,
+                            long preprocessNanos, CompletableFuture<Outcome> outcome, boolean stored, long cost) {
 
         InFlight unstored() {
-            return new InFlight(sequence, pending, value, headers, event, takenNanos, preprocessNanos, outcome, false,
-                    cost);
+            return new InFlight(sequence, pending, value, taken, event, preprocessNanos, outcome, false, cost);
         }
+    }
 
-        /** A record of this image's answer: its key, timestamp and the input's headers (a trace context among them). */
-        <V> Record<byte[], V> answer(V value) {
-            return answer(pending.key(), value);
-        }
-
-        <V> Record<byte[], V> answer(byte[] key, V value) {
-            return new Record<>(key, value, pending.timestamp(), new RecordHeaders(headers.toArray()));
-        }
+    /** When an image was taken, its record's headers, and its trace span from then on. */
+    private record Taken(Headers headers, Instant at, long nanos, Span span) {
     }
 
     private final PipelineParts parts;
@@ -127,10 +127,10 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
             PendingRecord record = reread.pending();
             // Outside the budget: what was in flight before the crash fitted the budget then, and init cannot
             // hand answers on to make room.
+            Taken taken = take(reread.headers(), record);
             enqueue(reread.value()
-                    .map(value -> prepare(reread.sequence(), record, value, reread.headers(), 0))
-                    .orElseGet(() -> new InFlight(reread.sequence(), record, null, reread.headers(), null,
-                            System.nanoTime(), 0,
+                    .map(value -> prepare(reread.sequence(), record, value, taken, 0))
+                    .orElseGet(() -> new InFlight(reread.sequence(), record, null, taken, null, 0,
                             CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
                                     "The event was pending when its processor stopped, and the log no longer has it at "
                                             + record.place()
@@ -152,13 +152,13 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                 keyTooLong ? IntakeLimits.standInKey(key) : key);
         long cost = takeBudget(record.value());
         long sequence = nextSequence++;
-        // A copy: Kafka Streams reuses the record's headers once process returns.
-        Headers headers = new RecordHeaders(record.headers().toArray());
+        // A copy: the record's own headers belong to Kafka Streams.
+        Taken when = take(new RecordHeaders(record.headers().toArray()), taken);
         InFlight image;
         try {
             image = keyTooLong
-                    ? refused(sequence, taken, record.value(), headers, null, limits.keyRejection(key, taken.place()), cost)
-                    : prepare(sequence, taken, record.value(), headers, cost);
+                    ? refused(sequence, taken, record.value(), when, null, limits.keyRejection(key, taken.place()), cost)
+                    : prepare(sequence, taken, record.value(), when, cost);
         } catch (RuntimeException e) {
             parts.budget().give(cost); // the task fails and reads the record again: it takes its bytes anew
             throw e;
@@ -211,7 +211,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
      * image is preprocessed here; an image by URI is fetched and preprocessed on the fetch pool, so that a slow
      * server holds no stream thread.
      */
-    private InFlight prepare(long sequence, PendingRecord taken, byte[] value, Headers headers, long cost) {
+    private InFlight prepare(long sequence, PendingRecord taken, byte[] value, Taken when, long cost) {
         long started = System.nanoTime();
         ImageEvent event = null;
         try {
@@ -224,14 +224,13 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                 CompletableFuture<Outcome> outcome = parts.images().fetch(uri.getUri())
                         .thenCompose(encoded -> queueFetched(preprocessor, encoded, route))
                         .exceptionallyCompose(GeotagProcessor::fetchFailed);
-                return new InFlight(sequence, taken, value, headers, event, started, 0, outcome, true, cost);
+                return new InFlight(sequence, taken, value, when, event, 0, outcome, true, cost);
             }
             CompletableFuture<Outcome> outcome = queue(preprocessor, ImageSource.inline((InlineImage) event.getContent()),
                     route);
-            return new InFlight(sequence, taken, value, headers, event, started, System.nanoTime() - started, outcome,
-                    true, cost);
+            return new InFlight(sequence, taken, value, when, event, System.nanoTime() - started, outcome, true, cost);
         } catch (Rejection e) {
-            return refused(sequence, taken, value, headers, event, e, cost);
+            return refused(sequence, taken, value, when, event, e, cost);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new BatcherStoppedException("interrupted while queueing an image");
@@ -279,9 +278,9 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                 "Fetching or preprocessing the image by URI failed: " + cause));
     }
 
-    private static InFlight refused(long sequence, PendingRecord taken, byte[] value, Headers headers, ImageEvent event,
+    private static InFlight refused(long sequence, PendingRecord taken, byte[] value, Taken when, ImageEvent event,
                                     Rejection why, long cost) {
-        return new InFlight(sequence, taken, value, headers, event, System.nanoTime(), 0,
+        return new InFlight(sequence, taken, value, when, event, 0,
                 CompletableFuture.completedFuture(new Outcome.Failed(why.code(), why.reason())), true, cost);
     }
 
@@ -326,17 +325,49 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
         return key == null ? NO_KEY : ByteBuffer.wrap(key);
     }
 
+    /** An image's trace begins when its record is taken, under the context its headers carry. */
+    private Taken take(Headers headers, PendingRecord record) {
+        Instant at = Instant.now();
+        return new Taken(headers, at, System.nanoTime(),
+                parts.tracing().start(headers, record.topic(), record.partition(), record.offset(), at));
+    }
+
     private void emit(InFlight done) {
         Outcome outcome = done.outcome().join();
+        Taken taken = done.taken();
+        Instant decoded = taken.at().plusNanos(done.preprocessNanos());
+        if (done.preprocessNanos() > 0) {
+            parts.tracing().step(taken.span(), "decode", taken.at(), Duration.ofNanos(done.preprocessNanos()),
+                    Attributes.empty());
+        }
+        Instant handing = Instant.now();
         if (outcome instanceof Outcome.Predicted predicted) {
+            Attributes model = Attributes.of(MODEL, predicted.model().name(), VERSION, (long) predicted.model().version(),
+                    BATCH_SIZE, (long) predicted.batchSize());
+            parts.tracing().step(taken.span(), "queue wait", decoded, Duration.ofNanos(predicted.queueNanos()), model);
+            parts.tracing().step(taken.span(), "inference", decoded.plusNanos(predicted.queueNanos()),
+                    Duration.ofNanos(predicted.inferenceNanos()), model);
             predict(done, predicted);
         } else if (outcome instanceof Outcome.Failed failed) {
+            taken.span().setAttribute(DEAD_LETTER_CODE, failed.code().name());
             deadLetter(done, failed);
         }
+        parts.tracing().step(taken.span(), "produce", handing, Duration.between(handing, Instant.now()), Attributes.empty());
+        taken.span().end();
         if (done.stored()) {
             pending.delete(done.sequence());
         }
         parts.budget().give(done.cost());
+    }
+
+    /**
+     * A record of the image's answer under {@code key}: its timestamp, and its input's headers (an uploader's own
+     * among them) with the trace context now the image's span.
+     */
+    private <V> Record<byte[], V> answer(InFlight image, byte[] key, V value) {
+        Headers headers = new RecordHeaders(image.taken().headers().toArray());
+        parts.tracing().handOn(image.taken().span(), headers);
+        return new Record<>(key, value, image.pending().timestamp(), headers);
     }
 
     private void predict(InFlight done, Outcome.Predicted predicted) {
@@ -350,10 +381,10 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                     "The prediction could not be written for this event: " + e));
             return;
         }
-        context.forward(done.answer(prediction), GeotagTopology.PREDICTIONS_SINK);
+        context.forward(answer(done, done.pending().key(), prediction), GeotagTopology.PREDICTIONS_SINK);
         parts.metrics().predictionOut(predicted.model().name(), predicted.model().version(),
                 Duration.ofMillis(now.toEpochMilli() - done.event().getUploadTime().toEpochMilli()),
-                Duration.ofNanos(System.nanoTime() - done.takenNanos()));
+                Duration.ofNanos(System.nanoTime() - done.taken().nanos()));
         parts.rollout().answered(predicted.model(), prediction);
         predicted.shadow().ifPresent(shadow -> shadow(done, predicted, shadow, prediction, now));
         CaptureGroup group = done.event().getCaptureGroup();
@@ -368,7 +399,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
 
     /** A photo of a capture group: its answer goes on to the task that fuses the group, in the same transaction. */
     private void view(InFlight done, ViewAnswer view) {
-        context.forward(done.answer(view.groupId().getBytes(StandardCharsets.UTF_8), view),
+        context.forward(answer(done, view.groupId().getBytes(StandardCharsets.UTF_8), view),
                 GeotagTopology.PANORAMA_VIEWS_SINK);
     }
 
@@ -397,14 +428,14 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
             parts.metrics().shadowFailed();
             return;
         }
-        context.forward(done.answer(shadowed), GeotagTopology.SHADOW_PREDICTIONS_SINK);
+        context.forward(answer(done, done.pending().key(), shadowed), GeotagTopology.SHADOW_PREDICTIONS_SINK);
         parts.rollout().shadowed(shadow.model(), shadowed, answer);
     }
 
     private void deadLetter(InFlight image, Outcome.Failed failed) {
         PendingRecord origin = image.pending();
-        context.forward(image.answer(parts.deadLetters().of(origin.topic(), origin.partition(), origin.offset(),
-                origin.key(), image.value(), failed.code(), failed.reason())), GeotagTopology.DEAD_LETTERS_SINK);
+        context.forward(answer(image, origin.key(), parts.deadLetters().of(origin.topic(), origin.partition(),
+                origin.offset(), origin.key(), image.value(), failed.code(), failed.reason())), GeotagTopology.DEAD_LETTERS_SINK);
         parts.metrics().deadLetter(failed.code());
         // Counted against the model its key routes to: a canary that turns images into dead letters is judged by it.
         parts.models().serving().ifPresent(models -> parts.rollout()

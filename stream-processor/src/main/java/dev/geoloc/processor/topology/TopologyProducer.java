@@ -22,6 +22,7 @@ import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.intake.UriImages;
 import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.tracing.ImageTracing;
 import dev.geoloc.processor.panorama.PanoramaSettings;
 import dev.geoloc.processor.serde.AvroSerdes;
 import dev.geoloc.processor.versions.CanaryJudge;
@@ -97,7 +98,7 @@ public class TopologyProducer {
     @Produces
     Topology topology(ProcessorConfig config, AvroSerdes serdes, ModelHolder models, DynamicBatcher batcher,
                       ImageSource images, DecodeDeadline decodes, InFlightBudget budget, PipelineMetrics metrics,
-                      RolloutObserver rollout) {
+                      RolloutObserver rollout, ImageTracing tracing) {
         Serde<ImageEvent> events = serdes.valueSerde();
         Serde<SpecificRecord> outputs = serdes.valueSerde();
         ProcessorConfig.Intake intake = config.intake();
@@ -105,7 +106,7 @@ public class TopologyProducer {
                 config.panorama().maxViews());
         PipelineParts parts = new PipelineParts(limits, new EventDecoder(events.deserializer(), limits),
                 images, decodes, models, batcher, budget,
-                new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, rollout,
+                new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, rollout, tracing,
                 config.batching().resultPollInterval());
         return GeotagTopology.build(TopologyTopics.of(config.topics()), parts, PanoramaSettings.of(config.panorama()),
                 outputs);

@@ -32,6 +32,7 @@ import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.metrics.PipelineMetrics;
 import dev.geoloc.processor.panorama.PanoramaSettings;
+import dev.geoloc.processor.tracing.ImageTracing;
 import dev.geoloc.processor.versions.CanaryJudge;
 import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.versions.RolloutObserver;
@@ -43,6 +44,12 @@ import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.ImageEvent;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.trace.propagation.W3CTraceContextPropagator;
+import io.opentelemetry.context.propagation.ContextPropagators;
+import io.opentelemetry.sdk.OpenTelemetrySdk;
+import io.opentelemetry.sdk.testing.exporter.InMemorySpanExporter;
+import io.opentelemetry.sdk.trace.SdkTracerProvider;
+import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 
 /**
  * {@link GeotagTopology} in a {@code TopologyTestDriver}, as the topology tests drive it: the real serde and
@@ -80,6 +87,12 @@ final class DrivenTopology implements AutoCloseable {
     final TestOutputTopic<byte[], SpecificRecord> predictions;
     final TestOutputTopic<byte[], SpecificRecord> deadLetters;
     final TestOutputTopic<byte[], SpecificRecord> panoramas;
+    /** The spans the processor finished, as a real SDK with W3C propagation exports them. */
+    final InMemorySpanExporter spans = InMemorySpanExporter.create();
+    private final OpenTelemetrySdk telemetry = OpenTelemetrySdk.builder()
+            .setTracerProvider(SdkTracerProvider.builder().addSpanProcessor(SimpleSpanProcessor.create(spans)).build())
+            .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
+            .build();
     private final ImageSource images;
     private final DecodeDeadline decodes;
 
@@ -95,7 +108,7 @@ final class DrivenTopology implements AutoCloseable {
         PipelineParts parts = new PipelineParts(limits, new EventDecoder(eventSerde.deserializer(), limits), images,
                 decodes, model.models(), model.batcher(), new InFlightBudget(64L << 20), new DeadLetters(1 << 20),
                 new PipelineMetrics(meters), new RolloutObserver(new SimpleMeterRegistry(), model.models(),
-                new CanaryJudge.Limits(100, 0.5, 200, 0.05)), Duration.ofMillis(2));
+                new CanaryJudge.Limits(100, 0.5, 200, 0.05)), new ImageTracing(telemetry), Duration.ofMillis(2));
         Properties settings = new Properties();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "topology-test");
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "unused:9092");
@@ -138,5 +151,6 @@ final class DrivenTopology implements AutoCloseable {
         driver.close();
         images.close();
         decodes.close();
+        telemetry.close();
     }
 }

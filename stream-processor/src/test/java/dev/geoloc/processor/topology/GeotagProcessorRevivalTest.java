@@ -22,6 +22,8 @@ import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+
+import io.opentelemetry.api.OpenTelemetry;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.geoloc.imaging.TestImages;
@@ -38,6 +40,7 @@ import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.tracing.ImageTracing;
 import dev.geoloc.processor.versions.CanaryJudge;
 import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.versions.RolloutObserver;
@@ -100,7 +103,7 @@ class GeotagProcessorRevivalTest {
             throw new IllegalStateException("no URIs here");
         }, 1, 1, Duration.ofSeconds(1)), decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20), new PipelineMetrics(new SimpleMeterRegistry()),
                 new RolloutObserver(new SimpleMeterRegistry(), models, new CanaryJudge.Limits(100, 0.5, 200, 0.05)),
-                Duration.ofMillis(2));
+                new ImageTracing(OpenTelemetry.noop()), Duration.ofMillis(2));
         Properties settings = new Properties();
         settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "revival-test");
         settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());

@@ -9,11 +9,13 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.stream.Collectors;
 
 import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.Serdes;
 import org.apache.kafka.streams.TestInputTopic;
@@ -43,6 +45,7 @@ import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.InlineImage;
 import dev.geoloc.schemas.RegionPrediction;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.sdk.trace.data.SpanData;
 
 /**
  * {@link GeotagTopology} in a {@code TopologyTestDriver}: the real serde and registry client over a registry in
@@ -113,12 +116,31 @@ class GeotagTopologyTest {
         events.pipeInput(new TestRecord<>(key("traced"), serialize(event("traced", photo())), headers));
         events.pipeInput(new TestRecord<>(key("traced-broken"), new byte[] {1, 2, 3}, headers));
 
-        // Then the prediction and the dead letter both carry every header as it came
-        for (TestRecord<byte[], SpecificRecord> answer : List.of(awaitOne(predictions), awaitOne(deadLetters))) {
-            assertThat(answer.headers().lastHeader("traceparent").value())
-                    .isEqualTo(traceparent.getBytes(StandardCharsets.UTF_8));
-            assertThat(answer.headers().lastHeader("uploader").value()).isEqualTo("app-7".getBytes(StandardCharsets.UTF_8));
+        // Then the prediction and the dead letter carry the uploader's header as it came, and a trace context
+        // of the same trace whose parent is now the image's span
+        List<TestRecord<byte[], SpecificRecord>> answers = List.of(awaitOne(predictions), awaitOne(deadLetters));
+        List<SpanData> imageSpans = topology.spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getName().equals("process " + Topics.IMAGE_EVENTS)).toList();
+        assertThat(imageSpans).hasSize(2);
+        for (int i = 0; i < 2; i++) {
+            Headers carried = answers.get(i).headers();
+            SpanData image = imageSpans.get(i);
+            assertThat(carried.lastHeader("uploader").value()).isEqualTo("app-7".getBytes(StandardCharsets.UTF_8));
+            assertThat(image.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+            assertThat(image.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+            assertThat(new String(carried.lastHeader("traceparent").value(), StandardCharsets.UTF_8))
+                    .isEqualTo("00-" + image.getTraceId() + "-" + image.getSpanId() + "-01");
+            assertThat(carried.headers("traceparent")).hasSize(1);
         }
+        // and the predicted image's steps are children of its span, in order
+        Map<String, SpanData> steps = topology.spans.getFinishedSpanItems().stream()
+                .filter(span -> span.getParentSpanId().equals(imageSpans.get(0).getSpanId()))
+                .collect(Collectors.toMap(SpanData::getName, span -> span));
+        assertThat(steps).containsOnlyKeys("decode", "queue wait", "inference", "produce");
+        assertThat(steps.get("queue wait").getStartEpochNanos()).isGreaterThanOrEqualTo(steps.get("decode").getEndEpochNanos());
+        assertThat(steps.get("inference").getStartEpochNanos()).isGreaterThanOrEqualTo(steps.get("queue wait").getEndEpochNanos());
+        assertThat(steps.get("inference").getAttributes().asMap().toString()).contains("geoloc.batch.size");
+        assertThat(imageSpans.get(1).getAttributes().asMap().toString()).contains("NOT_WIRE_FORMAT");
     }
 
     @Test
