@@ -117,30 +117,35 @@ class GeotagTopologyTest {
         events.pipeInput(new TestRecord<>(key("traced-broken"), new byte[] {1, 2, 3}, headers));
 
         // Then the prediction and the dead letter carry the uploader's header as it came, and a trace context
-        // of the same trace whose parent is now the image's span
-        List<TestRecord<byte[], SpecificRecord>> answers = List.of(awaitOne(predictions), awaitOne(deadLetters));
-        List<SpanData> imageSpans = topology.spans.getFinishedSpanItems().stream()
-                .filter(span -> span.getName().equals("process " + Topics.IMAGE_EVENTS)).toList();
-        assertThat(imageSpans).hasSize(2);
-        for (int i = 0; i < 2; i++) {
-            Headers carried = answers.get(i).headers();
-            SpanData image = imageSpans.get(i);
-            assertThat(carried.lastHeader("uploader").value()).isEqualTo("app-7".getBytes(StandardCharsets.UTF_8));
-            assertThat(image.getTraceId()).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
-            assertThat(image.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
-            assertThat(new String(carried.lastHeader("traceparent").value(), StandardCharsets.UTF_8))
-                    .isEqualTo("00-" + image.getTraceId() + "-" + image.getSpanId() + "-01");
-            assertThat(carried.headers("traceparent")).hasSize(1);
-        }
+        // of the same trace whose parent is now their image's span, a child of the uploader's
+        TestRecord<byte[], SpecificRecord> prediction = awaitOne(predictions);
+        TestRecord<byte[], SpecificRecord> deadLetter = awaitOne(deadLetters);
+        Map<String, SpanData> spans = topology.spans.getFinishedSpanItems().stream()
+                .collect(Collectors.toMap(SpanData::getSpanId, span -> span));
+        SpanData predicted = imageSpanOf(prediction.headers(), spans);
+        SpanData refused = imageSpanOf(deadLetter.headers(), spans);
+        assertThat(refused.getAttributes().asMap().toString()).contains("NOT_WIRE_FORMAT");
         // and the predicted image's steps are children of its span, in order
-        Map<String, SpanData> steps = topology.spans.getFinishedSpanItems().stream()
-                .filter(span -> span.getParentSpanId().equals(imageSpans.get(0).getSpanId()))
+        Map<String, SpanData> steps = spans.values().stream()
+                .filter(span -> span.getParentSpanId().equals(predicted.getSpanId()))
                 .collect(Collectors.toMap(SpanData::getName, span -> span));
         assertThat(steps).containsOnlyKeys("decode", "queue wait", "inference", "produce");
         assertThat(steps.get("queue wait").getStartEpochNanos()).isGreaterThanOrEqualTo(steps.get("decode").getEndEpochNanos());
         assertThat(steps.get("inference").getStartEpochNanos()).isGreaterThanOrEqualTo(steps.get("queue wait").getEndEpochNanos());
         assertThat(steps.get("inference").getAttributes().asMap().toString()).contains("geoloc.batch.size");
-        assertThat(imageSpans.get(1).getAttributes().asMap().toString()).contains("NOT_WIRE_FORMAT");
+    }
+
+    /** The image span an answer's one traceparent names, checked to continue the uploader's trace. */
+    private static SpanData imageSpanOf(Headers carried, Map<String, SpanData> spans) {
+        assertThat(carried.lastHeader("uploader").value()).isEqualTo("app-7".getBytes(StandardCharsets.UTF_8));
+        assertThat(carried.headers("traceparent")).hasSize(1);
+        String[] traceparent = new String(carried.lastHeader("traceparent").value(), StandardCharsets.UTF_8).split("-");
+        SpanData image = spans.get(traceparent[2]);
+        assertThat(image).as("the span the answer's traceparent names").isNotNull();
+        assertThat(image.getName()).isEqualTo("process " + Topics.IMAGE_EVENTS);
+        assertThat(image.getTraceId()).isEqualTo(traceparent[1]).isEqualTo("4bf92f3577b34da6a3ce929d0e0e4736");
+        assertThat(image.getParentSpanId()).isEqualTo("00f067aa0ba902b7");
+        return image;
     }
 
     @Test
