@@ -153,8 +153,11 @@ function hardeningProblems(object) {
     if (!requests.cpu || !requests.memory) problems.push(`${where} no cpu and memory requests`);
     if (!container.resources?.limits?.memory) problems.push(`${where} no memory limit`);
     if (object.kind !== "Job") {
+      const ports = new Set((container.ports ?? []).flatMap((port) => [port.name, port.containerPort]));
       for (const probe of ["startupProbe", "livenessProbe", "readinessProbe"]) {
         if (!container[probe]) problems.push(`${where} no ${probe}`);
+        const port = container[probe]?.httpGet?.port;
+        if (port !== undefined && !ports.has(port)) problems.push(`${where} ${probe} on port ${port}, which it does not open`);
       }
     }
   }

@@ -55,8 +55,9 @@ public final class DemoCommand implements Callable<Integer> {
     @Option(names = "--short", description = "A quicker run with fewer photos and epochs (what CI runs).")
     boolean quick;
 
-    @Option(names = "--http-port", defaultValue = "8080", description = "The processor's HTTP port (default: ${DEFAULT-VALUE}).")
-    int httpPort;
+    @Option(names = "--management-port", defaultValue = "9000",
+            description = "The processor's management port: health, metrics, /admin (default: ${DEFAULT-VALUE}).")
+    int managementPort;
 
     @Option(names = "--keep-running", description = "Leave the processor running at the end and say how to reach it.")
     boolean keepRunning;
@@ -88,7 +89,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.println("    " + dev.geoloc.numerics.EngineSelfCheck.ensure().summary());
             publish(run, dataset, "a", firstEpochs);
             step("3/7 Starting the stream processor, following model " + MODEL);
-            processor = ProcessorRun.start(processorJar, bootstrapServers, registryUrl, MODEL, httpPort, run);
+            processor = ProcessorRun.start(processorJar, bootstrapServers, registryUrl, MODEL, managementPort, run);
             ProcessorRun toStop = processor;
             // Ctrl-C must not leave the processor running behind the demo.
             Thread stopOnExit = new Thread(() -> {

@@ -26,6 +26,7 @@ final class ProcessorRun implements AutoCloseable {
         this.port = port;
     }
 
+    /** @param port the management port: health, metrics and /admin */
     static ProcessorRun start(Path jar, String bootstrap, String registry, String modelName, int port, Path work)
             throws IOException {
         if (!Files.isRegularFile(jar)) {
@@ -34,11 +35,13 @@ final class ProcessorRun implements AutoCloseable {
         try (ServerSocket probe = new ServerSocket(port)) {
             probe.setReuseAddress(true);
         } catch (IOException e) {
-            throw new DemoException("port " + port + " is taken; free it or pass --http-port");
+            throw new DemoException("port " + port + " is taken; free it or pass --management-port");
         }
         Path log = work.resolve("processor.log");
         ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Dquarkus.http.port=" + port, "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()))
+                // Health, metrics and /admin are on the management port; the processor serves nothing else on HTTP.
+                "-Dquarkus.management.port=" + port, "-Dquarkus.management.host=127.0.0.1",
+                "-Dquarkus.http.port=0", "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("GEOLOC_BOOTSTRAP_SERVERS", bootstrap);
         builder.environment().put("GEOLOC_SCHEMA_REGISTRY_URL", registry);

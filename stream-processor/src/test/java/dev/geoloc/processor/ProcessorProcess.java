@@ -17,6 +17,8 @@ import dev.geoloc.stack.StreamingStack;
 public final class ProcessorProcess implements AutoCloseable {
 
     private static final java.util.regex.Pattern LISTENING = java.util.regex.Pattern.compile("Listening on: http://[^ ]*:(\\d+)");
+    private static final java.util.regex.Pattern MANAGEMENT = java.util.regex.Pattern.compile(
+            "Management interface listening on https?://[^ ]*:(\\d+)");
 
     private final Process process;
     private final Path log;
@@ -49,7 +51,7 @@ public final class ProcessorProcess implements AutoCloseable {
         }
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
-                "-Dquarkus.http.port=0", "-Dquarkus.log.level=INFO"));
+                "-Dquarkus.http.port=0", "-Dquarkus.management.port=0", "-Dquarkus.log.level=INFO"));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true)
@@ -133,8 +135,17 @@ public final class ProcessorProcess implements AutoCloseable {
      * has been logged; empty before that.
      */
     public java.util.OptionalInt httpPort() {
+        return loggedPort(LISTENING);
+    }
+
+    /** The management port (health, metrics, /admin), read from its start-up line; empty before that. */
+    public java.util.OptionalInt managementPort() {
+        return loggedPort(MANAGEMENT);
+    }
+
+    private java.util.OptionalInt loggedPort(java.util.regex.Pattern line) {
         try {
-            java.util.regex.Matcher listening = LISTENING.matcher(Files.readString(log));
+            java.util.regex.Matcher listening = line.matcher(Files.readString(log));
             return listening.find() ? java.util.OptionalInt.of(Integer.parseInt(listening.group(1)))
                     : java.util.OptionalInt.empty();
         } catch (IOException e) {

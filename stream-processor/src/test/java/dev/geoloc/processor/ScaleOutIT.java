@@ -131,8 +131,8 @@ class ScaleOutIT {
     }
 
     private static int awaitPort(ProcessorProcess process) throws InterruptedException {
-        process.awaitOrFail(() -> process.httpPort().isPresent(), 180, "the HTTP server listening", () -> "");
-        return process.httpPort().getAsInt();
+        process.awaitOrFail(() -> process.managementPort().isPresent(), 180, "the management port listening", () -> "");
+        return process.managementPort().getAsInt();
     }
 
     private boolean isReady(int port) {

@@ -13,12 +13,14 @@ import dev.geoloc.processor.artifacts.PublicReasons;
 import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.versions.ModelSource;
 import dev.geoloc.processor.versions.VersionFollower;
+import io.quarkus.vertx.http.ManagementInterface;
 import io.vertx.core.json.JsonObject;
 import io.vertx.ext.web.Router;
 import io.vertx.ext.web.RoutingContext;
 
 /**
- * A small admin endpoint for rollouts, on the processor's HTTP port. Reading is open, as health is, so its reasons
+ * A small admin endpoint for rollouts, on the management port with health and metrics (never on the port a
+ * serving surface would face users on). Reading is open, as health is, so its reasons
  * name no internal path or host ({@link PublicReasons}); pinning needs {@code geoloc.admin.token} as a bearer token,
  * and is off without one ({@link AdminAccess}). A pin holds for this instance until it restarts; for the whole
  * fleet, set {@code geoloc.model.pinned-version}, or roll back ({@code trainer rollback}: the version's record
@@ -33,7 +35,8 @@ import io.vertx.ext.web.RoutingContext;
 @ApplicationScoped
 public class ModelAdminRoutes {
 
-    void routes(@Observes Router router, ModelSource source, ProcessorConfig config) {
+    void routes(@Observes ManagementInterface management, ModelSource source, ProcessorConfig config) {
+        Router router = management.router();
         AdminAccess access = new AdminAccess(config.admin().token());
         router.get("/admin/model").handler(ctx -> withFollower(ctx, source, follower -> ok(ctx, follower)));
         router.put("/admin/model/pin/*").handler(ctx -> authorize(ctx, access));

@@ -22,11 +22,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.dataformat.yaml.YAMLMapper;
 
 import dev.geoloc.imaging.TestImages;
+import dev.geoloc.processor.ManagementPort;
 import dev.geoloc.processor.StreamingStackResource;
 import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.schemas.GeoPoint;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 
 @QuarkusTest
@@ -36,14 +36,9 @@ class HealthAndMetricsTest {
     /** A metric name in PromQL: ours and Kafka's clients' (labels and functions never start so). */
     private static final Pattern METRIC_NAME = Pattern.compile("\\b(?:geoloc|kafka)_[a-z0-9_]+\\b");
 
-    @TestHTTPResource("/q/health/ready")
-    URL ready;
-
-    @TestHTTPResource("/q/health/live")
-    URL live;
-
-    @TestHTTPResource("/q/metrics")
-    URL metrics;
+    private final URL ready = ManagementPort.url("/q/health/ready");
+    private final URL live = ManagementPort.url("/q/health/live");
+    private final URL metrics = ManagementPort.url("/q/metrics");
 
     private final HttpClient http = HttpClient.newHttpClient();
 

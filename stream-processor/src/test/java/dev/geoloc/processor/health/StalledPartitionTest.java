@@ -24,12 +24,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.geoloc.imaging.TestImages;
+import dev.geoloc.processor.ManagementPort;
 import dev.geoloc.processor.StreamingStackResource;
 import dev.geoloc.processor.TestTopics;
 import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.stack.LocalStreamingStack;
 import io.quarkus.test.common.QuarkusTestResourceLifecycleManager;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.QuarkusTestProfile;
 import io.quarkus.test.junit.TestProfile;
@@ -46,14 +46,9 @@ class StalledPartitionTest {
 
     static final String EVENTS = "stall-events";
 
-    @TestHTTPResource("/q/health/ready")
-    URL ready;
-
-    @TestHTTPResource("/q/health/live")
-    URL live;
-
-    @TestHTTPResource("/q/metrics")
-    URL metrics;
+    private final URL ready = ManagementPort.url("/q/health/ready");
+    private final URL live = ManagementPort.url("/q/health/live");
+    private final URL metrics = ManagementPort.url("/q/metrics");
 
     private final HttpClient http = HttpClient.newHttpClient();
 

@@ -21,6 +21,7 @@ import org.junit.jupiter.api.TestMethodOrder;
 
 import dev.geoloc.contracts.versions.Canary;
 import dev.geoloc.imaging.TestImages;
+import dev.geoloc.processor.ManagementPort;
 import dev.geoloc.processor.StreamingStackResource;
 import dev.geoloc.processor.TopicProbe.Output;
 import dev.geoloc.processor.TopicProbe;
@@ -31,7 +32,6 @@ import dev.geoloc.schemas.ModelState;
 import dev.geoloc.schemas.ModelStatus;
 import dev.geoloc.schemas.RegionPrediction;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -50,8 +50,7 @@ class CanaryRolloutTest {
     private static PublishedVersions versions;
     private static CanaryBundles bundles;
 
-    @TestHTTPResource("/q/metrics")
-    URL metrics;
+    private final URL metrics = ManagementPort.url("/q/metrics");
 
     @BeforeAll
     static void open() {

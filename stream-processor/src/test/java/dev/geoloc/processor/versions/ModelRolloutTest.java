@@ -26,6 +26,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.geoloc.imaging.NativeMemory;
 import dev.geoloc.imaging.TestImages;
+import dev.geoloc.processor.ManagementPort;
 import dev.geoloc.processor.StreamingStackResource;
 import dev.geoloc.processor.SwapDip;
 import dev.geoloc.processor.TopicProbe.Output;
@@ -34,7 +35,6 @@ import dev.geoloc.schemas.ModelState;
 import dev.geoloc.schemas.ModelVersion;
 import dev.geoloc.schemas.RegionPrediction;
 import io.quarkus.test.common.QuarkusTestResource;
-import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -58,17 +58,10 @@ class ModelRolloutTest {
     /** The record that rolled back to v1: what a withdrawal of v1 copies. */
     private static ModelVersion rolledBackTo;
 
-    @TestHTTPResource("/q/health/ready")
-    URL ready;
-
-    @TestHTTPResource("/q/health/started")
-    URL started;
-
-    @TestHTTPResource("/admin/model")
-    URL admin;
-
-    @TestHTTPResource("/q/metrics")
-    URL metrics;
+    private final URL ready = ManagementPort.url("/q/health/ready");
+    private final URL started = ManagementPort.url("/q/health/started");
+    private final URL admin = ManagementPort.url("/admin/model");
+    private final URL metrics = ManagementPort.url("/q/metrics");
 
     private final HttpClient http = HttpClient.newHttpClient();
 
