@@ -14,7 +14,6 @@ import json
 import os
 import sys
 import time
-import urllib.error
 import urllib.request
 from collections import Counter
 
@@ -121,7 +120,7 @@ def check_registry(url):
     try:
         with urllib.request.urlopen(url.rstrip("/") + "/subjects", timeout=CONNECT_TIMEOUT_S):
             pass
-    except (urllib.error.URLError, OSError) as e:
+    except OSError as e:  # urllib.error.URLError and HTTPError among them
         sys.exit(f"predictions_summary: the schema registry at {url} is unreachable: {e}")
 
 
