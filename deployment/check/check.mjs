@@ -123,9 +123,7 @@ function strictProblems(rendered) {
 }
 
 function podSpec(object) {
-  if (object.kind === "StatefulSet" || object.kind === "Deployment") return object.spec?.template?.spec;
-  if (object.kind === "Job") return object.spec?.template?.spec;
-  return null;
+  return ["StatefulSet", "Deployment", "Job"].includes(object.kind) ? object.spec?.template?.spec : null;
 }
 
 function hardeningProblems(object) {

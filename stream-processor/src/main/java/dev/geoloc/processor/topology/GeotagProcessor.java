@@ -335,29 +335,48 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
     private void emit(InFlight done) {
         Outcome outcome = done.outcome().join();
         Taken taken = done.taken();
+        // With tracing off (the default) the span records nothing: skip the steps' clocks and attributes.
+        boolean traced = taken.span().isRecording();
+        if (traced) {
+            traceSteps(done, outcome);
+        }
+        Instant handing = traced ? Instant.now() : null;
+        if (outcome instanceof Outcome.Predicted predicted) {
+            predict(done, predicted);
+        } else if (outcome instanceof Outcome.Failed failed) {
+            deadLetter(done, failed);
+        }
+        if (traced) {
+            parts.tracing().step(taken.span(), "produce", handing, Duration.between(handing, Instant.now()),
+                    Attributes.empty());
+        }
+        taken.span().end();
+        if (done.stored()) {
+            pending.delete(done.sequence());
+        }
+        parts.budget().give(done.cost());
+    }
+
+    /**
+     * The image's steps up to its outcome: decode on the stream thread, then, for a prediction, its batch's queue
+     * wait and inference (timed on the inference thread); a dead letter's span names its code.
+     */
+    private void traceSteps(InFlight done, Outcome outcome) {
+        Taken taken = done.taken();
         Instant decoded = taken.at().plusNanos(done.preprocessNanos());
         if (done.preprocessNanos() > 0) {
             parts.tracing().step(taken.span(), "decode", taken.at(), Duration.ofNanos(done.preprocessNanos()),
                     Attributes.empty());
         }
-        Instant handing = Instant.now();
         if (outcome instanceof Outcome.Predicted predicted) {
             Attributes model = Attributes.of(MODEL, predicted.model().name(), VERSION, (long) predicted.model().version(),
                     BATCH_SIZE, (long) predicted.batchSize());
             parts.tracing().step(taken.span(), "queue wait", decoded, Duration.ofNanos(predicted.queueNanos()), model);
             parts.tracing().step(taken.span(), "inference", decoded.plusNanos(predicted.queueNanos()),
                     Duration.ofNanos(predicted.inferenceNanos()), model);
-            predict(done, predicted);
         } else if (outcome instanceof Outcome.Failed failed) {
             taken.span().setAttribute(DEAD_LETTER_CODE, failed.code().name());
-            deadLetter(done, failed);
         }
-        parts.tracing().step(taken.span(), "produce", handing, Duration.between(handing, Instant.now()), Attributes.empty());
-        taken.span().end();
-        if (done.stored()) {
-            pending.delete(done.sequence());
-        }
-        parts.budget().give(done.cost());
     }
 
     /**
@@ -435,7 +454,8 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
     private void deadLetter(InFlight image, Outcome.Failed failed) {
         PendingRecord origin = image.pending();
         context.forward(answer(image, origin.key(), parts.deadLetters().of(origin.topic(), origin.partition(),
-                origin.offset(), origin.key(), image.value(), failed.code(), failed.reason())), GeotagTopology.DEAD_LETTERS_SINK);
+                origin.offset(), origin.key(), image.value(), failed.code(), failed.reason())),
+                GeotagTopology.DEAD_LETTERS_SINK);
         parts.metrics().deadLetter(failed.code());
         // Counted against the model its key routes to: a canary that turns images into dead letters is judged by it.
         parts.models().serving().ifPresent(models -> parts.rollout()
