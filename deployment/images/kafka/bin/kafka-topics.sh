@@ -1,0 +1,2 @@
+#!/bin/bash
+exec kafka-run-class org.apache.kafka.tools.TopicCommand "$@"
