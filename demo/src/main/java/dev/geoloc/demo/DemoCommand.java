@@ -6,25 +6,20 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.Collections;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Random;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
-import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import dev.geoloc.contracts.Topics;
 import dev.geoloc.dataset.Manifest;
-import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.dataset.Split;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.trainer.TrainerCommand;
+import dev.geoloc.trainer.send.PhotoStream;
 import picocli.CommandLine;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -102,20 +97,22 @@ public final class DemoCommand implements Callable<Integer> {
             Runtime.getRuntime().addShutdownHook(stopOnExit);
             processor.awaitReady(Duration.ofMinutes(3));
             out.printf("    ready, serving v%d (health %s)%n", processor.servingVersion(), processor.url("/q/health/ready"));
-            List<ManifestEntry> photos = photos(dataset, catalog);
+            // The test split's photos, a location's views one after the other (a panorama), the locations shuffled.
+            PhotoStream photos = new PhotoStream(Manifest.read(dataset.resolve(Manifest.FILE_NAME), catalog), Split.TEST,
+                    11, "geoloc-demo");
             try (LiveFeed feed = new LiveFeed(bootstrapServers, registryUrl, catalog, out)) {
                 step("4/7 Streaming " + events / 2 + " photo events with ground truth; predictions as they arrive");
                 feed.header();
-                feed.stream(photos, dataset, events / 2, rate);
+                feed.stream(photos, events / 2, rate);
                 step("5/7 Training model B: " + secondEpochs + " epochs, then evaluating and publishing it");
                 int second = publish(run, dataset, "b", secondEpochs);
                 step("6/7 Streaming " + (events - events / 2) + " more while the processor hot-swaps to v" + second);
                 feed.header();
-                feed.stream(photos, dataset, events - events / 2, rate);
+                feed.stream(photos, events - events / 2, rate);
                 // A slow machine may still be loading v2: stream on for a while rather than end before the swap.
                 long swapDeadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
                 while (!feed.stats().containsKey(second) && System.nanoTime() < swapDeadline) {
-                    feed.stream(photos, dataset, 10, rate);
+                    feed.stream(photos, 10, rate);
                 }
                 summary(feed);
                 if (!feed.stats().containsKey(second)) {
@@ -187,16 +184,6 @@ public final class DemoCommand implements Callable<Integer> {
             throw new DemoException("trainer " + args[0] + " failed (exit " + code + "); the end of " + log + ":\n"
                     + String.join("\n", lines.subList(Math.max(0, lines.size() - 15), lines.size())));
         }
-    }
-
-    /** The test split's photos, a location's views one after the other (a panorama), the locations shuffled. */
-    private static List<ManifestEntry> photos(Path dataset, RegionCatalog catalog) throws IOException {
-        List<List<ManifestEntry>> locations = new ArrayList<>(Manifest.read(dataset.resolve(Manifest.FILE_NAME), catalog)
-                .split(Split.TEST).stream()
-                .collect(Collectors.groupingBy(ManifestEntry::locationId, TreeMap::new, Collectors.toList()))
-                .values());
-        Collections.shuffle(locations, new Random(11));
-        return locations.stream().flatMap(List::stream).toList();
     }
 
     private void summary(LiveFeed feed) {

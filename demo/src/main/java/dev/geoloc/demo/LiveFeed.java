@@ -2,12 +2,9 @@ package dev.geoloc.demo;
 
 import java.io.IOException;
 import java.io.PrintWriter;
-import java.nio.ByteBuffer;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
-import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -16,7 +13,6 @@ import java.util.Map;
 import java.util.TreeMap;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ConcurrentLinkedQueue;
-import java.util.stream.Collectors;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -30,17 +26,14 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
 import dev.geoloc.contracts.Topics;
-import dev.geoloc.dataset.ManifestEntry;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
-import dev.geoloc.schemas.CaptureGroup;
 import dev.geoloc.schemas.DeadLetter;
-import dev.geoloc.schemas.GeoPoint;
 import dev.geoloc.schemas.ImageEvent;
-import dev.geoloc.schemas.InlineImage;
 import dev.geoloc.schemas.PanoramaPrediction;
 import dev.geoloc.schemas.RegionPrediction;
+import dev.geoloc.trainer.send.PhotoStream;
 
 /**
  * The platform's side of the demo: sends photo events with their ground truth, each marked with the panorama (the
@@ -86,7 +79,7 @@ final class LiveFeed implements AutoCloseable {
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 11 * 1024 * 1024), new ByteArraySerializer(), new ByteArraySerializer());
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new java.util.ArrayList<>();
+        List<TopicPartition> partitions = new ArrayList<>();
         for (String topic : List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS, Topics.PANORAMA_PREDICTIONS)) {
             consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
         }
@@ -101,26 +94,16 @@ final class LiveFeed implements AutoCloseable {
     }
 
     /**
-     * Sends {@code count} photos from {@code photos} (cycling) at {@code perSecond}, printing answers as they
-     * come, then waits for the rest.
+     * Sends the next {@code count} photos of {@code photos} at {@code perSecond}, printing answers as they come, then
+     * waits for the rest.
      */
-    void stream(List<ManifestEntry> photos, Path dataset, int count, double perSecond) throws IOException {
+    void stream(PhotoStream photos, int count, double perSecond) throws IOException {
         long start = System.nanoTime();
         int first = sent;
-        Map<String, Long> views = photos.stream().collect(Collectors.groupingBy(ManifestEntry::locationId,
-                Collectors.counting()));
         for (int i = 0; i < count; i++) {
-            ManifestEntry photo = photos.get((first + i) % photos.size());
             String id = String.format(Locale.ROOT, "photo-%04d", first + i);
-            truthRegion.put(id, photo.regionId());
-            // A panorama per location and pass over the photos: cycling sends a location's views again as a new one.
-            String panorama = photo.locationId() + "#" + (first + i) / photos.size();
-            ImageEvent event = ImageEvent.newBuilder().setImageId(id)
-                    .setContent(new InlineImage(ByteBuffer.wrap(Files.readAllBytes(dataset.resolve(photo.image())))))
-                    .setUploadTime(Instant.now()).setSourcePlatform("geoloc-demo")
-                    .setGroundTruth(new GeoPoint(photo.location().latitude(), photo.location().longitude()))
-                    .setCaptureGroup(new CaptureGroup(panorama, views.get(photo.locationId()).intValue(), photo.heading()))
-                    .build();
+            truthRegion.put(id, photos.photo(first + i).regionId());
+            ImageEvent event = photos.event(first + i, id);
             producer.send(new ProducerRecord<>(Topics.IMAGE_EVENTS, id.getBytes(StandardCharsets.UTF_8),
                     serde.serializer().serialize(Topics.IMAGE_EVENTS, event)));
             sent++;

@@ -18,6 +18,7 @@ import dev.geoloc.trainer.publish.PublishCommand;
 import dev.geoloc.trainer.publish.RollbackCommand;
 import dev.geoloc.trainer.publish.VersionsCommand;
 import dev.geoloc.trainer.publish.WithdrawCommand;
+import dev.geoloc.trainer.send.SendCommand;
 import dev.geoloc.trainer.synth.SynthCommand;
 import dev.geoloc.trainer.training.TrainCommand;
 import dev.geoloc.trainer.zeroshot.ZeroShotCommand;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Command;
         versionProvider = TrainerCommand.Version.class,
         subcommands = {SynthCommand.class, CollectCommand.class, TrainCommand.class, CalibrateCommand.class, GalleryCommand.class,
                 EvaluateCommand.class, ZeroShotCommand.class, ExperimentCommand.class, PublishCommand.class, VersionsCommand.class,
-                PromoteCommand.class, RollbackCommand.class, WithdrawCommand.class, CompareCommand.class,
+                PromoteCommand.class, RollbackCommand.class, WithdrawCommand.class, CompareCommand.class, SendCommand.class,
                 BenchPredictorCommand.class, SelfCheckCommand.class},
         description = "Trains, evaluates and publishes street-level geolocation models.")
 public final class TrainerCommand implements Runnable {

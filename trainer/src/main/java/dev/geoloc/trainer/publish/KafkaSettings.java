@@ -28,7 +28,8 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, M
         return config;
     }
 
-    Map<String, Object> producer() {
+    /** An idempotent producer's settings, acknowledged by every in-sync replica, as {@code clientId}. */
+    public Map<String, Object> producer(String clientId) {
         Map<String, Object> config = new HashMap<>();
         int millis = Math.toIntExact(timeout.toMillis());
         config.put(ProducerConfig.MAX_BLOCK_MS_CONFIG, millis);
@@ -37,20 +38,21 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, M
         config.put(ProducerConfig.LINGER_MS_CONFIG, 0);
         config.putAll(clientConfig);
         config.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ProducerConfig.CLIENT_ID_CONFIG, "geoloc-trainer-publish");
-        // Not negotiable: a model version is acknowledged only once every in-sync replica has it, exactly once.
+        config.put(ProducerConfig.CLIENT_ID_CONFIG, clientId);
+        // Not negotiable: a record is acknowledged only once every in-sync replica has it, exactly once.
         config.put(ProducerConfig.ACKS_CONFIG, "all");
         config.put(ProducerConfig.ENABLE_IDEMPOTENCE_CONFIG, true);
         return config;
     }
 
-    Map<String, Object> consumer() {
+    /** A read_committed consumer's settings that joins no group and commits nothing, as {@code clientId}. */
+    public Map<String, Object> consumer(String clientId) {
         Map<String, Object> config = new HashMap<>();
         config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.toIntExact(timeout.toMillis()));
         config.putAll(clientConfig);
         config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, "geoloc-trainer-publish");
-        // Reads partitions by assignment, commits nothing: publishing leaves no consumer group behind.
+        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        // Reads partitions by assignment, commits nothing: the trainer leaves no consumer group behind.
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");

@@ -100,7 +100,7 @@ final class ModelVersionTopic {
 
     private RecordMetadata send(ModelVersionKey key, ModelVersion record) throws InterruptedException {
         try (KafkaProducer<String, ModelVersion> producer =
-                     new KafkaProducer<>(kafka.producer(), new StringSerializer(), serde.serializer())) {
+                     new KafkaProducer<>(kafka.producer("geoloc-trainer-publish"), new StringSerializer(), serde.serializer())) {
             int partition = key.partition(producer.partitionsFor(topic).size());
             RecordMetadata sent = producer.send(new ProducerRecord<>(topic, partition, key.toString(), record))
                     .get(kafka.timeout().toMillis(), TimeUnit.MILLISECONDS);

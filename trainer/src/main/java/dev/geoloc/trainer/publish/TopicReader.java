@@ -37,7 +37,7 @@ public final class TopicReader {
      */
     public <K, V> void readToEnd(String topic, Deserializer<K> keys, Deserializer<V> values, String missing,
                                  Consumer<ConsumerRecord<K, V>> each) {
-        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(kafka.consumer(), keys, values)) {
+        try (KafkaConsumer<K, V> consumer = new KafkaConsumer<>(kafka.consumer("geoloc-trainer"), keys, values)) {
             List<TopicPartition> partitions = partitions(consumer, topic, missing);
             consumer.assign(partitions);
             consumer.seekToBeginning(partitions);

@@ -1,0 +1,235 @@
+package dev.geoloc.trainer.send;
+
+import java.io.IOException;
+import java.io.PrintWriter;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.TreeMap;
+import java.util.concurrent.Callable;
+
+import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+
+import dev.geoloc.contracts.Topics;
+import dev.geoloc.dataset.Manifest;
+import dev.geoloc.dataset.Split;
+import dev.geoloc.registry.serde.SpecificAvroSerde;
+import dev.geoloc.schemas.DeadLetter;
+import dev.geoloc.schemas.ImageEvent;
+import dev.geoloc.schemas.RegionPrediction;
+import dev.geoloc.trainer.options.CatalogOption;
+import dev.geoloc.trainer.options.DatasetOptions;
+import dev.geoloc.trainer.publish.KafkaConnectionOptions;
+import dev.geoloc.trainer.publish.KafkaSettings;
+import picocli.CommandLine;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code geoloc-trainer send}: a dataset's photos into the running system, as a platform uploads them. */
+@Command(name = "send",
+        sortOptions = false,
+        description = {
+                "Sends a dataset split's photos to image-events as a platform uploads them (inline, with their ground "
+                        + "truth, a location's views marked as one panorama), at a steady rate, then waits for each "
+                        + "photo's answer on region-predictions or dead-letters (read_committed) and prints, per model "
+                        + "version that answered: predictions, accuracy, mean error and mean expected error. A check "
+                        + "that a deployment answers, and a load to watch it under.",
+                ""},
+        exitCodeListHeading = "%nExit codes:%n",
+        exitCodeList = {
+                "0:every photo sent got exactly one answer",
+                "1:some photo got no answer within --answer-timeout or more than one, or failed: the dataset could "
+                        + "not be read, or Kafka or the registry could not be reached",
+                "2:wrong usage"})
+public final class SendCommand implements Callable<Integer> {
+
+    private static final int MAX_EVENT_BYTES = 11 * 1024 * 1024;
+
+    @CommandLine.Spec
+    CommandLine.Model.CommandSpec spec;
+
+    @CommandLine.Mixin
+    DatasetOptions dataset;
+
+    @CommandLine.Mixin
+    CatalogOption catalog;
+
+    @Option(names = "--split", paramLabel = "SPLIT", defaultValue = "test",
+            description = "The split whose photos to send: train, validation or test (default: ${DEFAULT-VALUE}).")
+    String split;
+
+    @Option(names = "--count", paramLabel = "N",
+            description = "How many photos to send, cycling through the split (default: each photo once).")
+    Integer count;
+
+    @Option(names = "--rate", paramLabel = "PER_SECOND", defaultValue = "20",
+            description = "Photos sent per second (default: ${DEFAULT-VALUE}).")
+    double rate;
+
+    @Option(names = "--answer-timeout", paramLabel = "SECONDS", defaultValue = "120",
+            description = "How long to wait for the last answers after the last photo is sent (default: "
+                    + "${DEFAULT-VALUE}).")
+    int answerTimeoutSeconds;
+
+    @Option(names = "--id-prefix", paramLabel = "PREFIX",
+            description = "Image ids are PREFIX-0, PREFIX-1, ... (default: send-<seconds since the epoch>, new each run).")
+    String idPrefix;
+
+    @CommandLine.Mixin
+    KafkaConnectionOptions kafka;
+
+    @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
+    boolean help;
+
+    /** Per model version, the answers it gave to the photos sent. */
+    private static final class VersionTally {
+        int predictions;
+        int correct;
+        double errorKm;
+        double expectedErrorKm;
+    }
+
+    @Override
+    public Integer call() throws IOException {
+        PrintWriter out = spec.commandLine().getOut();
+        PrintWriter err = spec.commandLine().getErr();
+        Split chosen;
+        try {
+            chosen = Split.fromLabel(split);
+        } catch (IllegalArgumentException e) {
+            throw new CommandLine.ParameterException(spec.commandLine(), e.getMessage());
+        }
+        if ((count != null && count < 1) || !(rate > 0)) {
+            throw new CommandLine.ParameterException(spec.commandLine(), "--count and --rate must be above 0");
+        }
+        Manifest manifest = dataset.manifest(catalog.regions());
+        PhotoStream photos = new PhotoStream(manifest, chosen, 11, "geoloc-trainer-send");
+        if (photos.size() == 0) {
+            err.printf("send: the %s split of %s has no photos%n", chosen.label(), dataset.dataset());
+            return 1;
+        }
+        int total = count == null ? photos.size() : count;
+        String prefix = idPrefix != null ? idPrefix : "send-" + System.currentTimeMillis() / 1000;
+        KafkaSettings settings = kafka.settings();
+        return kafka.run("send", () -> {
+            Map<String, String> truth = new HashMap<>();
+            Map<String, Integer> answers = new HashMap<>();
+            Map<Integer, VersionTally> versions = new TreeMap<>();
+            Map<String, Integer> deadLetters = new TreeMap<>();
+            Map<String, Object> producerConfig = new HashMap<>(settings.producer("geoloc-trainer-send"));
+            producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_EVENT_BYTES);
+            try (SpecificAvroSerde<SpecificRecord> serde = new SpecificAvroSerde<>();
+                 KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(producerConfig, new ByteArraySerializer(),
+                         new ByteArraySerializer());
+                 KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.consumer("geoloc-trainer-send"),
+                         new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
+                serde.configure(settings.serde(), false);
+                listenFromNow(consumer);
+                Answers listener = record -> {
+                    Object value = record.value() == null ? null
+                            : serde.deserializer().deserialize(record.topic(), record.value());
+                    if (value instanceof RegionPrediction p && truth.containsKey(p.getImageId())) {
+                        if (answers.merge(p.getImageId(), 1, Integer::sum) == 1) {
+                            VersionTally tally = versions.computeIfAbsent(p.getModelVersion(), v -> new VersionTally());
+                            tally.predictions++;
+                            tally.correct += p.getPredictedRegion().getRegionId().equals(truth.get(p.getImageId())) ? 1 : 0;
+                            tally.errorKm += p.getActualErrorKm() == null ? 0 : p.getActualErrorKm();
+                            tally.expectedErrorKm += p.getExpectedErrorKm();
+                        }
+                    } else if (value instanceof DeadLetter letter) {
+                        String id = new String(letter.getKey().array(), StandardCharsets.UTF_8);
+                        if (truth.containsKey(id) && answers.merge(id, 1, Integer::sum) == 1) {
+                            deadLetters.merge(letter.getErrorCode().toString(), 1, Integer::sum);
+                        }
+                    }
+                };
+                long start = System.nanoTime();
+                for (int n = 0; n < total; n++) {
+                    String id = prefix + "-" + n;
+                    truth.put(id, photos.photo(n).regionId());
+                    producer.send(new ProducerRecord<>(Topics.IMAGE_EVENTS, id.getBytes(StandardCharsets.UTF_8),
+                            serde.serializer().serialize(Topics.IMAGE_EVENTS, event(photos, n, id))));
+                    long due = start + (long) ((n + 1) * 1e9 / rate);
+                    while (System.nanoTime() < due) {
+                        poll(consumer, Duration.ofMillis(Math.max(1, (due - System.nanoTime()) / 1_000_000)), listener);
+                    }
+                }
+                producer.flush();
+                double sendSeconds = (System.nanoTime() - start) / 1e9;
+                out.printf(Locale.ROOT, "sent %d photos of the %s split of %s in %.1f s (%.1f/s) to %s%n", total,
+                        chosen.label(), dataset.dataset(), sendSeconds, total / sendSeconds, Topics.IMAGE_EVENTS);
+                out.flush();
+                long deadline = System.nanoTime() + Duration.ofSeconds(answerTimeoutSeconds).toNanos();
+                while (answers.size() < total && System.nanoTime() < deadline) {
+                    poll(consumer, Duration.ofMillis(200), listener);
+                }
+                // Answers that come twice show up a little later than the first: a last look before counting.
+                poll(consumer, Duration.ofSeconds(1), listener);
+                return report(out, err, total, answers, versions, deadLetters, (System.nanoTime() - start) / 1e9);
+            }
+        });
+    }
+
+    private static ImageEvent event(PhotoStream photos, int n, String id) {
+        try {
+            return photos.event(n, id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Cannot read the photo " + photos.photo(n).image() + ": " + e.getMessage(), e);
+        }
+    }
+
+    private interface Answers {
+        void accept(ConsumerRecord<byte[], byte[]> record);
+    }
+
+    private static void poll(KafkaConsumer<byte[], byte[]> consumer, Duration wait, Answers answers) {
+        consumer.poll(wait).forEach(answers::accept);
+    }
+
+    /** Reads the answer topics from their current ends: the answers to this run's photos come after. */
+    private static void listenFromNow(KafkaConsumer<byte[], byte[]> consumer) {
+        List<TopicPartition> partitions = new ArrayList<>();
+        for (String topic : List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS)) {
+            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
+        }
+        consumer.assign(partitions);
+        consumer.seekToEnd(partitions);
+        partitions.forEach(consumer::position);
+    }
+
+    private static int report(PrintWriter out, PrintWriter err, int total, Map<String, Integer> answers,
+                              Map<Integer, VersionTally> versions, Map<String, Integer> deadLetters, double seconds) {
+        long twice = answers.values().stream().filter(n -> n > 1).count();
+        out.printf(Locale.ROOT, "answered %d of %d in %.1f s: %d predictions, %d dead letters%s%n", answers.size(),
+                total, seconds, versions.values().stream().mapToInt(v -> v.predictions).sum(),
+                deadLetters.values().stream().mapToInt(Integer::intValue).sum(),
+                deadLetters.isEmpty() ? "" : " " + deadLetters);
+        versions.forEach((version, v) -> out.printf(Locale.ROOT,
+                "  v%-3d %5d predictions, accuracy %5.1f %%, mean error %5.2f km, mean expected error %5.2f km%n",
+                version, v.predictions, 100.0 * v.correct / v.predictions, v.errorKm / v.predictions,
+                v.expectedErrorKm / v.predictions));
+        if (answers.size() < total) {
+            err.printf("send: %d photos got no answer: is a processor running and serving a model? (its readiness: "
+                    + "/q/health/ready on its management port)%n", total - answers.size());
+            return 1;
+        }
+        if (twice > 0) {
+            err.printf("send: %d photos were answered more than once%n", twice);
+            return 1;
+        }
+        return 0;
+    }
+}
