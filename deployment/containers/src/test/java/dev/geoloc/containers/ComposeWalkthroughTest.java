@@ -1,0 +1,109 @@
+package dev.geoloc.containers;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml as a user meets it: the commands its top comment lists, run one after the other, as written,
+ * in a folder of their own. Only the first, building the images, is left out: the build before the tests did it.
+ */
+class ComposeWalkthroughTest {
+
+    private static final Path REPOSITORY = Path.of("../..").toAbsolutePath().normalize();
+    private static final String BUILD_IMAGES = "deployment/images/build.sh";
+    /** Its own project name: the walkthrough's containers and volumes never meet a user's. */
+    private static final String PROJECT = "geoloc-walkthrough";
+
+    private final Path folder = Path.of("target", "compose-walkthrough").toAbsolutePath();
+    private final Path logs = Path.of("target", "test-logs").toAbsolutePath();
+
+    @AfterEach
+    void down() throws Exception {
+        run("docker-compose down -v", logs.resolve("compose-down.log"));
+    }
+
+    @Test
+    void theCommandsAtTheTopOfTheComposeFileTakePhotosToAnswers() throws Exception {
+        // Given the compose file and the files it mounts, in a folder of their own
+        copy("docker-compose.yml");
+        copy("deployment/topics.conf");
+        List<String> commands = walkthrough(Files.readAllLines(folder.resolve("docker-compose.yml")));
+        assertThat(commands).first().isEqualTo(BUILD_IMAGES);
+        assertThat(commands).last().asString().startsWith("docker-compose run --rm trainer send");
+
+        // When each command after the image build runs as written
+        String last = "";
+        for (int i = 1; i < commands.size(); i++) {
+            Path log = logs.resolve("compose-step-" + i + ".log");
+            int exit = run(commands.get(i), log);
+            last = Files.readString(log);
+            assertThat(exit).as("exit of `%s`; its output:%n%s", commands.get(i), last).isZero();
+        }
+
+        // Then the photos sent at the end were all answered, by the version the walkthrough published
+        assertThat(last).contains("answered 200 of 200", "200 predictions, 0 dead letters", "v1 ");
+    }
+
+    /**
+     * The commands of the file's top comment, from the image build to the first blank comment line: one per line,
+     * a line ending in a backslash continued on the next, and a trailing comment (two spaces, then #) dropped.
+     */
+    static List<String> walkthrough(List<String> lines) {
+        List<String> commands = new ArrayList<>();
+        StringBuilder command = null;
+        boolean started = false;
+        for (String line : lines) {
+            String text = line.replaceFirst("^#\\s*", "");
+            if (!started) {
+                started = text.startsWith(BUILD_IMAGES);
+            } else if (text.isBlank()) {
+                break;
+            }
+            if (!started) {
+                continue;
+            }
+            text = text.replaceFirst("\\s{2,}#.*$", "").strip();
+            if (command == null) {
+                command = new StringBuilder();
+            }
+            boolean continued = text.endsWith("\\");
+            command.append(continued ? text.substring(0, text.length() - 1).strip() + " " : text);
+            if (!continued) {
+                commands.add(command.toString());
+                command = null;
+            }
+        }
+        return commands;
+    }
+
+    private void copy(String file) throws IOException {
+        Path target = folder.resolve(file);
+        Files.createDirectories(target.getParent());
+        Files.copy(REPOSITORY.resolve(file), target, StandardCopyOption.REPLACE_EXISTING);
+    }
+
+    private int run(String command, Path log) throws IOException, InterruptedException {
+        Files.createDirectories(log.getParent());
+        Files.createDirectories(folder);
+        ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).directory(folder.toFile())
+                .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
+        builder.environment().put("COMPOSE_PROJECT_NAME", PROJECT);
+        Process process = builder.start();
+        process.getOutputStream().close();
+        if (!process.waitFor(10, TimeUnit.MINUTES)) {
+            process.destroyForcibly();
+            throw new AssertionError("`" + command + "` ran over 10 minutes; its output: " + log);
+        }
+        return process.exitValue();
+    }
+}
