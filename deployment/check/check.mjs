@@ -8,7 +8,7 @@
 //   2. strictly: an unknown or misspelt field fails (the models' TypeScript types, compiled by tsc),
 //   3. for hardening: non-root, read-only root filesystem with a writable /tmp, no capabilities, seccomp, resources,
 //   4. for references: claims, config maps and selectors that resolve, a ScaledObject that fits the topics and
-//      the processor's consumer group.
+//      the processor's consumer group, a PrometheusRule whose groups are alerts.yml's.
 // Every PromQL expression of the Grafana dashboards and the Prometheus alert rules must parse (Prometheus's own
 // grammar, lezer-promql), and each rule must say how long, how bad and what it means. Which metrics exist is
 // checked where they are made: the processor's HealthAndMetricsTest.
@@ -18,6 +18,7 @@ import { existsSync, mkdirSync, readdirSync, readFileSync, rmSync, writeFileSync
 import { dirname, join, relative, resolve } from "node:path";
 import { createRequire } from "node:module";
 import { fileURLToPath } from "node:url";
+import { isDeepStrictEqual } from "node:util";
 import { parser as promql } from "@prometheus-io/lezer-promql";
 import { parse as parseYaml, parseAllDocuments } from "yaml";
 
@@ -214,6 +215,13 @@ function referenceProblems(object, all, defined) {
       if (selected.length === 1 && !selected[0].spec.ports.some((port) => port.name === endpoint.port)) {
         problems.push(`port ${endpoint.port} is not a port of ${name(selected[0])}`);
       }
+    }
+  }
+  if (object.kind === "PrometheusRule") {
+    // One set of rules for both Prometheus setups: the cluster's must be compose's, alerts.yml.
+    const rules = parseYaml(readFileSync(join(observability, "prometheus", "alerts.yml"), "utf8"));
+    if (!isDeepStrictEqual(object.spec.groups, rules.groups)) {
+      problems.push("its groups differ from deployment/observability/prometheus/alerts.yml");
     }
   }
   if (object.kind === "ScaledObject") {

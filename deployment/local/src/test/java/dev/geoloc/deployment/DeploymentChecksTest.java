@@ -104,6 +104,7 @@ class DeploymentChecksTest {
         "a capability kept | StatefulSet | securityContext: {capabilities: {drop: [NET_RAW]}} | capabilities do not drop ALL",
         "a memory size that is no quantity | StatefulSet | resources: {limits: {memory: 4 gigabytes}} | schema: data/spec/template/spec/containers/0/resources/limits/memory",
         "more replicas than partitions | ScaledObject | maxReplicaCount: 40 | maxReplicaCount 40 exceeds image-events's 12 partitions",
+        "cluster rules apart from compose's | PrometheusRule | groups: [{name: geoloc-processor, rules: []}] | its groups differ from deployment/observability/prometheus/alerts.yml",
     })
     void aBrokenOverlayIsRefusedWithItsReason(String what, String kind, String patch, String expected,
                                               @TempDir Path copy) throws Exception {
@@ -111,11 +112,14 @@ class DeploymentChecksTest {
         copyTree(K8S.resolve("base"), copy.resolve("base"));
         Path overlay = Files.createDirectories(copy.resolve("overlays/broken"));
         Files.writeString(overlay.resolve("kustomization.yaml"), "resources:\n  - ../../base\npatches:\n  - path: broken.yaml\n");
-        Files.writeString(overlay.resolve("broken.yaml"), kind.equals("StatefulSet")
-                ? "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: geoloc-processor}\nspec:\n  template:\n"
-                  + "    spec:\n      containers:\n        - name: processor\n          " + patch + "\n"
-                : "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: geoloc-processor}\nspec:\n  "
-                  + patch + "\n");
+        Files.writeString(overlay.resolve("broken.yaml"), switch (kind) {
+            case "StatefulSet" -> "apiVersion: apps/v1\nkind: StatefulSet\nmetadata: {name: geoloc-processor}\nspec:\n"
+                    + "  template:\n    spec:\n      containers:\n        - name: processor\n          " + patch + "\n";
+            case "ScaledObject" -> "apiVersion: keda.sh/v1alpha1\nkind: ScaledObject\nmetadata: {name: geoloc-processor}\n"
+                    + "spec:\n  " + patch + "\n";
+            default -> "apiVersion: monitoring.coreos.com/v1\nkind: " + kind + "\nmetadata: {name: geoloc-processor}\n"
+                    + "spec:\n  " + patch + "\n";
+        });
 
         // When the checker renders it
         Result checked = check(overlay.toString());
