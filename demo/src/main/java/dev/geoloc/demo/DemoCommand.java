@@ -99,7 +99,7 @@ public final class DemoCommand implements Callable<Integer> {
             out.printf("    ready, serving v%d (health %s)%n", processor.servingVersion(), processor.url("/q/health/ready"));
             // The test split's photos, a location's views one after the other (a panorama), the locations shuffled.
             PhotoStream photos = new PhotoStream(Manifest.read(dataset.resolve(Manifest.FILE_NAME), catalog), Split.TEST,
-                    11, "geoloc-demo");
+                    11, "geoloc-demo", "demo-" + System.currentTimeMillis());
             try (LiveFeed feed = new LiveFeed(bootstrapServers, registryUrl, catalog, out)) {
                 step("4/7 Streaming " + events / 2 + " photo events with ground truth; predictions as they arrive");
                 feed.header();

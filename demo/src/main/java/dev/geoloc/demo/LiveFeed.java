@@ -25,6 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.geoloc.contracts.DeadLetterKeys;
 import dev.geoloc.contracts.Topics;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.registry.RegistryClientConfig;
@@ -143,7 +144,7 @@ final class LiveFeed implements AutoCloseable {
                                 : String.format(Locale.ROOT, ", error %.1f km", panorama.getActualErrorKm()));
             } else if (value instanceof DeadLetter letter) {
                 deadLetters++;
-                answered.add(new String(letter.getKey().array(), StandardCharsets.UTF_8));
+                DeadLetterKeys.imageId(letter).ifPresent(answered::add);
                 out.printf("  dead letter %s: %s%n", letter.getErrorCode(), letter.getReason());
             }
         }

@@ -44,6 +44,7 @@ import org.testcontainers.utility.DockerImageName;
 
 import com.github.dockerjava.api.DockerClient;
 
+import dev.geoloc.contracts.DeadLetterKeys;
 import dev.geoloc.contracts.Topics;
 import dev.geoloc.contracts.versions.RolloutSignatures;
 import dev.geoloc.dataset.Manifest;
@@ -64,8 +65,8 @@ import dev.geoloc.trainer.send.PhotoStream;
 class WholeSystemInContainersTest {
 
     private static final String VERSION = System.getProperty("geoloc.version");
-    private static final String PROCESSOR_IMAGE = "geoloc/stream-processor:" + VERSION;
-    private static final String TRAINER_IMAGE = "geoloc/trainer:" + VERSION;
+    private static final String PROCESSOR_IMAGE = "localhost/geoloc/stream-processor:" + VERSION;
+    private static final String TRAINER_IMAGE = "localhost/geoloc/trainer:" + VERSION;
     private static final String MODEL = "la-street";
     private static final Duration ANSWER_TIMEOUT = Duration.ofMinutes(3);
     private static final double PHOTOS_PER_SECOND = 20;
@@ -119,6 +120,7 @@ class WholeSystemInContainersTest {
 
         // When the processor's image serves the model line
         GenericContainer<?> processor = new GenericContainer<>(DockerImageName.parse(PROCESSOR_IMAGE))
+                .withImagePullPolicy(Containers.NEVER_PULL)
                 .withNetwork(stack.network()).withNetworkAliases("stream-processor")
                 .withEnv(Map.of("GEOLOC_BOOTSTRAP_SERVERS", INTERNAL_BOOTSTRAP_SERVERS,
                         "GEOLOC_SCHEMA_REGISTRY_URL", INTERNAL_SCHEMA_REGISTRY_URL,
@@ -189,6 +191,7 @@ class WholeSystemInContainersTest {
     /** Runs one trainer command in the trainer's image, on the stack's network, and requires exit 0. */
     private void trainer(String... command) {
         try (GenericContainer<?> trainer = new GenericContainer<>(DockerImageName.parse(TRAINER_IMAGE))
+                .withImagePullPolicy(Containers.NEVER_PULL)
                 .withNetwork(stack.network())
                 .withEnv(Map.of("GEOLOC_BOOTSTRAP_SERVERS", INTERNAL_BOOTSTRAP_SERVERS,
                         "GEOLOC_SCHEMA_REGISTRY_URL", INTERNAL_SCHEMA_REGISTRY_URL))
@@ -211,7 +214,7 @@ class WholeSystemInContainersTest {
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 11 * 1024 * 1024), new ByteArraySerializer(),
                 new ByteArraySerializer())) {
             PhotoStream photos = new PhotoStream(Manifest.read(work.resolve("data"), RegionCatalog.losAngeles()),
-                    Split.TEST, 11, "containers-test");
+                    Split.TEST, 11, "containers-test", "containers-test");
             long start = System.nanoTime();
             for (int n = 0; !stopStreaming.get(); n++) {
                 String id = "photo-" + n;
@@ -247,7 +250,7 @@ class WholeSystemInContainersTest {
                         answers.merge(prediction.getImageId().toString(), 1, Integer::sum);
                         versionsSeen.add(prediction.getModelVersion());
                     } else if (value instanceof DeadLetter letter) {
-                        String id = new String(letter.getKey().array(), StandardCharsets.UTF_8);
+                        String id = DeadLetterKeys.imageId(letter).orElse("(no key)");
                         answers.merge(id, 1, Integer::sum);
                         deadLetters.put(id, letter.getErrorCode() + ": " + letter.getReason());
                     }

@@ -32,9 +32,15 @@ public final class PhotoStream {
     private final List<ManifestEntry> photos;
     private final Map<String, Long> views;
     private final String platform;
+    private final String run;
 
-    /** The split's photos, a location's views together, the locations shuffled by {@code seed}. */
-    public PhotoStream(Manifest manifest, Split split, long seed, String platform) {
+    /**
+     * The split's photos, a location's views together, the locations shuffled by {@code seed}.
+     *
+     * @param run names this stream in its panoramas' group ids, which must be unique among every group sent: they
+     *            key the compacted panorama answers
+     */
+    public PhotoStream(Manifest manifest, Split split, long seed, String platform, String run) {
         List<List<ManifestEntry>> locations = new ArrayList<>(manifest.split(split).stream()
                 .collect(Collectors.groupingBy(ManifestEntry::locationId, TreeMap::new, Collectors.toList()))
                 .values());
@@ -43,6 +49,7 @@ public final class PhotoStream {
         this.photos = locations.stream().flatMap(List::stream).toList();
         this.views = photos.stream().collect(Collectors.groupingBy(ManifestEntry::locationId, Collectors.counting()));
         this.platform = platform;
+        this.run = run;
     }
 
     /** How many photos the split has: the stream cycles through them. */
@@ -57,11 +64,11 @@ public final class PhotoStream {
 
     /**
      * The stream's {@code n}-th event. Each pass over the photos sends a location's views again as a new panorama,
-     * so a group id is the location's and the pass's.
+     * so a group id is the run's, the location's and the pass's.
      */
     public ImageEvent event(int n, String imageId) throws IOException {
         ManifestEntry photo = photo(n);
-        String panorama = photo.locationId() + "#" + n / photos.size();
+        String panorama = run + "/" + photo.locationId() + "#" + n / photos.size();
         return ImageEvent.newBuilder().setImageId(imageId)
                 .setContent(new InlineImage(ByteBuffer.wrap(Files.readAllBytes(manifest.resolve(photo)))))
                 .setUploadTime(Instant.now()).setSourcePlatform(platform)

@@ -10,8 +10,10 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.TreeMap;
 import java.util.concurrent.Callable;
+import java.util.concurrent.ThreadLocalRandom;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.function.Consumer;
 
 import org.apache.avro.specific.SpecificRecord;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
@@ -23,6 +25,7 @@ import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
+import dev.geoloc.contracts.DeadLetterKeys;
 import dev.geoloc.contracts.Topics;
 import dev.geoloc.dataset.Manifest;
 import dev.geoloc.dataset.Split;
@@ -94,14 +97,6 @@ public final class SendCommand implements Callable<Integer> {
     @Option(names = {"-h", "--help"}, usageHelp = true, description = "Show this help message and exit.")
     boolean help;
 
-    /** Per model version, the answers it gave to the photos sent. */
-    private static final class VersionTally {
-        int predictions;
-        int correct;
-        double errorKm;
-        double expectedErrorKm;
-    }
-
     @Override
     public Integer call() throws IOException {
         PrintWriter out = spec.commandLine().getOut();
@@ -116,19 +111,19 @@ public final class SendCommand implements Callable<Integer> {
             throw new CommandLine.ParameterException(spec.commandLine(), "--count and --rate must be above 0");
         }
         Manifest manifest = dataset.manifest(catalog.regions());
-        PhotoStream photos = new PhotoStream(manifest, chosen, 11, "geoloc-trainer-send");
-        if (photos.size() == 0) {
+        if (manifest.split(chosen).isEmpty()) {
             err.printf("send: the %s split of %s has no photos%n", chosen.label(), dataset.dataset());
             return 1;
         }
-        int total = count == null ? photos.size() : count;
-        String prefix = idPrefix != null ? idPrefix : "send-" + System.currentTimeMillis() / 1000;
+        int total = count == null ? manifest.split(chosen).size() : count;
+        // Unique per run, so that two runs, even in one second, never count each other's answers.
+        String prefix = idPrefix != null ? idPrefix
+                : "send-" + System.currentTimeMillis() + "-" + Integer.toHexString(ThreadLocalRandom.current().nextInt());
+        PhotoStream photos = new PhotoStream(manifest, chosen, 11, "geoloc-trainer-send", prefix);
         KafkaSettings settings = kafka.settings();
         return kafka.run("send", () -> {
-            Map<String, String> truth = new HashMap<>();
-            Map<String, Integer> answers = new HashMap<>();
-            Map<Integer, VersionTally> versions = new TreeMap<>();
-            Map<String, Integer> deadLetters = new TreeMap<>();
+            AnswerTally tally = new AnswerTally();
+            AtomicReference<Exception> sendFailure = new AtomicReference<>();
             Map<String, Object> producerConfig = new HashMap<>(settings.producer("geoloc-trainer-send"));
             producerConfig.put(ProducerConfig.MAX_REQUEST_SIZE_CONFIG, MAX_EVENT_BYTES);
             try (SpecificAvroSerde<SpecificRecord> serde = new SpecificAvroSerde<>();
@@ -138,47 +133,48 @@ public final class SendCommand implements Callable<Integer> {
                          new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 serde.configure(settings.serde(), false);
                 listenFromNow(consumer);
-                Answers listener = record -> {
+                Consumer<ConsumerRecord<byte[], byte[]>> answers = record -> {
                     Object value = record.value() == null ? null
                             : serde.deserializer().deserialize(record.topic(), record.value());
-                    if (value instanceof RegionPrediction p && truth.containsKey(p.getImageId())) {
-                        if (answers.merge(p.getImageId(), 1, Integer::sum) == 1) {
-                            VersionTally tally = versions.computeIfAbsent(p.getModelVersion(), v -> new VersionTally());
-                            tally.predictions++;
-                            tally.correct += p.getPredictedRegion().getRegionId().equals(truth.get(p.getImageId())) ? 1 : 0;
-                            tally.errorKm += p.getActualErrorKm() == null ? 0 : p.getActualErrorKm();
-                            tally.expectedErrorKm += p.getExpectedErrorKm();
-                        }
+                    if (value instanceof RegionPrediction prediction) {
+                        tally.prediction(prediction);
                     } else if (value instanceof DeadLetter letter) {
-                        String id = new String(letter.getKey().array(), StandardCharsets.UTF_8);
-                        if (truth.containsKey(id) && answers.merge(id, 1, Integer::sum) == 1) {
-                            deadLetters.merge(letter.getErrorCode().toString(), 1, Integer::sum);
-                        }
+                        DeadLetterKeys.imageId(letter).ifPresent(id -> tally.deadLetter(id, letter));
                     }
                 };
                 long start = System.nanoTime();
-                for (int n = 0; n < total; n++) {
+                for (int n = 0; n < total && sendFailure.get() == null; n++) {
                     String id = prefix + "-" + n;
-                    truth.put(id, photos.photo(n).regionId());
+                    tally.sent(id, photos.photo(n).regionId());
                     producer.send(new ProducerRecord<>(Topics.IMAGE_EVENTS, id.getBytes(StandardCharsets.UTF_8),
-                            serde.serializer().serialize(Topics.IMAGE_EVENTS, event(photos, n, id))));
+                            serde.serializer().serialize(Topics.IMAGE_EVENTS, event(photos, n, id))),
+                            (metadata, failure) -> {
+                                if (failure != null) {
+                                    sendFailure.compareAndSet(null, failure);
+                                }
+                            });
                     long due = start + (long) ((n + 1) * 1e9 / rate);
                     while (System.nanoTime() < due) {
-                        poll(consumer, Duration.ofMillis(Math.max(1, (due - System.nanoTime()) / 1_000_000)), listener);
+                        poll(consumer, Duration.ofMillis(Math.max(1, (due - System.nanoTime()) / 1_000_000)), answers);
                     }
                 }
                 producer.flush();
+                if (sendFailure.get() != null) {
+                    // A photo the broker refused (too large for the topic, say) would otherwise look unanswered.
+                    err.printf("send failed: image-events refused a photo: %s%n", sendFailure.get().getMessage());
+                    return 1;
+                }
                 double sendSeconds = (System.nanoTime() - start) / 1e9;
                 out.printf(Locale.ROOT, "sent %d photos of the %s split of %s in %.1f s (%.1f/s) to %s%n", total,
                         chosen.label(), dataset.dataset(), sendSeconds, total / sendSeconds, Topics.IMAGE_EVENTS);
                 out.flush();
                 long deadline = System.nanoTime() + Duration.ofSeconds(answerTimeoutSeconds).toNanos();
-                while (answers.size() < total && System.nanoTime() < deadline) {
-                    poll(consumer, Duration.ofMillis(200), listener);
+                while (tally.answered() < total && System.nanoTime() < deadline) {
+                    poll(consumer, Duration.ofMillis(200), answers);
                 }
                 // Answers that come twice show up a little later than the first: a last look before counting.
-                poll(consumer, Duration.ofSeconds(1), listener);
-                return report(out, err, total, answers, versions, deadLetters, (System.nanoTime() - start) / 1e9);
+                poll(consumer, Duration.ofSeconds(1), answers);
+                return tally.report(out, err, (System.nanoTime() - start) / 1e9);
             }
         });
     }
@@ -191,12 +187,9 @@ public final class SendCommand implements Callable<Integer> {
         }
     }
 
-    private interface Answers {
-        void accept(ConsumerRecord<byte[], byte[]> record);
-    }
-
-    private static void poll(KafkaConsumer<byte[], byte[]> consumer, Duration wait, Answers answers) {
-        consumer.poll(wait).forEach(answers::accept);
+    private static void poll(KafkaConsumer<byte[], byte[]> consumer, Duration wait,
+                             Consumer<ConsumerRecord<byte[], byte[]>> answers) {
+        consumer.poll(wait).forEach(answers);
     }
 
     /** Reads the answer topics from their current ends: the answers to this run's photos come after. */
@@ -208,28 +201,5 @@ public final class SendCommand implements Callable<Integer> {
         consumer.assign(partitions);
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
-    }
-
-    private static int report(PrintWriter out, PrintWriter err, int total, Map<String, Integer> answers,
-                              Map<Integer, VersionTally> versions, Map<String, Integer> deadLetters, double seconds) {
-        long twice = answers.values().stream().filter(n -> n > 1).count();
-        out.printf(Locale.ROOT, "answered %d of %d in %.1f s: %d predictions, %d dead letters%s%n", answers.size(),
-                total, seconds, versions.values().stream().mapToInt(v -> v.predictions).sum(),
-                deadLetters.values().stream().mapToInt(Integer::intValue).sum(),
-                deadLetters.isEmpty() ? "" : " " + deadLetters);
-        versions.forEach((version, v) -> out.printf(Locale.ROOT,
-                "  v%-3d %5d predictions, accuracy %5.1f %%, mean error %5.2f km, mean expected error %5.2f km%n",
-                version, v.predictions, 100.0 * v.correct / v.predictions, v.errorKm / v.predictions,
-                v.expectedErrorKm / v.predictions));
-        if (answers.size() < total) {
-            err.printf("send: %d photos got no answer: is a processor running and serving a model? (its readiness: "
-                    + "/q/health/ready on its management port)%n", total - answers.size());
-            return 1;
-        }
-        if (twice > 0) {
-            err.printf("send: %d photos were answered more than once%n", twice);
-            return 1;
-        }
-        return 0;
     }
 }

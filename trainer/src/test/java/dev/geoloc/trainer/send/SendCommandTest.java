@@ -89,7 +89,7 @@ class SendCommandTest {
 
     @Test
     void sendsThePhotosWithTheirTruthAndSummarisesTheAnswersPerVersion() throws Exception {
-        PhotoStream photos = new PhotoStream(Manifest.read(dataset, LA), Split.TEST, 11, "test");
+        PhotoStream photos = new PhotoStream(Manifest.read(dataset, LA), Split.TEST, 11, "test", "answered");
         processor = answering(photos, true);
 
         assertThat(send("--count", "6", "--id-prefix", "answered")).isZero();
@@ -100,7 +100,7 @@ class SendCommandTest {
         ImageEvent first = sent.get(0);
         assertThat(first.getContent()).isInstanceOf(InlineImage.class);
         assertThat(first.getGroundTruth().getLatitude()).isEqualTo(photos.photo(0).location().latitude());
-        assertThat(first.getCaptureGroup().getGroupId().toString()).isEqualTo(photos.photo(0).locationId() + "#0");
+        assertThat(first.getCaptureGroup().getGroupId().toString()).isEqualTo("answered/" + photos.photo(0).locationId() + "#0");
         String printed = out.toString().replaceAll(" +", " ");
         assertThat(printed).contains("sent 6 photos of the test split of " + dataset,
                 "answered 6 of 6 in", "6 predictions, 0 dead letters",
@@ -109,7 +109,7 @@ class SendCommandTest {
 
     @Test
     void photosThatGetNoAnswerFailTheRun() throws Exception {
-        processor = answering(new PhotoStream(Manifest.read(dataset, LA), Split.TEST, 11, "test"), false);
+        processor = answering(new PhotoStream(Manifest.read(dataset, LA), Split.TEST, 11, "test", "answered"), false);
 
         assertThat(send("--count", "3", "--id-prefix", "unanswered", "--answer-timeout", "1")).isEqualTo(1);
 
