@@ -1,15 +1,16 @@
 #!/usr/bin/env bash
 # Builds every image geoloc-stream runs as, from nothing but Debian's package mirror and Maven Central:
 #
-#   geoloc/debian:bookworm             debootstrap --variant=minbase, imported (skipped when BASE_IMAGE is given)
-#   geoloc/jre:17                      Debian's OpenJDK 17 on that base
-#   geoloc/kafka:4.1.2                 KRaft broker from the Maven Central jars the local stack uses
-#   geoloc/schema-registry:3.0.9       Apicurio Registry's distribution from Maven Central
-#   geoloc/stream-processor:VERSION    the Quarkus application (CPU natives; GPU: see README.md here)
-#   geoloc/trainer:VERSION             the trainer CLI
+#   localhost/geoloc/debian:bookworm         debootstrap --variant=minbase, imported (skipped when BASE_IMAGE is given)
+#   localhost/geoloc/jre:17                  Debian's OpenJDK 17 on that base
+#   localhost/geoloc/kafka:4.1.2             KRaft broker from the Maven Central jars the local stack uses
+#   localhost/geoloc/schema-registry:3.0.9   Apicurio Registry's distribution from Maven Central
+#   localhost/geoloc/stream-processor:VERSION the Quarkus application (CPU natives; GPU: see README.md here)
+#   localhost/geoloc/trainer:VERSION         the trainer CLI
 #
 #   deployment/images/build.sh [--no-maven]
 #
+# The names start with localhost/ so that nothing ever pulls them from Docker Hub, where geoloc/ is anyone's.
 # BASE_IMAGE=debian:bookworm-slim@sha256:... builds on a public base instead of the local one (the one switch).
 # --no-maven uses the applications already built (mvn package) instead of building them.
 # Needs a Docker daemon; the local base also needs root and debootstrap (Debian: apt-get install debootstrap).
@@ -17,7 +18,8 @@ set -euo pipefail
 
 ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
 DEBIAN_MIRROR=${DEBIAN_MIRROR:-http://deb.debian.org/debian}
-LOCAL_BASE=geoloc/debian:bookworm
+DEBIAN_SECURITY_MIRROR=${DEBIAN_SECURITY_MIRROR:-http://deb.debian.org/debian-security}
+LOCAL_BASE=localhost/geoloc/debian:bookworm
 
 say() { printf '==> %s\n' "$*"; }
 fail() { printf 'build.sh: %s\n' "$*" >&2; exit 1; }
@@ -45,13 +47,13 @@ if [[ -z "${BASE_IMAGE:-}" ]] && ! docker image inspect "$LOCAL_BASE" >/dev/null
   command -v debootstrap >/dev/null 2>&1 || fail "debootstrap is needed for the local base (apt-get install debootstrap)"
   say "Making $LOCAL_BASE with debootstrap (minbase, from $DEBIAN_MIRROR)"
   rootfs=$(mktemp -d)
-  trap 'rm -rf "$rootfs"' EXIT
+  trap 'rm -rf "$rootfs" "$rootfs.log"' EXIT
   debootstrap --variant=minbase bookworm "$rootfs" "$DEBIAN_MIRROR" >"$rootfs.log" 2>&1 \
     || { tail -20 "$rootfs.log" >&2; fail "debootstrap failed"; }
   cat >"$rootfs/etc/apt/sources.list" <<SOURCES
 deb $DEBIAN_MIRROR bookworm main
 deb $DEBIAN_MIRROR bookworm-updates main
-deb http://deb.debian.org/debian-security bookworm-security main
+deb $DEBIAN_SECURITY_MIRROR bookworm-security main
 SOURCES
   rm -rf "$rootfs"/var/cache/apt/archives/*.deb "$rootfs"/var/lib/apt/lists/*
   tar -C "$rootfs" -c . | docker import \
@@ -72,10 +74,10 @@ build() {
     "$@" "$ROOT" >"$log" 2>&1 || { tail -30 "$log" >&2; fail "building $tag failed"; }
   rm -f "$log"
 }
-build geoloc/jre:17 deployment/images/jre/Dockerfile --build-arg BASE_IMAGE="$base"
-build geoloc/kafka:4.1.2 deployment/images/kafka/Dockerfile
-build geoloc/schema-registry:3.0.9 deployment/images/schema-registry/Dockerfile
-build "geoloc/stream-processor:$version" stream-processor/Dockerfile
-build "geoloc/trainer:$version" trainer/Dockerfile
+build localhost/geoloc/jre:17 deployment/images/jre/Dockerfile --build-arg BASE_IMAGE="$base"
+build localhost/geoloc/kafka:4.1.2 deployment/images/kafka/Dockerfile
+build localhost/geoloc/schema-registry:3.0.9 deployment/images/schema-registry/Dockerfile
+build "localhost/geoloc/stream-processor:$version" stream-processor/Dockerfile
+build "localhost/geoloc/trainer:$version" trainer/Dockerfile
 
-docker image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep '^geoloc/' | sort
+docker image ls --format '{{.Repository}}:{{.Tag}}\t{{.Size}}' | grep '^localhost/geoloc/' | sort

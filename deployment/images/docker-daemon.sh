@@ -7,12 +7,13 @@ set -euo pipefail
 log=${DOCKERD_LOG:-/tmp/dockerd.log}
 fail() { printf 'docker-daemon.sh: %s\n' "$*" >&2; exit 1; }
 
-packages=(docker.io docker-compose debootstrap)
-missing=0
+# Only what is missing: a Docker installed otherwise (docker-ce and its containerd) is left as it is.
+declare -A package_of=([dockerd]=docker.io [docker-compose]=docker-compose [debootstrap]=debootstrap)
+packages=()
 for tool in dockerd docker-compose debootstrap; do
-  command -v "$tool" >/dev/null 2>&1 || missing=1
+  command -v "$tool" >/dev/null 2>&1 || packages+=("${package_of[$tool]}")
 done
-if [[ $missing -eq 1 ]]; then
+if [[ ${#packages[@]} -gt 0 ]]; then
   [[ $(id -u) -eq 0 ]] || fail "install ${packages[*]} (as root: apt-get install ${packages[*]})"
   echo "==> Installing Debian's ${packages[*]}"
   export DEBIAN_FRONTEND=noninteractive

@@ -22,8 +22,8 @@ import dev.geoloc.stack.StreamingStack;
  */
 public final class ContainerStreamingStack implements StreamingStack, AutoCloseable {
 
-    public static final String KAFKA_IMAGE = "geoloc/kafka:4.1.2";
-    public static final String SCHEMA_REGISTRY_IMAGE = "geoloc/schema-registry:3.0.9";
+    public static final String KAFKA_IMAGE = "localhost/geoloc/kafka:4.1.2";
+    public static final String SCHEMA_REGISTRY_IMAGE = "localhost/geoloc/schema-registry:3.0.9";
     /** Kafka for containers on the stack's network. */
     public static final String INTERNAL_BOOTSTRAP_SERVERS = "kafka:19092";
     /** The registry's Confluent-compatible API for containers on the stack's network. */
@@ -51,6 +51,7 @@ public final class ContainerStreamingStack implements StreamingStack, AutoClosea
         // a free one, bound on purpose instead of Docker's random mapping.
         int hostPort = FreePorts.next();
         GenericContainer<?> kafka = new GenericContainer<>(DockerImageName.parse(KAFKA_IMAGE))
+                .withImagePullPolicy(Containers.NEVER_PULL)
                 .withNetwork(network).withNetworkAliases("kafka")
                 .withEnv(Map.ofEntries(
                         Map.entry("KAFKA_NODE_ID", "1"),
@@ -71,6 +72,7 @@ public final class ContainerStreamingStack implements StreamingStack, AutoClosea
                 .waitingFor(Wait.forHealthcheck().withStartupTimeout(START_TIMEOUT));
         kafka.setPortBindings(List.of(hostPort + ":9092"));
         GenericContainer<?> registry = new GenericContainer<>(DockerImageName.parse(SCHEMA_REGISTRY_IMAGE))
+                .withImagePullPolicy(Containers.NEVER_PULL)
                 .withNetwork(network).withNetworkAliases("schema-registry")
                 .withEnv(Map.of("APICURIO_STORAGE_KIND", "kafkasql",
                         "APICURIO_KAFKASQL_BOOTSTRAP_SERVERS", INTERNAL_BOOTSTRAP_SERVERS))
@@ -117,8 +119,14 @@ public final class ContainerStreamingStack implements StreamingStack, AutoClosea
 
     @Override
     public void close() {
-        registry.stop();
-        kafka.stop();
-        network.close();
+        try {
+            registry.stop();
+        } finally {
+            try {
+                kafka.stop();
+            } finally {
+                network.close();
+            }
+        }
     }
 }

@@ -7,9 +7,16 @@ import java.nio.file.Path;
 
 import org.testcontainers.containers.Container;
 import org.testcontainers.containers.GenericContainer;
+import org.testcontainers.images.ImagePullPolicy;
 
 /** What the stack and its tests do to running containers. */
 public final class Containers {
+
+    /**
+     * The images are build.sh's, never a registry's: one missing is an error, not a reason to pull a namesake (the
+     * names start with localhost/ for the same reason).
+     */
+    public static final ImagePullPolicy NEVER_PULL = image -> false;
 
     private Containers() {
     }

@@ -11,6 +11,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -27,6 +28,8 @@ class ComposeWalkthroughTest {
     private final Path folder = Path.of("target", "compose-walkthrough").toAbsolutePath();
     private final Path logs = Path.of("target", "test-logs").toAbsolutePath();
 
+    /** Before, in case an earlier run was killed midway; after, so that nothing is left behind. */
+    @BeforeEach
     @AfterEach
     void down() throws Exception {
         run("docker-compose down -v", logs.resolve("compose-down.log"));
