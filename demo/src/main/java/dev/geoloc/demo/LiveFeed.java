@@ -4,7 +4,6 @@ import java.io.IOException;
 import java.io.PrintWriter;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -21,7 +20,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -34,6 +32,7 @@ import dev.geoloc.schemas.DeadLetter;
 import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.PanoramaPrediction;
 import dev.geoloc.schemas.RegionPrediction;
+import dev.geoloc.trainer.send.AnswerTopics;
 import dev.geoloc.trainer.send.PhotoStream;
 
 /**
@@ -80,13 +79,9 @@ final class LiveFeed implements AutoCloseable {
                 ProducerConfig.MAX_REQUEST_SIZE_CONFIG, 11 * 1024 * 1024), new ByteArraySerializer(), new ByteArraySerializer());
         consumer = new KafkaConsumer<>(Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap,
                 ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed"), new ByteArrayDeserializer(), new ByteArrayDeserializer());
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS, Topics.PANORAMA_PREDICTIONS)) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions); // this run's answers only
-        partitions.forEach(consumer::position);
+        // This run's answers only.
+        AnswerTopics.readFromNow(consumer, List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS,
+                Topics.PANORAMA_PREDICTIONS));
     }
 
     void header() {

@@ -5,7 +5,6 @@ import java.io.PrintWriter;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
@@ -21,7 +20,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
-import org.apache.kafka.common.TopicPartition;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 
@@ -132,7 +130,7 @@ public final class SendCommand implements Callable<Integer> {
                  KafkaConsumer<byte[], byte[]> consumer = new KafkaConsumer<>(settings.consumer("geoloc-trainer-send"),
                          new ByteArrayDeserializer(), new ByteArrayDeserializer())) {
                 serde.configure(settings.serde(), false);
-                listenFromNow(consumer);
+                AnswerTopics.readFromNow(consumer, List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS));
                 Consumer<ConsumerRecord<byte[], byte[]>> answers = record -> {
                     Object value = record.value() == null ? null
                             : serde.deserializer().deserialize(record.topic(), record.value());
@@ -190,16 +188,5 @@ public final class SendCommand implements Callable<Integer> {
     private static void poll(KafkaConsumer<byte[], byte[]> consumer, Duration wait,
                              Consumer<ConsumerRecord<byte[], byte[]>> answers) {
         consumer.poll(wait).forEach(answers);
-    }
-
-    /** Reads the answer topics from their current ends: the answers to this run's photos come after. */
-    private static void listenFromNow(KafkaConsumer<byte[], byte[]> consumer) {
-        List<TopicPartition> partitions = new ArrayList<>();
-        for (String topic : List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS)) {
-            consumer.partitionsFor(topic).forEach(p -> partitions.add(new TopicPartition(topic, p.partition())));
-        }
-        consumer.assign(partitions);
-        consumer.seekToEnd(partitions);
-        partitions.forEach(consumer::position);
     }
 }
