@@ -268,7 +268,7 @@ class ModelRolloutTest {
         long rssAfterFive = 0;
         for (int swap = 1; swap <= 20; swap++) {
             int version = 100 + swap;
-            ModelVersion sent = versions.publish(version, swap % 2 == 0 ? bundles.first : bundles.second);
+            ModelVersion sent = versions.publish(version, swap % 2 == 0 ? bundles.heavyFirst : bundles.heavySecond);
             if (swap == 1) {
                 firstOfTwenty = sent;
             }
@@ -285,9 +285,11 @@ class ModelRolloutTest {
         // mapped files move it by tens of MiB with no leak.
         System.out.printf("Anonymous memory resident outside the Java heap after 5 swaps: %d MiB, after 20: %d MiB"
                 + " (VmRSS %d and %d MiB)%n", afterFive / 1024, afterTwenty / 1024, rssAfterFive / 1024, rssAfterTwenty / 1024);
-        // Each swap loads a 0.7 MB TorchScript model and its JIT graph into native memory: a model kept per swap
-        // would add well over 16 MiB across 15 swaps.
-        assertThat(afterTwenty - afterFive).as("native resident growth over 15 swaps, KiB").isLessThan(16 * 1024);
+        // Each swap loads a model whose head alone holds 9.5 MiB of native tensors. With the retired predictor left
+        // unclosed, these 15 swaps added 308 MiB; without a leak, glibc's arenas and the JVM's code cache drifted by
+        // 8 to 22 MiB (on several machines, with smaller and with these heads). 64 MiB tells the two apart with room
+        // both ways.
+        assertThat(afterTwenty - afterFive).as("native resident growth over 15 swaps, KiB").isLessThan(64 * 1024);
         assertThat(versionAnswering("rollout-after-swaps")).isEqualTo(120);
     }
 
