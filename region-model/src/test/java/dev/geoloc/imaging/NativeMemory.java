@@ -1,6 +1,7 @@
 package dev.geoloc.imaging;
 
 import java.io.IOException;
+import java.lang.management.BufferPoolMXBean;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -45,6 +46,22 @@ public final class NativeMemory {
             }
         }
         return total;
+    }
+
+    /**
+     * {@link #anonymousOutsideHeapKib} less what the JVM's direct buffers hold: the native memory no Java object
+     * accounts for. A direct buffer nobody references is freed only when a collection finds it, which may be many
+     * swaps later (DJL reads a model's parameters through them); native memory that a closed model's tensors or an
+     * unclosed one's still hold counts here, and only that.
+     */
+    public static long untrackedNativeKib() throws IOException, JMException {
+        return anonymousOutsideHeapKib() - directBufferKib();
+    }
+
+    /** The direct buffers' memory, KiB: what {@link #untrackedNativeKib} leaves out. */
+    public static long directBufferKib() {
+        return ManagementFactory.getPlatformMXBeans(BufferPoolMXBean.class).stream()
+                .filter(pool -> pool.getName().equals("direct")).mapToLong(BufferPoolMXBean::getMemoryUsed).sum() / 1024;
     }
 
     /** The whole process's resident set (VmRSS), KiB: the heap's touched pages and mapped files included. */
