@@ -168,15 +168,20 @@ kafka_tool() {
   "$JAVA" -Dlog4j2.level=WARN -Dlog4j2.statusLoggerLevel=OFF -cp "$BROKER_CP" "$@"
 }
 
+# Each topic of topics.conf, and the compatibility rule of its value subject in the registry.
 create_topics() {
-  local name partitions configs args
-  while read -r name partitions configs; do
+  local name partitions compatibility configs args
+  while read -r name partitions compatibility configs; do
     [[ -z "$name" || "$name" == \#* ]] && continue
     args=(--bootstrap-server "$BOOTSTRAP" --create --if-not-exists --topic "$name" --partitions "$partitions"
           --replication-factor 1)
     for config in ${configs//;/ }; do args+=(--config "$config"); done
     kafka_tool org.apache.kafka.tools.TopicCommand "${args[@]}" >/dev/null \
       || fail "Could not create topic $name"
+    [[ "$compatibility" == - ]] && continue
+    curl -sf -o /dev/null --max-time 10 -X PUT -H 'Content-Type: application/vnd.schemaregistry.v1+json' \
+      -d "{\"compatibility\": \"$compatibility\"}" "$REGISTRY_URL/config/$name-value" \
+      || fail "Could not set $compatibility compatibility on subject $name-value at $REGISTRY_URL"
   done <"$TOPICS_FILE"
   say "Topics: $(grep -v '^#' "$TOPICS_FILE" | awk 'NF {printf "%s%s", sep, $1; sep=", "}')"
 }

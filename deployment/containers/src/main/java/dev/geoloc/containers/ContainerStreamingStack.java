@@ -105,10 +105,14 @@ public final class ContainerStreamingStack implements StreamingStack, AutoClosea
         return "http://" + registry.getHost() + ":" + registry.getMappedPort(8080) + "/apis/ccompat/v7";
     }
 
-    /** Creates the topics a topics.conf lists (deployment/topics.conf), with the image's own script, as compose does. */
+    /**
+     * Creates the topics a topics.conf lists (deployment/topics.conf) and sets their value subjects' compatibility,
+     * with the image's own script, as compose does.
+     */
     public void createTopics(Path topicsConf) {
         kafka.copyFileToContainer(MountableFile.forHostPath(topicsConf), "/tmp/topics.conf");
-        Containers.exec(kafka, "create-topics", "/tmp/topics.conf", INTERNAL_BOOTSTRAP_SERVERS);
+        Containers.exec(kafka, "create-topics", "/tmp/topics.conf", INTERNAL_BOOTSTRAP_SERVERS,
+                INTERNAL_SCHEMA_REGISTRY_URL);
     }
 
     /** The broker's and the registry's logs, for a test to keep beside its reports. */

@@ -3,6 +3,10 @@ package dev.geoloc.containers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
@@ -55,6 +59,18 @@ class ComposeWalkthroughTest {
 
         // Then the photos sent at the end were all answered, by the version the walkthrough published
         assertThat(last).contains("answered 200 of 200", "200 predictions, 0 dead letters", "v1 ");
+        // and the registry holds each topic's value rule from topics.conf
+        assertThat(subjectRule("region-predictions-value")).contains("\"FULL_TRANSITIVE\"");
+        assertThat(subjectRule("model-versions-value")).contains("\"BACKWARD_TRANSITIVE\"");
+    }
+
+    /** A subject's compatibility rule as compose's registry (host port 8081) answers it: {"compatibilityLevel": ...}. */
+    private static String subjectRule(String subject) throws IOException, InterruptedException {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:8081/apis/ccompat/v7/config/" + subject)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return answer.body();
     }
 
     /**

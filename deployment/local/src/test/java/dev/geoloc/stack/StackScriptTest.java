@@ -43,7 +43,7 @@ class StackScriptTest {
     }
 
     @Test
-    void startsBothServersWithTheProjectsTopicsAndKeepsSchemasAcrossRestarts() throws Exception {
+    void startsBothServersWithTheProjectsTopicsAndSubjectRulesAndKeepsSchemasAcrossRestarts() throws Exception {
         Result started = run("start");
 
         assertThat(started.exitCode()).as(started.output()).isZero();
@@ -61,6 +61,12 @@ class StackScriptTest {
             var modelVersions = new ConfigResource(ConfigResource.Type.TOPIC, "model-versions");
             assertThat(admin.describeConfigs(List.of(modelVersions)).all().get().get(modelVersions)
                     .get("cleanup.policy").value()).isEqualTo("compact");
+        }
+        for (TopicsFile.Topic topic : TopicsFile.project()) {
+            if (topic.valueCompatibility().isPresent()) {
+                assertThat(compatibility(registry, topic.valueSubject())).as(topic.valueSubject())
+                        .isEqualTo("{\"compatibilityLevel\":\"" + topic.valueCompatibility().get() + "\"}");
+            }
         }
         int schemaId = register(registry, "restart-probe-value");
 
@@ -122,6 +128,15 @@ class StackScriptTest {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
         return Integer.parseInt(response.body().replaceAll("\\D", ""));
+    }
+
+    /** The registry's answer on a subject's compatibility rule. */
+    private static String compatibility(String registry, String subject) throws Exception {
+        HttpResponse<String> response = HttpClient.newHttpClient().send(
+                HttpRequest.newBuilder(URI.create(registry + "/config/" + subject)).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return response.body().replaceAll("\\s", "");
     }
 
     private Result run(String command) throws Exception {

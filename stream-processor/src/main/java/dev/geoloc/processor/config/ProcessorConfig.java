@@ -283,7 +283,10 @@ public interface ProcessorConfig {
         @WithDefault("1024")
         int maxImageIdBytes();
 
-        /** Most metadata, as the UTF-8 bytes of its keys and values together. */
+        /**
+         * Most source_platform and metadata, as the UTF-8 bytes of the platform and the map's keys and values
+         * together: each prediction copies them. With the two limits above, at most 768 KiB.
+         */
         @WithDefault("65536")
         int maxMetadataBytes();
     }

@@ -18,11 +18,23 @@ import dev.geoloc.schemas.ImageEvent;
  */
 public record IntakeLimits(int maxKeyBytes, int maxImageIdBytes, int maxMetadataBytes, int maxGroupViews) {
 
+    /**
+     * The most a prediction may copy from its event (key, image_id, source_platform and metadata together): the
+     * prediction topics take 1 MiB records (deployment/topics.conf), and the rest of a prediction needs a few KiB.
+     */
+    static final int MAX_COPIED_BYTES = 768 * 1024;
+
     public IntakeLimits {
         if (maxKeyBytes < 64 || maxImageIdBytes < 1 || maxMetadataBytes < 0 || maxGroupViews < 1) {
             throw new IllegalArgumentException("intake limits: keys of at least 64 bytes (a SHA-256 stands in for a"
                     + " longer one), image ids of at least 1, metadata of at least 0, groups of at least 1 view; got "
                     + maxKeyBytes + ", " + maxImageIdBytes + ", " + maxMetadataBytes + ", " + maxGroupViews);
+        }
+        if ((long) maxKeyBytes + maxImageIdBytes + maxMetadataBytes > MAX_COPIED_BYTES) {
+            throw new IllegalArgumentException(String.format(Locale.ROOT, "intake limits: a prediction copies the key,"
+                    + " image_id, source_platform and metadata, and the prediction topics take records of 1 MiB; "
+                    + "geoloc.intake.max-key-bytes + max-image-id-bytes + max-metadata-bytes must stay within %,d "
+                    + "bytes, got %,d", MAX_COPIED_BYTES, (long) maxKeyBytes + maxImageIdBytes + maxMetadataBytes));
         }
     }
 
@@ -48,7 +60,8 @@ public record IntakeLimits(int maxKeyBytes, int maxImageIdBytes, int maxMetadata
     }
 
     /**
-     * @throws Rejection OVERSIZED_FIELD for an image_id or metadata over the limits; the reason quotes neither
+     * @throws Rejection OVERSIZED_FIELD for an image_id, or source_platform and metadata, over the limits; the reason
+     *         quotes none of them
      */
     public void checkFields(ImageEvent event) throws Rejection {
         int idBytes = utf8Length(event.getImageId());
@@ -57,15 +70,15 @@ public record IntakeLimits(int maxKeyBytes, int maxImageIdBytes, int maxMetadata
                     "image_id is %,d bytes (UTF-8); at most %,d are accepted (geoloc.intake.max-image-id-bytes): "
                             + "each prediction copies it", idBytes, maxImageIdBytes));
         }
-        long metadataBytes = 0;
+        long copiedBytes = utf8Length(event.getSourcePlatform());
         for (Map.Entry<String, String> entry : event.getMetadata().entrySet()) {
-            metadataBytes += utf8Length(entry.getKey()) + utf8Length(entry.getValue());
+            copiedBytes += utf8Length(entry.getKey()) + utf8Length(entry.getValue());
         }
-        if (metadataBytes > maxMetadataBytes) {
+        if (copiedBytes > maxMetadataBytes) {
             throw new Rejection(DeadLetterCode.OVERSIZED_FIELD, String.format(Locale.ROOT,
-                    "metadata holds %,d entries of %,d bytes in all (UTF-8 keys and values); at most %,d bytes are "
-                            + "accepted (geoloc.intake.max-metadata-bytes)", event.getMetadata().size(), metadataBytes,
-                    maxMetadataBytes));
+                    "source_platform and metadata (%,d entries) hold %,d bytes in all (UTF-8 keys and values); at "
+                            + "most %,d bytes are accepted (geoloc.intake.max-metadata-bytes): each prediction copies "
+                            + "them", event.getMetadata().size(), copiedBytes, maxMetadataBytes));
         }
     }
 

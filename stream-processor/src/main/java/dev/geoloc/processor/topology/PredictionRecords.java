@@ -44,6 +44,9 @@ final class PredictionRecords {
                 .setInferenceLatencyMs(millis(outcome.inferenceNanos()))
                 .setEndToEndLatencyMs((double) (processed.toEpochMilli() - event.getUploadTime().toEpochMilli()))
                 .setProcessedTime(processed)
+                .setSourcePlatform(event.getSourcePlatform())
+                .setUploadTime(event.getUploadTime())
+                .setMetadata(event.getMetadata())
                 .setCalibration(outcome.model().predictor().calibration().map(BundleCalibration::identifier).orElse(null));
         // The finer point: the gallery's, or the cell head's; none for a model with neither.
         boolean finer = prediction.refined().isPresent() || prediction.cell().isPresent();

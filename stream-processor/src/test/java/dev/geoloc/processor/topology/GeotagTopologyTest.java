@@ -195,7 +195,7 @@ class GeotagTopologyTest {
     }
 
     @Test
-    void anImageIdOrMetadataOverTheLimitIsAnOversizedField() {
+    void anImageIdOrAPlatformAndMetadataOverTheLimitIsAnOversizedField() {
         events.pipeInput(key("long-id"), serialize(event("i".repeat(1025), photo())));
         ImageEvent flood = event("flood", photo());
         java.util.Map<String, String> metadata = new java.util.HashMap<>();
@@ -204,11 +204,15 @@ class GeotagTopologyTest {
         }
         flood.setMetadata(metadata);
         events.pipeInput(key("flood"), serialize(flood));
+        ImageEvent longPlatform = event("long-platform", photo());
+        longPlatform.setSourcePlatform("p".repeat(65_537));
+        events.pipeInput(key("long-platform"), serialize(longPlatform));
 
-        List<DeadLetter> letters = awaitAll(deadLetters, 2).stream().map(r -> (DeadLetter) r.value()).toList();
+        List<DeadLetter> letters = awaitAll(deadLetters, 3).stream().map(r -> (DeadLetter) r.value()).toList();
         assertThat(letters).extracting(DeadLetter::getErrorCode).containsOnly(DeadLetterCode.OVERSIZED_FIELD);
         assertThat(letters.get(0).getReason()).contains("image_id is 1,025 bytes");
-        assertThat(letters.get(1).getReason()).contains("metadata holds 20,000 entries");
+        assertThat(letters.get(1).getReason()).contains("source_platform and metadata (20,000 entries)");
+        assertThat(letters.get(2).getReason()).contains("source_platform and metadata (0 entries) hold 65,537 bytes");
     }
 
     @Test

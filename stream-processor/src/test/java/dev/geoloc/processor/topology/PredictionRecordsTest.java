@@ -33,7 +33,10 @@ import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.InlineImage;
 import dev.geoloc.schemas.RegionPrediction;
 
-/** What a prediction record says beyond the region: the refined point and its error, the cell, and the calibration. */
+/**
+ * What a prediction record says beyond the region: the refined point and its error, the cell, the calibration, and
+ * what it copies from its event for consumers.
+ */
 class PredictionRecordsTest {
 
     private static final RegionCatalog LA = RegionCatalog.losAngeles();
@@ -119,6 +122,32 @@ class PredictionRecordsTest {
             assertThat(record.getRefinedErrorKm()).isNull();
             assertThat(record.getCell()).isNull();
             assertThat(record.getCalibration()).isNull();
+        }
+    }
+
+    @Test
+    void theRecordCarriesThePlatformUploadTimeAndMetadataConsumersJoinOn() throws Exception {
+        // Given an event from a platform, with its upload time and its own metadata
+        byte[] photo = TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED, TestImages.BLUE), false);
+        Instant uploaded = Instant.parse("2026-12-05T10:15:30.123Z");
+        ImageEvent event = ImageEvent.newBuilder(event(photo)).setSourcePlatform("photo-app-eu")
+                .setUploadTime(uploaded).setMetadata(java.util.Map.of("album", "a-17", "user", "u-42")).build();
+        try (ModelBundle bundle = ModelBundle.open(TestBundles.untrained(dir.resolve("plain"), "tiny-cnn",
+                TestBundles.CLASSIFIER, LA));
+             RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"))) {
+            Prediction prediction = ((ImageResult.Predicted) predictor.predictImages(List.of(photo)).get(0)).prediction();
+
+            // When its record is made
+            RegionPrediction record = PredictionRecords.of(event, new Outcome.Predicted(prediction,
+                    new ServedModel("la-street", 1, predictor), Route.STABLE, 1, 0, 0, Optional.empty()), 0,
+                    uploaded.plusMillis(250));
+
+            // Then a consumer can slice and join on them without reading image-events
+            assertThat(record.getSourcePlatform()).isEqualTo("photo-app-eu");
+            assertThat(record.getUploadTime()).isEqualTo(uploaded);
+            assertThat(record.getMetadata()).containsExactlyInAnyOrderEntriesOf(
+                    java.util.Map.of("album", "a-17", "user", "u-42"));
+            assertThat(record.getEndToEndLatencyMs()).isEqualTo(250.0);
         }
     }
 
