@@ -285,7 +285,7 @@ public interface ProcessorConfig {
 
         /**
          * Most source_platform and metadata, as the UTF-8 bytes of the platform and the map's keys and values
-         * together: each prediction copies them. With the two limits above, at most 768 KiB.
+         * together: each prediction copies them.
          */
         @WithDefault("65536")
         int maxMetadataBytes();

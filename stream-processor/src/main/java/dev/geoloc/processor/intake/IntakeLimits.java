@@ -18,23 +18,11 @@ import dev.geoloc.schemas.ImageEvent;
  */
 public record IntakeLimits(int maxKeyBytes, int maxImageIdBytes, int maxMetadataBytes, int maxGroupViews) {
 
-    /**
-     * The most a prediction may copy from its event (key, image_id, source_platform and metadata together): the
-     * prediction topics take 1 MiB records (deployment/topics.conf), and the rest of a prediction needs a few KiB.
-     */
-    static final int MAX_COPIED_BYTES = 768 * 1024;
-
     public IntakeLimits {
         if (maxKeyBytes < 64 || maxImageIdBytes < 1 || maxMetadataBytes < 0 || maxGroupViews < 1) {
             throw new IllegalArgumentException("intake limits: keys of at least 64 bytes (a SHA-256 stands in for a"
                     + " longer one), image ids of at least 1, metadata of at least 0, groups of at least 1 view; got "
                     + maxKeyBytes + ", " + maxImageIdBytes + ", " + maxMetadataBytes + ", " + maxGroupViews);
-        }
-        if ((long) maxKeyBytes + maxImageIdBytes + maxMetadataBytes > MAX_COPIED_BYTES) {
-            throw new IllegalArgumentException(String.format(Locale.ROOT, "intake limits: a prediction copies the key,"
-                    + " image_id, source_platform and metadata, and the prediction topics take records of 1 MiB; "
-                    + "geoloc.intake.max-key-bytes + max-image-id-bytes + max-metadata-bytes must stay within %,d "
-                    + "bytes, got %,d", MAX_COPIED_BYTES, (long) maxKeyBytes + maxImageIdBytes + maxMetadataBytes));
         }
     }
 
