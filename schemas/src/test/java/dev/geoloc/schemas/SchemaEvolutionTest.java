@@ -12,6 +12,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Consumer;
 
 import org.apache.avro.JsonProperties;
 import org.apache.avro.Schema;
@@ -214,26 +215,28 @@ class SchemaEvolutionTest {
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
     }
 
-    private static Schema without(Schema record, String field) {
-        List<Schema.Field> fields = new ArrayList<>();
-        record.getFields().stream().filter(f -> !f.name().equals(field)).forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-        return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, fields);
-    }
-
-    private static Schema replaced(Schema record, String field, Schema type) {
-        List<Schema.Field> fields = new ArrayList<>();
-        record.getFields().forEach(f -> fields.add(new Schema.Field(f, f.name().equals(field) ? type : f.schema())));
-        return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, fields);
-    }
 
     private static String subjectFor(Schema schema) {
         return "evolution-" + schema.getName() + "-" + UUID.randomUUID() + "-value";
     }
 
     private static Schema withField(Schema record, Schema.Field added) {
+        return rebuilt(record, fields -> fields.add(added));
+    }
+
+    private static Schema without(Schema record, String field) {
+        return rebuilt(record, fields -> fields.removeIf(f -> f.name().equals(field)));
+    }
+
+    private static Schema replaced(Schema record, String field, Schema type) {
+        return rebuilt(record, fields -> fields.replaceAll(f -> f.name().equals(field) ? new Schema.Field(f, type) : f));
+    }
+
+    /** A copy of the record with its fields changed (Avro fields belong to one record, so each is copied first). */
+    private static Schema rebuilt(Schema record, Consumer<List<Schema.Field>> change) {
         List<Schema.Field> fields = new ArrayList<>();
         record.getFields().forEach(f -> fields.add(new Schema.Field(f, f.schema())));
-        fields.add(added);
+        change.accept(fields);
         return Schema.createRecord(record.getName(), record.getDoc(), record.getNamespace(), false, fields);
     }
 }
