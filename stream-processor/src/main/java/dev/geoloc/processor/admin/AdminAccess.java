@@ -1,8 +1,8 @@
 package dev.geoloc.processor.admin;
 
-import java.nio.charset.StandardCharsets;
-import java.security.MessageDigest;
 import java.util.Optional;
+
+import dev.geoloc.processor.auth.BearerToken;
 
 /**
  * Who may change what an instance serves: whoever presents {@code geoloc.admin.token}. Without a token, nobody, so
@@ -18,12 +18,10 @@ final class AdminAccess {
         PINNING_OFF
     }
 
-    private static final String BEARER = "Bearer ";
-
-    private final Optional<byte[]> token;
+    private final Optional<BearerToken> token;
 
     AdminAccess(Optional<String> token) {
-        this.token = token.filter(t -> !t.isBlank()).map(t -> t.getBytes(StandardCharsets.UTF_8));
+        this.token = BearerToken.of(token);
     }
 
     /** @param authorization the request's Authorization header, or null */
@@ -31,11 +29,6 @@ final class AdminAccess {
         if (token.isEmpty()) {
             return Verdict.PINNING_OFF;
         }
-        if (authorization == null || !authorization.startsWith(BEARER)) {
-            return Verdict.UNAUTHENTICATED;
-        }
-        byte[] presented = authorization.substring(BEARER.length()).trim().getBytes(StandardCharsets.UTF_8);
-        // Constant time: how long a comparison takes must not tell how much of a guess was right.
-        return MessageDigest.isEqual(token.get(), presented) ? Verdict.ALLOWED : Verdict.UNAUTHENTICATED;
+        return token.get().presentedIn(authorization) ? Verdict.ALLOWED : Verdict.UNAUTHENTICATED;
     }
 }

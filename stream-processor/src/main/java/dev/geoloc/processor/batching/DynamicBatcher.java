@@ -91,13 +91,31 @@ public final class DynamicBatcher implements AutoCloseable {
                 throw new BatcherStoppedException("the inference batcher has stopped");
             }
         }
-        Job job = new Job(tensor, spec, encoded, route, System.nanoTime(), result, holdsRoom);
+        return enqueue(new Job(tensor, spec, encoded, route, System.nanoTime(), result, holdsRoom));
+    }
+
+    /**
+     * Queues one image if there is room now, without waiting: for a caller that answers "busy" instead of holding
+     * a thread (the synchronous API's requests). Empty when the queue is full or the model fails on every image.
+     */
+    public Optional<CompletableFuture<Outcome>> offer(float[] tensor, Preprocessing spec, byte[] encoded, Route route) {
+        if (!running || !worker.isAlive()) {
+            throw new BatcherStoppedException("the inference batcher has stopped");
+        }
+        if (degradedSince != 0 || !room.tryAcquire()) {
+            return Optional.empty();
+        }
+        return Optional.of(enqueue(new Job(tensor, spec, encoded, route, System.nanoTime(), new CompletableFuture<>(),
+                true)));
+    }
+
+    private CompletableFuture<Outcome> enqueue(Job job) {
         queue.add(job);
         if (!running && queue.remove(job)) {
             release(job);
-            result.completeExceptionally(new BatcherStoppedException("the inference batcher has stopped"));
+            job.result().completeExceptionally(new BatcherStoppedException("the inference batcher has stopped"));
         }
-        return result;
+        return job.result();
     }
 
     /** Images waiting for a batch. */

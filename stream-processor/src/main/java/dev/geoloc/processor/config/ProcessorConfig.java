@@ -37,6 +37,8 @@ public interface ProcessorConfig {
 
     Admin admin();
 
+    Api api();
+
     Rollout rollout();
 
     Panorama panorama();
@@ -375,6 +377,37 @@ public interface ProcessorConfig {
     }
 
     /** The admin endpoint ({@code /admin/model}). */
+    /**
+     * The synchronous geotag API, {@code POST /v1/geotag} on the HTTP port (docs/api.md): one image per request,
+     * answered within it through the stream's batcher and model.
+     */
+    interface Api {
+        /** Off, the route is not registered (the HTTP port then serves nothing of this project's). */
+        @WithDefault("true")
+        boolean enabled();
+
+        /**
+         * A bearer token every request must present ({@code Authorization: Bearer <token>}), e.g. from a Secret
+         * through {@code GEOLOC_API_TOKEN}. Without one the API is open to whoever reaches the port.
+         */
+        Optional<String> token();
+
+        /** The largest request body, in bytes: an image sent as the body, or the JSON naming one by URI (413 over it). */
+        @WithDefault("10485760")
+        int maxRequestBytes();
+
+        /** Requests being answered at once; one more is refused at once with 429 and Retry-After. */
+        @WithDefault("64")
+        int maxConcurrent();
+
+        /**
+         * How long a request waits for its prediction before it is answered 503 with Retry-After: while the model
+         * fails on every image the batcher retries, and a caller should not wait on that.
+         */
+        @WithDefault("30s")
+        Duration timeout();
+    }
+
     interface Admin {
         /**
          * A bearer token that pinning and unpinning require ({@code Authorization: Bearer <token>}), e.g. from a

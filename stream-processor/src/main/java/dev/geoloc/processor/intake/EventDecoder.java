@@ -1,7 +1,5 @@
 package dev.geoloc.processor.intake;
 
-import java.time.Duration;
-import java.time.Instant;
 
 import org.apache.avro.AvroRuntimeException;
 import org.apache.avro.AvroTypeException;
@@ -9,26 +7,21 @@ import org.apache.kafka.common.serialization.Deserializer;
 
 import dev.geoloc.registry.serde.AvroSerdeException;
 import dev.geoloc.schemas.DeadLetterCode;
-import dev.geoloc.schemas.GeoPoint;
 import dev.geoloc.schemas.ImageEvent;
-import dev.geoloc.schemas.InlineImage;
 
 /**
- * Reads an {@link ImageEvent} from a record's value bytes and checks what Avro cannot: an id that is there, an
- * image that is not empty. The input topic is read as bytes and decoded here, so a broken record becomes a dead
- * letter with its exact bytes instead of an exception in Kafka Streams' deserializer.
+ * Reads an {@link ImageEvent} from a record's value bytes and checks what Avro cannot ({@link EventChecks}). The
+ * input topic is read as bytes and decoded here, so a broken record becomes a dead letter with its exact bytes
+ * instead of an exception in Kafka Streams' deserializer.
  */
 public final class EventDecoder {
 
-    /** How far from now an upload_time may be. */
-    private static final Duration MAX_AGE = Duration.ofDays(3650);
-
     private final Deserializer<ImageEvent> deserializer;
-    private final IntakeLimits limits;
+    private final EventChecks checks;
 
     public EventDecoder(Deserializer<ImageEvent> deserializer, IntakeLimits limits) {
         this.deserializer = deserializer;
-        this.limits = limits;
+        this.checks = new EventChecks(limits);
     }
 
     /**
@@ -63,26 +56,7 @@ public final class EventDecoder {
             // Another serde (Confluent's, configured) may let Avro's own refusal of the writer's class through.
             throw new Rejection(DeadLetterCode.UNKNOWN_SCHEMA, "The record's writer schema cannot be read as an ImageEvent: " + e);
         }
-        limits.checkFields(event);
-        limits.checkCaptureGroup(event.getCaptureGroup());
-        if (event.getImageId() == null || event.getImageId().isBlank()) {
-            throw new Rejection(DeadLetterCode.MISSING_FIELD, "image_id is empty");
-        }
-        if (event.getContent() instanceof InlineImage inline && !inline.getData().hasRemaining()) {
-            throw new Rejection(DeadLetterCode.EMPTY_IMAGE, "The inline image of " + event.getImageId() + " has no bytes");
-        }
-        Instant now = Instant.now();
-        if (event.getUploadTime().isBefore(now.minus(MAX_AGE)) || event.getUploadTime().isAfter(now.plus(MAX_AGE))) {
-            // Also keeps latency arithmetic in range: a timestamp in microseconds would overflow it.
-            throw new Rejection(DeadLetterCode.MALFORMED_RECORD, "upload_time " + event.getUploadTime()
-                    + " is more than " + MAX_AGE.toDays() + " days from now; it must be UTC milliseconds since 1970");
-        }
-        GeoPoint truth = event.getGroundTruth();
-        if (truth != null && !(Math.abs(truth.getLatitude()) <= 90 && Math.abs(truth.getLongitude()) <= 180)) {
-            throw new Rejection(DeadLetterCode.MALFORMED_RECORD, "ground_truth (" + truth.getLatitude() + ", "
-                    + truth.getLongitude() + ") is not a latitude in [-90, 90] and a longitude in [-180, 180]");
-        }
-        return event;
+        return checks.checked(event);
     }
 
     /** Avro reports a reader field that the writer lacks and that has no default as "missing required field". */

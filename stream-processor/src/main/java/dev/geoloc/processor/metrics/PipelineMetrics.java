@@ -99,6 +99,16 @@ public class PipelineMetrics {
         return Tags.of("model", model, "version", String.valueOf(version));
     }
 
+    /**
+     * A synchronous geotag request was answered: its HTTP status and its code (a dead-letter code, BUSY, UNAVAILABLE,
+     * ...; OK for a prediction), timed from its body being read to its answer.
+     */
+    public void apiRequest(int status, String code, Duration took) {
+        latency(Timer.builder("geoloc.api.requests").tags("status", String.valueOf(status), "code", code)
+                .description("Synchronous geotag requests (POST /v1/geotag), by HTTP status and code"))
+                .register(registry).record(took);
+    }
+
     public void shadowFailed() {
         shadowFailures.increment();
     }

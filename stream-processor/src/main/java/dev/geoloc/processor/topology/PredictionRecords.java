@@ -16,7 +16,7 @@ import dev.geoloc.schemas.RegionPrediction;
 import dev.geoloc.schemas.RegionScore;
 
 /** Turns the model's answer for one event into the {@link RegionPrediction} record dashboards read. */
-final class PredictionRecords {
+public final class PredictionRecords {
 
     private PredictionRecords() {
     }
@@ -24,7 +24,7 @@ final class PredictionRecords {
     /**
      * @param preprocessNanos time spent decoding the image before it was queued: part of its queue latency
      */
-    static RegionPrediction of(ImageEvent event, Outcome.Predicted outcome, long preprocessNanos, Instant processed) {
+    public static RegionPrediction of(ImageEvent event, Outcome.Predicted outcome, long preprocessNanos, Instant processed) {
         Prediction prediction = outcome.prediction();
         RegionCatalog catalog = outcome.model().predictor().catalog();
         LocationEstimate estimate = prediction.location();

@@ -95,15 +95,21 @@ public class TopologyProducer {
         decodes.close();
     }
 
+    /** The stream's and the API's. */
+    @Produces
+    @Singleton
+    IntakeLimits intakeLimits(ProcessorConfig config) {
+        ProcessorConfig.Intake intake = config.intake();
+        return new IntakeLimits(intake.maxKeyBytes(), intake.maxImageIdBytes(), intake.maxMetadataBytes(),
+                config.panorama().maxViews());
+    }
+
     @Produces
     Topology topology(ProcessorConfig config, AvroSerdes serdes, ModelHolder models, DynamicBatcher batcher,
-                      ImageSource images, DecodeDeadline decodes, InFlightBudget budget, PipelineMetrics metrics,
-                      RolloutObserver rollout, ImageTracing tracing) {
+                      ImageSource images, DecodeDeadline decodes, InFlightBudget budget, IntakeLimits limits,
+                      PipelineMetrics metrics, RolloutObserver rollout, ImageTracing tracing) {
         Serde<ImageEvent> events = serdes.valueSerde();
         Serde<SpecificRecord> outputs = serdes.valueSerde();
-        ProcessorConfig.Intake intake = config.intake();
-        IntakeLimits limits = new IntakeLimits(intake.maxKeyBytes(), intake.maxImageIdBytes(), intake.maxMetadataBytes(),
-                config.panorama().maxViews());
         PipelineParts parts = new PipelineParts(limits, new EventDecoder(events.deserializer(), limits),
                 images, decodes, models, batcher, budget,
                 new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, rollout, tracing,

@@ -110,6 +110,48 @@ class DynamicBatcherTest {
     }
 
     @Test
+    void anOfferIsRefusedAtOnceWhileTheQueueIsFullAndTakenOnceThereIsRoomAgain() throws Exception {
+        ImagePreprocessor preprocessor = model.predictor().preprocessor();
+        float[] tensor = preprocessor.preprocess(photo);
+        java.util.concurrent.CountDownLatch modelFree = new java.util.concurrent.CountDownLatch(1);
+        // given batches of one and a queue of one place, and an inference thread held inside its first batch
+        try (DynamicBatcher batcher = new DynamicBatcher(new BatchPolicy(1, Duration.ofMillis(10), 1), () -> {
+            try {
+                modelFree.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return Optional.of(ServingSet.of(model));
+        }, new PipelineMetrics(new SimpleMeterRegistry()))) {
+            Optional<CompletableFuture<Outcome>> running = batcher.offer(tensor, preprocessor.spec(), photo, Route.STABLE);
+            awaitQueued(batcher, 0);
+            Optional<CompletableFuture<Outcome>> waiting = batcher.offer(tensor, preprocessor.spec(), photo, Route.STABLE);
+
+            // when one more is offered while the queue's one place is taken
+            Optional<CompletableFuture<Outcome>> refused = batcher.offer(tensor, preprocessor.spec(), photo, Route.STABLE);
+
+            // then it is refused without waiting; once the model is free the others are answered, and there is room again
+            assertThat(running).isPresent();
+            assertThat(waiting).isPresent();
+            assertThat(refused).isEmpty();
+            modelFree.countDown();
+            assertThat(running.get().get(10, TimeUnit.SECONDS)).isInstanceOf(Outcome.Predicted.class);
+            assertThat(waiting.get().get(10, TimeUnit.SECONDS)).isInstanceOf(Outcome.Predicted.class);
+            Optional<CompletableFuture<Outcome>> later = batcher.offer(tensor, preprocessor.spec(), photo, Route.STABLE);
+            assertThat(later).isPresent();
+            assertThat(later.get().get(10, TimeUnit.SECONDS)).isInstanceOf(Outcome.Predicted.class);
+        }
+    }
+
+    private static void awaitQueued(DynamicBatcher batcher, int queued) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+        while (batcher.queued() != queued && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(batcher.queued()).isEqualTo(queued);
+    }
+
+    @Test
     void anImagePreparedForAnotherInputIsPreprocessedAgainForThisModel() throws Exception {
         Preprocessing other = Preprocessing.imagenet(32);
         float[] tensor = new ImagePreprocessor(other, ImageLimits.DEFAULT).preprocess(photo);

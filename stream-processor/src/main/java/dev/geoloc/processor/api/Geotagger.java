@@ -1,0 +1,196 @@
+package dev.geoloc.processor.api;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Optional;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.Semaphore;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import jakarta.enterprise.context.ApplicationScoped;
+
+import dev.geoloc.imaging.ImagePreprocessor;
+import dev.geoloc.imaging.ImageRejectedException;
+import dev.geoloc.processor.batching.BatcherStoppedException;
+import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.batching.InFlightBudget;
+import dev.geoloc.processor.batching.Outcome;
+import dev.geoloc.processor.config.ProcessorConfig;
+import dev.geoloc.processor.intake.DeadLetterCodes;
+import dev.geoloc.processor.intake.DecodeDeadline;
+import dev.geoloc.processor.intake.EventChecks;
+import dev.geoloc.processor.intake.ImageSource;
+import dev.geoloc.processor.intake.IntakeLimits;
+import dev.geoloc.processor.intake.Rejection;
+import dev.geoloc.processor.topology.PredictionRecords;
+import dev.geoloc.processor.versions.ModelHolder;
+import dev.geoloc.processor.versions.Route;
+import dev.geoloc.processor.versions.ServingSet;
+import dev.geoloc.schemas.DeadLetterCode;
+import dev.geoloc.schemas.ImageEvent;
+import dev.geoloc.schemas.ImageUri;
+import dev.geoloc.schemas.InlineImage;
+import dev.geoloc.schemas.RegionPrediction;
+
+/**
+ * Answers one image within a request, through the stream's own parts: its checks, its decode deadline, its batcher
+ * (so the model still sees full batches, the API's images beside the stream's) and the model serving now (a batch
+ * that took a model swapped out runs again on the new one, so a request never meets a closed model).
+ *
+ * <p>It never makes a caller wait for room: too many requests at once, a spent in-flight budget or a full batch
+ * queue are a 429 at once, and no model, or one failing on every image, a 503, both with Retry-After.
+ */
+@ApplicationScoped
+public class Geotagger {
+
+    private final ModelHolder models;
+    private final DynamicBatcher batcher;
+    private final DecodeDeadline decodes;
+    private final ImageSource images;
+    private final InFlightBudget budget;
+    private final EventChecks checks;
+    private final Semaphore answering;
+    private final int maxConcurrent;
+    private final Duration timeout;
+
+    Geotagger(ModelHolder models, DynamicBatcher batcher, DecodeDeadline decodes, ImageSource images,
+              InFlightBudget budget, IntakeLimits limits, ProcessorConfig config) {
+        this.models = models;
+        this.batcher = batcher;
+        this.decodes = decodes;
+        this.images = images;
+        this.budget = budget;
+        this.checks = new EventChecks(limits);
+        this.maxConcurrent = config.api().maxConcurrent();
+        this.answering = new Semaphore(maxConcurrent);
+        this.timeout = config.api().timeout();
+    }
+
+    /**
+     * Checks, decodes and queues the request's image, on the calling thread (a worker: decoding blocks); the
+     * future completes with its prediction, or fails with an {@link ApiRefusal.RefusedException}.
+     */
+    public CompletableFuture<RegionPrediction> geotag(ImageEvent event) {
+        long received = System.nanoTime();
+        if (!answering.tryAcquire()) {
+            return refused(ApiRefusal.busy(maxConcurrent + " requests are being answered now "
+                    + "(geoloc.api.max-concurrent)"));
+        }
+        long cost = budget.costOf(event.getContent() instanceof InlineImage inline ? ImageSource.inline(inline) : null);
+        boolean tookBudget = false;
+        try {
+            tookBudget = budget.tryTake(cost, Duration.ZERO);
+            if (!tookBudget) {
+                throw ApiRefusal.busy("The images in flight hold the whole in-flight budget "
+                        + "(geoloc.batching.max-in-flight-bytes)").exception();
+            }
+            CompletableFuture<RegionPrediction> answer = answer(event, received);
+            answer.whenComplete((prediction, failure) -> {
+                budget.give(cost);
+                answering.release();
+            });
+            return answer;
+        } catch (InterruptedException | RuntimeException e) {
+            if (tookBudget) {
+                budget.give(cost);
+            }
+            answering.release();
+            if (e instanceof InterruptedException) {
+                Thread.currentThread().interrupt();
+            }
+            return CompletableFuture.failedFuture(refusalOf(e));
+        }
+    }
+
+    private CompletableFuture<RegionPrediction> answer(ImageEvent event, long received) throws InterruptedException {
+        try {
+            checks.checked(event);
+        } catch (Rejection e) {
+            throw ApiRefusal.badInput(e.code(), e.reason()).exception();
+        }
+        ServingSet serving = models.serving().orElseThrow(() -> ApiRefusal.unavailable("No model is loaded yet")
+                .exception());
+        batcher.degraded().ifPresent(why -> {
+            throw ApiRefusal.unavailable("The model fails on every image and is being retried: " + why).exception();
+        });
+        Route route = serving.routeOf(event.getImageId().getBytes(StandardCharsets.UTF_8));
+        ImagePreprocessor preprocessor = serving.answering(route).predictor().preprocessor();
+        CompletableFuture<Queued> queued = event.getContent() instanceof ImageUri uri
+                ? images.fetch(uri.getUri()).thenCompose(encoded -> queue(preprocessor, encoded, route, received))
+                : queue(preprocessor, ImageSource.inline((InlineImage) event.getContent()), route, received);
+        return queued.thenCompose(Queued::answered)
+                .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
+                .handle((done, failure) -> {
+                    if (failure != null) {
+                        queued.thenAccept(q -> q.outcome().cancel(false)); // its batch, not yet run, skips it
+                        throw refusalOf(failure);
+                    }
+                    return predicted(event, done);
+                });
+    }
+
+    /** An image queued for its batch, and how long it took to get there since its request was read. */
+    private record Queued(CompletableFuture<Outcome> outcome, long preprocessNanos) {
+
+        CompletableFuture<Queued> answered() {
+            return outcome.thenApply(done -> new Queued(CompletableFuture.completedFuture(done), preprocessNanos));
+        }
+    }
+
+    private CompletableFuture<Queued> queue(ImagePreprocessor preprocessor, byte[] encoded, Route route, long received) {
+        try {
+            float[] tensor = decodes.preprocess(preprocessor, encoded);
+            long preprocessNanos = System.nanoTime() - received;
+            Optional<CompletableFuture<Outcome>> outcome = batcher.offer(tensor, preprocessor.spec(), encoded, route);
+            return outcome.map(o -> CompletableFuture.completedFuture(new Queued(o, preprocessNanos)))
+                    .orElseGet(() -> refused(ApiRefusal.busy("The inference queue is full "
+                            + "(geoloc.batching.queue-capacity)")));
+        } catch (ImageRejectedException e) {
+            return refused(ApiRefusal.badInput(DeadLetterCodes.of(e.reason()), e.getMessage()));
+        } catch (Rejection e) {
+            return refused(ApiRefusal.badInput(e.code(), e.reason()));
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return refused(ApiRefusal.unavailable("Interrupted while decoding the image"));
+        } catch (RuntimeException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+    }
+
+    private static RegionPrediction predicted(ImageEvent event, Queued done) {
+        Outcome outcome = done.outcome().join();
+        if (outcome instanceof Outcome.Failed failed) {
+            throw ApiRefusal.badInput(failed.code(), failed.reason()).exception();
+        }
+        return PredictionRecords.of(event, (Outcome.Predicted) outcome, done.preprocessNanos(), Instant.now());
+    }
+
+    private static <T> CompletableFuture<T> refused(ApiRefusal refusal) {
+        return CompletableFuture.failedFuture(refusal.exception());
+    }
+
+    /** What a failure anywhere on the way means to the caller. */
+    static ApiRefusal.RefusedException refusalOf(Throwable failure) {
+        Throwable cause = failure;
+        while (cause instanceof CompletionException && cause.getCause() != null) {
+            cause = cause.getCause();
+        }
+        if (cause instanceof ApiRefusal.RefusedException refused) {
+            return refused;
+        }
+        if (cause instanceof Rejection rejection) { // a fetch refused
+            return ApiRefusal.badInput(rejection.code(), rejection.reason()).exception();
+        }
+        if (cause instanceof TimeoutException) {
+            return ApiRefusal.unavailable("No prediction within geoloc.api.timeout; the model may be failing")
+                    .exception();
+        }
+        if (cause instanceof BatcherStoppedException stopped) {
+            return ApiRefusal.unavailable("The processor is not answering now: " + stopped.getMessage()).exception();
+        }
+        return ApiRefusal.badInput(DeadLetterCode.UNKNOWN, "The request failed: " + cause).exception();
+    }
+}
