@@ -31,10 +31,13 @@ import dev.geoloc.processor.StreamingStackResource;
 import dev.geoloc.processor.SwapDip;
 import dev.geoloc.processor.TopicProbe.Output;
 import dev.geoloc.processor.TopicProbe;
+import dev.geoloc.processor.api.GeotagClient;
+import dev.geoloc.processor.api.GeotagRoutes;
 import dev.geoloc.schemas.ModelState;
 import dev.geoloc.schemas.ModelVersion;
 import dev.geoloc.schemas.RegionPrediction;
 import io.quarkus.test.common.QuarkusTestResource;
+import io.quarkus.test.common.http.TestHTTPResource;
 import io.quarkus.test.junit.QuarkusTest;
 import io.quarkus.test.junit.TestProfile;
 
@@ -42,7 +45,8 @@ import io.quarkus.test.junit.TestProfile;
  * A rollout as MLOps engineers run it, against the real broker, registry and libtorch: the processor follows
  * the versions published for one model, swaps under load without losing or doubling a prediction, refuses bad
  * versions while the current one serves, rolls back, pins through the admin endpoint, falls back when the latest
- * is withdrawn, and swaps twenty times with flat memory. The steps build on each other, so they run in order.
+ * is withdrawn, swaps twenty times with flat memory, and answers synchronous geotag requests through a swap. The
+ * steps build on each other, so they run in order.
  */
 @QuarkusTest
 @QuarkusTestResource(StreamingStackResource.class)
@@ -62,6 +66,9 @@ class ModelRolloutTest {
     private final URL started = ManagementPort.url("/q/health/started");
     private final URL admin = ManagementPort.url("/admin/model");
     private final URL metrics = ManagementPort.url("/q/metrics");
+
+    @TestHTTPResource(GeotagRoutes.PATH)
+    URL geotag;
 
     private final HttpClient http = HttpClient.newHttpClient();
 
@@ -313,6 +320,43 @@ class ModelRolloutTest {
         assertThat(check.at("/data/model_version").asInt()).isEqualTo(120);
         assertThat(check.at("/data/actions_refused").asLong()).isEqualTo(3);
         assertThat(check.at("/data/last_refused_action").asText()).contains("UNSIGNED_WITHDRAWAL");
+    }
+
+    @Test
+    @Order(9)
+    void geotagRequestsDuringAHotSwapAreAllAnswered() throws Exception {
+        // Given 4 clients of the synchronous API, each sending its next photo as soon as the last one is answered
+        GeotagClient api = new GeotagClient(geotag);
+        java.util.concurrent.atomic.AtomicBoolean sending = new java.util.concurrent.atomic.AtomicBoolean(true);
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(4);
+        List<java.util.concurrent.Future<List<GeotagClient.Answer>>> running = new ArrayList<>();
+        for (int client = 0; client < 4; client++) {
+            int first = client * 10_000;
+            running.add(clients.submit(() -> {
+                List<GeotagClient.Answer> answers = new ArrayList<>();
+                for (int i = first; sending.get(); i++) {
+                    answers.add(api.image(photo(i), "image_id=during-swap-" + i));
+                }
+                return answers;
+            }));
+        }
+
+        // When v121 is published, made stable over v120, and serves
+        Thread.sleep(500);
+        versions.publish(121, bundles.first);
+        versions.awaitStatus(121, ModelState.SERVING);
+        Thread.sleep(500);
+        sending.set(false);
+        List<GeotagClient.Answer> answers = new ArrayList<>();
+        for (java.util.concurrent.Future<List<GeotagClient.Answer>> client : running) {
+            answers.addAll(client.get());
+        }
+        clients.shutdown();
+
+        // Then every request was answered, by v120 before the swap and by v121 after it
+        assertThat(answers).allSatisfy(answer -> assertThat(answer.status()).as(answer.body().toString()).isEqualTo(200));
+        assertThat(answers.stream().map(answer -> answer.body().at("/model_version").asInt()).distinct())
+                .containsExactlyInAnyOrder(120, 121);
     }
 
     private JsonNode startedCheck(String name) throws Exception {
