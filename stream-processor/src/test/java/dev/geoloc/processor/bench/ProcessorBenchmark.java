@@ -114,7 +114,7 @@ public final class ProcessorBenchmark {
         }
     }
 
-    private static List<byte[]> synthCityPhotos(RegionCatalog catalog) {
+    static List<byte[]> synthCityPhotos(RegionCatalog catalog) {
         SynthCityGenerator generator = new SynthCityGenerator(catalog, SynthCityConfig.defaults()
                 .withLocationsPerRegion(4).withSize(256, 192));
         List<byte[]> photos = new ArrayList<>();
@@ -126,7 +126,7 @@ public final class ProcessorBenchmark {
     }
 
     /** The model alone: preprocess and predict full batches back to back, median over 10 rounds of 10 batches. */
-    private static Raw rawThroughput(Path bundlePath, List<byte[]> photos) throws Exception {
+    static Raw rawThroughput(Path bundlePath, List<byte[]> photos) throws Exception {
         PredictorOptions options = new PredictorOptions("cpu", 3, 0.9, 1, ImageLimits.DEFAULT);
         try (ModelBundle bundle = ModelBundle.open(bundlePath);
              RegionPredictor predictor = RegionPredictor.load(bundle, options)) {
@@ -222,7 +222,7 @@ public final class ProcessorBenchmark {
                 half.processingPercentile(99), half.processingPercentile(99) < bound ? "met" : "missed");
     }
 
-    private static double median(double[] values) {
+    static double median(double[] values) {
         double[] sorted = values.clone();
         Arrays.sort(sorted);
         return sorted[sorted.length / 2];
