@@ -215,6 +215,8 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("    processor health    " + processor.url("/q/health"));
         out.println("    processor metrics   " + processor.url("/q/metrics"));
         out.println("    model versions      " + processor.url("/admin/model"));
+        processor.geotagUrl().ifPresent(url -> out.println("    geotag API          " + url
+                + "  (curl -H 'Content-Type: image/jpeg' --data-binary @photo.jpg " + url + ")"));
         out.println("    topics              " + String.join(", ", Topics.IMAGE_EVENTS, Topics.REGION_PREDICTIONS,
                 Topics.PANORAMA_PREDICTIONS, Topics.SHADOW_PREDICTIONS, Topics.DEAD_LETTERS, Topics.MODEL_VERSIONS,
                 Topics.MODEL_STATUS));

@@ -10,13 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
+import java.util.Optional;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /** The packaged stream processor, started as its own process for the demo, following one model name. */
 final class ProcessorRun implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private static final Pattern LISTENING = Pattern.compile("Listening on: http://[^ ]*:(\\d+)");
+
     private final int port;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(2)).build();
 
@@ -39,7 +44,7 @@ final class ProcessorRun implements AutoCloseable {
         }
         Path log = work.resolve("processor.log");
         ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                // Health, metrics and /admin are on the management port; the processor serves nothing else on HTTP.
+                // Health, metrics and /admin are on the management port; the geotag API on a free HTTP port.
                 "-Dquarkus.management.port=" + port, "-Dquarkus.management.host=127.0.0.1",
                 "-Dquarkus.http.port=0", "-Dquarkus.http.host=127.0.0.1", "-jar", jar.toString()))
                 .redirectErrorStream(true).redirectOutput(log.toFile());
@@ -65,6 +70,17 @@ final class ProcessorRun implements AutoCloseable {
         return "http://127.0.0.1:" + port + path;
     }
 
+    /** The synchronous geotag API's URL, from the HTTP port the processor logged it listens on. */
+    Optional<String> geotagUrl() {
+        try {
+            Matcher listening = LISTENING.matcher(Files.readString(log));
+            return listening.find() ? Optional.of("http://127.0.0.1:" + listening.group(1) + "/v1/geotag")
+                    : Optional.empty();
+        } catch (IOException e) {
+            return Optional.empty();
+        }
+    }
+
     /** Waits until readiness answers UP: a model loaded and warmed up, Kafka Streams running. */
     void awaitReady(Duration timeout) throws InterruptedException {
         long deadline = System.nanoTime() + timeout.toNanos();
@@ -88,16 +104,16 @@ final class ProcessorRun implements AutoCloseable {
         }).orElse(-1);
     }
 
-    private java.util.Optional<String> get(String path) {
+    private Optional<String> get(String path) {
         try {
             HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(url(path)))
                     .timeout(Duration.ofSeconds(2)).build(), HttpResponse.BodyHandlers.ofString());
-            return java.util.Optional.of(response.body());
+            return Optional.of(response.body());
         } catch (IOException e) {
-            return java.util.Optional.empty();
+            return Optional.empty();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return java.util.Optional.empty();
+            return Optional.empty();
         }
     }
 

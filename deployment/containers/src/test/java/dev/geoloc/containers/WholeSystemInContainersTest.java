@@ -5,6 +5,10 @@ import static dev.geoloc.containers.ContainerStreamingStack.INTERNAL_SCHEMA_REGI
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -53,14 +57,15 @@ import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.DeadLetter;
+import dev.geoloc.schemas.InlineImage;
 import dev.geoloc.schemas.RegionPrediction;
 import dev.geoloc.trainer.send.PhotoStream;
 
 /**
  * The whole system as its images run it (deployment/images/build.sh): the broker, the registry, the trainer and the
  * processor, each in its container, wired as docker-compose.yml wires them. The trainer's image trains and publishes
- * a signed model; the processor's image serves it, hot-swaps to a second version and is killed with SIGKILL while
- * photos stream in; every photo must still get exactly one committed answer.
+ * a signed model; the processor's image serves it, answers a photo on its geotag API, hot-swaps to a second version
+ * and is killed with SIGKILL while photos stream in; every photo must still get exactly one committed answer.
  */
 class WholeSystemInContainersTest {
 
@@ -129,7 +134,7 @@ class WholeSystemInContainersTest {
                         // Static membership, as compose sets it: the restarted container takes its partitions back.
                         "GEOLOC_INSTANCE_ID", "geoloc-processor-1"))
                 .withFileSystemBind(work.toString(), "/models", BindMode.READ_ONLY)
-                .withExposedPorts(9000)
+                .withExposedPorts(9000, 8080)
                 .waitingFor(Wait.forHealthcheck().withStartupTimeout(Duration.ofMinutes(3)));
         CompletableFuture<Void> watching = CompletableFuture.runAsync(this::watchAnswers);
         try {
@@ -138,6 +143,8 @@ class WholeSystemInContainersTest {
             List<String> sent = new ArrayList<>();
             CompletableFuture<Void> streaming = CompletableFuture.runAsync(() -> stream(sent));
             awaitAnswers(40);
+            // and a photo is sent to its synchronous API meanwhile, as a platform's backend would
+            HttpResponse<String> geotagged = geotagOnce(processor);
             // and a second version is published mid-stream
             publish("b");
             awaitVersion(2);
@@ -162,6 +169,9 @@ class WholeSystemInContainersTest {
             assertThat(deadLetters).as("dead letters").isEmpty();
             // and both versions answered: the hot swap happened in the stream
             assertThat(versionsSeen).contains(1, 2);
+            // and the API answered its photo within the request, with the version serving then
+            assertThat(geotagged.statusCode()).as(geotagged.body()).isEqualTo(200);
+            assertThat(geotagged.body()).contains("\"model_version\":1", "\"image_id\":\"api-photo\"");
         } finally {
             stopStreaming.set(true);
             stopWatching.set(true);
@@ -169,6 +179,19 @@ class WholeSystemInContainersTest {
             processor.stop();
             watching.join();
         }
+    }
+
+    /** POST /v1/geotag on the container's HTTP port with one test photo, its file as the body. */
+    private HttpResponse<String> geotagOnce(GenericContainer<?> processor) throws IOException, InterruptedException {
+        PhotoStream photos = new PhotoStream(Manifest.read(work.resolve("data"), RegionCatalog.losAngeles()),
+                Split.TEST, 11, "containers-test", "containers-test");
+        java.nio.ByteBuffer image = ((InlineImage) photos.event(0, "api-photo").getContent()).getData();
+        byte[] bytes = new byte[image.remaining()];
+        image.get(bytes);
+        URI endpoint = URI.create("http://" + processor.getHost() + ":" + processor.getMappedPort(8080)
+                + "/v1/geotag?image_id=api-photo");
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(endpoint).header("Content-Type", "image/jpeg")
+                .POST(HttpRequest.BodyPublishers.ofByteArray(bytes)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private void trainAndEvaluate(String run, String seed) {
