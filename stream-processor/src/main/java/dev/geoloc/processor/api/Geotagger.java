@@ -11,6 +11,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
 
 import jakarta.enterprise.context.ApplicationScoped;
+import jakarta.inject.Inject;
 
 import dev.geoloc.imaging.ImagePreprocessor;
 import dev.geoloc.imaging.ImageRejectedException;
@@ -56,17 +57,23 @@ public class Geotagger {
     private final int maxConcurrent;
     private final Duration timeout;
 
+    @Inject
     Geotagger(ModelHolder models, DynamicBatcher batcher, DecodeDeadline decodes, ImageSource images,
               InFlightBudget budget, IntakeLimits limits, ProcessorConfig config) {
+        this(models, batcher, decodes, images, budget, limits, config.api());
+    }
+
+    Geotagger(ModelHolder models, DynamicBatcher batcher, DecodeDeadline decodes, ImageSource images,
+              InFlightBudget budget, IntakeLimits limits, ProcessorConfig.Api api) {
         this.models = models;
         this.batcher = batcher;
         this.decodes = decodes;
         this.images = images;
         this.budget = budget;
         this.checks = new EventChecks(limits);
-        this.maxConcurrent = config.api().maxConcurrent();
+        this.maxConcurrent = api.maxConcurrent();
         this.answering = new Semaphore(maxConcurrent);
-        this.timeout = config.api().timeout();
+        this.timeout = api.timeout();
     }
 
     /**
