@@ -23,19 +23,6 @@ final class ApicurioRegistryProcess implements AutoCloseable {
     static final String CONFLUENT_API_PATH = "/apis/ccompat/v7";
     private static final Duration START_TIMEOUT = Duration.ofSeconds(90);
 
-    /*
-     * The registry runs under a small shell that kills it when the test JVM goes away, even by SIGKILL,
-     * so that an aborted test run never leaves a registry behind.
-     */
-    private static final String WATCHDOG = """
-            "$@" &
-            child=$!
-            trap 'kill $child 2>/dev/null' TERM INT
-            while kill -0 "$PARENT_PID" 2>/dev/null && kill -0 $child 2>/dev/null; do sleep 1; done
-            kill $child 2>/dev/null
-            wait $child
-            """;
-
     private final Process watchdog;
     private final String url;
 
@@ -70,7 +57,7 @@ final class ApicurioRegistryProcess implements AutoCloseable {
         int httpPort = FreePorts.next();
         int managementPort = FreePorts.next();
         Path log = workDirectory.resolve("registry-" + httpPort + ".log");
-        List<String> command = new ArrayList<>(List.of("/bin/sh", "-c", WATCHDOG, "registry-watchdog",
+        List<String> command = new ArrayList<>(Watchdog.around("registry-watchdog",
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx384m", "-XX:TieredStopAtLevel=1", "-XX:+UseSerialGC",
                 "-Dquarkus.http.host=127.0.0.1",
@@ -86,7 +73,7 @@ final class ApicurioRegistryProcess implements AutoCloseable {
                     .directory(workDirectory.toFile())
                     .redirectErrorStream(true)
                     .redirectOutput(log.toFile());
-            builder.environment().put("PARENT_PID", Long.toString(ProcessHandle.current().pid()));
+            Watchdog.watchThisJvm(builder);
             ApicurioRegistryProcess registry = new ApicurioRegistryProcess(builder.start(),
                     "http://127.0.0.1:" + httpPort + CONFLUENT_API_PATH);
             registry.awaitReady(log);
