@@ -12,8 +12,8 @@ import dev.geoloc.contracts.versions.ModelVersionKey;
 /**
  * Where published model bundles live, one immutable archive per model name and version. A
  * {@code ModelVersion} record points at an archive by the URI that {@link #put} returns, so processors
- * fetch it without knowing the store: a directory gives {@code file://} URIs; object storage (S3, GCS) can
- * implement this interface and hand out {@code https://} URIs.
+ * fetch it without knowing the store: a directory gives {@code file://} URIs ({@link DirectoryModelStore}), an S3
+ * bucket {@code s3://} ones ({@link S3ModelStore}).
  */
 public interface ModelStore {
 

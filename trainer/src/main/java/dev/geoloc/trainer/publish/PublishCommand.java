@@ -61,9 +61,8 @@ public final class PublishCommand implements Callable<Integer>, ComputesWithLibt
                     + "train's bundles carry only validation figures).")
     Path metricsFile;
 
-    @Option(names = "--store", paramLabel = "DIR", defaultValue = "model-store",
-            description = "Model store directory (default: ${DEFAULT-VALUE}).")
-    Path store;
+    @CommandLine.Mixin
+    StoreOptions store;
 
     @CommandLine.Mixin
     KafkaOptions kafka;
@@ -98,10 +97,10 @@ public final class PublishCommand implements Callable<Integer>, ComputesWithLibt
 
     @Override
     public Integer call() {
-        ModelVersionPublisher publisher = new ModelVersionPublisher(new DirectoryModelStore(store), kafka.settings(),
-                kafka.topic, kafka.actionKeys(), Clock.systemUTC());
         PrintWriter err = spec.commandLine().getErr();
-        try {
+        try (StoreOptions.StoreHandle stored = store.open()) {
+            ModelVersionPublisher publisher = new ModelVersionPublisher(stored.store(), kafka.settings(), kafka.topic,
+                    kafka.actionKeys(), Clock.systemUTC());
             RolloutRole role = role();
             PublishResult result = publisher.publish(new PublishRequest(bundle, modelName, metrics(), force, notes,
                     role, role == RolloutRole.CANARY ? beside.canaryPercent : 0, signing.key));
@@ -118,7 +117,8 @@ public final class PublishCommand implements Callable<Integer>, ComputesWithLibt
         } catch (TimeoutException e) {
             err.println("publish failed: " + e.getMessage() + " (" + kafka.unreachableHint() + ")");
             return 1;
-        } catch (IOException | UncheckedIOException | KafkaException | ActionRefusedException e) {
+        } catch (IOException | UncheckedIOException | KafkaException | ActionRefusedException
+                 | software.amazon.awssdk.core.exception.SdkException e) {
             err.println("publish failed: " + e.getMessage());
             return 1;
         } catch (InterruptedException e) {
