@@ -18,13 +18,15 @@ import dev.geoloc.dataset.Split;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.schemas.GeoPoint;
 import dev.geoloc.schemas.RegionPrediction;
+import dev.geoloc.stack.LocalObjectStore;
 import dev.geoloc.stack.LocalStreamingStack;
 import dev.geoloc.stack.StreamingStack;
 
 /**
  * The whole rollout with the real jobs: the trainer's jar makes a tiny SynthCity dataset, trains, evaluates and
  * publishes a model to a model store and the model-versions topic; the packaged processor, following that model
- * name, starts predicting with it, swaps to a second version, and back when the trainer rolls back.
+ * name, starts predicting with it, swaps to a second version, and back when the trainer rolls back; the same through an
+ * S3 bucket (S3Proxy), with the store down when the rollback comes.
  */
 class TrainPublishServeIT {
 
@@ -86,14 +88,79 @@ class TrainPublishServeIT {
         }
     }
 
+    @Test
+    void aModelPublishedToObjectStorageIsServedSwappedAndRolledBackThroughAnOutage() throws Exception {
+        StreamingStack stack = LocalStreamingStack.shared();
+        TestTopics.create(stack);
+        Path work = Files.createDirectories(Path.of("target", "train-publish-serve-s3").toAbsolutePath());
+        Path dataset = work.resolve("dataset-" + System.nanoTime());
+        String model = "e2e-s3-street";
+        try (LocalObjectStore s3 = LocalObjectStore.start(work.resolve("s3-" + System.nanoTime()))) {
+            s3.createBucket("models");
+            // The SDK's default credential chain, as a deployment gives it: here from the environment.
+            Map<String, String> credentials = Map.of("AWS_ACCESS_KEY_ID", LocalObjectStore.ACCESS_KEY,
+                    "AWS_SECRET_ACCESS_KEY", LocalObjectStore.SECRET_KEY);
+            // Given a model the trainer trained and published to s3://models/la
+            trainer(work, "synth", "--out", dataset.toString(), "--locations-per-region", "3", "--size", "64");
+            Path run = work.resolve("run-" + System.nanoTime());
+            trainer(work, "train", "--dataset", dataset.toString(), "--out", run.toString(), "--epochs", "1",
+                    "--batch-size", "16", "--hidden-dim", "32", "--device", "cpu");
+            trainer(work, "evaluate", "--bundle", run.resolve("bundle").toString(), "--dataset", dataset.toString(),
+                    "--out", run.resolve("evaluation").toString(), "--device", "cpu");
+            java.security.KeyPair keys = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+            Path signingKey = Files.writeString(work.resolve("signing.pem"), RolloutSignatures.pem(keys.getPrivate()));
+            Path verifyKey = Files.writeString(work.resolve("verify.pem"), RolloutSignatures.pem(keys.getPublic()));
+            List<String> kafka = List.of("--bootstrap-servers", stack.bootstrapServers(),
+                    "--schema-registry-url", stack.schemaRegistryUrl(), "--signing-key", signingKey.toString());
+            List<String> publish = new ArrayList<>(List.of("publish", "--bundle", run.resolve("bundle").toString(),
+                    "--model-name", model, "--metrics", run.resolve("evaluation").resolve("evaluation.json").toString(),
+                    "--store", "s3://models/la", "--s3-endpoint", s3.endpoint().toString(), "--s3-path-style"));
+            publish.addAll(kafka);
+            trainer(work, credentials, publish);
+            byte[] image = Files.readAllBytes(dataset.resolve(Manifest.read(dataset.resolve(Manifest.FILE_NAME),
+                    RegionCatalog.losAngeles()).split(Split.TEST).get(0).image()));
+
+            // When the processor follows it, reading s3:// artifacts with its own credentials
+            Map<String, String> settings = Map.of("geoloc.model.name", model,
+                    "geoloc.model.signature-public-key", verifyKey.toString(),
+                    "geoloc.model.s3.endpoint", s3.endpoint().toString(), "geoloc.model.s3.path-style", "true",
+                    "kafka-streams.session.timeout.ms", "6000");
+            try (TopicProbe probe = new TopicProbe();
+                 ProcessorProcess processor = ProcessorProcess.start(stack, null, work.resolve("state-" + System.nanoTime()),
+                         work.resolve("processor.log"), settings, credentials)) {
+                // Then it serves v1 from the bucket, and v2 once published there
+                awaitServed(probe, image, 1);
+                trainer(work, credentials, publish);
+                awaitServed(probe, image, 2);
+
+                // And when the object store goes down and v1, retired meanwhile, is rolled back to
+                s3.stop();
+                List<String> rollback = new ArrayList<>(List.of("rollback", "--model-name", model, "--to-version", "1"));
+                rollback.addAll(kafka);
+                trainer(work, rollback);
+                // then v2 goes on serving while v1 cannot be fetched
+                Thread.sleep(3000);
+                assertThat(answeredBy(probe, image, "e2e-s3-outage")).isEqualTo(2);
+                assertThat(Files.readString(work.resolve("processor.log"))).contains("cannot be read from S3");
+                // and once the store is back, v1 is fetched again and serves, the processor never having stopped
+                s3.restart();
+                awaitServed(probe, image, 1);
+                assertThat(processor.isAlive()).isTrue();
+            }
+        }
+    }
+
+    private static int answeredBy(TopicProbe probe, byte[] image, String id) {
+        probe.send(TopicProbe.event(id, image, null));
+        return probe.awaitPrediction(id).value().getModelVersion();
+    }
+
     /** Sends photos until one is answered by {@code version}, for up to a minute. */
     private static void awaitServed(TopicProbe probe, byte[] image, int version) throws InterruptedException {
         long deadline = System.nanoTime() + TimeUnit.MINUTES.toNanos(1);
         int answeredBy = -1;
         for (int i = 0; answeredBy != version && System.nanoTime() < deadline; i++) {
-            String id = "e2e-v" + version + "-" + i;
-            probe.send(TopicProbe.event(id, image, null));
-            answeredBy = probe.awaitPrediction(id).value().getModelVersion();
+            answeredBy = answeredBy(probe, image, "e2e-v" + version + "-" + i + "-" + System.nanoTime());
             if (answeredBy != version) {
                 Thread.sleep(500);
             }
@@ -107,6 +174,10 @@ class TrainPublishServeIT {
     }
 
     private static void trainer(Path work, List<String> args) throws Exception {
+        trainer(work, Map.of(), args);
+    }
+
+    private static void trainer(Path work, Map<String, String> environment, List<String> args) throws Exception {
         Path jar = Path.of("..", "trainer", "target", "geoloc-trainer.jar");
         assertThat(jar).as("the trainer's jar (the reactor builds the trainer before the processor)").isRegularFile();
         List<String> command = new ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
@@ -115,6 +186,7 @@ class TrainPublishServeIT {
         Path log = work.resolve("trainer-" + args.get(0) + ".log");
         ProcessBuilder builder = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile());
         builder.environment().put("DJL_OFFLINE", "true");
+        builder.environment().putAll(environment);
         Process process = builder.start();
         boolean finished = process.waitFor(5, TimeUnit.MINUTES);
         if (!finished) {

@@ -8,6 +8,8 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
 
+import dev.geoloc.objectstore.S3Settings;
+
 import dev.geoloc.processor.artifacts.ArtifactException.Kind;
 
 /**
@@ -26,14 +28,16 @@ public final class ArtifactFetcher {
     }
 
     /**
-     * The stores a processor has: files and http(s), copying into {@code downloads} under the same cap and timeout.
+     * The stores a processor has: files, http(s) and S3, copying into {@code downloads} under the same cap and timeout.
      *
      * @param maxBytes        the largest artifact copied ({@code geoloc.model.max-artifact-bytes})
      * @param downloadTimeout the longest a copy may take ({@code geoloc.model.download-timeout})
+     * @param s3              how {@code s3://} artifacts are reached ({@code geoloc.model.s3.*})
      */
-    public static ArtifactFetcher standard(Path downloads, long maxBytes, Duration downloadTimeout) {
+    public static ArtifactFetcher standard(Path downloads, long maxBytes, Duration downloadTimeout, S3Settings s3) {
         ArtifactCopier copier = new ArtifactCopier(downloads, maxBytes, downloadTimeout);
-        return new ArtifactFetcher(List.of(new FileArtifactStore(copier), new HttpArtifactStore(copier)));
+        return new ArtifactFetcher(List.of(new FileArtifactStore(copier), new HttpArtifactStore(copier),
+                new S3ArtifactStore(copier, s3)));
     }
 
     public LocalArtifact fetch(String artifactUri, String expectedSha256) throws ArtifactException {

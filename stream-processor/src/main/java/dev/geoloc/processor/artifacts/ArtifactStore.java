@@ -5,9 +5,9 @@ import java.util.Set;
 
 /**
  * Where published artifacts come from, for the URI schemes it names. {@link FileArtifactStore} reads
- * {@code file://} paths (a shared volume) and {@link HttpArtifactStore} downloads {@code http(s)://} ones, which
- * covers object stores that hand out pre-signed https links; an object-storage client ({@code s3://},
- * {@code gs://}) is one more implementation given to {@link ArtifactFetcher}. Each copies what it reads into the
+ * {@code file://} paths (a shared volume), {@link HttpArtifactStore} downloads {@code http(s)://} ones (pre-signed
+ * links among them), and {@link S3ArtifactStore} reads {@code s3://} objects with this processor's credentials;
+ * another object store ({@code gs://}) is one more implementation given to {@link ArtifactFetcher}. Each copies what it reads into the
  * downloads directory and hashes it in the same pass; comparing that hash with the published one is the fetcher's job.
  */
 public interface ArtifactStore {

@@ -194,6 +194,21 @@ public interface ProcessorConfig {
         @WithDefault("10m")
         Duration downloadTimeout();
 
+        /** How {@code s3://} artifacts are fetched; credentials come from the AWS SDK's default chain. */
+        S3 s3();
+
+        interface S3 {
+            /** An S3-compatible server's URL (MinIO, Ceph, S3Proxy, ...); unset for AWS S3. */
+            Optional<java.net.URI> endpoint();
+
+            /** The signing region; unset for the SDK's chain (AWS_REGION, the profile, the instance's). */
+            Optional<String> region();
+
+            /** Address buckets as {@code http://host/bucket}, as most S3-compatible servers need. */
+            @WithDefault("false")
+            boolean pathStyle();
+        }
+
         /** {@code auto} (a GPU when there is one), {@code cpu}, {@code gpu} or {@code gpu:N}. */
         @WithDefault("auto")
         String device();

@@ -28,6 +28,7 @@ import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.numerics.EngineSelfCheck;
 import dev.geoloc.numerics.KernelChoice;
 import dev.geoloc.numerics.SelfCheckReport;
+import dev.geoloc.objectstore.S3Settings;
 import dev.geoloc.processor.artifacts.ArtifactFetcher;
 import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.serde.AvroSerdes;
@@ -71,7 +72,9 @@ public class ModelSource {
                 new ImageLimits(images.maxBytes(), images.maxPixels(), images.maxSide(), images.acceptTiff()));
         Path downloads = model.artifactDirectory().isPresent() ? model.artifactDirectory().get()
                 : Files.createTempDirectory("geoloc-artifacts-");
-        ModelLoader loader = new ModelLoader(ArtifactFetcher.standard(downloads, model.maxArtifactBytes(), model.downloadTimeout()), options,
+        ProcessorConfig.Model.S3 s3 = model.s3();
+        ModelLoader loader = new ModelLoader(ArtifactFetcher.standard(downloads, model.maxArtifactBytes(),
+                model.downloadTimeout(), new S3Settings(s3.endpoint(), s3.region(), s3.pathStyle())), options,
                 Math.min(config.batching().maxSize(), 8));
         if (model.bundle().isPresent()) {
             try {

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.sun.net.httpserver.HttpServer;
 
 import dev.geoloc.model.Sha256;
+import dev.geoloc.objectstore.S3Settings;
 import dev.geoloc.processor.artifacts.ArtifactException.Kind;
 import dev.geoloc.processor.versions.RejectionKind;
 
@@ -94,7 +95,7 @@ class ArtifactFetcherTest {
     @Test
     void anHttpArtifactIsDownloadedCheckedAndDeletedWhenDone() throws Exception {
         Path downloads = dir.resolve("downloads");
-        ArtifactFetcher fetcher = ArtifactFetcher.standard(downloads, 1 << 20, Duration.ofMinutes(1));
+        ArtifactFetcher fetcher = ArtifactFetcher.standard(downloads, 1 << 20, Duration.ofMinutes(1), S3Settings.AWS);
 
         LocalArtifact local = fetcher.fetch(url("/models/7.zip"), Sha256.of(ARTIFACT));
 
@@ -107,7 +108,7 @@ class ArtifactFetcherTest {
 
     @Test
     void aWrongChecksumAMissingArtifactAndAnOversizedOneAreRefusedByKind() {
-        ArtifactFetcher fetcher = ArtifactFetcher.standard(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1));
+        ArtifactFetcher fetcher = ArtifactFetcher.standard(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1), S3Settings.AWS);
 
         assertThatThrownBy(() -> fetcher.fetch(url("/models/7.zip"), "0".repeat(64)))
                 .isInstanceOfSatisfying(ArtifactException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CHECKSUM_MISMATCH));
@@ -116,7 +117,7 @@ class ArtifactFetcherTest {
                 .hasMessageContaining("HTTP 404");
         assertThatThrownBy(() -> fetcher.fetch(url("/models/8.zip?X-Amz-Signature=s3cret"), Sha256.of(ARTIFACT)))
                 .as("a pre-signed link's credentials stay out of the reason").hasMessageNotContaining("s3cret");
-        assertThatThrownBy(() -> ArtifactFetcher.standard(dir.resolve("downloads"), 10, Duration.ofMinutes(1)).fetch(url("/models/7.zip"),
+        assertThatThrownBy(() -> ArtifactFetcher.standard(dir.resolve("downloads"), 10, Duration.ofMinutes(1), S3Settings.AWS).fetch(url("/models/7.zip"),
                 Sha256.of(ARTIFACT)))
                 .isInstanceOfSatisfying(ArtifactException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE))
                 .hasMessageContaining("max-artifact-bytes");
@@ -126,7 +127,7 @@ class ArtifactFetcherTest {
 
     @Test
     void anArtifactDeclaredOverTheCapIsRefusedForGoodBeforeItsBodyIsRead() {
-        ArtifactFetcher fetcher = ArtifactFetcher.standard(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1));
+        ArtifactFetcher fetcher = ArtifactFetcher.standard(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1), S3Settings.AWS);
 
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(
                 () -> fetcher.fetch(url("/models/huge.zip"), Sha256.of(ARTIFACT)))
@@ -139,7 +140,7 @@ class ArtifactFetcherTest {
     @Test
     void aChunkedArtifactIsCountedAndRefusedOnceOverTheCap() throws Exception {
         Path downloads = dir.resolve("chunked-downloads");
-        ArtifactFetcher fetcher = ArtifactFetcher.standard(downloads, 1 << 20, Duration.ofMinutes(1));
+        ArtifactFetcher fetcher = ArtifactFetcher.standard(downloads, 1 << 20, Duration.ofMinutes(1), S3Settings.AWS);
 
         assertThatThrownBy(() -> fetcher.fetch(url("/models/endless.zip"), Sha256.of(ARTIFACT)))
                 .isInstanceOfSatisfying(ArtifactException.class, e -> assertThat(RejectionKind.of(e.kind()))
@@ -153,7 +154,7 @@ class ArtifactFetcherTest {
     @Test
     void aDownloadThatStallsIsCutOffAtTheTimeoutAndLeavesNoFile() throws Exception {
         Path downloads = dir.resolve("stalled-downloads");
-        ArtifactFetcher fetcher = ArtifactFetcher.standard(downloads, 1 << 21, Duration.ofSeconds(1));
+        ArtifactFetcher fetcher = ArtifactFetcher.standard(downloads, 1 << 21, Duration.ofSeconds(1), S3Settings.AWS);
 
         assertThatThrownBy(() -> fetcher.fetch(url("/models/stalled.zip"), Sha256.of(ARTIFACT)))
                 .isInstanceOfSatisfying(ArtifactException.class, e -> assertThat(RejectionKind.of(e.kind()))

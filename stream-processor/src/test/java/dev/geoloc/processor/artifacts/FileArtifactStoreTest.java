@@ -14,6 +14,7 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.geoloc.model.Sha256;
+import dev.geoloc.objectstore.S3Settings;
 import dev.geoloc.processor.artifacts.ArtifactException.Kind;
 import dev.geoloc.processor.versions.RejectionKind;
 
@@ -29,7 +30,7 @@ class FileArtifactStoreTest {
     Path dir;
 
     private ArtifactFetcher fetcher(long maxBytes, Duration timeout) {
-        return ArtifactFetcher.standard(dir.resolve("downloads"), maxBytes, timeout);
+        return ArtifactFetcher.standard(dir.resolve("downloads"), maxBytes, timeout, S3Settings.AWS);
     }
 
     @Test

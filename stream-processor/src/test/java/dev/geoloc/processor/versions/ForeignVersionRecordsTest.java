@@ -29,6 +29,7 @@ import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.Sha256;
 import dev.geoloc.model.TestBundles;
+import dev.geoloc.objectstore.S3Settings;
 import dev.geoloc.processor.artifacts.ArtifactFetcher;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.registry.RegistryClientConfig;
@@ -114,7 +115,7 @@ class ForeignVersionRecordsTest {
     }
 
     private ModelLoader loader() {
-        return new ModelLoader(ArtifactFetcher.standard(dir.resolve("downloads"), 1L << 30, Duration.ofMinutes(1)),
+        return new ModelLoader(ArtifactFetcher.standard(dir.resolve("downloads"), 1L << 30, Duration.ofMinutes(1), S3Settings.AWS),
                 PredictorOptions.DEFAULT.withDevice("cpu"), 2);
     }
 
