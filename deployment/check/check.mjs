@@ -1,5 +1,5 @@
 // Checks deployment/ offline, as a cluster and Prometheus would judge it and as this project promises it:
-//   node check.mjs [kustomization directory ...]   (default: k8s's cpu and gpu overlays and trainer Job, and
+//   node check.mjs [kustomization directory ...]   (default: k8s's cpu, gpu and s3 overlays and trainer Job, and
 //                                                   the observability files)
 //   node check.mjs --observability DIR             (only DIR's dashboards and alert rules)
 //   node check.mjs --render DIR                    (prints what kustomize makes of DIR)
@@ -26,10 +26,11 @@ const here = dirname(fileURLToPath(import.meta.url));
 const k8s = resolve(here, "../k8s");
 const repository = resolve(here, "../..");
 const observability = resolve(here, "../observability");
-const defaults = ["overlays/cpu", "overlays/gpu", "trainer"].map((dir) => join(k8s, dir));
+const defaults = ["overlays/cpu", "overlays/gpu", "overlays/s3", "trainer"].map((dir) => join(k8s, dir));
 
 // What an operator makes by hand before applying (deployment/k8s/README.md): keys and the admin token.
-const MADE_BY_HAND = new Set(["ConfigMap/geoloc-verify-key", "Secret/geoloc-signing-key", "Secret/geoloc-admin"]);
+const MADE_BY_HAND = new Set(["ConfigMap/geoloc-verify-key", "Secret/geoloc-signing-key", "Secret/geoloc-admin",
+  "Secret/geoloc-api", "Secret/geoloc-s3"]);
 
 // The models package and module for each API group; objects of other groups have no schema here and fail.
 const PACKAGES = {

@@ -47,10 +47,10 @@ class DeploymentChecksTest {
 
     @Test
     void everyKustomizationRendersToValidHardenedObjects() throws Exception {
-        // When the checker renders the cpu and gpu overlays and the trainer's Job
+        // When the checker renders the cpu, gpu and s3 overlays and the trainer's Job
         Result checked = check();
 
-        // Then every object passes, the processor's in both overlays
+        // Then every object passes, the processor's in each overlay
         assertThat(checked.exitCode()).as(checked.output()).isZero();
         assertThat(checked.output()).contains(
                 "ok   overlays/cpu StatefulSet/geoloc-processor",
@@ -59,10 +59,12 @@ class DeploymentChecksTest {
                 "ok   overlays/cpu ServiceMonitor/geoloc-processor",
                 "ok   overlays/cpu PersistentVolumeClaim/geoloc-data",
                 "ok   overlays/gpu StatefulSet/geoloc-processor",
+                "ok   overlays/s3 StatefulSet/geoloc-processor",
+                "ok   overlays/s3 ServiceAccount/geoloc-processor",
                 "ok   trainer Job/geoloc-train-la-street",
                 "ok   observability grafana/dashboards/geoloc-processor.json",
                 "ok   observability prometheus/alerts.yml",
-                "in 3 renderings checked, 0 failing");
+                "in 4 renderings checked, 0 failing");
     }
 
     @Test
@@ -94,6 +96,15 @@ class DeploymentChecksTest {
                 "image: geoloc-stream/stream-processor:0.1.0-gpu", "GEOLOC_MODEL_DEVICE: gpu");
         assertThat(cpu).doesNotContain("nvidia.com/gpu").contains("image: geoloc-stream/stream-processor:0.1.0",
                 "GEOLOC_MODEL_DEVICE: cpu");
+    }
+
+    @Test
+    void theS3OverlayNeedsNoModelVolumeAndGivesTheProcessorsAnIdentity() throws Exception {
+        String s3 = render(K8S.resolve("overlays/s3"));
+
+        assertThat(s3).contains("serviceAccountName: geoloc-processor", "eks.amazonaws.com/role-arn",
+                "GEOLOC_MODEL_S3_REGION", "name: AWS_ACCESS_KEY_ID").doesNotContain("claimName: geoloc-models")
+                .doesNotContain("name: geoloc-models");
     }
 
     /** A patch over the real base, each breaking one promise, and what the checker must say. */
