@@ -108,7 +108,8 @@ class ArtifactFetcherTest {
 
     @Test
     void aWrongChecksumAMissingArtifactAndAnOversizedOneAreRefusedByKind() {
-        ArtifactFetcher fetcher = ArtifactFetcher.standard(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1), S3Settings.AWS);
+        ArtifactFetcher fetcher = ArtifactFetcher.standard(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1),
+                S3Settings.AWS);
 
         assertThatThrownBy(() -> fetcher.fetch(url("/models/7.zip"), "0".repeat(64)))
                 .isInstanceOfSatisfying(ArtifactException.class, e -> assertThat(e.kind()).isEqualTo(Kind.CHECKSUM_MISMATCH));
@@ -117,17 +118,18 @@ class ArtifactFetcherTest {
                 .hasMessageContaining("HTTP 404");
         assertThatThrownBy(() -> fetcher.fetch(url("/models/8.zip?X-Amz-Signature=s3cret"), Sha256.of(ARTIFACT)))
                 .as("a pre-signed link's credentials stay out of the reason").hasMessageNotContaining("s3cret");
-        assertThatThrownBy(() -> ArtifactFetcher.standard(dir.resolve("downloads"), 10, Duration.ofMinutes(1), S3Settings.AWS).fetch(url("/models/7.zip"),
-                Sha256.of(ARTIFACT)))
+        assertThatThrownBy(() -> ArtifactFetcher.standard(dir.resolve("downloads"), 10, Duration.ofMinutes(1),
+                S3Settings.AWS).fetch(url("/models/7.zip"), Sha256.of(ARTIFACT)))
                 .isInstanceOfSatisfying(ArtifactException.class, e -> assertThat(e.kind()).isEqualTo(Kind.TOO_LARGE))
                 .hasMessageContaining("max-artifact-bytes");
-        assertThatThrownBy(() -> fetcher.fetch("s3://bucket/7.zip", Sha256.of(ARTIFACT)))
-                .hasMessageContaining("this processor fetches file, http, https");
+        assertThatThrownBy(() -> fetcher.fetch("gs://bucket/7.zip", Sha256.of(ARTIFACT)))
+                .hasMessageContaining("this processor fetches file, http, https, s3");
     }
 
     @Test
     void anArtifactDeclaredOverTheCapIsRefusedForGoodBeforeItsBodyIsRead() {
-        ArtifactFetcher fetcher = ArtifactFetcher.standard(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1), S3Settings.AWS);
+        ArtifactFetcher fetcher = ArtifactFetcher.standard(dir.resolve("downloads"), 1 << 20, Duration.ofMinutes(1),
+                S3Settings.AWS);
 
         assertTimeoutPreemptively(Duration.ofSeconds(20), () -> assertThatThrownBy(
                 () -> fetcher.fetch(url("/models/huge.zip"), Sha256.of(ARTIFACT)))

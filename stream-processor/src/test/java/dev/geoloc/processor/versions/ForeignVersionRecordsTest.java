@@ -115,8 +115,8 @@ class ForeignVersionRecordsTest {
     }
 
     private ModelLoader loader() {
-        return new ModelLoader(ArtifactFetcher.standard(dir.resolve("downloads"), 1L << 30, Duration.ofMinutes(1), S3Settings.AWS),
-                PredictorOptions.DEFAULT.withDevice("cpu"), 2);
+        return new ModelLoader(ArtifactFetcher.standard(dir.resolve("downloads"), 1L << 30, Duration.ofMinutes(1),
+                S3Settings.AWS), PredictorOptions.DEFAULT.withDevice("cpu"), 2);
     }
 
     private ModelVersion version(int number) throws Exception {
