@@ -2,6 +2,7 @@ package dev.geoloc.demo;
 
 import java.io.IOException;
 import java.io.PrintWriter;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.HashMap;
@@ -37,8 +38,9 @@ import dev.geoloc.trainer.send.PhotoStream;
 
 /**
  * The platform's side of the demo: sends photo events with their ground truth, each marked with the panorama (the
- * dataset's location) it was taken in, reads predictions, panorama answers and dead letters as a dashboard would
- * (read_committed), prints each as a table row, and keeps the figures per model version for the summary.
+ * dataset's location) it was taken in, at a steady rate on a thread of its own; reads predictions, panorama answers
+ * and dead letters as a dashboard would (read_committed), prints each as a table row, and keeps the figures per model
+ * version for the summary. Its maps belong to the streaming thread until {@link #stopStreaming} has joined it.
  */
 final class LiveFeed implements AutoCloseable {
 
@@ -67,8 +69,14 @@ final class LiveFeed implements AutoCloseable {
     private final Map<String, RegionPrediction> photoAnswers = new HashMap<>();
     private final Map<String, PanoramaPrediction> panoramaAnswers = new LinkedHashMap<>();
     private int deadLetters;
-    private int highestVersion;
-    private int sent;
+    /** Written by the streaming thread, read by the demo's while it waits for a swap. */
+    private volatile int highestVersion;
+    private volatile int sent;
+    private volatile long lastSentNanos;
+    private volatile boolean stopRequested;
+    private volatile RuntimeException failure;
+    private Thread streamer;
+    private long streamingSince;
     private long streamingNanos;
 
     LiveFeed(String bootstrap, String registry, RegionCatalog catalog, PrintWriter out) {
@@ -90,36 +98,80 @@ final class LiveFeed implements AutoCloseable {
     }
 
     /**
-     * Sends the next {@code count} photos of {@code photos} at {@code perSecond}, printing answers as they come, then
-     * waits for the rest.
+     * Starts sending photos of {@code photos} at {@code perSecond} on a thread of its own, printing answers as they
+     * come, until {@link #stopStreaming}: the stream goes on while the demo trains and publishes.
      */
-    void stream(PhotoStream photos, int count, double perSecond) throws IOException {
-        long start = System.nanoTime();
-        int first = sent;
-        for (int i = 0; i < count; i++) {
-            String id = String.format(Locale.ROOT, "photo-%04d", first + i);
-            truthRegion.put(id, photos.photo(first + i).regionId());
-            ImageEvent event = photos.event(first + i, id);
-            producer.send(new ProducerRecord<>(Topics.IMAGE_EVENTS, id.getBytes(StandardCharsets.UTF_8),
-                    serde.serializer().serialize(Topics.IMAGE_EVENTS, event)));
-            sent++;
-            long due = start + (long) ((i + 1) * 1e9 / perSecond);
-            while (System.nanoTime() < due) {
-                poll(Duration.ofMillis(Math.max(1, (due - System.nanoTime()) / 1_000_000)));
+    void startStreaming(PhotoStream photos, double perSecond) {
+        streamingSince = System.nanoTime();
+        streamer = new Thread(() -> {
+            try {
+                long start = System.nanoTime();
+                for (int i = 0; !stopRequested; i++) {
+                    send(photos);
+                    long due = start + (long) ((i + 1) * 1e9 / perSecond);
+                    while (System.nanoTime() < due && !stopRequested) {
+                        poll(Duration.ofMillis(Math.max(1, Math.min(100, (due - System.nanoTime()) / 1_000_000))));
+                    }
+                }
+                producer.flush();
+                long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
+                while (answered.size() < sent && System.nanoTime() < deadline) {
+                    poll(Duration.ofMillis(100));
+                }
+            } catch (RuntimeException e) {
+                failure = e;
             }
+        }, "demo-stream");
+        streamer.start();
+    }
+
+    private void send(PhotoStream photos) {
+        String id = String.format(Locale.ROOT, "photo-%04d", sent);
+        truthRegion.put(id, photos.photo(sent).regionId());
+        ImageEvent event;
+        try {
+            event = photos.event(sent, id);
+        } catch (IOException e) {
+            throw new UncheckedIOException("Reading photo " + id + " of the dataset failed", e);
         }
-        producer.flush();
-        long deadline = System.nanoTime() + Duration.ofSeconds(60).toNanos();
-        while (answered.size() < sent && System.nanoTime() < deadline) {
-            poll(Duration.ofMillis(100));
+        producer.send(new ProducerRecord<>(Topics.IMAGE_EVENTS, id.getBytes(StandardCharsets.UTF_8),
+                serde.serializer().serialize(Topics.IMAGE_EVENTS, event)));
+        lastSentNanos = System.nanoTime();
+        sent++;
+    }
+
+    /** Waits until {@code count} photos have been sent in all, or {@code timeout} has passed; returns whether they were. */
+    boolean awaitSent(int count, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (sent < count && System.nanoTime() < deadline && streamer.isAlive()) {
+            Thread.sleep(50);
+        }
+        return sent >= count;
+    }
+
+    /** Waits until a prediction of {@code version} has come, or {@code timeout} has passed; returns whether it has. */
+    boolean awaitVersion(int version, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (highestVersion < version && System.nanoTime() < deadline && streamer.isAlive()) {
+            Thread.sleep(50);
+        }
+        return highestVersion >= version;
+    }
+
+    /** Stops sending, and waits for the answers to what was sent: every photo must have one. */
+    void stopStreaming() throws InterruptedException {
+        stopRequested = true;
+        streamer.join();
+        streamingNanos = System.nanoTime() - streamingSince;
+        if (failure != null) {
+            throw failure;
         }
         if (answered.size() < sent) {
             throw new DemoException((sent - answered.size()) + " photos got no answer within 60 s");
         }
-        streamingNanos += System.nanoTime() - start;
     }
 
-    /** Time spent streaming, from the first event sent to the last answer, over all calls of {@link #stream}. */
+    /** Time spent streaming, from the first event sent to the last answer. */
     long streamingNanos() {
         return streamingNanos;
     }
@@ -149,7 +201,10 @@ final class LiveFeed implements AutoCloseable {
     private void show(RegionPrediction p) {
         if (p.getModelVersion() > highestVersion) {
             if (highestVersion > 0) {
-                out.printf("  ---- model v%d now serving: hot-swapped under load, nothing stopped ----%n", p.getModelVersion());
+                // Said only as it was: photos were being sent the moment the new version's first answer came.
+                boolean streaming = System.nanoTime() - lastSentNanos < Duration.ofSeconds(1).toNanos();
+                out.printf("  ---- model v%d now serving: hot-swapped%s, the processor never stopped ----%n",
+                        p.getModelVersion(), streaming ? " while photos kept streaming" : "");
             }
             highestVersion = p.getModelVersion();
         }
@@ -212,6 +267,11 @@ final class LiveFeed implements AutoCloseable {
 
     int sent() {
         return sent;
+    }
+
+    /** Photos with more than one answer (a duplicate would be a broken exactly-once). */
+    int answeredTwice() {
+        return answered.size() - (int) answered.stream().distinct().count();
     }
 
     int deadLetters() {
