@@ -60,7 +60,12 @@ public final class DemoCommand implements Callable<Integer> {
             description = "The processor's management port: health, metrics, /admin (default: ${DEFAULT-VALUE}).")
     int managementPort;
 
-    @Option(names = "--keep-running", description = "Leave the processor running at the end and say how to reach it.")
+    @Option(names = "--dashboard-port", defaultValue = "8090",
+            description = "The live map's port (default: ${DEFAULT-VALUE}).")
+    int dashboardPort;
+
+    @Option(names = "--keep-running",
+            description = "Leave the processor and the live map running at the end and say how to reach them.")
     boolean keepRunning;
 
     private PrintWriter out;
@@ -85,6 +90,7 @@ public final class DemoCommand implements Callable<Integer> {
         RegionCatalog catalog = RegionCatalog.losAngeles();
         long started = System.nanoTime();
         ProcessorRun processor = null;
+        DashboardRun dashboard = null;
         try {
             Path dataset = run.resolve("dataset");
             step("1/7 Generating a SynthCity dataset (synthetic street photos over the 15 Los Angeles regions)");
@@ -98,13 +104,18 @@ public final class DemoCommand implements Callable<Integer> {
                 throw new DemoException("the first version of a model line always passes the quality gate, yet model A "
                         + "was refused: " + a.verdict());
             }
-            step("3/7 Starting the stream processor, following model " + model);
+            step("3/7 Starting the live map, then the stream processor, following model " + model);
+            dashboard = DashboardRun.start(bootstrapServers, registryUrl, dashboardPort, run);
+            out.println("    the live map (predictions on the city, model versions, dead letters, latency), open it now:");
+            out.println(dashboard.url());
             processor = ProcessorRun.start(processorJar, bootstrapServers, registryUrl, model, managementPort, run);
-            ProcessorRun toStop = processor;
-            // Ctrl-C must not leave the processor running behind the demo.
+            ProcessorRun processorToStop = processor;
+            DashboardRun dashboardToStop = dashboard;
+            // Ctrl-C must not leave the processor or the map running behind the demo.
             Thread stopOnExit = new Thread(() -> {
                 try {
-                    toStop.close();
+                    processorToStop.close();
+                    dashboardToStop.close();
                 } catch (InterruptedException e) {
                     Thread.currentThread().interrupt();
                 }
@@ -143,8 +154,9 @@ public final class DemoCommand implements Callable<Integer> {
             step("7/7 Done in " + (System.nanoTime() - started) / 1_000_000_000 + " s");
             if (keepRunning) {
                 Runtime.getRuntime().removeShutdownHook(stopOnExit);
-                keepRunningNotes(processor);
+                keepRunningNotes(processor, dashboard);
                 processor = null;
+                dashboard = null;
             }
             return 0;
         } catch (DemoException e) {
@@ -155,6 +167,9 @@ public final class DemoCommand implements Callable<Integer> {
             if (processor != null) {
                 out.println("    stopping the stream processor");
                 processor.close();
+            }
+            if (dashboard != null) {
+                dashboard.close();
             }
         }
     }
@@ -276,8 +291,10 @@ public final class DemoCommand implements Callable<Integer> {
                 100 * panoramas.photoAccuracy(), panoramas.photoErrorKm());
     }
 
-    private void keepRunningNotes(ProcessorRun processor) {
+    private void keepRunningNotes(ProcessorRun processor, DashboardRun dashboard) {
         step("Still running (--keep-running)");
+        out.println("    the live map:");
+        out.println(dashboard.url());
         out.println("    bootstrap servers   " + bootstrapServers);
         out.println("    schema registry     " + registryUrl);
         out.println("    processor health    " + processor.url("/q/health"));
@@ -288,6 +305,6 @@ public final class DemoCommand implements Callable<Integer> {
         out.println("    topics              " + String.join(", ", Topics.IMAGE_EVENTS, Topics.REGION_PREDICTIONS,
                 Topics.PANORAMA_PREDICTIONS, Topics.SHADOW_PREDICTIONS, Topics.DEAD_LETTERS, Topics.MODEL_VERSIONS,
                 Topics.MODEL_STATUS));
-        out.println("    stop with           kill " + processor.pid() + " && ./geoloc stack stop");
+        out.println("    stop with           kill " + processor.pid() + " " + dashboard.pid() + " && ./geoloc stack stop");
     }
 }
