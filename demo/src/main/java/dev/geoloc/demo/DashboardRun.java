@@ -1,7 +1,6 @@
 package dev.geoloc.demo;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -29,11 +28,7 @@ final class DashboardRun implements AutoCloseable {
 
     static DashboardRun start(String bootstrap, String registry, int port, Path work) throws IOException,
             InterruptedException {
-        try (ServerSocket probe = new ServerSocket(port)) {
-            probe.setReuseAddress(true);
-        } catch (IOException e) {
-            throw new DemoException("port " + port + " is taken; free it or pass --dashboard-port");
-        }
+        FreePort.require(port, "--dashboard-port");
         Path log = work.resolve("dashboard.log");
         Process process = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 "-Xmx256m", "-cp", System.getProperty("java.class.path"), DashboardMain.class.getName(),

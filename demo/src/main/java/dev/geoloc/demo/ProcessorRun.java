@@ -1,7 +1,6 @@
 package dev.geoloc.demo;
 
 import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -37,11 +36,7 @@ final class ProcessorRun implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new DemoException("the stream processor is not built: " + jar + " is missing");
         }
-        try (ServerSocket probe = new ServerSocket(port)) {
-            probe.setReuseAddress(true);
-        } catch (IOException e) {
-            throw new DemoException("port " + port + " is taken; free it or pass --management-port");
-        }
+        FreePort.require(port, "--management-port");
         Path log = work.resolve("processor.log");
         ProcessBuilder builder = new ProcessBuilder(List.of(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
                 // Health, metrics and /admin are on the management port; the geotag API on a free HTTP port.

@@ -37,19 +37,13 @@ class TrainPublishServeIT {
         StreamingStack stack = LocalStreamingStack.shared();
         TestTopics.create(stack);
         Path work = Files.createDirectories(Path.of("target", "train-publish-serve").toAbsolutePath());
-        Path dataset = work.resolve("dataset-" + System.nanoTime());
 
         // Given a model the trainer trained and published
-        trainer(work, "synth", "--out", dataset.toString(), "--locations-per-region", "3", "--size", "64");
-        Path run = work.resolve("run-" + System.nanoTime());
-        trainer(work, "train", "--dataset", dataset.toString(), "--out", run.toString(), "--epochs", "1",
-                "--batch-size", "16", "--hidden-dim", "32", "--device", "cpu");
-        trainer(work, "evaluate", "--bundle", run.resolve("bundle").toString(), "--dataset", dataset.toString(),
-                "--out", run.resolve("evaluation").toString(), "--device", "cpu");
-        // Signed, as deployments must be: the trainer signs every action, the processor trusts its public key.
-        java.security.KeyPair keys = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-        Path signingKey = Files.writeString(work.resolve("signing.pem"), RolloutSignatures.pem(keys.getPrivate()));
-        Path verifyKey = Files.writeString(work.resolve("verify.pem"), RolloutSignatures.pem(keys.getPublic()));
+        Trained trained = trainSigned(work);
+        Path dataset = trained.dataset();
+        Path run = trained.run();
+        Path signingKey = trained.signingKey();
+        Path verifyKey = trained.verifyKey();
         List<String> kafka = List.of("--bootstrap-servers", stack.bootstrapServers(),
                 "--schema-registry-url", stack.schemaRegistryUrl(), "--signing-key", signingKey.toString());
         List<String> publish = new ArrayList<>(List.of("publish", "--bundle", run.resolve("bundle").toString(),
@@ -93,7 +87,6 @@ class TrainPublishServeIT {
         StreamingStack stack = LocalStreamingStack.shared();
         TestTopics.create(stack);
         Path work = Files.createDirectories(Path.of("target", "train-publish-serve-s3").toAbsolutePath());
-        Path dataset = work.resolve("dataset-" + System.nanoTime());
         String model = "e2e-s3-street";
         try (LocalObjectStore s3 = LocalObjectStore.start(work.resolve("s3-" + System.nanoTime()))) {
             s3.createBucket("models");
@@ -101,15 +94,11 @@ class TrainPublishServeIT {
             Map<String, String> credentials = Map.of("AWS_ACCESS_KEY_ID", LocalObjectStore.ACCESS_KEY,
                     "AWS_SECRET_ACCESS_KEY", LocalObjectStore.SECRET_KEY);
             // Given a model the trainer trained and published to s3://models/la
-            trainer(work, "synth", "--out", dataset.toString(), "--locations-per-region", "3", "--size", "64");
-            Path run = work.resolve("run-" + System.nanoTime());
-            trainer(work, "train", "--dataset", dataset.toString(), "--out", run.toString(), "--epochs", "1",
-                    "--batch-size", "16", "--hidden-dim", "32", "--device", "cpu");
-            trainer(work, "evaluate", "--bundle", run.resolve("bundle").toString(), "--dataset", dataset.toString(),
-                    "--out", run.resolve("evaluation").toString(), "--device", "cpu");
-            java.security.KeyPair keys = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
-            Path signingKey = Files.writeString(work.resolve("signing.pem"), RolloutSignatures.pem(keys.getPrivate()));
-            Path verifyKey = Files.writeString(work.resolve("verify.pem"), RolloutSignatures.pem(keys.getPublic()));
+            Trained trained = trainSigned(work);
+            Path dataset = trained.dataset();
+            Path run = trained.run();
+            Path signingKey = trained.signingKey();
+            Path verifyKey = trained.verifyKey();
             List<String> kafka = List.of("--bootstrap-servers", stack.bootstrapServers(),
                     "--schema-registry-url", stack.schemaRegistryUrl(), "--signing-key", signingKey.toString());
             List<String> publish = new ArrayList<>(List.of("publish", "--bundle", run.resolve("bundle").toString(),
@@ -148,6 +137,25 @@ class TrainPublishServeIT {
                 assertThat(processor.isAlive()).isTrue();
             }
         }
+    }
+
+    /** A dataset, a model trained and evaluated on it, and the key pair its actions are signed with. */
+    private record Trained(Path dataset, Path run, Path signingKey, Path verifyKey) {
+    }
+
+    private static Trained trainSigned(Path work) throws Exception {
+        Path dataset = work.resolve("dataset-" + System.nanoTime());
+        trainer(work, "synth", "--out", dataset.toString(), "--locations-per-region", "3", "--size", "64");
+        Path run = work.resolve("run-" + System.nanoTime());
+        trainer(work, "train", "--dataset", dataset.toString(), "--out", run.toString(), "--epochs", "1",
+                "--batch-size", "16", "--hidden-dim", "32", "--device", "cpu");
+        trainer(work, "evaluate", "--bundle", run.resolve("bundle").toString(), "--dataset", dataset.toString(),
+                "--out", run.resolve("evaluation").toString(), "--device", "cpu");
+        // Signed, as deployments must be: the trainer signs every action, the processor trusts its public key.
+        java.security.KeyPair keys = java.security.KeyPairGenerator.getInstance("Ed25519").generateKeyPair();
+        return new Trained(dataset, run,
+                Files.writeString(work.resolve("signing.pem"), RolloutSignatures.pem(keys.getPrivate())),
+                Files.writeString(work.resolve("verify.pem"), RolloutSignatures.pem(keys.getPublic())));
     }
 
     private static int answeredBy(TopicProbe probe, byte[] image, String id) {

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.TimeUnit;
 
 /**
  * Apicurio Registry's official distribution running as a child process, serving the Confluent-compatible
@@ -121,16 +120,7 @@ final class ApicurioRegistryProcess implements AutoCloseable {
 
     @Override
     public void close() {
-        watchdog.descendants().forEach(ProcessHandle::destroy);
-        watchdog.destroy();
-        try {
-            if (!watchdog.waitFor(15, TimeUnit.SECONDS)) {
-                watchdog.descendants().forEach(ProcessHandle::destroyForcibly);
-                watchdog.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Watchdog.stop(watchdog);
     }
 
     private static String tail(Path log) {

@@ -12,7 +12,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
 import java.util.Properties;
-import java.util.concurrent.TimeUnit;
 
 /**
  * A real S3-compatible server on 127.0.0.1 for tests and local trials: S3Proxy (from Maven Central) with its
@@ -64,16 +63,7 @@ public final class LocalObjectStore implements AutoCloseable {
         if (watchdog == null) {
             return;
         }
-        watchdog.descendants().forEach(ProcessHandle::destroy);
-        watchdog.destroy();
-        try {
-            if (!watchdog.waitFor(15, TimeUnit.SECONDS)) {
-                watchdog.descendants().forEach(ProcessHandle::destroyForcibly);
-                watchdog.destroyForcibly();
-            }
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
+        Watchdog.stop(watchdog);
         watchdog = null;
     }
 

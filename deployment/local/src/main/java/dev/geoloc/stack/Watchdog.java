@@ -2,6 +2,7 @@ package dev.geoloc.stack;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.concurrent.TimeUnit;
 
 /**
  * A child process of the local stack runs under a small shell that kills it when this JVM goes away, even by
@@ -26,6 +27,20 @@ final class Watchdog {
         List<String> line = new ArrayList<>(List.of("/bin/sh", "-c", SCRIPT, name));
         line.addAll(List.of(command));
         return line;
+    }
+
+    /** Stops the watchdog and its child, politely first, by force after 15 s. */
+    static void stop(Process watchdog) {
+        watchdog.descendants().forEach(ProcessHandle::destroy);
+        watchdog.destroy();
+        try {
+            if (!watchdog.waitFor(15, TimeUnit.SECONDS)) {
+                watchdog.descendants().forEach(ProcessHandle::destroyForcibly);
+                watchdog.destroyForcibly();
+            }
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 
     /** Tells the watchdog whose end to watch for: this JVM's. */

@@ -113,6 +113,18 @@ class GeotaggerTest {
         return holder;
     }
 
+    /** The models serving, given to the batcher only once {@code free} opens: its first batch waits until then. */
+    private static Supplier<Optional<ServingSet>> heldUntil(CountDownLatch free, ModelHolder holder) {
+        return () -> {
+            try {
+                free.await();
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+            return holder.serving();
+        };
+    }
+
     private static ApiRefusal refusal(CompletableFuture<RegionPrediction> answer) {
         Throwable failed = catchThrowable(() -> answer.get(10, TimeUnit.SECONDS));
         assertThat(failed).as("the request was refused").isInstanceOf(ExecutionException.class);
@@ -136,14 +148,8 @@ class GeotaggerTest {
         ModelHolder holder = serving();
         CountDownLatch modelFree = new CountDownLatch(1);
         // given a batch that never gets its model while the request waits
-        try (Processor processor = Processor.of(holder, () -> {
-            try {
-                modelFree.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return holder.serving();
-        }, 64 << 20, new Api(1, Duration.ofMillis(300)))) {
+        try (Processor processor = Processor.of(holder, heldUntil(modelFree, holder), 64 << 20,
+                new Api(1, Duration.ofMillis(300)))) {
             ApiRefusal refused = refusal(processor.api().geotag(photo("slow")));
 
             // then it is a 503 after the timeout, and its place among the concurrent requests is free again
@@ -159,14 +165,8 @@ class GeotaggerTest {
         ModelHolder holder = serving();
         CountDownLatch modelFree = new CountDownLatch(1);
         // given a budget that one image in flight spends, and that image waiting for its batch
-        try (Processor processor = Processor.of(holder, () -> {
-            try {
-                modelFree.await();
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
-            return holder.serving();
-        }, 1 << 20, new Api(8, Duration.ofSeconds(10)))) {
+        try (Processor processor = Processor.of(holder, heldUntil(modelFree, holder), 1 << 20,
+                new Api(8, Duration.ofSeconds(10)))) {
             CompletableFuture<RegionPrediction> first = processor.api().geotag(photo("first"));
 
             // when a second comes
