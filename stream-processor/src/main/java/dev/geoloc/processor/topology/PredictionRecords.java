@@ -47,6 +47,7 @@ public final class PredictionRecords {
                 .setSourcePlatform(event.getSourcePlatform())
                 .setUploadTime(event.getUploadTime())
                 .setMetadata(event.getMetadata())
+                .setGroundTruth(event.getGroundTruth())
                 .setCalibration(outcome.model().predictor().calibration().map(BundleCalibration::identifier).orElse(null));
         // The finer point: the gallery's, or the cell head's; none for a model with neither.
         boolean finer = prediction.refined().isPresent() || prediction.cell().isPresent();

@@ -126,7 +126,7 @@ class PredictionRecordsTest {
     }
 
     @Test
-    void theRecordCarriesThePlatformUploadTimeAndMetadataConsumersJoinOn() throws Exception {
+    void theRecordCarriesThePlatformUploadTimeMetadataAndTruthConsumersJoinAndDrawOn() throws Exception {
         // Given an event from a platform, with its upload time and its own metadata
         byte[] photo = TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED, TestImages.BLUE), false);
         Instant uploaded = Instant.parse("2026-12-05T10:15:30.123Z");
@@ -148,6 +148,8 @@ class PredictionRecordsTest {
             assertThat(record.getMetadata()).containsExactlyInAnyOrderEntriesOf(
                     java.util.Map.of("album", "a-17", "user", "u-42"));
             assertThat(record.getEndToEndLatencyMs()).isEqualTo(250.0);
+            // and a dashboard can draw the error from the prediction to where the photo was taken
+            assertThat(record.getGroundTruth()).isEqualTo(TRUTH);
         }
     }
 
