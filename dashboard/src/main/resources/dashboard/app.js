@@ -44,10 +44,11 @@ function draw(figures) {
   lines.replaceChildren();
   for (const p of figures.points) {
     const [x, y] = project(p.lat, p.lon);
-    if (p.errorKm !== undefined && centres[p.trueRegion]) {
+    // To where the photo was taken when the prediction says; else to its true region's centre.
+    const truth = p.trueLat !== undefined ? project(p.trueLat, p.trueLon) : centres[p.trueRegion];
+    if (p.errorKm !== undefined && truth) {
       const colour = p.errorKm < 2 ? "#2a2" : p.errorKm < 8 ? "#e90" : "#c22";
-      lines.append(svg("line", {class: "error-line", x1: x, y1: y, x2: centres[p.trueRegion][0],
-        y2: centres[p.trueRegion][1], stroke: colour}));
+      lines.append(svg("line", {class: "error-line", x1: x, y1: y, x2: truth[0], y2: truth[1], stroke: colour}));
     }
     const dot = svg("circle", {class: "prediction", cx: x + jitter(p.id, 0), cy: y + jitter(p.id, 1), r: 3,
       fill: COLOURS[versions.indexOf(p.version) % COLOURS.length], "data-version": p.version});

@@ -14,7 +14,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.geoloc.schemas.DeadLetter;
 import dev.geoloc.schemas.DeadLetterCode;
 import dev.geoloc.schemas.ModelStatus;
+import dev.geoloc.schemas.ModelVersion;
 import dev.geoloc.schemas.RegionPrediction;
+import dev.geoloc.schemas.RolloutRole;
 
 /**
  * What the dashboard shows, aggregated on the server as records come: however fast the processor answers, a browser
@@ -70,6 +72,9 @@ final class LiveFigures {
             point.put("errorKm", p.getActualErrorKm());
             point.put("trueRegion", p.getTrueRegionId());
         }
+        if (p.getGroundTruth() != null) {
+            point.put("trueLat", p.getGroundTruth().getLatitude()).put("trueLon", p.getGroundTruth().getLongitude());
+        }
         add(points, point, POINTS);
         updates++;
     }
@@ -78,6 +83,19 @@ final class LiveFigures {
         deadLetters.merge(letter.getErrorCode(), 1L, Long::sum);
         add(reasons, JSON.createObjectNode().put("code", letter.getErrorCode().name()).put("reason", letter.getReason())
                 .put("time", letter.getFailedTime().toString()), REASONS);
+        updates++;
+    }
+
+    /** A rollout action on model-versions: a version published (stable, canary, shadow) or withdrawn. */
+    synchronized void published(ModelVersion version) {
+        String action = version.getRole() == RolloutRole.WITHDRAWN ? "WITHDRAWN"
+                : "PUBLISHED" + (version.getRole() == RolloutRole.STABLE ? "" : " as " + version.getRole()
+                        + (version.getRole() == RolloutRole.CANARY ? " " + version.getTrafficPercent() + " %" : ""));
+        add(timeline, JSON.createObjectNode().put("model", version.getModelName()).put("version", version.getVersion())
+                .put("state", action).put("instance", "")
+                .put("reason", String.format(java.util.Locale.ROOT, "test accuracy %.1f %%, mean error %.2f km",
+                        100 * version.getMetrics().getAccuracy(), version.getMetrics().getMeanErrorKm()))
+                .put("time", java.time.Instant.now().toString()), TIMELINE);
         updates++;
     }
 

@@ -16,15 +16,17 @@ import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.DeadLetter;
 import dev.geoloc.schemas.ModelStatus;
+import dev.geoloc.schemas.ModelVersion;
 import dev.geoloc.schemas.RegionPrediction;
 
 /**
- * Reads the answer topics as any dashboard should: read_committed (never a prediction from an aborted transaction),
+ * Reads the answer topics, and the rollout actions on model-versions, as any dashboard should: read_committed (never a prediction from an aborted transaction),
  * in a consumer group of its own, from the end when the group is new. A record it cannot read is skipped, not fatal.
  */
 final class TopicReader implements AutoCloseable {
 
-    static final List<String> TOPICS = List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS, Topics.MODEL_STATUS);
+    static final List<String> TOPICS = List.of(Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS, Topics.MODEL_STATUS,
+            Topics.MODEL_VERSIONS);
 
     private final KafkaConsumer<byte[], byte[]> consumer;
     private final SpecificAvroSerde<SpecificRecord> serde = new SpecificAvroSerde<>();
@@ -74,6 +76,8 @@ final class TopicReader implements AutoCloseable {
             figures.deadLetter(letter);
         } else if (value instanceof ModelStatus status) {
             figures.status(status);
+        } else if (value instanceof ModelVersion version) {
+            figures.published(version);
         }
     }
 

@@ -176,6 +176,7 @@ class LiveMapBrowserTest {
                 .setExpectedErrorKm(4).setConfidenceRadiusKm(9).setConfidenceLevel(0.9).setBatchSize(8)
                 .setQueueLatencyMs(5).setInferenceLatencyMs(12).setEndToEndLatencyMs(40 + id.hashCode() % 20)
                 .setProcessedTime(Instant.now()).setTrueRegionId(truth.id())
+                .setGroundTruth(new GeoPoint(truth.center().latitude() + 0.004, truth.center().longitude() - 0.004))
                 .setActualErrorKm(at.distanceKm(truth.center())).setSourcePlatform("test").setUploadTime(Instant.now())
                 .build();
     }

@@ -74,6 +74,8 @@ class DemoLiveMapTest {
                 long first = totalPredictions(browser);
                 wait.until(driver -> totalPredictions(browser) > first);
                 wait.until(driver -> driver.findElement(By.id("timeline")).getText().matches("(?s).*v2 SERVING.*"));
+                assertThat(browser.findElement(By.id("timeline")).getText()).contains("v2 PUBLISHED: test accuracy");
+                assertThat(browser.findElements(By.cssSelector("#lines line.error-line"))).as("errors drawn").isNotEmpty();
                 wait.until(driver -> driver.findElement(By.id("versions")).getText().contains(" v2"));
                 assertThat(browser.findElement(By.id("samples")).getText()).isNotEqualTo("0");
                 Path screenshot = Path.of("target", "demo-live-map.png");
