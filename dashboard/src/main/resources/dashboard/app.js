@@ -38,6 +38,8 @@ function listen() {
 }
 
 function draw(figures) {
+  document.getElementById("status").textContent =
+    figures.unreadable > 0 ? `live (${figures.unreadable} records unreadable, skipped)` : "live";
   const versions = [...new Set(figures.points.map((p) => p.version))].sort((a, b) => a - b);
   const points = document.getElementById("points"), lines = document.getElementById("lines");
   points.replaceChildren();

@@ -53,6 +53,7 @@ final class LiveFigures {
     private final double[] latencies = new double[LATENCIES];
     private long latencyCount;
     private long updates;
+    private long unreadable;
 
     synchronized void prediction(RegionPrediction p, long nowMillis) {
         Version version = versions.computeIfAbsent(p.getModelName() + " v" + p.getModelVersion(), v -> new Version());
@@ -107,13 +108,19 @@ final class LiveFigures {
         updates++;
     }
 
+    /** A record that could not be read (another schema, a broken payload): skipped, and counted on the page. */
+    synchronized void unreadable() {
+        unreadable++;
+        updates++;
+    }
+
     /** How many records changed the figures: a snapshot is pushed only when it moved. */
     synchronized long updates() {
         return updates;
     }
 
     synchronized ObjectNode snapshot(long nowMillis) {
-        ObjectNode root = JSON.createObjectNode();
+        ObjectNode root = JSON.createObjectNode().put("unreadable", unreadable);
         ArrayNode versionRows = root.putArray("versions");
         versions.forEach((name, v) -> {
             while (!v.recentMillis.isEmpty() && v.recentMillis.peekFirst() < nowMillis - RATE_WINDOW_MILLIS) {

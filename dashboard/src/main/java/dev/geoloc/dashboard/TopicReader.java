@@ -20,8 +20,9 @@ import dev.geoloc.schemas.ModelVersion;
 import dev.geoloc.schemas.RegionPrediction;
 
 /**
- * Reads the answer topics, and the rollout actions on model-versions, as any dashboard should: read_committed (never a prediction from an aborted transaction),
- * in a consumer group of its own, from the end when the group is new. A record it cannot read is skipped, not fatal.
+ * Reads the answer topics, and the rollout actions on model-versions, as any dashboard should: read_committed (never
+ * a prediction from an aborted transaction), in a consumer group of its own, from the end when the group is new. A
+ * record it cannot read is skipped, not fatal.
  */
 final class TopicReader implements AutoCloseable {
 
@@ -33,7 +34,6 @@ final class TopicReader implements AutoCloseable {
     private final LiveFigures figures;
     private final Thread thread;
     private volatile boolean running = true;
-    private volatile long skipped;
 
     TopicReader(String bootstrapServers, String registryUrl, String group, LiveFigures figures) {
         this.figures = figures;
@@ -67,7 +67,7 @@ final class TopicReader implements AutoCloseable {
         try {
             value = record.value() == null ? null : serde.deserializer().deserialize(record.topic(), record.value());
         } catch (RuntimeException e) {
-            skipped++;
+            figures.unreadable();
             return;
         }
         if (value instanceof RegionPrediction prediction) {
@@ -79,11 +79,6 @@ final class TopicReader implements AutoCloseable {
         } else if (value instanceof ModelVersion version) {
             figures.published(version);
         }
-    }
-
-    /** Records that could not be read (another schema, a broken payload). */
-    long skipped() {
-        return skipped;
     }
 
     @Override
