@@ -41,15 +41,9 @@ class TrainPublishServeIT {
         // Given a model the trainer trained and published
         Trained trained = trainSigned(work);
         Path dataset = trained.dataset();
-        Path run = trained.run();
-        Path signingKey = trained.signingKey();
         Path verifyKey = trained.verifyKey();
-        List<String> kafka = List.of("--bootstrap-servers", stack.bootstrapServers(),
-                "--schema-registry-url", stack.schemaRegistryUrl(), "--signing-key", signingKey.toString());
-        List<String> publish = new ArrayList<>(List.of("publish", "--bundle", run.resolve("bundle").toString(),
-                "--model-name", MODEL, "--metrics", run.resolve("evaluation").resolve("evaluation.json").toString(),
-                "--store", work.resolve("store-" + System.nanoTime()).toString()));
-        publish.addAll(kafka);
+        List<String> kafka = trained.kafka(stack);
+        List<String> publish = trained.publish(MODEL, stack, "--store", work.resolve("store-" + System.nanoTime()).toString());
         trainer(work, publish);
 
         // When the processor follows that model name and a photo arrives
@@ -96,15 +90,10 @@ class TrainPublishServeIT {
             // Given a model the trainer trained and published to s3://models/la
             Trained trained = trainSigned(work);
             Path dataset = trained.dataset();
-            Path run = trained.run();
-            Path signingKey = trained.signingKey();
             Path verifyKey = trained.verifyKey();
-            List<String> kafka = List.of("--bootstrap-servers", stack.bootstrapServers(),
-                    "--schema-registry-url", stack.schemaRegistryUrl(), "--signing-key", signingKey.toString());
-            List<String> publish = new ArrayList<>(List.of("publish", "--bundle", run.resolve("bundle").toString(),
-                    "--model-name", model, "--metrics", run.resolve("evaluation").resolve("evaluation.json").toString(),
-                    "--store", "s3://models/la", "--s3-endpoint", s3.endpoint().toString(), "--s3-path-style"));
-            publish.addAll(kafka);
+            List<String> kafka = trained.kafka(stack);
+            List<String> publish = trained.publish(model, stack, "--store", "s3://models/la", "--s3-endpoint",
+                    s3.endpoint().toString(), "--s3-path-style");
             trainer(work, credentials, publish);
             byte[] image = Files.readAllBytes(dataset.resolve(Manifest.read(dataset.resolve(Manifest.FILE_NAME),
                     RegionCatalog.losAngeles()).split(Split.TEST).get(0).image()));
@@ -141,6 +130,21 @@ class TrainPublishServeIT {
 
     /** A dataset, a model trained and evaluated on it, and the key pair its actions are signed with. */
     private record Trained(Path dataset, Path run, Path signingKey, Path verifyKey) {
+
+        /** Where the trainer reaches Kafka and the registry, and the key it signs its actions with. */
+        List<String> kafka(StreamingStack stack) {
+            return List.of("--bootstrap-servers", stack.bootstrapServers(), "--schema-registry-url",
+                    stack.schemaRegistryUrl(), "--signing-key", signingKey.toString());
+        }
+
+        /** publish of this model under {@code model}, with its evaluation, into the store {@code store} names. */
+        List<String> publish(String model, StreamingStack stack, String... store) {
+            List<String> publish = new ArrayList<>(List.of("publish", "--bundle", run.resolve("bundle").toString(),
+                    "--model-name", model, "--metrics", run.resolve("evaluation").resolve("evaluation.json").toString()));
+            publish.addAll(List.of(store));
+            publish.addAll(kafka(stack));
+            return publish;
+        }
     }
 
     private static Trained trainSigned(Path work) throws Exception {
