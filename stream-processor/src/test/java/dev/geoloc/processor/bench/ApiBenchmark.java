@@ -52,7 +52,7 @@ public final class ApiBenchmark {
         RegionCatalog catalog = RegionCatalog.losAngeles();
         Path bundle = work.resolve("bundle-" + System.nanoTime());
         TestBundles.untrained(bundle, "tiny-cnn", TestBundles.CLASSIFIER, catalog);
-        List<byte[]> photos = ProcessorBenchmark.synthCityPhotos(catalog);
+        List<byte[]> photos = ProcessorBenchmark.PhotoSet.SYNTHCITY.photos(catalog);
         System.out.printf(Locale.ROOT, "Model: tiny-cnn (untrained head), batch up to %d, max delay 20 ms; %d SynthCity "
                 + "photos of %d bytes on average; %d s per level%n", BATCH, photos.size(),
                 (int) photos.stream().mapToInt(p -> p.length).average().orElse(0), seconds);

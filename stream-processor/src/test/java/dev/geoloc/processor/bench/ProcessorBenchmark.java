@@ -15,7 +15,6 @@ import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
 import dev.geoloc.dataset.synth.SynthLocation;
 import dev.geoloc.imaging.ImageLimits;
-import dev.geoloc.imaging.TestImages;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
@@ -41,16 +40,29 @@ public final class ProcessorBenchmark {
 
     private static final int BATCH = 32;
     private static final Duration MAX_DELAY = Duration.ofMillis(20);
+    private static final int WARM_UP_ROUND = 1000;
+    private static final double SETTLED = 0.05;
+    private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(120);
+    private static final java.util.concurrent.atomic.AtomicInteger WARM_UPS = new java.util.concurrent.atomic.AtomicInteger();
 
     public static void main(String[] args) throws Exception {
         // The arguments, as one string or several: the number of events, then processor settings, key=value, e.g.
         // kafka-streams.num.stream.threads=2.
         int events = 2000;
+        boolean againstPython = false;
+        String[] compared = null;
+        PhotoSet photoSet = PhotoSet.SYNTHCITY;
         Map<String, String> extra = new java.util.TreeMap<>();
         for (String arg : args) {
             for (String token : arg.trim().split("\\s+")) {
                 if (token.matches("\\d+")) {
                     events = Integer.parseInt(token);
+                } else if (token.equals("--against-python")) {
+                    againstPython = true;
+                } else if (token.startsWith("--photos=")) {
+                    photoSet = PhotoSet.valueOf(token.substring(9).toUpperCase(Locale.ROOT).replace('-', '_'));
+                } else if (token.startsWith("--ab-env=") && token.indexOf('=', 9) > 9) {
+                    compared = token.substring(9).split("=", 2);
                 } else if (!token.isEmpty()) {
                     String[] pair = token.split("=", 2);
                     if (pair.length != 2) {
@@ -64,13 +76,16 @@ public final class ProcessorBenchmark {
         RegionCatalog catalog = RegionCatalog.losAngeles();
         Path bundle = work.resolve("bundle-" + System.nanoTime());
         TestBundles.untrained(bundle, "tiny-cnn", TestBundles.CLASSIFIER, catalog);
-        List<byte[]> photos = synthCityPhotos(catalog);
-        System.out.printf(Locale.ROOT, "Model: tiny-cnn (untrained head), batch %d, max delay %d ms; %d SynthCity photos of %d bytes on average%n",
-                BATCH, MAX_DELAY.toMillis(), photos.size(), (int) photos.stream().mapToInt(p -> p.length).average().orElse(0));
+        List<byte[]> photos = photoSet.photos(catalog);
+        System.out.printf(Locale.ROOT, "Model: tiny-cnn (untrained head), batch %d, max delay %d ms; %d %s of %d bytes on average%n",
+                BATCH, MAX_DELAY.toMillis(), photos.size(), photoSet.description,
+                (int) photos.stream().mapToInt(p -> p.length).average().orElse(0));
 
         Raw raw = rawThroughput(bundle, photos);
         System.out.printf(Locale.ROOT, "Raw batched model (this JVM, preprocessing included): %.1f img/s; batch of %d: %.1f ms median%n",
                 raw.imagesPerSecond(), BATCH, raw.batchMillis());
+
+        List<StageCosts.Stage> stages = new ArrayList<>(StageCosts.measure(bundle, photos, new int[] {1, 8, 16, 32}));
 
         StreamingStack stack = LocalStreamingStack.shared();
         TestTopics.create(stack);
@@ -79,13 +94,38 @@ public final class ProcessorBenchmark {
                 "kafka-streams.session.timeout.ms", "6000"));
         settings.putAll(extra);
         System.out.println("Processor settings: " + settings);
-        try (TopicProbe probe = new TopicProbe();
-             ProcessorProcess processor = ProcessorProcess.start(stack, bundle, work.resolve("state-" + System.nanoTime()),
-                     work.resolve("processor.log"), settings)) {
-            warmUp(probe, photos, processor);
-            Run saturated = run(probe, photos, "sat", events, 0);
-            Run half = run(probe, photos, "half", Math.max(200, events / 2), saturated.throughput() / 2);
+        if (compared != null) {
+            try (TopicProbe probe = new TopicProbe()) {
+                compareEnvironment(stack, probe, bundle, photos, settings, work, events, compared[0], compared[1]);
+            }
+            System.exit(0);
+        }
+        try (TopicProbe probe = new TopicProbe()) {
+            Run saturated;
+            Run half;
+            try (ProcessorProcess processor = ProcessorProcess.start(stack, bundle, work.resolve("state-" + System.nanoTime()),
+                    work.resolve("processor.log"), settings)) {
+                Target target = new Target(probe::sendAsync, ids -> fromProcessor(probe.awaitPredictions(ids)),
+                        () -> processor.isAlive() ? "" : "the processor died; its log:\n" + processor.logTail(), processor.pid());
+                warmUp(target, photos, "the processor");
+                saturated = run(target, photos, "sat", events, 0);
+                half = run(target, photos, "half", Math.max(200, events / 2), saturated.throughput() / 2);
+            }
             print(raw, saturated, half);
+            printCpu("the processor", saturated);
+            stages.add(StageCosts.outputEncode(probe.predictions("sat-0").get(0).value()));
+            StageCosts.print(stages, saturated);
+            if (againstPython) {
+                // After the processor has stopped: the two never share the machine's cores.
+                try (PythonReference python = PythonReference.start(stack, bundle, TestTopics.PARTITIONS, BATCH, MAX_DELAY,
+                        work.resolve("python-reference.log"))) {
+                    Target target = new Target(event -> probe.sendAsync(PythonReference.EVENTS, event), python::await,
+                            () -> "", python.pid());
+                    warmUp(target, photos, "the Python reference");
+                    Run reference = run(target, photos, "py", events, 0);
+                    printAgainstPython(saturated, reference);
+                }
+            }
         }
         System.exit(0);
     }
@@ -94,11 +134,69 @@ public final class ProcessorBenchmark {
     }
 
     /**
+     * An A/B of one environment variable of the processor's process (e.g. OMP_WAIT_POLICY=PASSIVE): four
+     * processors one after another, without, with, without, with, each warmed up and then measured at saturation, so
+     * that the machine's drift over minutes falls on both sides. Prints each round and the ratio of the means.
+     */
+    private static void compareEnvironment(StreamingStack stack, TopicProbe probe, Path bundle, List<byte[]> photos,
+                                           Map<String, String> settings, Path work, int events, String name, String value)
+            throws Exception {
+        List<double[]> rounds = new ArrayList<>();
+        for (int round = 0; round < 4; round++) {
+            boolean with = round % 2 == 1;
+            Map<String, String> environment = new java.util.HashMap<>();
+            environment.put(name, with ? value : null);
+            try (ProcessorProcess processor = ProcessorProcess.start(stack, bundle, work.resolve("state-" + System.nanoTime()),
+                    work.resolve("processor-ab-" + round + ".log"), settings, environment)) {
+                Target target = new Target(probe::sendAsync, ids -> fromProcessor(probe.awaitPredictions(ids)),
+                        () -> processor.isAlive() ? "" : "the processor died; its log:\n" + processor.logTail(), processor.pid());
+                String who = "the processor " + (with ? "with " + name + "=" + value : "without " + name);
+                warmUp(target, photos, who);
+                Run run = run(target, photos, "ab-" + round, events, 0);
+                rounds.add(new double[] {with ? 1 : 0, run.throughput(), run.cpu().total() / run.events(), run.meanBatch()});
+                printCpu(who, run);
+            }
+        }
+        System.out.println();
+        System.out.printf(Locale.ROOT, "A/B of %s=%s at saturation, %d events a round:%n", name, value, events);
+        System.out.println("| Round | " + name + " | Sustained (pred/s) | Processor CPU ms per event | Mean batch |");
+        System.out.println("|---:|---|---:|---:|---:|");
+        for (int i = 0; i < rounds.size(); i++) {
+            double[] r = rounds.get(i);
+            System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.3f | %.1f |%n", i + 1, r[0] == 1 ? value : "unset", r[1], r[2], r[3]);
+        }
+        double without = rounds.stream().filter(r -> r[0] == 0).mapToDouble(r -> r[1]).average().orElseThrow();
+        double with = rounds.stream().filter(r -> r[0] == 1).mapToDouble(r -> r[1]).average().orElseThrow();
+        System.out.printf(Locale.ROOT, "With / without, throughput: %.2f (%.1f / %.1f pred/s, mean of the two rounds each)%n",
+                with / without, with, without);
+    }
+
+    /** One answer as the benchmark's read_committed consumer got it: when, and the times and batch it carries. */
+    record Arrival(long receivedMillis, double uploadMillis, double processedMillis, int batchSize) {
+    }
+
+    /** Whatever answers the events: how to send one, and how to wait for the answers to some. */
+    record Target(java.util.function.Consumer<ImageEvent> send, Answers answers, java.util.function.Supplier<String> death,
+                  long pid) {
+    }
+
+    interface Answers {
+        List<Arrival> await(List<String> ids) throws Exception;
+    }
+
+    private static List<Arrival> fromProcessor(List<TopicProbe.Output<dev.geoloc.schemas.RegionPrediction>> answers) {
+        // upload_time = processed_time - end_to_end_latency_ms: both are in the prediction
+        return answers.stream().map(a -> new Arrival(a.receivedMillis(),
+                a.value().getProcessedTime().toEpochMilli() - a.value().getEndToEndLatencyMs(),
+                a.value().getProcessedTime().toEpochMilli(), a.value().getBatchSize())).toList();
+    }
+
+    /**
      * @param latenciesMs  upload to arrival at a read_committed consumer: includes waiting for the commit
      * @param processingMs upload to the processor emitting the prediction (its end_to_end_latency_ms)
      */
     record Run(String name, int events, double offeredRate, double throughput, double[] latenciesMs,
-               double[] processingMs, double meanBatch) {
+               double[] processingMs, double meanBatch, ThreadCpu cpu, ThreadCpu benchmarkCpu, double seconds) {
         double percentile(double p) {
             return percentileOf(latenciesMs, p);
         }
@@ -114,15 +212,59 @@ public final class ProcessorBenchmark {
         }
     }
 
-    static List<byte[]> synthCityPhotos(RegionCatalog catalog) {
-        SynthCityGenerator generator = new SynthCityGenerator(catalog, SynthCityConfig.defaults()
-                .withLocationsPerRegion(4).withSize(256, 192));
-        List<byte[]> photos = new ArrayList<>();
-        for (SynthLocation location : generator.locations()) {
-            BufferedImage image = generator.render(location, 0);
-            photos.add(TestImages.jpeg(image, false));
+    /**
+     * The photos a benchmark sends, cycled: SynthCity's own size, what a Street View collector fetches, or what a
+     * phone uploads. SynthCity's grain keeps the JPEGs about as large as camera photos of those sizes.
+     */
+    enum PhotoSet {
+        SYNTHCITY("SynthCity photos (256 x 192 JPEG)", 256, 192, 4, 0.95f),
+        STREETVIEW("Street View-sized photos (640 x 640 JPEG)", 640, 640, 1, 0.9f),
+        PHONE("phone photos (4032 x 3024 JPEG, 12 MP)", 4032, 3024, 1, 0.92f);
+
+        private final String description;
+        private final int width;
+        private final int height;
+        private final int locationsPerRegion;
+        private final float quality;
+
+        PhotoSet(String description, int width, int height, int locationsPerRegion, float quality) {
+            this.description = description;
+            this.width = width;
+            this.height = height;
+            this.locationsPerRegion = locationsPerRegion;
+            this.quality = quality;
         }
-        return photos;
+
+        List<byte[]> photos(RegionCatalog catalog) {
+            SynthCityGenerator generator = new SynthCityGenerator(catalog, SynthCityConfig.defaults()
+                    .withLocationsPerRegion(locationsPerRegion).withSize(width, height));
+            List<byte[]> photos = new ArrayList<>();
+            List<SynthLocation> locations = generator.locations();
+            // 12 MP photos take a second each to render and megabytes to hold: 8 of them, cycled, are enough
+            int count = this == PHONE ? 8 : locations.size();
+            for (SynthLocation location : locations.subList(0, count)) {
+                BufferedImage image = generator.render(location, 0);
+                photos.add(jpeg(image, quality));
+            }
+            return photos;
+        }
+
+        private static byte[] jpeg(BufferedImage image, float quality) {
+            javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
+            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
+            param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
+            param.setCompressionQuality(quality);
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            try (javax.imageio.stream.MemoryCacheImageOutputStream stream = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
+                writer.setOutput(stream);
+                writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
+            } catch (java.io.IOException e) {
+                throw new java.io.UncheckedIOException(e);
+            } finally {
+                writer.dispose();
+            }
+            return out.toByteArray();
+        }
     }
 
     /** The model alone: preprocess and predict full batches back to back, median over 10 rounds of 10 batches. */
@@ -150,30 +292,41 @@ public final class ProcessorBenchmark {
         }
     }
 
-    private static void warmUp(TopicProbe probe, List<byte[]> photos, ProcessorProcess processor) throws InterruptedException {
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(120);
-        probe.send(TopicProbe.event("warm-0", photos.get(0), null));
-        while (probe.predictions("warm-0").isEmpty()) {
-            if (System.nanoTime() > deadline || !processor.isAlive()) {
-                throw new IllegalStateException("the processor did not answer; its log:\n" + processor.logTail());
+    /**
+     * One event answered, then rounds of {@link #WARM_UP_ROUND} events as fast as they go, until the JIT compiler
+     * threads use less than {@link #SETTLED} of the consumer's CPU in a round (or {@link #WARM_UP_LIMIT} passes): a
+     * long-running processor is compiled, and with 200 warm-up events its compiler threads still used a third of
+     * its CPU in the measured run. A consumer without a JIT settles in one round.
+     */
+    private static void warmUp(Target target, List<byte[]> photos, String who) throws Exception {
+        String prefix = "warm" + WARM_UPS.incrementAndGet(); // each warm-up its own keys: the probe keeps every answer
+        target.send().accept(TopicProbe.event(prefix, photos.get(0), null));
+        target.answers().await(List.of(prefix));
+        long deadline = System.nanoTime() + WARM_UP_LIMIT.toNanos();
+        int rounds = 0;
+        double compiling;
+        do {
+            Run round = run(target, photos, prefix + "-" + rounds++, WARM_UP_ROUND, 0);
+            double total = round.cpu().total();
+            compiling = round.cpu().millisByName().entrySet().stream()
+                    .filter(e -> e.getKey().contains("CompilerThre")).mapToDouble(Map.Entry::getValue).sum() / total;
+            String death = target.death().get();
+            if (!death.isEmpty()) {
+                throw new IllegalStateException(death);
             }
-            Thread.sleep(20);
-        }
-        for (int i = 1; i <= 200; i++) {
-            probe.send(TopicProbe.event("warm-" + i, photos.get(i % photos.size()), null));
-        }
-        while (probe.predictions("warm-200").isEmpty()) {
-            Thread.sleep(20);
-        }
+        } while (compiling >= SETTLED && System.nanoTime() < deadline);
+        System.out.printf(Locale.ROOT, "Warm-up of %s: %d events; the JIT compiler used %.0f %% of its CPU in the last round%n",
+                who, 1 + rounds * WARM_UP_ROUND, 100 * compiling);
     }
 
     /**
      * Sends {@code events} events, paced at {@code rate} per second (0: as fast as the producer goes), and waits
-     * for every prediction. Throughput: events over the time from the first send to the last prediction.
+     * for every answer. Throughput: events over the time from the first send to the last answer.
      */
-    private static Run run(TopicProbe probe, List<byte[]> photos, String name, int events, double rate)
-            throws InterruptedException {
+    private static Run run(Target target, List<byte[]> photos, String name, int events, double rate) throws Exception {
         List<String> ids = new ArrayList<>(events);
+        ThreadCpu cpuBefore = ThreadCpu.of(target.pid());
+        ThreadCpu benchmarkBefore = ThreadCpu.of(ProcessHandle.current().pid());
         long startMillis = System.currentTimeMillis();
         long start = System.nanoTime();
         for (int i = 0; i < events; i++) {
@@ -186,17 +339,18 @@ public final class ProcessorBenchmark {
             }
             String id = name + "-" + i;
             ids.add(id);
-            ImageEvent event = TopicProbe.event(id, photos.get(i % photos.size()), new GeoPoint(34.045, -118.25));
-            probe.sendAsync(event);
+            target.send().accept(TopicProbe.event(id, photos.get(i % photos.size()), new GeoPoint(34.045, -118.25)));
         }
-        List<TopicProbe.Output<dev.geoloc.schemas.RegionPrediction>> answers = probe.awaitPredictions(ids);
-        long endMillis = answers.stream().mapToLong(TopicProbe.Output::receivedMillis).max().orElseThrow();
-        // upload_time = processed_time - end_to_end_latency_ms: both are in the prediction
-        double[] latencies = answers.stream().mapToDouble(a -> a.receivedMillis()
-                - (a.value().getProcessedTime().toEpochMilli() - a.value().getEndToEndLatencyMs())).toArray();
-        double[] processing = answers.stream().mapToDouble(a -> a.value().getEndToEndLatencyMs()).toArray();
-        double meanBatch = answers.stream().mapToInt(a -> a.value().getBatchSize()).average().orElse(0);
-        return new Run(name, events, rate, events / ((endMillis - startMillis) / 1e3), latencies, processing, meanBatch);
+        List<Arrival> answers = target.answers().await(ids);
+        ThreadCpu cpu = ThreadCpu.of(target.pid()).since(cpuBefore);
+        ThreadCpu benchmarkCpu = ThreadCpu.of(ProcessHandle.current().pid()).since(benchmarkBefore);
+        double seconds = (System.nanoTime() - start) / 1e9;
+        long endMillis = answers.stream().mapToLong(Arrival::receivedMillis).max().orElseThrow();
+        double[] latencies = answers.stream().mapToDouble(a -> a.receivedMillis() - a.uploadMillis()).toArray();
+        double[] processing = answers.stream().mapToDouble(a -> a.processedMillis() - a.uploadMillis()).toArray();
+        double meanBatch = answers.stream().mapToInt(Arrival::batchSize).average().orElse(0);
+        return new Run(name, events, rate, events / ((endMillis - startMillis) / 1e3), latencies, processing, meanBatch,
+                cpu, benchmarkCpu, seconds);
     }
 
     private static void print(Raw raw, Run saturated, Run half) {
@@ -220,6 +374,51 @@ public final class ProcessorBenchmark {
         System.out.printf(Locale.ROOT, "Half-load p99 vs max delay + 2 batch inferences = %.1f ms: visible %.1f ms (%s), "
                 + "processed %.1f ms (%s)%n", bound, half.percentile(99), half.percentile(99) < bound ? "met" : "missed",
                 half.processingPercentile(99), half.processingPercentile(99) < bound ? "met" : "missed");
+    }
+
+    /**
+     * Where a run's CPU went: milliseconds per event by thread name in the consumer's process (rows of at least 1 %),
+     * and in this JVM, which runs the broker, the registry and the benchmark's own clients on the same cores.
+     */
+    static void printCpu(String who, Run run) {
+        System.out.println();
+        System.out.printf(Locale.ROOT, "CPU of %s during the %s run (%d events, %.1f s; /proc, by thread name):%n",
+                who, run.name(), run.events(), run.seconds());
+        System.out.println("| Thread | CPU ms per event | Share |");
+        System.out.println("|---|---:|---:|");
+        double total = run.cpu().total();
+        run.cpu().millisByName().entrySet().stream()
+                .filter(e -> e.getValue() >= 0.01 * total)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> System.out.printf(Locale.ROOT, "| %s | %.3f | %.0f %% |%n", e.getKey(),
+                        e.getValue() / run.events(), 100 * e.getValue() / total));
+        System.out.printf(Locale.ROOT, "| all of %s | %.3f | %.2f cores |%n", who, total / run.events(),
+                total / 1e3 / run.seconds());
+        System.out.printf(Locale.ROOT, "| broker, registry and benchmark clients (benchmark JVM) | %.3f | %.2f cores |%n",
+                run.benchmarkCpu().total() / run.events(), run.benchmarkCpu().total() / 1e3 / run.seconds());
+        double benchmarkTotal = run.benchmarkCpu().total();
+        run.benchmarkCpu().millisByName().entrySet().stream()
+                .filter(e -> e.getValue() >= 0.05 * benchmarkTotal)
+                .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
+                .forEach(e -> System.out.printf(Locale.ROOT, "| - of which %s | %.3f | %.0f %% |%n", e.getKey(),
+                        e.getValue() / run.events(), 100 * e.getValue() / benchmarkTotal));
+    }
+
+    private static void printAgainstPython(Run processor, Run python) {
+        System.out.println();
+        System.out.println("Python reference (bench/python-reference: Confluent's client, OpenCV, torch; read_committed,"
+                + " transactions every 100 ms), same events, same bundle, after the processor stopped:");
+        System.out.println("| Consumer | Events | Sustained (pred/s) | Mean batch | p50 visible (ms) | p99 visible | p50 processed | p99 processed |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---:|---:|");
+        for (Run run : List.of(processor, python)) {
+            System.out.printf(Locale.ROOT, "| %s | %d | %.1f | %.1f | %.1f | %.1f | %.1f | %.1f |%n",
+                    run == processor ? "processor" : "Python reference", run.events(), run.throughput(), run.meanBatch(),
+                    run.percentile(50), run.percentile(99), run.processingPercentile(50), run.processingPercentile(99));
+        }
+        printCpu("the Python reference", python);
+        double ratio = processor.throughput() / python.throughput();
+        System.out.printf(Locale.ROOT, "Processor / Python reference throughput: %.2f (target >= 2.00: %s)%n", ratio,
+                ratio >= 2 ? "met" : "missed");
     }
 
     static double median(double[] values) {
