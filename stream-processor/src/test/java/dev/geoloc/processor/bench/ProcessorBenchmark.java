@@ -40,7 +40,9 @@ public final class ProcessorBenchmark {
 
     private static final int BATCH = 32;
     private static final Duration MAX_DELAY = Duration.ofMillis(20);
-    private static final int WARM_UP_ROUND = 1000;
+    /** A warm-up round's events: 1,000, or fewer where photos are large (about 30 MB a round, at least 50). */
+    private static final int WARM_UP_EVENTS = 1000;
+    private static final long WARM_UP_BYTES = 30L << 20;
     private static final double SETTLED = 0.05;
     private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(120);
     private static final java.util.concurrent.atomic.AtomicInteger WARM_UPS = new java.util.concurrent.atomic.AtomicInteger();
@@ -77,6 +79,11 @@ public final class ProcessorBenchmark {
         Path bundle = work.resolve("bundle-" + System.nanoTime());
         TestBundles.untrained(bundle, "tiny-cnn", TestBundles.CLASSIFIER, catalog);
         List<byte[]> photos = photoSet.photos(catalog);
+        // Kept as files, for measuring another decoder on the very same bytes
+        Path photoFiles = Files.createDirectories(work.resolve("photos-" + photoSet.name().toLowerCase(Locale.ROOT)));
+        for (int i = 0; i < photos.size(); i++) {
+            Files.write(photoFiles.resolve(i + ".jpg"), photos.get(i));
+        }
         System.out.printf(Locale.ROOT, "Model: tiny-cnn (untrained head), batch %d, max delay %d ms; %d %s of %d bytes on average%n",
                 BATCH, MAX_DELAY.toMillis(), photos.size(), photoSet.description,
                 (int) photos.stream().mapToInt(p -> p.length).average().orElse(0));
@@ -236,17 +243,42 @@ public final class ProcessorBenchmark {
         }
 
         List<byte[]> photos(RegionCatalog catalog) {
+            // SynthCity renders up to 1024 a side: a phone photo is a quarter-size render, enlarged, with sensor grain
+            int scale = this == PHONE ? 4 : 1;
             SynthCityGenerator generator = new SynthCityGenerator(catalog, SynthCityConfig.defaults()
-                    .withLocationsPerRegion(locationsPerRegion).withSize(width, height));
+                    .withLocationsPerRegion(locationsPerRegion).withSize(width / scale, height / scale));
             List<byte[]> photos = new ArrayList<>();
             List<SynthLocation> locations = generator.locations();
-            // 12 MP photos take a second each to render and megabytes to hold: 8 of them, cycled, are enough
+            // 12 MP photos take a second each to make and megabytes to hold: 8 of them, cycled, are enough
             int count = this == PHONE ? 8 : locations.size();
+            java.util.SplittableRandom grain = new java.util.SplittableRandom(7);
             for (SynthLocation location : locations.subList(0, count)) {
                 BufferedImage image = generator.render(location, 0);
-                photos.add(jpeg(image, quality));
+                photos.add(jpeg(scale == 1 ? image : enlarged(image, scale, grain), quality));
             }
             return photos;
+        }
+
+        private static BufferedImage enlarged(BufferedImage image, int scale, java.util.SplittableRandom grain) {
+            BufferedImage large = new BufferedImage(image.getWidth() * scale, image.getHeight() * scale,
+                    BufferedImage.TYPE_INT_RGB);
+            java.awt.Graphics2D g = large.createGraphics();
+            g.setRenderingHint(java.awt.RenderingHints.KEY_INTERPOLATION, java.awt.RenderingHints.VALUE_INTERPOLATION_BICUBIC);
+            g.drawImage(image, 0, 0, large.getWidth(), large.getHeight(), null);
+            g.dispose();
+            int[] pixels = ((java.awt.image.DataBufferInt) large.getRaster().getDataBuffer()).getData();
+            for (int i = 0; i < pixels.length; i++) {
+                int n = grain.nextInt(-6, 7);
+                int r = channel((pixels[i] >> 16) & 0xFF, n);
+                int gr = channel((pixels[i] >> 8) & 0xFF, n);
+                int b = channel(pixels[i] & 0xFF, n);
+                pixels[i] = (r << 16) | (gr << 8) | b;
+            }
+            return large;
+        }
+
+        private static int channel(int value, int grain) {
+            return Math.max(0, Math.min(255, value + grain));
         }
 
         private static byte[] jpeg(BufferedImage image, float quality) {
@@ -293,7 +325,7 @@ public final class ProcessorBenchmark {
     }
 
     /**
-     * One event answered, then rounds of {@link #WARM_UP_ROUND} events as fast as they go, until the JIT compiler
+     * One event answered, then rounds of {@link #warmUpRound} events as fast as they go, until the JIT compiler
      * threads use less than {@link #SETTLED} of the consumer's CPU in a round (or {@link #WARM_UP_LIMIT} passes): a
      * long-running processor is compiled, and with 200 warm-up events its compiler threads still used a third of
      * its CPU in the measured run. A consumer without a JIT settles in one round.
@@ -304,9 +336,10 @@ public final class ProcessorBenchmark {
         target.answers().await(List.of(prefix));
         long deadline = System.nanoTime() + WARM_UP_LIMIT.toNanos();
         int rounds = 0;
+        int size = warmUpRound(photos);
         double compiling;
         do {
-            Run round = run(target, photos, prefix + "-" + rounds++, WARM_UP_ROUND, 0);
+            Run round = run(target, photos, prefix + "-" + rounds++, size, 0);
             double total = round.cpu().total();
             compiling = round.cpu().millisByName().entrySet().stream()
                     .filter(e -> e.getKey().contains("CompilerThre")).mapToDouble(Map.Entry::getValue).sum() / total;
@@ -316,7 +349,12 @@ public final class ProcessorBenchmark {
             }
         } while (compiling >= SETTLED && System.nanoTime() < deadline);
         System.out.printf(Locale.ROOT, "Warm-up of %s: %d events; the JIT compiler used %.0f %% of its CPU in the last round%n",
-                who, 1 + rounds * WARM_UP_ROUND, 100 * compiling);
+                who, 1 + rounds * size, 100 * compiling);
+    }
+
+    private static int warmUpRound(List<byte[]> photos) {
+        double mean = photos.stream().mapToInt(p -> p.length).average().orElse(1);
+        return (int) Math.max(50, Math.min(WARM_UP_EVENTS, WARM_UP_BYTES / mean));
     }
 
     /**

@@ -40,6 +40,12 @@ final class PythonReference implements AutoCloseable {
     private final Process process;
     private final Path log;
     private final Map<String, ProcessorBenchmark.Arrival> arrivals = new ConcurrentHashMap<>();
+    private final Map<String, Answer> answers = new ConcurrentHashMap<>();
+    private final java.util.concurrent.atomic.AtomicInteger records = new java.util.concurrent.atomic.AtomicInteger();
+
+    /** What the reference answered for one image: the most probable region and its probability. */
+    record Answer(String regionId, double probability) {
+    }
     private final AtomicBoolean reading = new AtomicBoolean(true);
     private final Thread reader;
 
@@ -109,6 +115,8 @@ final class PythonReference implements AutoCloseable {
             while (reading.get()) {
                 for (ConsumerRecord<String, String> record : consumer.poll(Duration.ofMillis(50))) {
                     JsonNode answer = JSON.readTree(record.value().getBytes(StandardCharsets.UTF_8));
+                    records.incrementAndGet();
+                    answers.put(record.key(), new Answer(answer.path("region_id").asText(), answer.path("probability").asDouble()));
                     arrivals.put(record.key(), new ProcessorBenchmark.Arrival(System.currentTimeMillis(),
                             answer.path("upload_time_ms").asDouble(), answer.path("processed_time_ms").asDouble(),
                             answer.path("batch_size").asInt()));
@@ -117,6 +125,15 @@ final class PythonReference implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException("an answer of the Python reference is not JSON", e);
         }
+    }
+
+    Answer answer(String id) {
+        return answers.get(id);
+    }
+
+    /** Answers read so far, duplicates included. */
+    int records() {
+        return records.get();
     }
 
     /** SIGTERM: the reference aborts its open transaction and prints what it did. */
