@@ -11,6 +11,9 @@ outputs for a batch built from a formula, so that Java can check the file loads 
 numbers without Python). Run with Debian's python3-torch (1.13), which only /usr/bin/python3 sees:
 
     /usr/bin/python3 region-model/scripts/export_tiny_encoders.py region-model/src/main/resources/dev/geoloc/model/encoders
+
+With --vit-s14 DIR it writes instead vit-s14-random.pt/.json into DIR: DINOv2 ViT-S/14's geometry with random
+weights, the realistic-cost encoder of `./geoloc bench-processor --encoder=DIR/vit-s14-random.pt`.
 """
 import json
 import math
@@ -44,14 +47,14 @@ class TinyCnn(nn.Module):
 class Block(nn.Module):
     """A pre-norm transformer block written out, so the scripted graph holds only basic, portable ops."""
 
-    def __init__(self, dim, heads):
+    def __init__(self, dim, heads, mlp_ratio=2):
         super().__init__()
         self.heads = heads
         self.norm1 = nn.LayerNorm(dim)
         self.qkv = nn.Linear(dim, 3 * dim)
         self.proj = nn.Linear(dim, dim)
         self.norm2 = nn.LayerNorm(dim)
-        self.mlp = nn.Sequential(nn.Linear(dim, 2 * dim), nn.GELU(), nn.Linear(2 * dim, dim))
+        self.mlp = nn.Sequential(nn.Linear(dim, mlp_ratio * dim), nn.GELU(), nn.Linear(mlp_ratio * dim, dim))
 
     def forward(self, x):
         b, n, d = x.shape
@@ -65,12 +68,12 @@ class Block(nn.Module):
 class TinyVit(nn.Module):
     """A ViT in DINOv2's shape (patch embedding, class token, pre-norm blocks, final norm), a few layers deep."""
 
-    def __init__(self, size=64, patch=8, dim=64, depth=4, heads=4):
+    def __init__(self, size=64, patch=8, dim=64, depth=4, heads=4, mlp_ratio=2):
         super().__init__()
         self.patch_embed = nn.Conv2d(3, dim, patch, patch)
         self.cls_token = nn.Parameter(torch.zeros(1, 1, dim))
         self.pos_embed = nn.Parameter(torch.randn(1, (size // patch) ** 2 + 1, dim) * 0.02)
-        self.blocks = nn.Sequential(*[Block(dim, heads) for _ in range(depth)])
+        self.blocks = nn.Sequential(*[Block(dim, heads, mlp_ratio) for _ in range(depth)])
         self.norm = nn.LayerNorm(dim)
 
     def forward(self, x):
@@ -120,7 +123,22 @@ def export(name, model, size, description, out_dir):
           f"{(out_dir / f'{name}.pt').stat().st_size / 1024:.0f} KiB")
 
 
+class VitS14(TinyVit):
+    """DINOv2 ViT-S/14's geometry (224 px, patch 14, width 384, 12 layers, 6 heads, MLP 4x) with random weights:
+    the inference cost of the real encoder, for benchmarks, without its weights (which cannot be downloaded here)."""
+
+    def __init__(self):
+        super().__init__(size=224, patch=14, dim=384, depth=12, heads=6, mlp_ratio=4)
+
+
 def main():
+    if sys.argv[1:2] == ["--vit-s14"]:
+        # 22 M parameters, 85 MiB: written where asked (a benchmark's folder), never into the library's resources
+        out_dir = pathlib.Path(sys.argv[2])
+        out_dir.mkdir(parents=True, exist_ok=True)
+        export("vit-s14-random", VitS14, 224, "DINOv2 ViT-S/14's geometry with random weights: a realistic "
+               "inference cost for benchmarks, no meaning.", out_dir)
+        return
     out_dir = pathlib.Path(sys.argv[1] if len(sys.argv) > 1 else ".")
     out_dir.mkdir(parents=True, exist_ok=True)
     torch.set_num_threads(1)

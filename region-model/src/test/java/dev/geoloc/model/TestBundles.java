@@ -35,6 +35,13 @@ public final class TestBundles {
         return untrained(directory, encoder, spec, catalog, catalog.size());
     }
 
+    /** An untrained head over an encoder exported elsewhere ({@code NAME.pt} with its contract {@code NAME.json} beside it). */
+    public static Path untrained(Path directory, Path encoderFile, HeadSpec spec, RegionCatalog catalog) throws IOException {
+        String name = encoderFile.getFileName().toString().replaceFirst("\\.pt$", "");
+        EncoderContract contract = EncoderContract.read(encoderFile.resolveSibling(name + ".json"));
+        return write(directory, contract, encoderFile, spec, catalog, catalog.size(), false, true);
+    }
+
     /** With a head of {@code outputs} logits, which a valid bundle has one of per region. */
     public static Path untrained(Path directory, String encoder, HeadSpec spec, RegionCatalog catalog, int outputs)
             throws IOException {

@@ -40,7 +40,7 @@ public final class ProcessorBenchmark {
 
     private static final int BATCH = 32;
     private static final Duration MAX_DELAY = Duration.ofMillis(20);
-    /** A warm-up round's events: 1,000, or fewer where photos are large (about 30 MB a round, at least 50). */
+    /** A warm-up round's events: 1,000, or fewer where photos are large or the model slow ({@link #warmUpRound}). */
     private static final int WARM_UP_EVENTS = 1000;
     private static final long WARM_UP_BYTES = 30L << 20;
     private static final double SETTLED = 0.05;
@@ -54,6 +54,7 @@ public final class ProcessorBenchmark {
         boolean againstPython = false;
         String[] compared = null;
         PhotoSet photoSet = PhotoSet.SYNTHCITY;
+        Path encoder = null;
         Map<String, String> extra = new java.util.TreeMap<>();
         for (String arg : args) {
             for (String token : arg.trim().split("\\s+")) {
@@ -61,6 +62,8 @@ public final class ProcessorBenchmark {
                     events = Integer.parseInt(token);
                 } else if (token.equals("--against-python")) {
                     againstPython = true;
+                } else if (token.startsWith("--encoder=")) {
+                    encoder = Path.of(token.substring(10)).toAbsolutePath();
                 } else if (token.startsWith("--photos=")) {
                     photoSet = PhotoSet.valueOf(token.substring(9).toUpperCase(Locale.ROOT).replace('-', '_'));
                 } else if (token.startsWith("--ab-env=") && token.indexOf('=', 9) > 9) {
@@ -77,15 +80,20 @@ public final class ProcessorBenchmark {
         Path work = Files.createDirectories(Path.of("target", "bench").toAbsolutePath());
         RegionCatalog catalog = RegionCatalog.losAngeles();
         Path bundle = work.resolve("bundle-" + System.nanoTime());
-        TestBundles.untrained(bundle, "tiny-cnn", TestBundles.CLASSIFIER, catalog);
+        if (encoder == null) {
+            TestBundles.untrained(bundle, "tiny-cnn", TestBundles.CLASSIFIER, catalog);
+        } else {
+            TestBundles.untrained(bundle, encoder, TestBundles.CLASSIFIER, catalog);
+        }
+        String model = encoder == null ? "tiny-cnn" : encoder.getFileName().toString();
         List<byte[]> photos = photoSet.photos(catalog);
         // Kept as files, for measuring another decoder on the very same bytes
         Path photoFiles = Files.createDirectories(work.resolve("photos-" + photoSet.name().toLowerCase(Locale.ROOT)));
         for (int i = 0; i < photos.size(); i++) {
             Files.write(photoFiles.resolve(i + ".jpg"), photos.get(i));
         }
-        System.out.printf(Locale.ROOT, "Model: tiny-cnn (untrained head), batch %d, max delay %d ms; %d %s of %d bytes on average%n",
-                BATCH, MAX_DELAY.toMillis(), photos.size(), photoSet.description,
+        System.out.printf(Locale.ROOT, "Model: %s (untrained head), batch %d, max delay %d ms; %d %s of %d bytes on average%n",
+                model, BATCH, MAX_DELAY.toMillis(), photos.size(), photoSet.description,
                 (int) photos.stream().mapToInt(p -> p.length).average().orElse(0));
 
         Raw raw = rawThroughput(bundle, photos);
@@ -103,7 +111,8 @@ public final class ProcessorBenchmark {
         System.out.println("Processor settings: " + settings);
         if (compared != null) {
             try (TopicProbe probe = new TopicProbe()) {
-                compareEnvironment(stack, probe, bundle, photos, settings, work, events, compared[0], compared[1]);
+                compareEnvironment(stack, probe, bundle, photos, raw.imagesPerSecond(), settings, work, events, compared[0],
+                        compared[1]);
             }
             System.exit(0);
         }
@@ -114,7 +123,7 @@ public final class ProcessorBenchmark {
                     work.resolve("processor.log"), settings)) {
                 Target target = new Target(probe::sendAsync, ids -> fromProcessor(probe.awaitPredictions(ids)),
                         () -> processor.isAlive() ? "" : "the processor died; its log:\n" + processor.logTail(), processor.pid());
-                warmUp(target, photos, "the processor");
+                warmUp(target, photos, raw.imagesPerSecond(), "the processor");
                 saturated = run(target, photos, "sat", events, 0);
                 half = run(target, photos, "half", Math.max(200, events / 2), saturated.throughput() / 2);
             }
@@ -128,7 +137,7 @@ public final class ProcessorBenchmark {
                         work.resolve("python-reference.log"))) {
                     Target target = new Target(event -> probe.sendAsync(PythonReference.EVENTS, event), python::await,
                             () -> "", python.pid());
-                    warmUp(target, photos, "the Python reference");
+                    warmUp(target, photos, raw.imagesPerSecond(), "the Python reference");
                     Run reference = run(target, photos, "py", events, 0);
                     printAgainstPython(saturated, reference);
                 }
@@ -145,7 +154,7 @@ public final class ProcessorBenchmark {
      * processors one after another, without, with, without, with, each warmed up and then measured at saturation, so
      * that the machine's drift over minutes falls on both sides. Prints each round and the ratio of the means.
      */
-    private static void compareEnvironment(StreamingStack stack, TopicProbe probe, Path bundle, List<byte[]> photos,
+    private static void compareEnvironment(StreamingStack stack, TopicProbe probe, Path bundle, List<byte[]> photos, double rawRate,
                                            Map<String, String> settings, Path work, int events, String name, String value)
             throws Exception {
         List<double[]> rounds = new ArrayList<>();
@@ -158,7 +167,7 @@ public final class ProcessorBenchmark {
                 Target target = new Target(probe::sendAsync, ids -> fromProcessor(probe.awaitPredictions(ids)),
                         () -> processor.isAlive() ? "" : "the processor died; its log:\n" + processor.logTail(), processor.pid());
                 String who = "the processor " + (with ? "with " + name + "=" + value : "without " + name);
-                warmUp(target, photos, who);
+                warmUp(target, photos, rawRate, who);
                 Run run = run(target, photos, "ab-" + round, events, 0);
                 rounds.add(new double[] {with ? 1 : 0, run.throughput(), run.cpu().total() / run.events(), run.meanBatch()});
                 printCpu(who, run);
@@ -299,7 +308,10 @@ public final class ProcessorBenchmark {
         }
     }
 
-    /** The model alone: preprocess and predict full batches back to back, median over 10 rounds of 10 batches. */
+    /**
+     * The model alone: preprocess and predict full batches back to back, median over 10 rounds of up to 10 batches
+     * (as many as take about a second: a ViT-S/14 on two cores takes more than that for one batch).
+     */
     static Raw rawThroughput(Path bundlePath, List<byte[]> photos) throws Exception {
         PredictorOptions options = new PredictorOptions("cpu", 3, 0.9, 1, ImageLimits.DEFAULT);
         try (ModelBundle bundle = ModelBundle.open(bundlePath);
@@ -309,16 +321,19 @@ public final class ProcessorBenchmark {
             for (int i = 0; i < BATCH; i++) {
                 batch.add(photos.get(i % photos.size()));
             }
+            long once = System.nanoTime();
+            predictor.predictImages(batch);
+            int batches = (int) Math.max(1, Math.min(10, 1e9 / (System.nanoTime() - once)));
             double[] rates = new double[10];
             double[] batchMillis = new double[10];
             for (int round = 0; round < rates.length; round++) {
                 long start = System.nanoTime();
-                for (int b = 0; b < 10; b++) {
+                for (int b = 0; b < batches; b++) {
                     predictor.predictImages(batch);
                 }
                 long elapsed = System.nanoTime() - start;
-                rates[round] = 10.0 * BATCH / (elapsed / 1e9);
-                batchMillis[round] = elapsed / 10 / 1e6;
+                rates[round] = (double) batches * BATCH / (elapsed / 1e9);
+                batchMillis[round] = elapsed / batches / 1e6;
             }
             return new Raw(median(rates), median(batchMillis));
         }
@@ -330,13 +345,13 @@ public final class ProcessorBenchmark {
      * long-running processor is compiled, and with 200 warm-up events its compiler threads still used a third of
      * its CPU in the measured run. A consumer without a JIT settles in one round.
      */
-    private static void warmUp(Target target, List<byte[]> photos, String who) throws Exception {
+    private static void warmUp(Target target, List<byte[]> photos, double rawRate, String who) throws Exception {
         String prefix = "warm" + WARM_UPS.incrementAndGet(); // each warm-up its own keys: the probe keeps every answer
         target.send().accept(TopicProbe.event(prefix, photos.get(0), null));
         target.answers().await(List.of(prefix));
         long deadline = System.nanoTime() + WARM_UP_LIMIT.toNanos();
         int rounds = 0;
-        int size = warmUpRound(photos);
+        int size = warmUpRound(photos, rawRate);
         double compiling;
         do {
             Run round = run(target, photos, prefix + "-" + rounds++, size, 0);
@@ -352,9 +367,10 @@ public final class ProcessorBenchmark {
                 who, 1 + rounds * size, 100 * compiling);
     }
 
-    private static int warmUpRound(List<byte[]> photos) {
+    /** At most 1,000 events, about 30 MB, or 5 s of the raw model's rate, whichever is least; at least 50. */
+    private static int warmUpRound(List<byte[]> photos, double rawRate) {
         double mean = photos.stream().mapToInt(p -> p.length).average().orElse(1);
-        return (int) Math.max(50, Math.min(WARM_UP_EVENTS, WARM_UP_BYTES / mean));
+        return (int) Math.max(50, Math.min(Math.min(WARM_UP_EVENTS, WARM_UP_BYTES / mean), 5 * rawRate));
     }
 
     /**
