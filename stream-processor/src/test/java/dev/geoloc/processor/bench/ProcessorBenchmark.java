@@ -47,7 +47,18 @@ public final class ProcessorBenchmark {
     private static final Duration WARM_UP_LIMIT = Duration.ofSeconds(120);
     private static final java.util.concurrent.atomic.AtomicInteger WARM_UPS = new java.util.concurrent.atomic.AtomicInteger();
 
-    public static void main(String[] args) throws Exception {
+    public static void main(String[] args) {
+        try {
+            benchmark(args);
+        } catch (Exception e) {
+            // The broker and registry run on non-daemon threads of this JVM: without an exit it would outlive the failure
+            e.printStackTrace();
+            System.exit(1);
+        }
+        System.exit(0);
+    }
+
+    private static void benchmark(String[] args) throws Exception {
         // The arguments, as one string or several: the number of events, then processor settings, key=value, e.g.
         // kafka-streams.num.stream.threads=2.
         int events = 2000;
@@ -114,7 +125,7 @@ public final class ProcessorBenchmark {
                 compareEnvironment(stack, probe, bundle, photos, raw.imagesPerSecond(), settings, work, events, compared[0],
                         compared[1]);
             }
-            System.exit(0);
+            return;
         }
         try (TopicProbe probe = new TopicProbe()) {
             Run saturated;
@@ -143,7 +154,6 @@ public final class ProcessorBenchmark {
                 }
             }
         }
-        System.exit(0);
     }
 
     record Raw(double imagesPerSecond, double batchMillis) {
