@@ -185,7 +185,10 @@ def load_model(files):
 
 
 def probe_input(batch, size):
-    """EncoderContract.probeInput: x[b, c, h, w] = sin(0.37 b + 1.3 c + 0.05 h - 0.07 w)."""
+    """EncoderContract.probeInput: x[b, c, h, w] = sin(0.37 b + 1.3 c + 0.05 h - 0.07 w).
+
+    The exporter of the built-in encoders has the same function; this script travels alone to the GPU host, so it
+    keeps its own copy, and GpuCheckScriptTest holds the two to the Java one through the bundles' references."""
     b = torch.arange(batch, dtype=torch.float64).view(-1, 1, 1, 1)
     c = torch.arange(3, dtype=torch.float64).view(1, -1, 1, 1)
     h = torch.arange(size, dtype=torch.float64).view(1, 1, -1, 1)
