@@ -136,7 +136,9 @@ public final class ProcessorBenchmark {
                         () -> processor.isAlive() ? "" : "the processor died; its log:\n" + processor.logTail(), processor.pid());
                 warmUp(target, photos, raw.imagesPerSecond(), "the processor");
                 saturated = run(target, photos, "sat", events, 0);
+                String memory = memory(processor.pid());
                 half = run(target, photos, "half", Math.max(200, events / 2), saturated.throughput() / 2);
+                System.out.println("Processor memory after the saturation run (-Xmx1g, the launcher's malloc settings): " + memory);
             }
             print(raw, saturated, half);
             printCpu("the processor", saturated);
@@ -154,6 +156,23 @@ public final class ProcessorBenchmark {
                 }
             }
         }
+    }
+
+    /** Resident memory now and at its peak, from /proc (Linux): what a container's memory limit must hold. */
+    static String memory(long pid) throws java.io.IOException {
+        Map<String, String> status = new java.util.HashMap<>();
+        for (String line : Files.readAllLines(Path.of("/proc", String.valueOf(pid), "status"))) {
+            String[] pair = line.split(":\\s+", 2);
+            if (pair.length == 2) {
+                status.put(pair[0], pair[1]);
+            }
+        }
+        return String.format(Locale.ROOT, "RSS %d MiB, peak %d MiB", kib(status.get("VmRSS")) / 1024,
+                kib(status.get("VmHWM")) / 1024);
+    }
+
+    private static long kib(String value) {
+        return Long.parseLong(value.replace("kB", "").trim());
     }
 
     record Raw(double imagesPerSecond, double batchMillis) {
