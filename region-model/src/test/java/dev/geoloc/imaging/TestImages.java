@@ -88,10 +88,15 @@ public final class TestImages {
     }
 
     public static byte[] jpeg(BufferedImage image, boolean progressive) {
+        return jpeg(image, progressive, 0.95f);
+    }
+
+    /** At a JPEG quality from 0 to 1: lower gives smaller files, as cameras and collectors choose. */
+    public static byte[] jpeg(BufferedImage image, boolean progressive, float quality) {
         ImageWriter writer = ImageIO.getImageWritersByFormatName("jpeg").next();
         ImageWriteParam param = writer.getDefaultWriteParam();
         param.setCompressionMode(ImageWriteParam.MODE_EXPLICIT);
-        param.setCompressionQuality(0.95f);
+        param.setCompressionQuality(quality);
         if (progressive) {
             param.setProgressiveMode(ImageWriteParam.MODE_DEFAULT);
         }

@@ -15,6 +15,7 @@ import dev.geoloc.dataset.synth.SynthCityConfig;
 import dev.geoloc.dataset.synth.SynthCityGenerator;
 import dev.geoloc.dataset.synth.SynthLocation;
 import dev.geoloc.imaging.ImageLimits;
+import dev.geoloc.imaging.TestImages;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.RegionPredictor;
@@ -292,7 +293,7 @@ public final class ProcessorBenchmark {
             java.util.SplittableRandom grain = new java.util.SplittableRandom(7);
             for (SynthLocation location : locations.subList(0, count)) {
                 BufferedImage image = generator.render(location, 0);
-                photos.add(jpeg(scale == 1 ? image : enlarged(image, scale, grain), quality));
+                photos.add(TestImages.jpeg(scale == 1 ? image : enlarged(image, scale, grain), false, quality));
             }
             return photos;
         }
@@ -317,23 +318,6 @@ public final class ProcessorBenchmark {
 
         private static int channel(int value, int grain) {
             return Math.max(0, Math.min(255, value + grain));
-        }
-
-        private static byte[] jpeg(BufferedImage image, float quality) {
-            javax.imageio.ImageWriter writer = javax.imageio.ImageIO.getImageWritersByFormatName("jpeg").next();
-            javax.imageio.ImageWriteParam param = writer.getDefaultWriteParam();
-            param.setCompressionMode(javax.imageio.ImageWriteParam.MODE_EXPLICIT);
-            param.setCompressionQuality(quality);
-            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
-            try (javax.imageio.stream.MemoryCacheImageOutputStream stream = new javax.imageio.stream.MemoryCacheImageOutputStream(out)) {
-                writer.setOutput(stream);
-                writer.write(null, new javax.imageio.IIOImage(image, null, null), param);
-            } catch (java.io.IOException e) {
-                throw new java.io.UncheckedIOException(e);
-            } finally {
-                writer.dispose();
-            }
-            return out.toByteArray();
         }
     }
 
