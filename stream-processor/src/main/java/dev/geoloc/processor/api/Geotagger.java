@@ -3,7 +3,6 @@ package dev.geoloc.processor.api;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.Semaphore;
@@ -14,14 +13,12 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 
 import dev.geoloc.imaging.ImagePreprocessor;
-import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.processor.batching.BatcherStoppedException;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.batching.Outcome;
 import dev.geoloc.processor.config.ProcessorConfig;
-import dev.geoloc.processor.intake.DeadLetterCodes;
-import dev.geoloc.processor.intake.DecodeDeadline;
+import dev.geoloc.processor.intake.DecodePool;
 import dev.geoloc.processor.intake.EventChecks;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
@@ -49,7 +46,7 @@ public class Geotagger {
 
     private final ModelHolder models;
     private final DynamicBatcher batcher;
-    private final DecodeDeadline decodes;
+    private final DecodePool decodes;
     private final ImageSource images;
     private final InFlightBudget budget;
     private final EventChecks checks;
@@ -58,12 +55,12 @@ public class Geotagger {
     private final Duration timeout;
 
     @Inject
-    Geotagger(ModelHolder models, DynamicBatcher batcher, DecodeDeadline decodes, ImageSource images,
+    Geotagger(ModelHolder models, DynamicBatcher batcher, DecodePool decodes, ImageSource images,
               InFlightBudget budget, IntakeLimits limits, ProcessorConfig config) {
         this(models, batcher, decodes, images, budget, limits, config.api());
     }
 
-    Geotagger(ModelHolder models, DynamicBatcher batcher, DecodeDeadline decodes, ImageSource images,
+    Geotagger(ModelHolder models, DynamicBatcher batcher, DecodePool decodes, ImageSource images,
               InFlightBudget budget, IntakeLimits limits, ProcessorConfig.Api api) {
         this.models = models;
         this.batcher = batcher;
@@ -77,7 +74,7 @@ public class Geotagger {
     }
 
     /**
-     * Checks, decodes and queues the request's image, on the calling thread (a worker: decoding blocks); the
+     * Checks the request's image and sends it on, to the decode pool and the batcher, as the stream's images go; the
      * future completes with its prediction, or fails with an {@link ApiRefusal.RefusedException}.
      */
     public CompletableFuture<RegionPrediction> geotag(ImageEvent event) {
@@ -112,7 +109,7 @@ public class Geotagger {
         }
     }
 
-    private CompletableFuture<RegionPrediction> answer(ImageEvent event, long received) throws InterruptedException {
+    private CompletableFuture<RegionPrediction> answer(ImageEvent event, long received) {
         try {
             checks.checked(event);
         } catch (Rejection e) {
@@ -147,24 +144,15 @@ public class Geotagger {
         }
     }
 
+    /** Decodes the image on the decode pool, then queues it if the batcher has room, without waiting for any. */
     private CompletableFuture<Queued> queue(ImagePreprocessor preprocessor, byte[] encoded, Route route, long received) {
-        try {
-            float[] tensor = decodes.preprocess(preprocessor, encoded);
+        return decodes.decode(preprocessor, encoded).thenCompose(decoded -> {
             long preprocessNanos = System.nanoTime() - received;
-            Optional<CompletableFuture<Outcome>> outcome = batcher.offer(tensor, preprocessor.spec(), encoded, route);
-            return outcome.map(o -> CompletableFuture.completedFuture(new Queued(o, preprocessNanos)))
+            return batcher.offer(decoded.tensor(), preprocessor.spec(), encoded, route)
+                    .map(outcome -> CompletableFuture.completedFuture(new Queued(outcome, preprocessNanos)))
                     .orElseGet(() -> refused(ApiRefusal.busy("The inference queue is full "
                             + "(geoloc.batching.queue-capacity)")));
-        } catch (ImageRejectedException e) {
-            return refused(ApiRefusal.badInput(DeadLetterCodes.of(e.reason()), e.getMessage()));
-        } catch (Rejection e) {
-            return refused(ApiRefusal.badInput(e.code(), e.reason()));
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            return refused(ApiRefusal.unavailable("Interrupted while decoding the image"));
-        } catch (RuntimeException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        });
     }
 
     private static RegionPrediction predicted(ImageEvent event, Queued done) {

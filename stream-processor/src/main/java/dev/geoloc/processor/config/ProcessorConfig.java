@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.OptionalInt;
 
 import dev.geoloc.contracts.Topics;
 import io.smallrye.config.ConfigMapping;
@@ -115,8 +116,8 @@ public interface ProcessorConfig {
         Duration maxDelay();
 
         /**
-         * Images waiting for inference across all stream threads; a stream thread that finds the queue full
-         * waits, which holds back consumption instead of buffering without bound.
+         * Images waiting for inference across all stream threads; a decode thread that finds the queue full
+         * waits, and with it, once the in-flight budget is spent, consumption, instead of buffering without bound.
          */
         @WithDefault("128")
         int queueCapacity();
@@ -234,11 +235,17 @@ public interface ProcessorConfig {
         int maxSide();
 
         /**
-         * Longest one image's decode may take before it is a DECODE_TOO_COSTLY dead letter; well under Streams'
-         * transaction timeout (10 s under exactly-once), which a decode on the stream thread would otherwise outlast.
+         * Longest one image's decode may take, from when it starts, before its image is a DECODE_TOO_COSTLY dead
+         * letter and the decode runs on as a runaway (liveness counts them).
          */
         @WithDefault("5s")
         Duration decodeTimeout();
+
+        /**
+         * Images decoded at once, on a pool of their own that every stream thread and the API share; by default
+         * the cores the JVM sees. Decoding is most of the CPU a small model leaves; see docs/performance.md.
+         */
+        OptionalInt decodeThreads();
 
         /**
          * Decode TIFF images. Off by default: the libtiff inside OpenCV 4.9 (4.2.0, 2020) has published crash bugs;

@@ -16,6 +16,7 @@ import dev.geoloc.processor.artifacts.PublicReasons;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.config.ProcessorConfig;
+import dev.geoloc.processor.intake.DecodePool;
 import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.versions.ModelSource;
 import dev.geoloc.processor.versions.ServedModel;
@@ -32,16 +33,17 @@ public class ProcessorReadiness implements HealthCheck {
     private final KafkaStreams streams;
     private final ModelHolder models;
     private final DynamicBatcher batcher;
-
+    private final DecodePool decodes;
     private final ModelSource source;
     private final ProgressWatchdog watchdog;
     private final InFlightBudget budget;
     private final StreamsStateClock stateClock;
     private final Duration rebalanceGrace;
 
-    ProcessorReadiness(KafkaStreams streams, ModelHolder models, DynamicBatcher batcher, ModelSource source,
-                       ProgressWatchdog watchdog, InFlightBudget budget, StreamsStateClock stateClock,
-                       ProcessorConfig config) {
+    ProcessorReadiness(KafkaStreams streams, ModelHolder models, DynamicBatcher batcher, DecodePool decodes,
+                       ModelSource source, ProgressWatchdog watchdog, InFlightBudget budget,
+                       StreamsStateClock stateClock, ProcessorConfig config) {
+        this.decodes = decodes;
         this.budget = budget;
         this.stateClock = stateClock;
         this.rebalanceGrace = config.watchdog().rebalanceGrace();
@@ -61,6 +63,7 @@ public class ProcessorReadiness implements HealthCheck {
                 .status(stateClock.serving(rebalanceGrace) && model.isPresent() && batcher.isAlive() && stalls.isEmpty())
                 .withData("streams_state", state.name())
                 .withData("streams_state_seconds", stateClock.age().toSeconds())
+                .withData("images_awaiting_decode", decodes.queued())
                 .withData("images_queued", batcher.queued())
                 .withData("bytes_in_flight", budget.used());
         if (!stalls.isEmpty()) {

@@ -8,13 +8,13 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Liveness;
 
 import dev.geoloc.processor.batching.DynamicBatcher;
-import dev.geoloc.processor.intake.DecodeDeadline;
+import dev.geoloc.processor.intake.DecodePool;
 import dev.geoloc.processor.versions.ModelSource;
 
 /**
  * Live while Kafka Streams has not failed for good, the inference thread runs and its model is not failing on
  * every image, and the version follower runs: a restart is the cure for each. Rebalancing and start-up are live, not ready.
- * So are decodes that outlasted their deadline and still hold a core each, up to {@link DecodeDeadline#MAX_RUNAWAYS}.
+ * So are decodes that outlasted their deadline and still hold a core each, up to {@link DecodePool#MAX_RUNAWAYS}.
  * A stalled partition shows here too, but leaves the instance live: a restart would stall on the same record.
  */
 @Liveness
@@ -26,10 +26,10 @@ public class StreamsLiveness implements HealthCheck {
 
     private final ModelSource source;
     private final ProgressWatchdog watchdog;
-    private final DecodeDeadline decodes;
+    private final DecodePool decodes;
 
     StreamsLiveness(KafkaStreams streams, DynamicBatcher batcher, ModelSource source, ProgressWatchdog watchdog,
-                    DecodeDeadline decodes) {
+                    DecodePool decodes) {
         this.streams = streams;
         this.batcher = batcher;
         this.source = source;
@@ -47,7 +47,7 @@ public class StreamsLiveness implements HealthCheck {
         int runaways = decodes.runaways();
         var response = HealthCheckResponse.named("geoloc-processor-live")
                 .status(streamsAlive && batcher.isAlive() && degraded.isEmpty() && followerAlive
-                        && runaways < DecodeDeadline.MAX_RUNAWAYS)
+                        && runaways < DecodePool.MAX_RUNAWAYS)
                 .withData("streams_state", state.name())
                 .withData("decodes_past_deadline", runaways)
                 .withData("inference_thread", batcher.isAlive() ? "running" : "stopped")

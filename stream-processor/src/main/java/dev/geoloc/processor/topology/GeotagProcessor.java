@@ -12,6 +12,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import java.util.Set;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
@@ -29,11 +30,11 @@ import org.apache.kafka.streams.state.KeyValueStore;
 import org.jboss.logging.Logger;
 
 import dev.geoloc.imaging.ImagePreprocessor;
-import dev.geoloc.imaging.ImageRejectedException;
+import dev.geoloc.imaging.Preprocessing;
 import dev.geoloc.processor.batching.BatcherStoppedException;
 import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.batching.Outcome;
-import dev.geoloc.processor.intake.DeadLetterCodes;
+import dev.geoloc.processor.intake.DecodePool.DecodeTime;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.intake.Rejection;
@@ -53,9 +54,9 @@ import io.opentelemetry.api.common.Attributes;
 import io.opentelemetry.api.trace.Span;
 
 /**
- * One task's geotagging: decode and check each event, preprocess its image, hand it to the shared
- * {@link dev.geoloc.processor.batching.DynamicBatcher}, and emit the prediction (or a dead letter) once its batch
- * is done, in input order.
+ * One task's geotagging: decode and check each event, send its image through the shared
+ * {@link dev.geoloc.processor.intake.DecodePool} to the shared {@link dev.geoloc.processor.batching.DynamicBatcher},
+ * and emit the prediction (or a dead letter) once its batch is done, in input order per key.
  *
  * <p>No loss, no duplicate: when an image is taken, its place in the input topic goes into the changelogged
  * pending store, and leaves it in the same transaction that emits its prediction. A commit while it waits
@@ -77,14 +78,27 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
     /**
      * An image waiting for its outcome, in the order its record came.
      *
-     * @param stored whether the pending store holds it (a record refused at intake is not stored)
-     * @param cost   the bytes it holds of the in-flight budget, given back when it is handed on
+     * @param decoded when its image was decoded; never completes for one refused before (it only times the trace
+     *                and the prediction, and holds no tensor: the batcher lets go of that once it has run)
+     * @param stored  whether the pending store holds it (a record refused at intake is not stored)
+     * @param cost    the bytes it holds of the in-flight budget, given back when it is handed on
      */
     private record InFlight(long sequence, PendingRecord pending, byte[] value, Taken taken, ImageEvent event,
-                            long preprocessNanos, CompletableFuture<Outcome> outcome, boolean stored, long cost) {
+                            CompletableFuture<DecodeTime> decoded, CompletableFuture<Outcome> outcome, boolean stored,
+                            long cost) {
 
         InFlight unstored() {
-            return new InFlight(sequence, pending, value, taken, event, preprocessNanos, outcome, false, cost);
+            return new InFlight(sequence, pending, value, taken, event, decoded, outcome, false, cost);
+        }
+
+        Optional<DecodeTime> decodeTime() {
+            return decoded.isDone() && !decoded.isCompletedExceptionally() ? Optional.of(decoded.join()) : Optional.empty();
+        }
+
+        /** The task closes: its batch, not yet run, skips it, and a decode still to come does not queue it. */
+        void drop() {
+            decoded.cancel(false);
+            outcome.cancel(false);
         }
     }
 
@@ -130,8 +144,8 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
             Taken taken = take(reread.headers(), record);
             enqueue(reread.value()
                     .map(value -> prepare(reread.sequence(), record, value, taken, 0))
-                    .orElseGet(() -> new InFlight(reread.sequence(), record, null, taken, null, 0,
-                            CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
+                    .orElseGet(() -> new InFlight(reread.sequence(), record, null, taken, null,
+                            new CompletableFuture<>(), CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
                                     "The event was pending when its processor stopped, and the log no longer has it at "
                                             + record.place()
                                             + " (retention, or the topic was truncated)")), true, 0)));
@@ -207,12 +221,11 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
     }
 
     /**
-     * Decodes and checks one event and queues its image; a rejection is an outcome already complete. An inline
-     * image is preprocessed here; an image by URI is fetched and preprocessed on the fetch pool, so that a slow
-     * server holds no stream thread.
+     * Decodes and checks one event, and sends its image on its way: fetched on the fetch pool when the event gives a
+     * URI, decoded on the decode pool, then queued for its batch; a rejection is an outcome already complete. The
+     * stream thread waits for none of it: a slow server or a large photo holds no partition.
      */
     private InFlight prepare(long sequence, PendingRecord taken, byte[] value, Taken when, long cost) {
-        long started = System.nanoTime();
         ImageEvent event = null;
         try {
             event = parts.decoder().decode(taken.topic(), value);
@@ -220,67 +233,52 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                     .orElseThrow(() -> new BatcherStoppedException("no model is loaded"));
             Route route = models.routeOf(routingKey(event, taken.key()));
             ImagePreprocessor preprocessor = models.answering(route).predictor().preprocessor();
-            if (event.getContent() instanceof ImageUri uri) {
-                CompletableFuture<Outcome> outcome = parts.images().fetch(uri.getUri())
-                        .thenCompose(encoded -> queueFetched(preprocessor, encoded, route))
-                        .exceptionallyCompose(GeotagProcessor::fetchFailed);
-                return new InFlight(sequence, taken, value, when, event, 0, outcome, true, cost);
-            }
-            CompletableFuture<Outcome> outcome = queue(preprocessor, ImageSource.inline((InlineImage) event.getContent()),
-                    route);
-            return new InFlight(sequence, taken, value, when, event, System.nanoTime() - started, outcome, true, cost);
+            CompletableFuture<byte[]> image = event.getContent() instanceof ImageUri uri
+                    ? parts.images().fetch(uri.getUri())
+                    : CompletableFuture.completedFuture(ImageSource.inline((InlineImage) event.getContent()));
+            CompletableFuture<DecodeTime> decoded = new CompletableFuture<>();
+            CompletableFuture<Outcome> outcome = image
+                    .thenCompose(encoded -> parts.decodes().decode(preprocessor, encoded)
+                            .thenCompose(done -> decoded.complete(done.time())
+                                    ? submit(done.tensor(), preprocessor.spec(), encoded, route)
+                                    : CompletableFuture.failedFuture(new CancellationException("its task closed"))))
+                    .exceptionallyCompose(GeotagProcessor::notPredicted);
+            return new InFlight(sequence, taken, value, when, event, decoded, outcome, true, cost);
         } catch (Rejection e) {
             return refused(sequence, taken, value, when, event, e, cost);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new BatcherStoppedException("interrupted while queueing an image");
         }
     }
 
-    /** Preprocesses the image for the model, within the decode deadline, and hands it to the batcher. */
-    private CompletableFuture<Outcome> queue(ImagePreprocessor preprocessor, byte[] encoded, Route route)
-            throws Rejection, InterruptedException {
-        float[] tensor;
+    /** Hands the decoded image to the batcher, on the decode thread; a stop fails the future. */
+    private CompletableFuture<Outcome> submit(float[] tensor, Preprocessing spec, byte[] encoded, Route route) {
         try {
-            tensor = parts.decodes().preprocess(preprocessor, encoded);
-        } catch (ImageRejectedException e) {
-            throw new Rejection(DeadLetterCodes.of(e.reason()), e.getMessage());
-        }
-        return parts.batcher().submit(tensor, preprocessor.spec(), encoded, route);
-    }
-
-    /** {@link #queue} on a fetch thread: a refusal is an outcome; a stop fails the future, and the image stays pending. */
-    private CompletableFuture<Outcome> queueFetched(ImagePreprocessor preprocessor, byte[] encoded, Route route) {
-        try {
-            return queue(preprocessor, encoded, route);
-        } catch (Rejection e) {
-            return CompletableFuture.completedFuture(new Outcome.Failed(e.code(), e.reason()));
+            return parts.batcher().submit(tensor, spec, encoded, route);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-            return CompletableFuture.failedFuture(new BatcherStoppedException("interrupted while queueing a fetched image"));
+            return CompletableFuture.failedFuture(new BatcherStoppedException("interrupted while queueing an image"));
         }
     }
 
     /**
-     * A fetch refused is its dead letter; a stopped batcher stays a failure (the image waits in the pending store for
-     * whoever runs the task next); anything else off the stream thread is a dead letter too, not an image that
-     * waits for ever.
+     * A fetch or a decode refused is its dead letter; a stopped batcher or a closed task stays a failure (the image
+     * waits in the pending store for whoever runs the task next); anything else off the stream thread is a dead
+     * letter too, not an image that waits for ever.
      */
-    private static CompletionStage<Outcome> fetchFailed(Throwable failure) {
+    private static CompletionStage<Outcome> notPredicted(Throwable failure) {
         Throwable cause = failure instanceof CompletionException && failure.getCause() != null ? failure.getCause() : failure;
         if (cause instanceof Rejection rejection) {
             return CompletableFuture.completedFuture(new Outcome.Failed(rejection.code(), rejection.reason()));
         }
-        if (cause instanceof BatcherStoppedException) {
+        if (cause instanceof BatcherStoppedException || cause instanceof CancellationException) {
             return CompletableFuture.failedFuture(cause);
         }
         return CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
-                "Fetching or preprocessing the image by URI failed: " + cause));
+                "Fetching or decoding the image failed: " + cause));
     }
 
     private static InFlight refused(long sequence, PendingRecord taken, byte[] value, Taken when, ImageEvent event,
                                     Rejection why, long cost) {
-        return new InFlight(sequence, taken, value, when, event, 0,
+        return new InFlight(sequence, taken, value, when, event, new CompletableFuture<>(),
                 CompletableFuture.completedFuture(new Outcome.Failed(why.code(), why.reason())), true, cost);
     }
 
@@ -358,17 +356,17 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
     }
 
     /**
-     * The image's steps up to its outcome: decode on the stream thread, then, for a prediction, its batch's queue
+     * The image's steps up to its outcome: its decode on the decode pool, then, for a prediction, its batch's queue
      * wait and inference (timed on the inference thread); a dead letter's span names its code.
      */
     private void traceSteps(InFlight done, Outcome outcome) {
         Taken taken = done.taken();
-        Instant decoded = taken.at().plusNanos(done.preprocessNanos());
-        if (done.preprocessNanos() > 0) {
-            parts.tracing().step(taken.span(), "decode", taken.at(), Duration.ofNanos(done.preprocessNanos()),
-                    Attributes.empty());
-        }
+        Optional<DecodeTime> decode = done.decodeTime();
+        decode.ifPresent(time -> parts.tracing().step(taken.span(), "decode", taken.at().plusNanos(time.startedNanos()
+                - taken.nanos()), Duration.ofNanos(time.nanos()), Attributes.empty()));
         if (outcome instanceof Outcome.Predicted predicted) {
+            Instant decoded = taken.at().plusNanos(decode.map(time -> time.startedNanos() + time.nanos() - taken.nanos())
+                    .orElse(0L));
             Attributes model = Attributes.of(MODEL, predicted.model().name(), VERSION, (long) predicted.model().version(),
                     BATCH_SIZE, (long) predicted.batchSize());
             parts.tracing().step(taken.span(), "queue wait", decoded, Duration.ofNanos(predicted.queueNanos()), model);
@@ -393,7 +391,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
         Instant now = Instant.now();
         RegionPrediction prediction;
         try {
-            prediction = PredictionRecords.of(done.event(), predicted, done.preprocessNanos(), now);
+            prediction = PredictionRecords.of(done.event(), predicted, decodeNanos(done), now);
         } catch (RuntimeException e) {
             // Never retry what cannot be written: that would stop the partition for good.
             deadLetter(done, new Outcome.Failed(DeadLetterCode.MALFORMED_RECORD,
@@ -417,6 +415,10 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
     }
 
     /** A photo of a capture group: its answer goes on to the task that fuses the group, in the same transaction. */
+    private static long decodeNanos(InFlight done) {
+        return done.decodeTime().map(DecodeTime::nanos).orElse(0L);
+    }
+
     private void view(InFlight done, ViewAnswer view) {
         context.forward(answer(done, view.groupId().getBytes(StandardCharsets.UTF_8), view),
                 GeotagTopology.PANORAMA_VIEWS_SINK);
@@ -442,7 +444,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
         try {
             shadowed = PredictionRecords.of(done.event(), new Outcome.Predicted(shadow.prediction(), shadow.model(),
                     predicted.route(), predicted.batchSize(), predicted.queueNanos(), predicted.inferenceNanos(),
-                    Optional.empty()), done.preprocessNanos(), now);
+                    Optional.empty()), decodeNanos(done), now);
         } catch (RuntimeException e) {
             parts.metrics().shadowFailed();
             return;
@@ -478,7 +480,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
         }
         // Whatever is still queued stays in the store; the batcher skips what is cancelled.
         inFlight.forEach(waiting -> {
-            waiting.outcome().cancel(false);
+            waiting.drop();
             parts.budget().give(waiting.cost());
         });
         inFlight.clear();

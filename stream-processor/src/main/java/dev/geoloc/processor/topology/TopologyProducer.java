@@ -16,7 +16,7 @@ import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.config.ProcessorConfig;
-import dev.geoloc.processor.intake.DecodeDeadline;
+import dev.geoloc.processor.intake.DecodePool;
 import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
@@ -87,11 +87,19 @@ public class TopologyProducer {
 
     @Produces
     @ApplicationScoped
-    DecodeDeadline decodeDeadline(ProcessorConfig config) {
-        return new DecodeDeadline(config.images().decodeTimeout());
+    DecodePool decodePool(ProcessorConfig config, MeterRegistry registry) {
+        ProcessorConfig.Images images = config.images();
+        DecodePool decodes = new DecodePool(images.decodeThreads().orElse(Runtime.getRuntime().availableProcessors()),
+                images.decodeTimeout());
+        Gauge.builder("geoloc.decode.queue.depth", decodes, DecodePool::queued)
+                .description("Images waiting for a decode thread (geoloc.images.decode-threads)").register(registry);
+        Gauge.builder("geoloc.decode.runaways", decodes, DecodePool::runaways)
+                .description("Decodes past geoloc.images.decode-timeout that still run; liveness is DOWN at "
+                        + DecodePool.MAX_RUNAWAYS).register(registry);
+        return decodes;
     }
 
-    void closeDecodes(@Disposes DecodeDeadline decodes) {
+    void closeDecodes(@Disposes DecodePool decodes) {
         decodes.close();
     }
 
@@ -106,7 +114,7 @@ public class TopologyProducer {
 
     @Produces
     Topology topology(ProcessorConfig config, AvroSerdes serdes, ModelHolder models, DynamicBatcher batcher,
-                      ImageSource images, DecodeDeadline decodes, InFlightBudget budget, IntakeLimits limits,
+                      ImageSource images, DecodePool decodes, InFlightBudget budget, IntakeLimits limits,
                       PipelineMetrics metrics, RolloutObserver rollout, ImageTracing tracing) {
         Serde<ImageEvent> events = serdes.valueSerde();
         Serde<SpecificRecord> outputs = serdes.valueSerde();

@@ -29,7 +29,7 @@ import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.config.ProcessorConfig;
-import dev.geoloc.processor.intake.DecodeDeadline;
+import dev.geoloc.processor.intake.DecodePool;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.metrics.PipelineMetrics;
@@ -82,13 +82,13 @@ class GeotaggerTest {
     }
 
     /** The parts of a processor, around a batcher whose models come from {@code serving}. */
-    private record Processor(Geotagger api, DynamicBatcher batcher, DecodeDeadline decodes, ImageSource images)
+    private record Processor(Geotagger api, DynamicBatcher batcher, DecodePool decodes, ImageSource images)
             implements AutoCloseable {
 
         static Processor of(ModelHolder holder, Supplier<Optional<ServingSet>> serving, long budgetBytes, Api api) {
             DynamicBatcher batcher = new DynamicBatcher(new BatchPolicy(8, Duration.ofMillis(5), 16), serving,
                     new PipelineMetrics(new SimpleMeterRegistry()));
-            DecodeDeadline decodes = new DecodeDeadline(Duration.ofSeconds(10));
+            DecodePool decodes = new DecodePool(2, Duration.ofSeconds(10));
             ImageSource images = new ImageSource(uri -> new byte[0], 1, 1, Duration.ofSeconds(1));
             return new Processor(new Geotagger(holder, batcher, decodes, images, new InFlightBudget(budgetBytes),
                     new IntakeLimits(4096, 1024, 65536, 16), api), batcher, decodes, images);

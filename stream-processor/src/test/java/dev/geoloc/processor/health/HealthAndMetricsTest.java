@@ -101,6 +101,8 @@ class HealthAndMetricsTest {
         assertThat(text).containsPattern("geoloc_model_info\\{device=\"cpu\",model=\"[^\"]+\",role=\"stable\","
                         + "sha256=\"[0-9a-f]{64}\",version=\"[0-9]+\"\\} 1\\.0")
                 .containsPattern("geoloc_queue_depth [0-9]")
+                .containsPattern("geoloc_decode_queue_depth [0-9]")
+                .containsPattern("geoloc_decode_runaways 0")
                 .containsPattern("geoloc_in_flight_bytes [0-9]");
     }
 

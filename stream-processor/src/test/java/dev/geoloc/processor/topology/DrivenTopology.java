@@ -26,7 +26,7 @@ import dev.geoloc.model.TestBundles;
 import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
-import dev.geoloc.processor.intake.DecodeDeadline;
+import dev.geoloc.processor.intake.DecodePool;
 import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
@@ -94,7 +94,7 @@ final class DrivenTopology implements AutoCloseable {
             .setPropagators(ContextPropagators.create(W3CTraceContextPropagator.getInstance()))
             .build();
     private final ImageSource images;
-    private final DecodeDeadline decodes;
+    private final DecodePool decodes;
 
     DrivenTopology(String registry, Model model, PanoramaSettings panoramaSettings, MeterRegistry meters) {
         serde.configure(Map.of(RegistryClientConfig.URL, registry), false);
@@ -102,7 +102,7 @@ final class DrivenTopology implements AutoCloseable {
         images = new ImageSource(uri -> {
             throw new IllegalStateException("no URIs in this test");
         }, 1, 1, Duration.ofSeconds(1));
-        decodes = new DecodeDeadline(Duration.ofSeconds(5));
+        decodes = new DecodePool(2, Duration.ofSeconds(5));
         SpecificAvroSerde<ImageEvent> eventSerde = new SpecificAvroSerde<>();
         eventSerde.configure(Map.of(RegistryClientConfig.URL, registry), false);
         PipelineParts parts = new PipelineParts(limits, new EventDecoder(eventSerde.deserializer(), limits), images,

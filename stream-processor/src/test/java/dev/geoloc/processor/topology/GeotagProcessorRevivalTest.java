@@ -35,7 +35,7 @@ import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
-import dev.geoloc.processor.intake.DecodeDeadline;
+import dev.geoloc.processor.intake.DecodePool;
 import dev.geoloc.processor.intake.EventDecoder;
 import dev.geoloc.processor.intake.ImageSource;
 import dev.geoloc.processor.intake.IntakeLimits;
@@ -98,7 +98,7 @@ class GeotagProcessorRevivalTest {
         ImageEvent event = TopicProbe.event("revived-1", TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED,
                 TestImages.BLUE), false), null);
         IntakeLimits limits = new IntakeLimits(4096, 1024, 65536, 16);
-        DecodeDeadline decodes = new DecodeDeadline(Duration.ofSeconds(5));
+        DecodePool decodes = new DecodePool(2, Duration.ofSeconds(5));
         PipelineParts parts = new PipelineParts(limits, new EventDecoder((t, bytes) -> event, limits), new ImageSource(uri -> {
             throw new IllegalStateException("no URIs here");
         }, 1, 1, Duration.ofSeconds(1)), decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20), new PipelineMetrics(new SimpleMeterRegistry()),
