@@ -64,6 +64,7 @@ public final class ProcessorBenchmark {
         // kafka-streams.num.stream.threads=2.
         int events = 2000;
         boolean againstPython = false;
+        boolean profile = false;
         String[] compared = null;
         PhotoSet photoSet = PhotoSet.SYNTHCITY;
         Path encoder = null;
@@ -74,6 +75,8 @@ public final class ProcessorBenchmark {
                     events = Integer.parseInt(token);
                 } else if (token.equals("--against-python")) {
                     againstPython = true;
+                } else if (token.equals("--profile")) {
+                    profile = true;
                 } else if (token.startsWith("--encoder=")) {
                     encoder = Path.of(token.substring(10)).toAbsolutePath();
                 } else if (token.startsWith("--photos=")) {
@@ -136,7 +139,11 @@ public final class ProcessorBenchmark {
                 Target target = new Target(probe::sendAsync, ids -> fromProcessor(probe.awaitPredictions(ids)),
                         () -> processor.isAlive() ? "" : "the processor died; its log:\n" + processor.logTail(), processor.pid());
                 warmUp(target, photos, raw.imagesPerSecond(), "the processor");
+                HotFrames recording = profile ? HotFrames.start(processor.pid(), work.resolve("processor.jfr")) : null;
                 saturated = run(target, photos, "sat", events, 0);
+                if (recording != null) {
+                    recording.stopAndPrint("the processor at saturation");
+                }
                 String memory = memory(processor.pid());
                 half = run(target, photos, "half", Math.max(200, events / 2), saturated.throughput() / 2);
                 System.out.println("Processor memory after the saturation run (-Xmx1g, the launcher's malloc settings): " + memory);
@@ -168,8 +175,18 @@ public final class ProcessorBenchmark {
                 status.put(pair[0], pair[1]);
             }
         }
-        return String.format(Locale.ROOT, "RSS %d MiB, peak %d MiB", kib(status.get("VmRSS")) / 1024,
-                kib(status.get("VmHWM")) / 1024);
+        return String.format(Locale.ROOT, "RSS %d MiB, peak %d MiB; %s", kib(status.get("VmRSS")) / 1024,
+                kib(status.get("VmHWM")) / 1024, heap(pid));
+    }
+
+    /** The Java heap's committed and used size, as the JVM reports it (jcmd GC.heap_info): the part of RSS it explains. */
+    private static String heap(long pid) throws java.io.IOException {
+        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
+                String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
+        String output = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        java.util.regex.Matcher heap = java.util.regex.Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K").matcher(output);
+        return heap.find() ? String.format(Locale.ROOT, "Java heap committed %d MiB, used %d MiB",
+                Long.parseLong(heap.group(1)) / 1024, Long.parseLong(heap.group(2)) / 1024) : "Java heap unknown";
     }
 
     private static long kib(String value) {
@@ -199,6 +216,7 @@ public final class ProcessorBenchmark {
                 String who = "the processor " + (with ? "with " + name + "=" + value : "without " + name);
                 warmUp(target, photos, rawRate, who);
                 Run run = run(target, photos, "ab-" + round, events, 0);
+                System.out.println("Memory of " + who + " after the round: " + memory(processor.pid()));
                 rounds.add(new double[] {with ? 1 : 0, run.throughput(), run.cpu().total() / run.events(), run.meanBatch()});
                 printCpu(who, run);
             }
