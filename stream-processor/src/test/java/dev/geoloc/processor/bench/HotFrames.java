@@ -53,25 +53,37 @@ final class HotFrames {
     /** Stops the recording, writes it to the file, and prints both views. */
     void stopAndPrint(String who) throws IOException, InterruptedException {
         jcmd(pid, "JFR.stop", "name=" + NAME, "filename=" + file);
+        print(file, who);
+    }
+
+    /** Prints both views of a recording made before: {@code HotFrames FILE.jfr}. */
+    public static void main(String[] args) throws IOException {
+        print(Path.of(args[0]), args[0]);
+    }
+
+    static void print(Path file, String who) throws IOException {
         Map<String, Integer> javaTop = new HashMap<>();
         Map<String, Integer> javaOurs = new HashMap<>();
         Map<String, Integer> nativeWork = new HashMap<>();
         int javaSamples = 0;
         int nativeSamples = 0;
         for (RecordedEvent event : RecordingFile.readAllEvents(file)) {
-            if (event.getStackTrace() == null || event.getStackTrace().getFrames().isEmpty()) {
+            String type = event.getEventType().getName();
+            if (!type.equals("jdk.ExecutionSample") && !type.equals("jdk.NativeMethodSample")
+                    || event.getStackTrace() == null || event.getStackTrace().getFrames().isEmpty()) {
                 continue;
             }
             List<RecordedFrame> frames = event.getStackTrace().getFrames();
             String top = nameOf(frames.get(0));
-            String thread = event.getThread("sampledThread") == null ? "?" : event.getThread("sampledThread").getJavaName();
+            String thread = event.getThread("sampledThread") == null ? "?" : String.valueOf(event.getThread("sampledThread")
+                    .getJavaName());
             String threadGroup = thread.replaceAll("[-#]?\\d+$", "");
-            if (event.getEventType().getName().equals("jdk.ExecutionSample")) {
+            if (type.equals("jdk.ExecutionSample")) {
                 javaSamples++;
                 javaTop.merge(top + "  [" + threadGroup + "]", 1, Integer::sum);
                 frames.stream().map(HotFrames::nameOf).filter(name -> name.startsWith("dev.geoloc.")).findFirst()
                         .ifPresent(ours -> javaOurs.merge(ours, 1, Integer::sum));
-            } else if (event.getEventType().getName().equals("jdk.NativeMethodSample") && !WAITS.contains(top)) {
+            } else if (!WAITS.contains(top)) {
                 nativeSamples++;
                 nativeWork.merge(top + "  [" + threadGroup + "]", 1, Integer::sum);
             }

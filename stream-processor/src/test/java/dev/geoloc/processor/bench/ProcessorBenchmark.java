@@ -65,7 +65,7 @@ public final class ProcessorBenchmark {
         int events = 2000;
         boolean againstPython = false;
         boolean profile = false;
-        String[] compared = null;
+        String compared = null;
         PhotoSet photoSet = PhotoSet.SYNTHCITY;
         Path encoder = null;
         Map<String, String> extra = new java.util.TreeMap<>();
@@ -82,7 +82,7 @@ public final class ProcessorBenchmark {
                 } else if (token.startsWith("--photos=")) {
                     photoSet = PhotoSet.valueOf(token.substring(9).toUpperCase(Locale.ROOT).replace('-', '_'));
                 } else if (token.startsWith("--ab-env=") && token.indexOf('=', 9) > 9) {
-                    compared = token.substring(9).split("=", 2);
+                    compared = token.substring(9);
                 } else if (!token.isEmpty()) {
                     String[] pair = token.split("=", 2);
                     if (pair.length != 2) {
@@ -126,8 +126,7 @@ public final class ProcessorBenchmark {
         System.out.println("Processor settings: " + settings);
         if (compared != null) {
             try (TopicProbe probe = new TopicProbe()) {
-                compareEnvironment(stack, probe, bundle, photos, raw.imagesPerSecond(), settings, work, events, compared[0],
-                        compared[1]);
+                compareEnvironment(stack, probe, bundle, photos, raw.imagesPerSecond(), settings, work, events, compared);
             }
             return;
         }
@@ -197,37 +196,48 @@ public final class ProcessorBenchmark {
     }
 
     /**
-     * An A/B of one environment variable of the processor's process (e.g. OMP_WAIT_POLICY=PASSIVE): four
-     * processors one after another, without, with, without, with, each warmed up and then measured at saturation, so
-     * that the machine's drift over minutes falls on both sides. Prints each round and the ratio of the means.
+     * An A/B of environment variables of the processor's process (e.g. OMP_WAIT_POLICY=PASSIVE, or several
+     * NAME=VALUE joined by commas): four processors one after another, without, with, without, with, each warmed up
+     * and then measured at saturation, so that the machine's drift over minutes falls on both sides. Prints each
+     * round, its resident memory, and the ratio of the means.
      */
     private static void compareEnvironment(StreamingStack stack, TopicProbe probe, Path bundle, List<byte[]> photos, double rawRate,
-                                           Map<String, String> settings, Path work, int events, String name, String value)
+                                           Map<String, String> settings, Path work, int events, String variables)
             throws Exception {
+        Map<String, String> compared = new java.util.LinkedHashMap<>();
+        for (String variable : variables.split(",")) {
+            String[] pair = variable.split("=", 2);
+            if (pair.length != 2 || pair[0].isEmpty()) {
+                throw new IllegalArgumentException("--ab-env takes NAME=VALUE[,NAME=VALUE...], not " + variables);
+            }
+            compared.put(pair[0], pair[1]);
+        }
         List<double[]> rounds = new ArrayList<>();
+        List<String> memories = new ArrayList<>();
         for (int round = 0; round < 4; round++) {
             boolean with = round % 2 == 1;
             Map<String, String> environment = new java.util.HashMap<>();
-            environment.put(name, with ? value : null);
+            compared.forEach((name, value) -> environment.put(name, with ? value : null));
             try (ProcessorProcess processor = ProcessorProcess.start(stack, bundle, work.resolve("state-" + System.nanoTime()),
                     work.resolve("processor-ab-" + round + ".log"), settings, environment)) {
                 Target target = new Target(probe::sendAsync, ids -> fromProcessor(probe.awaitPredictions(ids)),
                         () -> processor.isAlive() ? "" : "the processor died; its log:\n" + processor.logTail(), processor.pid());
-                String who = "the processor " + (with ? "with " + name + "=" + value : "without " + name);
+                String who = "the processor " + (with ? "with " + variables : "without " + String.join(", ", compared.keySet()));
                 warmUp(target, photos, rawRate, who);
                 Run run = run(target, photos, "ab-" + round, events, 0);
-                System.out.println("Memory of " + who + " after the round: " + memory(processor.pid()));
+                memories.add(memory(processor.pid()));
                 rounds.add(new double[] {with ? 1 : 0, run.throughput(), run.cpu().total() / run.events(), run.meanBatch()});
                 printCpu(who, run);
             }
         }
         System.out.println();
-        System.out.printf(Locale.ROOT, "A/B of %s=%s at saturation, %d events a round:%n", name, value, events);
-        System.out.println("| Round | " + name + " | Sustained (pred/s) | Processor CPU ms per event | Mean batch |");
-        System.out.println("|---:|---|---:|---:|---:|");
+        System.out.printf(Locale.ROOT, "A/B of %s at saturation, %d events a round:%n", variables, events);
+        System.out.println("| Round | " + variables + " | Sustained (pred/s) | Processor CPU ms per event | Mean batch | Memory after the round |");
+        System.out.println("|---:|---|---:|---:|---:|---|");
         for (int i = 0; i < rounds.size(); i++) {
             double[] r = rounds.get(i);
-            System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.3f | %.1f |%n", i + 1, r[0] == 1 ? value : "unset", r[1], r[2], r[3]);
+            System.out.printf(Locale.ROOT, "| %d | %s | %.1f | %.3f | %.1f | %s |%n", i + 1, r[0] == 1 ? "set" : "unset", r[1],
+                    r[2], r[3], memories.get(i));
         }
         double without = rounds.stream().filter(r -> r[0] == 0).mapToDouble(r -> r[1]).average().orElseThrow();
         double with = rounds.stream().filter(r -> r[0] == 1).mapToDouble(r -> r[1]).average().orElseThrow();
