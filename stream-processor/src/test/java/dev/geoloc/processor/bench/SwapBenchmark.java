@@ -26,7 +26,8 @@ import dev.geoloc.stack.StreamingStack;
 /**
  * What a model change costs a loaded processor: the packaged processor follows a model, events stream at 60 % of
  * the rate it sustains, and a new version is published as a 20 % canary, then as the stable version; each round
- * prints the predictions per second before and the slowest second until the new version answers. Run:
+ * prints the predictions per second before, the slowest second until the new version answers, and the
+ * processor's memory after it, under the malloc settings {@code ./geoloc} exports (what ships). Run:
  * {@code ./geoloc bench-swap [ROUNDS]}.
  */
 public final class SwapBenchmark {
@@ -35,7 +36,8 @@ public final class SwapBenchmark {
     private static final int SECONDS = 10;
     private static final int PUBLISH_AT_SECOND = 3;
 
-    private record Round(String change, double offered, SwapDip dip) {
+    /** @param memory the processor's resident memory after the change, and how much of it is Java heap */
+    private record Round(String change, double offered, SwapDip dip, String memory) {
     }
 
     public static void main(String[] args) throws Exception {
@@ -68,11 +70,14 @@ public final class SwapBenchmark {
                 int version = 1;
                 for (int round = 0; round < rounds; round++) {
                     int canary = ++version;
-                    results.add(new Round("20 % canary", LOAD * capacity, stream(probe, photo, LOAD * capacity,
-                            "canary-" + round, canary, () -> versions.canary(canary, bundles.get(canary % 2), 20))));
+                    SwapDip canaryDip = stream(probe, photo, LOAD * capacity, "canary-" + round, canary,
+                            () -> versions.canary(canary, bundles.get(canary % 2), 20));
+                    results.add(new Round("20 % canary", LOAD * capacity, canaryDip,
+                            ProcessorBenchmark.memory(processor.pid())));
                     int stable = ++version;
-                    results.add(new Round("full swap", LOAD * capacity, stream(probe, photo, LOAD * capacity,
-                            "swap-" + round, stable, () -> versions.publish(stable, bundles.get(stable % 2)))));
+                    SwapDip swapDip = stream(probe, photo, LOAD * capacity, "swap-" + round, stable,
+                            () -> versions.publish(stable, bundles.get(stable % 2)));
+                    results.add(new Round("full swap", LOAD * capacity, swapDip, ProcessorBenchmark.memory(processor.pid())));
                 }
             }
         }
@@ -119,11 +124,12 @@ public final class SwapBenchmark {
 
     private static void print(List<Round> rounds) {
         System.out.println();
-        System.out.println("| Change | Offered (ev/s) | Before (pred/s) | Slowest second | Slowest / before | New version answering after |");
-        System.out.println("|---|---:|---:|---:|---:|---:|");
+        System.out.println("| Change | Offered (ev/s) | Before (pred/s) | Slowest second | Slowest / before | New version answering after | Processor memory after it |");
+        System.out.println("|---|---:|---:|---:|---:|---:|---|");
         for (Round round : rounds) {
-            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %d | %.2f | %.2f s |%n", round.change(), round.offered(),
-                    round.dip().before(), round.dip().slowest(), round.dip().ratio(), round.dip().switchSeconds());
+            System.out.printf(Locale.ROOT, "| %s | %.1f | %.1f | %d | %.2f | %.2f s | %s |%n", round.change(), round.offered(),
+                    round.dip().before(), round.dip().slowest(), round.dip().ratio(), round.dip().switchSeconds(),
+                    round.memory());
         }
         System.out.println();
         for (String change : List.of("20 % canary", "full swap")) {
