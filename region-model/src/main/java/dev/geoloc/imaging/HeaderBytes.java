@@ -1,5 +1,8 @@
 package dev.geoloc.imaging;
 
+import java.lang.invoke.MethodHandles;
+import java.lang.invoke.VarHandle;
+import java.nio.ByteOrder;
 import java.nio.charset.StandardCharsets;
 import java.util.Locale;
 
@@ -8,6 +11,8 @@ import java.util.Locale;
  * TRUNCATED_IMAGE naming the structure that was cut short, never an index exception.
  */
 final class HeaderBytes {
+
+    private static final VarHandle LONGS = MethodHandles.byteArrayViewVarHandle(long[].class, ByteOrder.LITTLE_ENDIAN);
 
     private final byte[] data;
     private final ImageFormat format;
@@ -19,6 +24,30 @@ final class HeaderBytes {
 
     int length() {
         return data.length;
+    }
+
+    /**
+     * The position of the first 0xFF byte at or after {@code from}, or {@link #length()} when there is none. Eight
+     * bytes a step (a zero-byte test on their complement): a JPEG's entropy-coded data is walked to its end for
+     * every image, megabytes for a phone photo, where a byte at a time cost 5 % of the decode.
+     */
+    long indexOfFF(long from) {
+        int n = data.length;
+        int i = (int) Math.min(Math.max(from, 0), n);
+        for (; i <= n - Long.BYTES; i += Long.BYTES) {
+            long complement = ~(long) LONGS.get(data, i);
+            // Flags each zero byte of the complement; a byte above a flagged one may be flagged falsely, never one below
+            long flags = (complement - 0x0101010101010101L) & ~complement & 0x8080808080808080L;
+            if (flags != 0) {
+                return i + (Long.numberOfTrailingZeros(flags) >>> 3);
+            }
+        }
+        for (; i < n; i++) {
+            if (data[i] == (byte) 0xFF) {
+                return i;
+            }
+        }
+        return n;
     }
 
     /** The byte at {@code pos} as 0-255, or -1 past the end: for scans that decide by themselves what a cut means. */

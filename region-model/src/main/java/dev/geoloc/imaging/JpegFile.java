@@ -113,16 +113,14 @@ final class JpegFile {
     /** The position of the first marker after a scan's entropy-coded data. */
     private static long endOfEntropyCodedData(HeaderBytes in, long pos) throws ImageRejectedException {
         while (true) {
-            int b = in.peek(pos);
-            if (b < 0) {
+            pos = in.indexOfFF(pos);
+            if (pos >= in.length()) {
                 throw in.truncated("inside the entropy-coded data of a scan, before the end-of-image marker (EOI)");
             }
-            if (b == 0xFF) {
-                int next = in.peek(pos + 1);
-                boolean stuffedOrRestart = next == 0x00 || next >= 0xD0 && next <= 0xD7;
-                if (next != 0xFF && !stuffedOrRestart) {
-                    return pos;
-                }
+            int next = in.peek(pos + 1);
+            boolean stuffedOrRestart = next == 0x00 || next >= 0xD0 && next <= 0xD7;
+            if (next != 0xFF && !stuffedOrRestart) {
+                return pos;
             }
             pos++;
         }
