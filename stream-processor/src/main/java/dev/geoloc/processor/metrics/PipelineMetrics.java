@@ -3,6 +3,7 @@ package dev.geoloc.processor.metrics;
 import java.time.Duration;
 import java.util.EnumMap;
 import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
 
 import jakarta.enterprise.context.ApplicationScoped;
 
@@ -33,6 +34,14 @@ public class PipelineMetrics {
     private final Timer queueWait;
     private final Counter shadowFailures;
     private final MeterRegistry registry;
+    /** Each version's timers, registered at its first use instead of looked up in the registry at every prediction. */
+    private final Map<Version, VersionTimers> versions = new ConcurrentHashMap<>();
+
+    private record Version(String model, int version) {
+    }
+
+    private record VersionTimers(Timer endToEnd, Timer processing, Timer inference) {
+    }
 
     public PipelineMetrics(MeterRegistry registry) {
         this.registry = registry;
@@ -64,14 +73,11 @@ public class PipelineMetrics {
      */
     public void predictionOut(String model, int version, Duration endToEnd, Duration processing) {
         predictionsOut.increment();
+        VersionTimers timers = timersOf(model, version);
         if (!endToEnd.isNegative()) {
-            latency(Timer.builder("geoloc.end.to.end").tags(tags(model, version))
-                    .description("Time from an event's upload_time to its prediction, by the version that answered"))
-                    .register(registry).record(endToEnd);
+            timers.endToEnd().record(endToEnd);
         }
-        latency(Timer.builder("geoloc.processing").tags(tags(model, version))
-                .description("Time from the processor taking an event to its prediction, by the version that answered"))
-                .register(registry).record(processing);
+        timers.processing().record(processing);
     }
 
     public void deadLetter(DeadLetterCode code) {
@@ -81,9 +87,23 @@ public class PipelineMetrics {
     /** One batch ran on version {@code version} of {@code model}: its size and its time in the model. */
     public void batch(String model, int version, int size, long inferenceNanos) {
         batchSize.record(size);
-        latency(Timer.builder("geoloc.inference").tags(tags(model, version))
-                .description("Time a batch spends in the model, by the version it ran on"))
-                .register(registry).record(Duration.ofNanos(inferenceNanos));
+        timersOf(model, version).inference().record(Duration.ofNanos(inferenceNanos));
+    }
+
+    private VersionTimers timersOf(String model, int version) {
+        return versions.computeIfAbsent(new Version(model, version), v -> {
+            Tags tags = Tags.of("model", model, "version", String.valueOf(version));
+            return new VersionTimers(
+                    latency(Timer.builder("geoloc.end.to.end").tags(tags).description(
+                            "Time from an event's upload_time to its prediction, by the version that answered"))
+                            .register(registry),
+                    latency(Timer.builder("geoloc.processing").tags(tags).description(
+                            "Time from the processor taking an event to its prediction, by the version that answered"))
+                            .register(registry),
+                    latency(Timer.builder("geoloc.inference").tags(tags)
+                            .description("Time a batch spends in the model, by the version it ran on"))
+                            .register(registry));
+        });
     }
 
     /**
@@ -95,9 +115,6 @@ public class PipelineMetrics {
                 .maximumExpectedValue(LATENCY_BUCKETS[LATENCY_BUCKETS.length - 1]);
     }
 
-    private static Tags tags(String model, int version) {
-        return Tags.of("model", model, "version", String.valueOf(version));
-    }
 
     /**
      * A synchronous geotag request was answered: its HTTP status and its code (a dead-letter code, BUSY, UNAVAILABLE,

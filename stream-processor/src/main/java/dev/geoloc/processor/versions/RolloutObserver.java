@@ -1,7 +1,9 @@
 package dev.geoloc.processor.versions;
 
 import java.time.Duration;
+import java.util.Map;
 import java.util.Optional;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.atomic.AtomicReference;
 
 import dev.geoloc.processor.metrics.PipelineMetrics;
@@ -23,10 +25,30 @@ public final class RolloutObserver {
     private record Judged(ServedModel canary, CanaryJudge judge) {
     }
 
+    /** A version in one role: what its meters are tagged with. */
+    private record Role(String model, int version, String role) {
+        Tags tags() {
+            return Tags.of("model", model, "version", String.valueOf(version), "role", role);
+        }
+    }
+
+    private record RoleMeters(Counter predictions, Timer latency, DistributionSummary confidence) {
+    }
+
+    /** Registered once the version answers a labelled event: an accuracy of 0 of 0 would mislead a dashboard. */
+    private record LabelledMeters(DistributionSummary errorKm, Counter correct, Counter wrong) {
+    }
+
     private final MeterRegistry registry;
     private final ModelHolder holder;
     private final CanaryJudge.Limits limits;
     private final AtomicReference<Judged> judged = new AtomicReference<>();
+    /**
+     * Each version's meters per role, registered at its first answer: looking each up in the registry at every
+     * prediction cost the stream thread about six lookups an answer (seen in the JFR profile of the benchmark).
+     */
+    private final Map<Role, RoleMeters> answers = new ConcurrentHashMap<>();
+    private final Map<Role, LabelledMeters> labelled = new ConcurrentHashMap<>();
 
     public RolloutObserver(MeterRegistry registry, ModelHolder holder, CanaryJudge.Limits limits) {
         this.registry = registry;
@@ -69,25 +91,44 @@ public final class RolloutObserver {
     }
 
     private void record(ServedModel model, String role, RegionPrediction answer) {
-        Tags tags = tags(model, role);
-        Counter.builder("geoloc.version.predictions").tags(tags).description("Predictions by version and role")
-                .register(registry).increment();
-        PipelineMetrics.latency(Timer.builder("geoloc.version.latency").tags(tags)
-                .description("Time from taking an event to its batch's end (queue and inference), by version"))
-                .register(registry)
-                .record(Duration.ofNanos((long) ((answer.getQueueLatencyMs() + answer.getInferenceLatencyMs()) * 1e6)));
-        DistributionSummary.builder("geoloc.version.confidence").tags(tags)
-                .description("Probability of the predicted region, by version").register(registry)
-                .record(answer.getPredictedRegion().getProbability());
+        Role key = new Role(model.name(), model.version(), role);
+        RoleMeters meters = answers.computeIfAbsent(key, this::answerMeters);
+        meters.predictions().increment();
+        meters.latency().record(Duration.ofNanos((long) ((answer.getQueueLatencyMs() + answer.getInferenceLatencyMs())
+                * 1e6)));
+        meters.confidence().record(answer.getPredictedRegion().getProbability());
         if (answer.getActualErrorKm() != null) {
-            DistributionSummary.builder("geoloc.version.error.km").tags(tags).baseUnit("km")
-                    .description("Distance from the estimated location to the event's ground truth, by version")
-                    .register(registry).record(answer.getActualErrorKm());
+            // Only versions that see labelled traffic get these series
+            LabelledMeters truth = labelled.computeIfAbsent(key, this::labelledMeters);
+            truth.errorKm().record(answer.getActualErrorKm());
             boolean correct = answer.getPredictedRegion().getRegionId().equals(answer.getTrueRegionId());
-            Counter.builder("geoloc.version.labelled").tags(tags.and("outcome", correct ? "correct" : "wrong"))
-                    .description("Labelled predictions by version, by whether the region was right: live accuracy")
-                    .register(registry).increment();
+            (correct ? truth.correct() : truth.wrong()).increment();
         }
+    }
+
+    private RoleMeters answerMeters(Role role) {
+        Tags tags = role.tags();
+        return new RoleMeters(
+                Counter.builder("geoloc.version.predictions").tags(tags).description("Predictions by version and role")
+                        .register(registry),
+                PipelineMetrics.latency(Timer.builder("geoloc.version.latency").tags(tags)
+                        .description("Time from taking an event to its batch's end (queue and inference), by version"))
+                        .register(registry),
+                DistributionSummary.builder("geoloc.version.confidence").tags(tags)
+                        .description("Probability of the predicted region, by version").register(registry));
+    }
+
+    private LabelledMeters labelledMeters(Role role) {
+        Tags tags = role.tags();
+        String accuracy = "Labelled predictions by version, by whether the region was right: live accuracy";
+        return new LabelledMeters(
+                DistributionSummary.builder("geoloc.version.error.km").tags(tags).baseUnit("km")
+                        .description("Distance from the estimated location to the event's ground truth, by version")
+                        .register(registry),
+                Counter.builder("geoloc.version.labelled").tags(tags.and("outcome", "correct")).description(accuracy)
+                        .register(registry),
+                Counter.builder("geoloc.version.labelled").tags(tags.and("outcome", "wrong")).description(accuracy)
+                        .register(registry));
     }
 
     private boolean isCanary(ServedModel model) {
@@ -106,6 +147,6 @@ public final class RolloutObserver {
     }
 
     private static Tags tags(ServedModel model, String role) {
-        return Tags.of("model", model.name(), "version", String.valueOf(model.version()), "role", role);
+        return new Role(model.name(), model.version(), role).tags();
     }
 }
