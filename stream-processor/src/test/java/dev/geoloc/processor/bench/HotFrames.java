@@ -8,7 +8,6 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.TimeUnit;
 
 import jdk.jfr.consumer.RecordedEvent;
 import jdk.jfr.consumer.RecordedFrame;
@@ -46,13 +45,13 @@ final class HotFrames {
 
     /** Starts recording the process with the JDK's profiling settings (Java samples every 10 ms, native every 20). */
     static HotFrames start(long pid, Path file) throws IOException, InterruptedException {
-        jcmd(pid, "JFR.start", "name=" + NAME, "settings=profile");
+        Jcmd.run(pid, "JFR.start", "name=" + NAME, "settings=profile");
         return new HotFrames(pid, file);
     }
 
     /** Stops the recording, writes it to the file, and prints both views. */
     void stopAndPrint(String who) throws IOException, InterruptedException {
-        jcmd(pid, "JFR.stop", "name=" + NAME, "filename=" + file);
+        Jcmd.run(pid, "JFR.stop", "name=" + NAME, "filename=" + file);
         print(file, who);
     }
 
@@ -105,16 +104,5 @@ final class HotFrames {
 
     private static String nameOf(RecordedFrame frame) {
         return frame.getMethod().getType().getName() + "." + frame.getMethod().getName();
-    }
-
-    private static void jcmd(long pid, String... command) throws IOException, InterruptedException {
-        List<String> line = new java.util.ArrayList<>(List.of(Path.of(System.getProperty("java.home"), "bin", "jcmd")
-                .toString(), String.valueOf(pid)));
-        line.addAll(List.of(command));
-        Process process = new ProcessBuilder(line).redirectErrorStream(true).start();
-        String output = new String(process.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
-        if (!process.waitFor(60, TimeUnit.SECONDS) || process.exitValue() != 0 || output.contains("Could not")) {
-            throw new IOException("jcmd " + String.join(" ", command) + " failed: " + output);
-        }
     }
 }

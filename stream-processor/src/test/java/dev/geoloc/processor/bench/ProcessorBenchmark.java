@@ -179,10 +179,16 @@ public final class ProcessorBenchmark {
     }
 
     /** The Java heap's committed and used size, as the JVM reports it (jcmd GC.heap_info): the part of RSS it explains. */
-    private static String heap(long pid) throws java.io.IOException {
-        Process jcmd = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "jcmd").toString(),
-                String.valueOf(pid), "GC.heap_info").redirectErrorStream(true).start();
-        String output = new String(jcmd.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+    private static String heap(long pid) {
+        String output;
+        try {
+            output = Jcmd.run(pid, "GC.heap_info");
+        } catch (java.io.IOException e) {
+            return "Java heap unknown (" + e.getMessage() + ")";
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return "Java heap unknown (interrupted)";
+        }
         java.util.regex.Matcher heap = java.util.regex.Pattern.compile("heap\\s+total (\\d+)K, used (\\d+)K").matcher(output);
         return heap.find() ? String.format(Locale.ROOT, "Java heap committed %d MiB, used %d MiB",
                 Long.parseLong(heap.group(1)) / 1024, Long.parseLong(heap.group(2)) / 1024) : "Java heap unknown";
