@@ -2,6 +2,7 @@ package dev.geoloc.processor.health;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.net.URI;
 import java.net.URL;
 import java.net.http.HttpClient;
@@ -10,7 +11,9 @@ import java.net.http.HttpResponse;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +37,8 @@ import io.quarkus.test.junit.QuarkusTest;
 class HealthAndMetricsTest {
 
     /** A metric name in PromQL: ours and Kafka's clients' (labels and functions never start so). */
+    /** The module runs from stream-processor. */
+    private static final Path OBSERVABILITY = Path.of("..", "deployment", "observability");
     private static final Pattern METRIC_NAME = Pattern.compile("\\b(?:geoloc|kafka)_[a-z0-9_]+\\b");
 
     private final URL ready = ManagementPort.url("/q/health/ready");
@@ -109,14 +114,8 @@ class HealthAndMetricsTest {
     @Test
     void everyMetricTheDashboardAndTheAlertsQueryIsServedAfterTraffic() throws Exception {
         // Given the PromQL of deployment/observability's Grafana dashboard and Prometheus alert rules
-        Path observability = Path.of("..", "deployment", "observability");
-        List<String> queries = new ArrayList<>();
-        new ObjectMapper().readTree(observability.resolve("grafana/dashboards/geoloc-processor.json").toFile())
-                .findValues("expr").forEach(expr -> queries.add(expr.asText()));
-        new YAMLMapper().readTree(observability.resolve("prometheus/alerts.yml").toFile())
-                .findValues("expr").forEach(expr -> queries.add(expr.asText()));
         Set<String> queried = new TreeSet<>();
-        for (String query : queries) {
+        for (String query : concat(dashboardQueries(), alertExpressions())) {
             Matcher name = METRIC_NAME.matcher(query);
             while (name.find()) {
                 queried.add(name.group());
@@ -127,15 +126,7 @@ class HealthAndMetricsTest {
 
         // When labelled, unlabelled and broken events have been answered
         awaitReady();
-        try (TopicProbe probe = new TopicProbe()) {
-            probe.send(TopicProbe.event("dashboard-labelled", TestImages.jpeg(TestImages.bands(64, 64, TestImages.RED), false),
-                    new GeoPoint(34.0453, -118.2517)));
-            probe.send(TopicProbe.event("dashboard-plain", TestImages.jpeg(TestImages.bands(64, 64, TestImages.GREEN), false), null));
-            probe.sendBytes("dashboard-broken", new byte[] {9, 9, 9});
-            probe.awaitPrediction("dashboard-labelled");
-            probe.awaitPrediction("dashboard-plain");
-            probe.awaitDeadLetter("dashboard-broken");
-        }
+        sendLabelledPlainAndBroken("dashboard");
         String text = get(metrics).body();
 
         // Then /q/metrics serves a series of each, and this instance counts itself ready
@@ -143,6 +134,102 @@ class HealthAndMetricsTest {
         text.lines().filter(line -> !line.startsWith("#")).forEach(line -> served.add(line.split("[{ ]", 2)[0]));
         assertThat(served).as("series in /q/metrics").containsAll(queried);
         assertThat(text).contains("geoloc_ready 1.0", "geoloc_model_failing 0.0");
+    }
+
+    @Test
+    void aRealPrometheusScrapingTheProcessorFillsEveryPanelAndEvaluatesEveryAlert() throws Exception {
+        // Given Debian's Prometheus scraping this processor every second, with the alert rules loaded
+        awaitReady();
+        try (LocalPrometheus prometheus = LocalPrometheus.scraping(metrics, OBSERVABILITY.resolve("prometheus/alerts.yml"))) {
+            prometheus.awaitScrapeAfterNow();
+
+            // When two waves of labelled, unlabelled and broken events are answered, each wave scraped after it
+            // (a rate needs a counter to grow between two samples of the window)
+            for (String wave : List.of("prometheus-1", "prometheus-2")) {
+                sendLabelledPlainAndBroken(wave);
+                prometheus.awaitScrapeAfterNow();
+            }
+
+            // Then every dashboard query, as Grafana sends it, has a finite value: no panel says "No data"
+            List<String> withoutData = new ArrayList<>();
+            for (String panel : dashboardQueries()) {
+                String query = panel.replace("$__rate_interval", "1m");
+                assertThat(query).as("a Grafana variable the test does not fill").doesNotContain("$");
+                JsonNode result = prometheus.query(query);
+                if (!hasFiniteValue(result)) {
+                    withoutData.add(query + " -> " + result);
+                }
+            }
+            assertThat(withoutData).as("dashboard queries without data").isEmpty();
+
+            // and every alert rule evaluates without error: a third of the events being dead letters makes the
+            // dead-letter alert pending (its for is 10 minutes), and nothing else stirs on this healthy processor
+            Map<String, String> states = new TreeMap<>();
+            for (JsonNode group : prometheus.ruleGroups()) {
+                for (JsonNode rule : group.get("rules")) {
+                    assertThat(rule.get("health").asText()).as("%s: %s", rule.get("name"), rule.path("lastError"))
+                            .isEqualTo("ok");
+                    states.put(rule.get("name").asText(), rule.get("state").asText());
+                }
+            }
+            assertThat(states).containsOnlyKeys(alertNames()).containsEntry("GeolocDeadLetterRate", "pending")
+                    .containsEntry("GeolocNoReadyReplica", "inactive").containsEntry("GeolocModelFailing", "inactive")
+                    .containsEntry("GeolocNoModel", "inactive").containsEntry("GeolocPartitionStalled", "inactive")
+                    .containsEntry("GeolocLagGrowing", "inactive");
+        }
+    }
+
+    /** One labelled, one unlabelled and one broken event, each answered. */
+    private static void sendLabelledPlainAndBroken(String prefix) throws Exception {
+        try (TopicProbe probe = new TopicProbe()) {
+            probe.send(TopicProbe.event(prefix + "-labelled", TestImages.jpeg(TestImages.bands(64, 64, TestImages.RED), false),
+                    new GeoPoint(34.0453, -118.2517)));
+            probe.send(TopicProbe.event(prefix + "-plain", TestImages.jpeg(TestImages.bands(64, 64, TestImages.GREEN), false), null));
+            probe.sendBytes(prefix + "-broken", new byte[] {9, 9, 9});
+            probe.awaitPrediction(prefix + "-labelled");
+            probe.awaitPrediction(prefix + "-plain");
+            probe.awaitDeadLetter(prefix + "-broken");
+        }
+    }
+
+    private static List<String> dashboardQueries() throws IOException {
+        List<String> queries = new ArrayList<>();
+        new ObjectMapper().readTree(OBSERVABILITY.resolve("grafana/dashboards/geoloc-processor.json").toFile())
+                .findValues("expr").forEach(expr -> queries.add(expr.asText()));
+        return queries;
+    }
+
+    private static List<String> alertExpressions() throws IOException {
+        List<String> expressions = new ArrayList<>();
+        alertRules().findValues("expr").forEach(expr -> expressions.add(expr.asText()));
+        return expressions;
+    }
+
+    private static List<String> alertNames() throws IOException {
+        List<String> names = new ArrayList<>();
+        alertRules().findValues("alert").forEach(name -> names.add(name.asText()));
+        return names;
+    }
+
+    private static JsonNode alertRules() throws IOException {
+        return new YAMLMapper().readTree(OBSERVABILITY.resolve("prometheus/alerts.yml").toFile());
+    }
+
+    private static List<String> concat(List<String> first, List<String> second) {
+        List<String> both = new ArrayList<>(first);
+        both.addAll(second);
+        return both;
+    }
+
+    /** Whether a query's result vector holds at least one number that is not NaN or infinite. */
+    private static boolean hasFiniteValue(JsonNode vector) {
+        for (JsonNode series : vector) {
+            String value = series.at("/value/1").asText();
+            if (!value.equals("NaN") && !value.endsWith("Inf")) {
+                return true;
+            }
+        }
+        return false;
     }
 
     /** A counter's value in Prometheus text, 0 when absent. */
