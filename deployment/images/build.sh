@@ -5,6 +5,7 @@
 #   localhost/geoloc/jre:17                  Debian's OpenJDK 17 on that base
 #   localhost/geoloc/kafka:4.1.2             KRaft broker from the Maven Central jars the local stack uses
 #   localhost/geoloc/schema-registry:3.0.9   Apicurio Registry's distribution from Maven Central
+#   localhost/geoloc/prometheus:2.42.0       Debian's Prometheus, for docker-compose's observability profile
 #   localhost/geoloc/stream-processor:VERSION the Quarkus application (CPU natives; GPU: see README.md here)
 #   localhost/geoloc/trainer:VERSION         the trainer CLI
 #
@@ -77,6 +78,7 @@ build() {
 build localhost/geoloc/jre:17 deployment/images/jre/Dockerfile --build-arg BASE_IMAGE="$base"
 build localhost/geoloc/kafka:4.1.2 deployment/images/kafka/Dockerfile
 build localhost/geoloc/schema-registry:3.0.9 deployment/images/schema-registry/Dockerfile
+build localhost/geoloc/prometheus:2.42.0 deployment/images/prometheus/Dockerfile --build-arg BASE_IMAGE="$base"
 build "localhost/geoloc/stream-processor:$version" stream-processor/Dockerfile
 build "localhost/geoloc/trainer:$version" trainer/Dockerfile
 

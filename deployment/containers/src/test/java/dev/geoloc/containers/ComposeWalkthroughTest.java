@@ -4,15 +4,19 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.net.URI;
+import java.net.URLEncoder;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -36,7 +40,7 @@ class ComposeWalkthroughTest {
     @BeforeEach
     @AfterEach
     void down() throws Exception {
-        run("docker-compose down -v", logs.resolve("compose-down.log"));
+        run("docker-compose --profile observability down -v", logs.resolve("compose-down.log"));
     }
 
     @Test
@@ -44,6 +48,8 @@ class ComposeWalkthroughTest {
         // Given the compose file and the files it mounts, in a folder of their own
         copy("docker-compose.yml");
         copy("deployment/topics.conf");
+        copy("deployment/observability/prometheus/prometheus.yml");
+        copy("deployment/observability/prometheus/alerts.yml");
         List<String> commands = walkthrough(Files.readAllLines(folder.resolve("docker-compose.yml")));
         assertThat(commands).first().isEqualTo(BUILD_IMAGES);
         assertThat(commands).last().asString().startsWith("docker-compose run --rm trainer send");
@@ -62,6 +68,42 @@ class ComposeWalkthroughTest {
         // and the registry holds each topic's value rule from topics.conf
         assertThat(subjectRule("region-predictions-value")).contains("\"FULL_TRANSITIVE\"");
         assertThat(subjectRule("model-versions-value")).contains("\"BACKWARD_TRANSITIVE\"");
+
+        // When the observability profile's Prometheus starts as the file says, where nothing can be pulled
+        Path observability = logs.resolve("compose-observability.log");
+        int exit = run("docker-compose --profile observability up -d prometheus", observability);
+        assertThat(exit).as(Files.readString(observability)).isZero();
+
+        // Then it scrapes the processor and counts the 200 answers, and evaluates the alert rules without error
+        assertThat(awaitPrometheus("sum(geoloc_predictions_out_total)", 200)).isGreaterThanOrEqualTo(200);
+        assertThat(prometheus("/api/v1/rules")).contains("\"GeolocLagGrowing\"", "\"GeolocNoReadyReplica\"")
+                .contains("\"health\":\"ok\"").doesNotContain("\"health\":\"err\"");
+    }
+
+    /** A query's value once it is at least {@code atLeast}, as compose's Prometheus (host port 9090) answers it. */
+    private static double awaitPrometheus(String query, double atLeast) throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                last = prometheus("/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+                Matcher value = Pattern.compile("\"value\":\\[[0-9.e+]+,\"([^\"]+)\"\\]").matcher(last);
+                if (value.find() && Double.parseDouble(value.group(1)) >= atLeast) {
+                    return Double.parseDouble(value.group(1));
+                }
+            } catch (IOException notListeningYet) {
+                last = notListeningYet.toString();
+            }
+            Thread.sleep(1000);
+        }
+        throw new AssertionError("Prometheus gave no " + query + " of at least " + atLeast + " within 90 s: " + last);
+    }
+
+    private static String prometheus(String path) throws IOException, InterruptedException {
+        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:9090" + path)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
+        return answer.body();
     }
 
     /** A subject's compatibility rule as compose's registry (host port 8081) answers it: {"compatibilityLevel": ...}. */
