@@ -163,20 +163,32 @@ class HealthAndMetricsTest {
             assertThat(withoutData).as("dashboard queries without data").isEmpty();
 
             // and every alert rule evaluates without error: a third of the events being dead letters makes the
-            // dead-letter alert pending (its for is 10 minutes), and nothing else stirs on this healthy processor
-            Map<String, String> states = new TreeMap<>();
-            for (JsonNode group : prometheus.ruleGroups()) {
-                for (JsonNode rule : group.get("rules")) {
-                    assertThat(rule.get("health").asText()).as("%s: %s", rule.get("name"), rule.path("lastError"))
-                            .isEqualTo("ok");
-                    states.put(rule.get("name").asText(), rule.get("state").asText());
-                }
+            // dead-letter alert pending (its for is 10 minutes) once the rules have seen the last scrape, and
+            // nothing else stirs on this healthy processor
+            Map<String, String> states = alertStates(prometheus);
+            long deadline = System.nanoTime() + 15_000_000_000L;
+            while (!"pending".equals(states.get("GeolocDeadLetterRate")) && System.nanoTime() < deadline) {
+                Thread.sleep(250);
+                states = alertStates(prometheus);
             }
             assertThat(states).containsOnlyKeys(alertNames()).containsEntry("GeolocDeadLetterRate", "pending")
                     .containsEntry("GeolocNoReadyReplica", "inactive").containsEntry("GeolocModelFailing", "inactive")
                     .containsEntry("GeolocNoModel", "inactive").containsEntry("GeolocPartitionStalled", "inactive")
                     .containsEntry("GeolocLagGrowing", "inactive");
         }
+    }
+
+    /** Each alert rule's state (inactive, pending, firing), once it is seen to evaluate without error. */
+    private static Map<String, String> alertStates(LocalPrometheus prometheus) throws Exception {
+        Map<String, String> states = new TreeMap<>();
+        for (JsonNode group : prometheus.ruleGroups()) {
+            for (JsonNode rule : group.get("rules")) {
+                assertThat(rule.get("health").asText()).as("%s: %s", rule.get("name"), rule.path("lastError"))
+                        .isEqualTo("ok");
+                states.put(rule.get("name").asText(), rule.get("state").asText());
+            }
+        }
+        return states;
     }
 
     /** One labelled, one unlabelled and one broken event, each answered. */
