@@ -54,7 +54,8 @@ public class ModelHolder {
                 .description("Version of the shadow model; -1 when there is none").register(registry);
         swaps = Counter.builder("geoloc.model.swaps").description("Models swapped in while serving").register(registry);
         info = MultiGauge.builder("geoloc.model.info").description("1 for each model serving here: its name, version, "
-                + "bundle digest (the sha256 of bundle.json, which pins every file), device and role").register(registry);
+                + "artifact sha256 as published (empty for a bundle served from a path), bundle digest (the sha256 of "
+                + "bundle.json, which pins every file), device and role").register(registry);
         Gauge.builder("geoloc.model.numerics.difference", current, ref -> ref.get() == null ? Double.NaN
                         : ref.get().stable().predictor().numerics().difference())
                 .tag("model", "serving")
@@ -116,8 +117,8 @@ public class ModelHolder {
 
     private static MultiGauge.Row<?> row(ServedModel model, String role) {
         return MultiGauge.Row.of(Tags.of("model", model.name(), "version", String.valueOf(model.version()),
-                "sha256", model.predictor().bundleDigest(), "device", InferenceDevice.name(model.predictor().device()),
-                "role", role), 1);
+                "sha256", model.artifactSha256().orElse(""), "bundle_sha256", model.predictor().bundleDigest(),
+                "device", InferenceDevice.name(model.predictor().device()), "role", role), 1);
     }
 
     /** Records a refused version: a health detail and a metric by kind of failure. */

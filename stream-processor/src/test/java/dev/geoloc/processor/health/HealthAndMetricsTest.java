@@ -103,8 +103,9 @@ class HealthAndMetricsTest {
         assertThat(text).containsPattern("geoloc_version_latency_seconds_bucket\\{[^}]*le=\"0\\.005\"\\}")
                 .containsPattern("kafka_consumer_fetch_manager_records_lag_max\\{client_id=\"[^\"]+-StreamThread-1-consumer\"");
         // What serves, and what waits
-        assertThat(text).containsPattern("geoloc_model_info\\{device=\"cpu\",model=\"[^\"]+\",role=\"stable\","
-                        + "sha256=\"[0-9a-f]{64}\",version=\"[0-9]+\"\\} 1\\.0")
+        // A bundle served from a path has no published artifact: its bundle digest alone
+        assertThat(text).containsPattern("geoloc_model_info\\{bundle_sha256=\"[0-9a-f]{64}\",device=\"cpu\","
+                        + "model=\"[^\"]+\",role=\"stable\",sha256=\"\",version=\"[0-9]+\"\\} 1\\.0")
                 .containsPattern("geoloc_queue_depth [0-9]")
                 .containsPattern("geoloc_decode_queue_depth [0-9]")
                 .containsPattern("geoloc_decode_runaways 0")

@@ -30,6 +30,7 @@ import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.schemas.GeoPoint;
 import dev.geoloc.schemas.ModelState;
 import dev.geoloc.schemas.ModelStatus;
+import dev.geoloc.schemas.ModelVersion;
 import dev.geoloc.schemas.RegionPrediction;
 import io.quarkus.test.common.QuarkusTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -92,7 +93,7 @@ class CanaryRolloutTest {
     @Order(1)
     void aCanaryAnswersTheShareOfImagesItsKeysChoose() throws Exception {
         // Given v1 stable, when v2 is published as a 20 % canary
-        versions.canary(2, bundles.homeAgain, 20);
+        ModelVersion published = versions.canary(2, bundles.homeAgain, 20);
         assertThat(versions.awaitStatus(2, ModelState.CANARY).getReason()).isEqualTo("20 % of images");
 
         // and 400 labelled photos stream
@@ -112,6 +113,9 @@ class CanaryRolloutTest {
         assertThat(versions.count(2, ModelState.ROLLED_BACK)).isZero();
         assertThat(get(metrics)).contains("geoloc_version_predictions_total{model=\"canary-test\",role=\"canary\",version=\"2\"}",
                 "geoloc_version_error_km_count{model=\"canary-test\",role=\"stable\",version=\"1\"}");
+        // and what serves names the artifact by the digest it was published with, as trainer versions prints it
+        assertThat(get(metrics)).containsPattern("geoloc_model_info\\{bundle_sha256=\"[0-9a-f]{64}\",device=\"cpu\","
+                + "model=\"canary-test\",role=\"canary\",sha256=\"" + published.getSha256() + "\",version=\"2\"\\} 1\\.0");
     }
 
     @Test
