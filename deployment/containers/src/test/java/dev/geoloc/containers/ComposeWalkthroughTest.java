@@ -76,8 +76,19 @@ class ComposeWalkthroughTest {
 
         // Then it scrapes the processor and counts the 200 answers, and evaluates the alert rules without error
         assertThat(awaitPrometheus("sum(geoloc_predictions_out_total)", 200)).isGreaterThanOrEqualTo(200);
-        assertThat(prometheus("/api/v1/rules")).contains("\"GeolocLagGrowing\"", "\"GeolocNoReadyReplica\"")
+        assertThat(awaitRulesEvaluated()).contains("\"GeolocLagGrowing\"", "\"GeolocNoReadyReplica\"")
                 .contains("\"health\":\"ok\"").doesNotContain("\"health\":\"err\"");
+    }
+
+    /** The alert rules as Prometheus reports them once each has been evaluated (every 15 s in compose). */
+    private static String awaitRulesEvaluated() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String rules = prometheus("/api/v1/rules");
+        while (rules.contains("\"health\":\"unknown\"") && System.nanoTime() < deadline) {
+            Thread.sleep(1000);
+            rules = prometheus("/api/v1/rules");
+        }
+        return rules;
     }
 
     /** A query's value once it is at least {@code atLeast}, as compose's Prometheus (host port 9090) answers it. */
