@@ -105,6 +105,22 @@ class WholeSystemInContainersTest {
             stack.saveLogs(logs);
             stack.close();
         }
+        handBackToTheHost();
+    }
+
+    /**
+     * The trainer's containers wrote here as uid 1001, whose files a host user other than root could not delete
+     * (mvn clean, this test's next run). A container of that uid opens them to all; the folder holds test data only.
+     */
+    private static void handBackToTheHost() {
+        try (GenericContainer<?> chmod = new GenericContainer<>(DockerImageName.parse(TRAINER_IMAGE))
+                .withImagePullPolicy(Containers.NEVER_PULL)
+                .withFileSystemBind(work.toString(), "/models", BindMode.READ_WRITE)
+                .withCreateContainerCmdModifier(create -> create.withEntrypoint("find", "/models", "-mindepth", "1",
+                        "-user", "1001", "-exec", "chmod", "a+rwX", "{}", "+"))
+                .withStartupCheckStrategy(new OneShotStartupCheckStrategy().withTimeout(Duration.ofMinutes(1)))) {
+            chmod.start();
+        }
     }
 
     @Test
