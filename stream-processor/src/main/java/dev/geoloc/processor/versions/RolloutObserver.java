@@ -32,7 +32,14 @@ public final class RolloutObserver {
         }
     }
 
-    private record RoleMeters(Counter predictions, Timer latency, DistributionSummary confidence) {
+    private record RoleMeters(Counter predictions, Counter deadLetters, Timer latency, DistributionSummary confidence) {
+    }
+
+    /** A shadow beside the version whose answers went out. */
+    private record ShadowPair(String model, int shadowVersion, int answerVersion) {
+    }
+
+    private record Comparisons(Counter agree, Counter disagree) {
     }
 
     /** Registered once the version answers a labelled event: an accuracy of 0 of 0 would mislead a dashboard. */
@@ -49,6 +56,7 @@ public final class RolloutObserver {
      */
     private final Map<Role, RoleMeters> answers = new ConcurrentHashMap<>();
     private final Map<Role, LabelledMeters> labelled = new ConcurrentHashMap<>();
+    private final Map<ShadowPair, Comparisons> comparisons = new ConcurrentHashMap<>();
 
     public RolloutObserver(MeterRegistry registry, ModelHolder holder, CanaryJudge.Limits limits) {
         this.registry = registry;
@@ -66,8 +74,7 @@ public final class RolloutObserver {
     /** A dead letter for an image that {@code answering} would have answered. */
     public void deadLetter(ServedModel answering) {
         boolean byCanary = isCanary(answering);
-        Counter.builder("geoloc.version.dead.letters").tags(tags(answering, byCanary ? "canary" : "stable"))
-                .description("Dead letters of images routed to each version").register(registry).increment();
+        metersOf(answering, byCanary ? "canary" : "stable").deadLetters().increment();
         judgeOf(answering).ifPresent(judge -> judge.deadLetter(byCanary));
     }
 
@@ -75,11 +82,9 @@ public final class RolloutObserver {
     public void shadowed(ServedModel shadow, RegionPrediction shadowed, RegionPrediction answer) {
         record(shadow, "shadow", shadowed);
         boolean agrees = shadowed.getPredictedRegion().getRegionId().equals(answer.getPredictedRegion().getRegionId());
-        Counter.builder("geoloc.shadow.comparisons")
-                .tags("model", shadow.name(), "shadow_version", String.valueOf(shadow.version()),
-                        "answer_version", String.valueOf(answer.getModelVersion()), "outcome", agrees ? "agree" : "disagree")
-                .description("Images the shadow answered, by whether it predicted the region the answer did")
-                .register(registry).increment();
+        Comparisons pair = comparisons.computeIfAbsent(new ShadowPair(shadow.name(), shadow.version(),
+                answer.getModelVersion()), this::comparisonMeters);
+        (agrees ? pair.agree() : pair.disagree()).increment();
     }
 
     /**
@@ -111,6 +116,8 @@ public final class RolloutObserver {
         return new RoleMeters(
                 Counter.builder("geoloc.version.predictions").tags(tags).description("Predictions by version and role")
                         .register(registry),
+                Counter.builder("geoloc.version.dead.letters").tags(tags)
+                        .description("Dead letters of images routed to each version").register(registry),
                 PipelineMetrics.latency(Timer.builder("geoloc.version.latency").tags(tags)
                         .description("Time from taking an event to its batch's end (queue and inference), by version"))
                         .register(registry),
@@ -131,6 +138,21 @@ public final class RolloutObserver {
                         .register(registry));
     }
 
+    private RoleMeters metersOf(ServedModel model, String role) {
+        return answers.computeIfAbsent(new Role(model.name(), model.version(), role), this::answerMeters);
+    }
+
+    private Comparisons comparisonMeters(ShadowPair pair) {
+        Tags tags = Tags.of("model", pair.model(), "shadow_version", String.valueOf(pair.shadowVersion()),
+                "answer_version", String.valueOf(pair.answerVersion()));
+        String description = "Images the shadow answered, by whether it predicted the region the answer did";
+        return new Comparisons(
+                Counter.builder("geoloc.shadow.comparisons").tags(tags.and("outcome", "agree")).description(description)
+                        .register(registry),
+                Counter.builder("geoloc.shadow.comparisons").tags(tags.and("outcome", "disagree"))
+                        .description(description).register(registry));
+    }
+
     private boolean isCanary(ServedModel model) {
         return holder.serving().flatMap(ServingSet::canary).map(c -> c.model() == model).orElse(false);
     }
@@ -144,9 +166,5 @@ public final class RolloutObserver {
         Judged current = judged.updateAndGet(j -> j != null && j.canary() == canary.get() ? j
                 : new Judged(canary.get(), new CanaryJudge(limits)));
         return Optional.of(current.judge());
-    }
-
-    private static Tags tags(ServedModel model, String role) {
-        return new Role(model.name(), model.version(), role).tags();
     }
 }
