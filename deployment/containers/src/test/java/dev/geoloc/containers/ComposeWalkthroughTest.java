@@ -3,6 +3,8 @@ package dev.geoloc.containers;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.ServerSocket;
 import java.net.URI;
 import java.net.URLEncoder;
 import java.net.http.HttpClient;
@@ -13,7 +15,9 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -34,6 +38,12 @@ class ComposeWalkthroughTest {
     private static final String PROJECT = "geoloc-walkthrough";
 
     private final Path folder = Path.of("target", "compose-walkthrough").toAbsolutePath();
+    /**
+     * The compose file's host ports, each moved to one free when the test starts, through the variables the file
+     * reads: a local stack or anything else on the usual ports does not stand in the way.
+     */
+    private final Map<String, String> ports = freePorts("GEOLOC_KAFKA_PORT", "GEOLOC_REGISTRY_PORT",
+            "GEOLOC_MANAGEMENT_PORT", "GEOLOC_API_PORT", "GEOLOC_PROMETHEUS_PORT", "GEOLOC_GRAFANA_PORT");
     private final Path logs = Path.of("target", "test-logs").toAbsolutePath();
 
     /** Before, in case an earlier run was killed midway; after, so that nothing is left behind. */
@@ -81,7 +91,7 @@ class ComposeWalkthroughTest {
     }
 
     /** The alert rules as Prometheus reports them once each has been evaluated (every 15 s in compose). */
-    private static String awaitRulesEvaluated() throws Exception {
+    private String awaitRulesEvaluated() throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         String rules = prometheus("/api/v1/rules");
         while (rules.contains("\"health\":\"unknown\"") && System.nanoTime() < deadline) {
@@ -91,8 +101,8 @@ class ComposeWalkthroughTest {
         return rules;
     }
 
-    /** A query's value once it is at least {@code atLeast}, as compose's Prometheus (host port 9090) answers it. */
-    private static double awaitPrometheus(String query, double atLeast) throws Exception {
+    /** A query's value once it is at least {@code atLeast}, as compose's Prometheus answers it. */
+    private double awaitPrometheus(String query, double atLeast) throws Exception {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         String last = "";
         while (System.nanoTime() < deadline) {
@@ -110,17 +120,18 @@ class ComposeWalkthroughTest {
         throw new AssertionError("Prometheus gave no " + query + " of at least " + atLeast + " within 90 s: " + last);
     }
 
-    private static String prometheus(String path) throws IOException, InterruptedException {
+    private String prometheus(String path) throws IOException, InterruptedException {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:9090" + path)).build(), HttpResponse.BodyHandlers.ofString());
+                URI.create("http://localhost:" + ports.get("GEOLOC_PROMETHEUS_PORT") + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return answer.body();
     }
 
-    /** A subject's compatibility rule as compose's registry (host port 8081) answers it: {"compatibilityLevel": ...}. */
-    private static String subjectRule(String subject) throws IOException, InterruptedException {
+    /** A subject's compatibility rule as compose's registry answers it: {"compatibilityLevel": ...}. */
+    private String subjectRule(String subject) throws IOException, InterruptedException {
         HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:8081/apis/ccompat/v7/config/" + subject)).build(),
+                URI.create("http://localhost:" + ports.get("GEOLOC_REGISTRY_PORT") + "/apis/ccompat/v7/config/" + subject)).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return answer.body();
@@ -170,6 +181,7 @@ class ComposeWalkthroughTest {
         ProcessBuilder builder = new ProcessBuilder("bash", "-c", command).directory(folder.toFile())
                 .redirectErrorStream(true).redirectOutput(log.toFile()).redirectInput(ProcessBuilder.Redirect.PIPE);
         builder.environment().put("COMPOSE_PROJECT_NAME", PROJECT);
+        builder.environment().putAll(ports);
         Process process = builder.start();
         process.getOutputStream().close();
         if (!process.waitFor(10, TimeUnit.MINUTES)) {
@@ -177,5 +189,24 @@ class ComposeWalkthroughTest {
             throw new AssertionError("`" + command + "` ran over 10 minutes; its output: " + log);
         }
         return process.exitValue();
+    }
+
+    /** A free port for each variable, all held open at once so that no two are the same. */
+    private static Map<String, String> freePorts(String... variables) {
+        List<ServerSocket> held = new ArrayList<>();
+        Map<String, String> ports = new LinkedHashMap<>();
+        try {
+            for (String variable : variables) {
+                ServerSocket socket = new ServerSocket(0);
+                held.add(socket);
+                ports.put(variable, String.valueOf(socket.getLocalPort()));
+            }
+            for (ServerSocket socket : held) {
+                socket.close();
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+        return ports;
     }
 }
