@@ -10,7 +10,8 @@
 //   4. for references: claims, config maps and selectors that resolve, a ScaledObject that fits the topics and
 //      the processor's consumer group, a PrometheusRule whose groups are alerts.yml's.
 // Every PromQL expression of the Grafana dashboards and the Prometheus alert rules must parse (Prometheus's own
-// grammar, lezer-promql), and each rule must say how long, how bad and what it means. Which metrics exist is
+// grammar, lezer-promql), each dashboard must type-check against Grafana's schema (@grafana/schema), and each rule
+// must say how long, how bad and what it means. Which metrics exist is
 // checked where they are made: the processor's HealthAndMetricsTest.
 // Prints one line per object or file and exits 1 naming each problem.
 import { execFileSync } from "node:child_process";
@@ -87,9 +88,6 @@ async function schemaProblems(object) {
 // tsc's excess-property check on each object as a typed literal: what the OpenAPI schemas let pass (they allow
 // any extra field) but a cluster would drop or refuse, such as readOnlyRootFileSystem for readOnlyRootFilesystem.
 function strictProblems(rendered) {
-  const dir = join(here, ".strict");
-  rmSync(dir, { recursive: true, force: true });
-  mkdirSync(dir);
   const lines = [];
   const owners = [];
   rendered.forEach(({ target, object }, i) => {
@@ -105,20 +103,29 @@ function strictProblems(rendered) {
       owners.push(`${target} ${name(object)}`);
     }
   });
-  writeFileSync(join(dir, "objects.ts"), lines.join("\n") + "\n");
+  const problems = new Map();
+  for (const { line, message } of typeErrors(lines.join("\n") + "\n")) {
+    const owner = owners[line - 1] ?? "?";
+    problems.set(owner, [...(problems.get(owner) ?? []), `strict: ${message}`]);
+  }
+  return problems;
+}
+
+// tsc --strict over one TypeScript source: its errors by line ({line: 0} when tsc failed without saying where).
+function typeErrors(source) {
+  const dir = join(here, ".strict");
+  rmSync(dir, { recursive: true, force: true });
+  mkdirSync(dir);
+  writeFileSync(join(dir, "checked.ts"), source);
   try {
     execFileSync(join(here, "node_modules", ".bin", "tsc"), ["--noEmit", "--strict", "--skipLibCheck",
-      "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", join(dir, "objects.ts")],
+      "--module", "nodenext", "--moduleResolution", "nodenext", "--target", "es2022", join(dir, "checked.ts")],
       { encoding: "utf8", stdio: ["ignore", "pipe", "pipe"] });
-    return new Map();
+    return [];
   } catch (e) {
-    const problems = new Map();
-    for (const match of String(e.stdout).matchAll(/objects\.ts\((\d+),\d+\): error TS\d+: ([^\n]+)/g)) {
-      const owner = owners[Number(match[1]) - 1] ?? "?";
-      problems.set(owner, [...(problems.get(owner) ?? []), `strict: ${match[2]}`]);
-    }
-    if (problems.size === 0) problems.set("?", [`tsc failed: ${e.stdout || e.message}`]);
-    return problems;
+    const errors = [...String(e.stdout).matchAll(/checked\.ts\((\d+),\d+\): error TS\d+: ([^\n]+)/g)]
+      .map((match) => ({ line: Number(match[1]), message: match[2] }));
+    return errors.length > 0 ? errors : [{ line: 0, message: `tsc failed: ${e.stdout || e.message}` }];
   } finally {
     rmSync(dir, { recursive: true, force: true });
   }
@@ -274,7 +281,14 @@ function dashboardProblems(file) {
     }
     if (panel.type !== "row" && !(panel.targets ?? []).length) problems.push(`panel "${panel.title}" queries nothing`);
   }
-  return { problems, summary: `${panels.length} panels, ${queries} queries` };
+  // Against Grafana's own dashboard schema (@grafana/schema's types): a misspelt or mistyped field of the
+  // dashboard or a panel fails, which Grafana would drop without a word. Queries' own fields are open there.
+  const source = `import type { Dashboard } from "@grafana/schema";\nexport const dashboard: Dashboard = ${JSON.stringify(dashboard, null, 1)};\n`;
+  const lines = source.split("\n");
+  for (const { line, message } of typeErrors(source)) {
+    problems.push(`schema: ${message}${line > 0 ? ` (at ${lines[line - 1].trim()})` : ""}`);
+  }
+  return { problems, summary: `${panels.length} panels, ${queries} queries, Grafana's schema` };
 }
 
 function rulesProblems(file) {

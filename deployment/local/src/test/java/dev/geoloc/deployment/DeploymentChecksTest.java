@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
  * deployment/ checked offline by deployment/check: deployment/k8s as {@code kubectl apply -k} would get it (each
  * kustomization rendered by kustomize, every object against the Kubernetes OpenAPI schemas and strictly against
  * their field names, hardened, its references resolved), and the PromQL of deployment/observability's dashboard
- * and alert rules. The checker's packages come from npm (npm ci).
+ * and alert rules, the dashboard also against Grafana's schema. The checker's packages come from npm (npm ci).
  */
 class DeploymentChecksTest {
 
@@ -85,6 +85,24 @@ class DeploymentChecksTest {
                 .contains("rule GeolocModelFailing: does not parse at character 28: max(geoloc_model_failing > 0 >>>")
                 .contains("rule GeolocPartitionStalled: no \"for\" duration")
                 .contains("ok   observability grafana/dashboards/geoloc-processor.json");
+    }
+
+    @Test
+    void aDashboardFieldGrafanaDoesNotKnowIsRefused(@TempDir Path copy) throws Exception {
+        // Given the dashboard with a panel's gridPos misspelt, which Grafana would drop without a word
+        copyTree(OBSERVABILITY, copy);
+        Path dashboard = copy.resolve("grafana/dashboards/geoloc-processor.json");
+        Files.writeString(dashboard, Files.readString(dashboard).replaceFirst("\"gridPos\"", "\"gridpos\""));
+
+        // When the checker reads it
+        Result checked = run(CHECK, List.of("node", CHECK.resolve("check.mjs").toString(), "--observability", copy.toString()));
+
+        // Then Grafana's own schema names the field, and the rules still pass
+        assertThat(checked.exitCode()).as(checked.output()).isEqualTo(1);
+        assertThat(checked.output())
+                .contains("FAIL observability grafana/dashboards/geoloc-processor.json: schema: Object literal may only "
+                        + "specify known properties, and '\"gridpos\"' does not exist")
+                .contains("ok   observability prometheus/alerts.yml");
     }
 
     @Test
