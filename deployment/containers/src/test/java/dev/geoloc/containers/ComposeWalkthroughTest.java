@@ -85,6 +85,7 @@ class ComposeWalkthroughTest {
         assertThat(exit).as(Files.readString(observability)).isZero();
 
         // Then it scrapes the processor and counts the 200 answers, and evaluates the alert rules without error
+        awaitPrometheusReady();
         assertThat(awaitPrometheus("sum(geoloc_predictions_out_total)", 200)).isGreaterThanOrEqualTo(200);
         assertThat(awaitRulesEvaluated()).contains("\"GeolocLagGrowing\"", "\"GeolocNoReadyReplica\"")
                 .contains("\"health\":\"ok\"").doesNotContain("\"health\":\"err\"");
@@ -106,26 +107,45 @@ class ComposeWalkthroughTest {
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(90);
         String last = "";
         while (System.nanoTime() < deadline) {
-            try {
-                last = prometheus("/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
-                Matcher value = Pattern.compile("\"value\":\\[[0-9.e+]+,\"([^\"]+)\"\\]").matcher(last);
-                if (value.find() && Double.parseDouble(value.group(1)) >= atLeast) {
-                    return Double.parseDouble(value.group(1));
-                }
-            } catch (IOException notListeningYet) {
-                last = notListeningYet.toString();
+            last = prometheus("/api/v1/query?query=" + URLEncoder.encode(query, StandardCharsets.UTF_8));
+            Matcher value = Pattern.compile("\"value\":\\[[0-9.e+]+,\"([^\"]+)\"\\]").matcher(last);
+            if (value.find() && Double.parseDouble(value.group(1)) >= atLeast) {
+                return Double.parseDouble(value.group(1));
             }
             Thread.sleep(1000);
         }
         throw new AssertionError("Prometheus gave no " + query + " of at least " + atLeast + " within 90 s: " + last);
     }
 
+    /** Until Prometheus says it is ready: before, while it opens its storage, its API answers 503. */
+    private void awaitPrometheusReady() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        String last = "";
+        while (System.nanoTime() < deadline) {
+            try {
+                HttpResponse<String> ready = getFromPrometheus("/-/ready");
+                if (ready.statusCode() == 200) {
+                    return;
+                }
+                last = ready.statusCode() + " " + ready.body();
+            } catch (IOException notListeningYet) {
+                last = notListeningYet.toString();
+            }
+            Thread.sleep(500);
+        }
+        throw new AssertionError("Prometheus was not ready within 60 s: " + last);
+    }
+
     private String prometheus(String path) throws IOException, InterruptedException {
-        HttpResponse<String> answer = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
-                URI.create("http://localhost:" + ports.get("GEOLOC_PROMETHEUS_PORT") + path)).build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> answer = getFromPrometheus(path);
         assertThat(answer.statusCode()).as(answer.body()).isEqualTo(200);
         return answer.body();
+    }
+
+    private HttpResponse<String> getFromPrometheus(String path) throws IOException, InterruptedException {
+        return HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                URI.create("http://localhost:" + ports.get("GEOLOC_PROMETHEUS_PORT") + path)).build(),
+                HttpResponse.BodyHandlers.ofString());
     }
 
     /** A subject's compatibility rule as compose's registry answers it: {"compatibilityLevel": ...}. */
