@@ -485,23 +485,25 @@ public final class ProcessorBenchmark {
         System.out.println();
         System.out.printf(Locale.ROOT, "CPU of %s during the %s run (%d events, %.1f s; /proc, by thread name):%n",
                 who, run.name(), run.events(), run.seconds());
-        System.out.println("| Thread | CPU ms per event | Share |");
-        System.out.println("|---|---:|---:|");
+        System.out.println("| Thread | CPU ms per event | Share | Minor page faults per event |");
+        System.out.println("|---|---:|---:|---:|");
         double total = run.cpu().total();
         run.cpu().millisByName().entrySet().stream()
                 .filter(e -> e.getValue() >= 0.01 * total)
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .forEach(e -> System.out.printf(Locale.ROOT, "| %s | %.3f | %.0f %% |%n", e.getKey(),
-                        e.getValue() / run.events(), 100 * e.getValue() / total));
-        System.out.printf(Locale.ROOT, "| all of %s | %.3f | %.2f cores |%n", who, total / run.events(),
-                total / 1e3 / run.seconds());
-        System.out.printf(Locale.ROOT, "| broker, registry and benchmark clients (benchmark JVM) | %.3f | %.2f cores |%n",
+                .forEach(e -> System.out.printf(Locale.ROOT, "| %s | %.3f | %.0f %% | %.0f |%n", e.getKey(),
+                        e.getValue() / run.events(), 100 * e.getValue() / total,
+                        run.cpu().minorFaultsByName().getOrDefault(e.getKey(), 0L) / (double) run.events()));
+        System.out.printf(Locale.ROOT, "| all of %s | %.3f | %.2f cores | %.0f |%n", who, total / run.events(),
+                total / 1e3 / run.seconds(), run.cpu().minorFaultsByName().values().stream().mapToLong(Long::longValue).sum()
+                        / (double) run.events());
+        System.out.printf(Locale.ROOT, "| broker, registry and benchmark clients (benchmark JVM) | %.3f | %.2f cores | |%n",
                 run.benchmarkCpu().total() / run.events(), run.benchmarkCpu().total() / 1e3 / run.seconds());
         double benchmarkTotal = run.benchmarkCpu().total();
         run.benchmarkCpu().millisByName().entrySet().stream()
                 .filter(e -> e.getValue() >= 0.05 * benchmarkTotal)
                 .sorted(Map.Entry.<String, Double>comparingByValue().reversed())
-                .forEach(e -> System.out.printf(Locale.ROOT, "| - of which %s | %.3f | %.0f %% |%n", e.getKey(),
+                .forEach(e -> System.out.printf(Locale.ROOT, "| - of which %s | %.3f | %.0f %% | |%n", e.getKey(),
                         e.getValue() / run.events(), 100 * e.getValue() / benchmarkTotal));
     }
 
