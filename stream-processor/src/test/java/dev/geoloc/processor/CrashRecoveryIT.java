@@ -24,6 +24,7 @@ class CrashRecoveryIT {
 
     private static final int EVENTS = 1200;
     private static final String TRACE_HEADER = "test-trace";
+    private static final String APPLICATION_ID = "geoloc-stream-processor";
 
     @Test
     void aProcessorKilledMidStreamLosesNothingAndDuplicatesNothing() throws Exception {
@@ -37,7 +38,8 @@ class CrashRecoveryIT {
         // under the same instance id, without waiting for its session to expire. The short session only keeps the
         // last process's member from holding up a later test's processor in the same group once this one stops.
         Map<String, String> settings = Map.of("geoloc.batching.max-size", "4",
-                "kafka-streams.processing.guarantee", "exactly_once_v2", "kafka-streams.session.timeout.ms", "6000");
+                "kafka-streams.processing.guarantee", "exactly_once_v2", "kafka-streams.session.timeout.ms", "6000",
+                "quarkus.kafka-streams.application-id", APPLICATION_ID);
         Map<String, String> environment = Map.of("GEOLOC_INSTANCE_ID", "crash-test-0");
         List<String> ids = TopicProbe.ids("crash", EVENTS);
         try (TopicProbe probe = new TopicProbe()) {
@@ -54,11 +56,15 @@ class CrashRecoveryIT {
                 }
             }
 
-            // When the processor is killed with SIGKILL once part of the stream is answered, then started again
+            // When the processor is killed with SIGKILL once part of the stream is answered, at a moment when its
+            // last committed transaction left images pending (answered to the next one), then started again
             ProcessorProcess first = ProcessorProcess.start(stack, StreamingStackResource.testBundle(), state,
                     work.resolve("first.log"), settings, environment);
-            first.awaitOrFail(() -> probe.outputCount() >= EVENTS / 8, 120, "the first processor's output", () -> "");
-            first.kill();
+            try (CommittedPendingStore store = new CommittedPendingStore(stack, APPLICATION_ID)) {
+                first.awaitOrFail(() -> probe.outputCount() >= EVENTS / 8 && store.images() > 0, 120,
+                        "the first processor's output, with images pending in its committed store", () -> "");
+                first.kill();
+            }
             int answeredBeforeKill = probe.outputCount();
             assertThat(answeredBeforeKill).as("the kill came before the end of the stream").isLessThan(EVENTS);
 
