@@ -43,8 +43,8 @@ public final class ModelLoader {
      */
     ServedModel load(ModelVersion version, Optional<String> expectedCatalogHash) throws VersionRejectedException {
         try (LocalArtifact artifact = artifacts.fetch(version.getArtifactUri(), version.getSha256())) {
-            ServedModel served = open(artifact.path(), version.getModelName(), version.getVersion(), expectedCatalogHash);
-            return new ServedModel(served.name(), served.version(), served.predictor(), Optional.of(version.getSha256()));
+            return open(artifact.path(), version.getModelName(), version.getVersion(), expectedCatalogHash)
+                    .publishedAs(version.getSha256());
         } catch (ArtifactException e) {
             throw new VersionRejectedException(RejectionKind.of(e.kind()), e.getMessage(), e);
         }

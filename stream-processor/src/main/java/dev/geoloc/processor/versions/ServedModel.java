@@ -27,6 +27,11 @@ public record ServedModel(String name, int version, RegionPredictor predictor, O
         this(name, version, predictor, Optional.empty());
     }
 
+    /** This model as the published artifact with that digest serves it. */
+    public ServedModel publishedAs(String artifactSha256) {
+        return new ServedModel(name, version, predictor, Optional.of(artifactSha256));
+    }
+
     /**
      * For logs and health details: {@code la-street v3 (sha256 ab12cd34...)} by the published artifact's digest, or
      * {@code (bundle ab12cd34...)} by the bundle's for one served from a path.

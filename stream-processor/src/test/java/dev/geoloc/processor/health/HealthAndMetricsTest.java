@@ -17,6 +17,7 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -116,7 +117,7 @@ class HealthAndMetricsTest {
     void everyMetricTheDashboardAndTheAlertsQueryIsServedAfterTraffic() throws Exception {
         // Given the PromQL of deployment/observability's Grafana dashboard and Prometheus alert rules
         Set<String> queried = new TreeSet<>();
-        for (String query : concat(dashboardQueries(), alertExpressions())) {
+        for (String query : Stream.concat(dashboardQueries().stream(), alertExpressions().stream()).toList()) {
             Matcher name = METRIC_NAME.matcher(query);
             while (name.find()) {
                 queried.add(name.group());
@@ -226,12 +227,6 @@ class HealthAndMetricsTest {
 
     private static JsonNode alertRules() throws IOException {
         return new YAMLMapper().readTree(OBSERVABILITY.resolve("prometheus/alerts.yml").toFile());
-    }
-
-    private static List<String> concat(List<String> first, List<String> second) {
-        List<String> both = new ArrayList<>(first);
-        both.addAll(second);
-        return both;
     }
 
     /** Whether a query's result vector holds at least one number that is not NaN or infinite. */
