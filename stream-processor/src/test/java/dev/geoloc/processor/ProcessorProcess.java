@@ -22,10 +22,12 @@ public final class ProcessorProcess implements AutoCloseable {
 
     private final Process process;
     private final Path log;
+    private final Path temporary;
 
-    private ProcessorProcess(Process process, Path log) {
+    private ProcessorProcess(Process process, Path log, Path temporary) {
         this.process = process;
         this.log = log;
+        this.temporary = temporary;
     }
 
     /**
@@ -49,8 +51,12 @@ public final class ProcessorProcess implements AutoCloseable {
         if (!Files.isRegularFile(jar)) {
             throw new IllegalStateException(jar.toAbsolutePath() + " is missing: run mvn package first");
         }
+        // Its own temporary directory under target/: what a killed process leaves there (OpenCV's and RocksDB's
+        // unpacked natives, 60 MB and more a start) goes with mvn clean instead of piling up in /tmp.
+        Path temporary = Files.createTempDirectory(log.toAbsolutePath().getParent(), log.getFileName() + ".tmp-");
         List<String> command = new ArrayList<>(List.of(
                 Path.of(System.getProperty("java.home"), "bin", "java").toString(), "-Xmx1g",
+                "-Djava.io.tmpdir=" + temporary,
                 "-Dquarkus.http.port=0", "-Dquarkus.management.port=0", "-Dquarkus.log.level=INFO"));
         settings.forEach((key, value) -> command.add("-D" + key + "=" + value));
         command.addAll(List.of("-jar", jar.toString()));
@@ -71,7 +77,12 @@ public final class ProcessorProcess implements AutoCloseable {
                 builder.environment().put(name, value);
             }
         });
-        return new ProcessorProcess(builder.start(), log);
+        return new ProcessorProcess(builder.start(), log, temporary);
+    }
+
+    /** The process's {@code java.io.tmpdir}, beside its log: a fresh one each start. */
+    public Path temporaryDirectory() {
+        return temporary;
     }
 
     public long pid() {

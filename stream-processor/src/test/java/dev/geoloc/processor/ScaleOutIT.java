@@ -17,6 +17,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+import java.util.stream.Stream;
 
 import org.junit.jupiter.api.Test;
 
@@ -65,12 +66,14 @@ class ScaleOutIT {
             // When a second instance joins the group mid-stream and takes events
             Path firstLog = work.resolve("first.log");
             int rebalancesWhileJoined;
+            Path secondTemporary;
             try (ProcessorProcess second = ProcessorProcess.start(stack, StreamingStackResource.testBundle(),
                     work.resolve("state-second-" + run), work.resolve("second.log"), settings, dynamicMembership)) {
                 int secondPort = awaitPort(second);
                 second.awaitOrFail(() -> eventsIn(secondPort) > 0, 180, "the second instance taking events",
                         () -> "first answered " + probe.outputCount());
                 rebalancesWhileJoined = rebalances(firstLog);
+                secondTemporary = second.temporaryDirectory();
                 // and leaves again, as a scaled-in pod does (SIGTERM), while uploads go on
             }
             first.awaitOrFail(() -> rebalances(firstLog) > rebalancesWhileJoined, 60,
@@ -92,6 +95,11 @@ class ScaleOutIT {
             assertThat(rebalancesWhileJoined).as("rebalances of the first instance as the second joined").isPositive();
             assertThat(watch.checks()).as("readiness checks during the rebalances").isGreaterThan(10);
             assertThat(watch.unready()).as("readiness answers that were not UP").isEmpty();
+            // and the leaver took its directory for artifact downloads with it
+            try (Stream<Path> left = Files.list(secondTemporary)) {
+                assertThat(left.map(path -> path.getFileName().toString()))
+                        .noneMatch(name -> name.startsWith("geoloc-artifacts-"));
+            }
         }
     }
 

@@ -53,6 +53,8 @@ public class ModelSource {
     private final ModelStatusReporter reporter;
     private final ActionPublisher actions;
     private final SelfCheckReport numerics;
+    /** Made for this process when no artifact directory is configured, and removed when it stops. */
+    private final Path temporaryDownloads;
 
     ModelSource(ProcessorConfig config, ModelHolder holder, AvroSerdes serdes, KafkaStreamsProducer streams,
                 MeterRegistry registry, RolloutObserver observer)
@@ -70,8 +72,9 @@ public class ModelSource {
         ProcessorConfig.Images images = config.images();
         PredictorOptions options = new PredictorOptions(model.device(), model.topK(), model.confidenceLevel(), 1,
                 new ImageLimits(images.maxBytes(), images.maxPixels(), images.maxSide(), images.acceptTiff()));
-        Path downloads = model.artifactDirectory().isPresent() ? model.artifactDirectory().get()
-                : Files.createTempDirectory("geoloc-artifacts-");
+        this.temporaryDownloads = model.artifactDirectory().isEmpty() ? Files.createTempDirectory("geoloc-artifacts-")
+                : null;
+        Path downloads = model.artifactDirectory().orElse(temporaryDownloads);
         ProcessorConfig.Model.S3 s3 = model.s3();
         ModelLoader loader = new ModelLoader(ArtifactFetcher.standard(downloads, model.maxArtifactBytes(),
                 model.downloadTimeout(), new S3Settings(s3.endpoint(), s3.region(), s3.pathStyle())), options,
@@ -179,6 +182,14 @@ public class ModelSource {
         }
         if (reporter != null) {
             reporter.close();
+        }
+        if (temporaryDownloads != null) {
+            try {
+                // Empty by now: each copy is deleted once its version has loaded or been refused.
+                Files.deleteIfExists(temporaryDownloads);
+            } catch (IOException e) {
+                LOG.warnf("Could not remove %s: %s", temporaryDownloads, e.getMessage());
+            }
         }
     }
 }
