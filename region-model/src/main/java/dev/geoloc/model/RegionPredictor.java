@@ -28,6 +28,7 @@ import ai.djl.training.ParameterStore;
 import ai.djl.translate.NoopTranslator;
 
 import dev.geoloc.cells.CellPartition;
+import dev.geoloc.cells.CellSpread;
 import dev.geoloc.imaging.ImagePreprocessor;
 import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.imaging.Preprocessing;
@@ -69,6 +70,8 @@ public final class RegionPredictor implements AutoCloseable {
     /** What the head's logits are divided by before the softmax: 1 without a calibration. */
     private final float temperature;
     private final LocationEstimator estimator;
+    /** Where a cell bundle's photos may be, cell by cell: the error bar around its cell's or gallery's point. */
+    private final Optional<CellSpread> cellSpread;
     private final Semaphore permits;
     /** One reusable direct buffer per permit: DJL would otherwise allocate a direct buffer per batch, which only GC frees. */
     private final ArrayBlockingQueue<ByteBuffer> inputBuffers;
@@ -95,6 +98,8 @@ public final class RegionPredictor implements AutoCloseable {
         this.temperature = calibration.map(c -> (float) c.temperature()).orElse(1f);
         this.estimator = calibration.map(c -> new LocationEstimator(catalog, options.confidenceLevel(), c.spread()))
                 .orElseGet(() -> new LocationEstimator(catalog, options.confidenceLevel()));
+        this.cellSpread = cells.map(partition -> new CellSpread(partition,
+                calibration.map(BundleCalibration::spread), options.confidenceLevel()));
         this.permits = new Semaphore(options.concurrency(), true);
         this.inputBuffers = new ArrayBlockingQueue<>(options.concurrency());
         for (int i = 0; i < options.concurrency(); i++) {
@@ -250,16 +255,23 @@ public final class RegionPredictor implements AutoCloseable {
         for (int i = 0; i < count; i++) {
             float[] own = Arrays.copyOfRange(probabilities, i * regions, (i + 1) * regions);
             Prediction prediction = prediction(own);
+            float[] headRow = null;
             if (cells.isPresent()) {
                 int outputsPerImage = cells.get().headOutputs();
+                headRow = Arrays.copyOfRange(outputs.headOutputs(), i * outputsPerImage, (i + 1) * outputsPerImage);
                 RegionScore predicted = prediction.predicted();
-                prediction = prediction.withCell(cells.get().locate(Arrays.copyOfRange(outputs.headOutputs(),
-                        i * outputsPerImage, (i + 1) * outputsPerImage), predicted.index(), predicted.probability()));
+                prediction = prediction.withCell(cells.get().locate(headRow, predicted.index(), predicted.probability()));
             }
             if (refine) {
                 float[] embedding = Arrays.copyOfRange(outputs.embeddings(), i * dimension, (i + 1) * dimension);
                 prediction = prediction.withRefinement(gallery.get().retrieval().refine(gallery.get().gallery(),
                         embedding, own));
+            }
+            // The error bar goes with the point answered: a cell model measures it over its cells
+            if (headRow != null) {
+                prediction = prediction.withPointError(cellSpread.orElseThrow().errorAt(headRow, own, prediction.point()));
+            } else if (prediction.refined().isPresent()) {
+                prediction = prediction.withPointError(estimator.errorAt(own, prediction.point()));
             }
             predictions.add(prediction);
         }

@@ -16,4 +16,9 @@ package dev.geoloc.regions;
  */
 public record LocationEstimate(LatLon location, boolean fromRegionCenter, double expectedErrorKm,
                                double confidenceRadiusKm, double confidenceLevel) {
+
+    /** The expected error and radius around {@link #location()}. */
+    public PointError error() {
+        return new PointError(expectedErrorKm, confidenceRadiusKm, confidenceLevel);
+    }
 }

@@ -84,6 +84,17 @@ public final class LocationEstimator {
         return new LocationEstimate(location, useCenter, error, radius, confidenceLevel);
     }
 
+    /**
+     * The expected error and radius around another point than the estimate (a finer one, e.g. a retrieval
+     * refinement), under the same probabilities and photo samples.
+     */
+    public PointError errorAt(float[] probabilities, LatLon point) {
+        double[][] distances = distancesKm(point);
+        double error = expectedErrorKm(probabilities, distances);
+        double radius = spread ? mixtureRadiusKm(probabilities, distances) : confidenceRadiusKm(probabilities, point);
+        return new PointError(error, radius, confidenceLevel);
+    }
+
     /** Sum over regions of probability x the mean distance from the point to the region's photos (or center). */
     public double expectedErrorKm(float[] probabilities, LatLon point) {
         return expectedErrorKm(probabilities, distancesKm(point));

@@ -18,6 +18,7 @@ import org.junit.jupiter.api.Test;
 import dev.geoloc.cells.Cell;
 import dev.geoloc.cells.CellPartition;
 import dev.geoloc.regions.Geodesy;
+import dev.geoloc.regions.PointError;
 import dev.geoloc.regions.RegionCatalog;
 
 /** A bundle with cells: its head's cells fold into regions, and each prediction is placed in a cell. */
@@ -65,6 +66,14 @@ class CellPredictorTest {
                 assertThat(prediction.cell().get().probability()).isPositive()
                         .isLessThanOrEqualTo(prediction.predicted().probability());
                 assertThat(prediction.point()).isEqualTo(prediction.cell().get().point());
+                // and an error bar of its own around that point, over the cells (at their centres: no calibration)
+                PointError error = prediction.pointError().orElseThrow();
+                double farthestCell = cells.cells().stream()
+                        .mapToDouble(c -> Geodesy.haversineKm(prediction.point(), c.centre())).max().orElseThrow();
+                assertThat(error.expectedErrorKm()).isPositive().isLessThanOrEqualTo(farthestCell);
+                assertThat(error.confidenceRadiusKm()).isBetween(0.0, farthestCell);
+                assertThat(error.confidenceLevel()).isEqualTo(0.9);
+                assertThat(prediction.error()).isEqualTo(error);
             }
         }
     }

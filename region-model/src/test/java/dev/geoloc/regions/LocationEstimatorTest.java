@@ -123,6 +123,27 @@ class LocationEstimatorTest {
     }
 
     @Test
+    void theErrorAtAnotherPointIsMeasuredToTheSamePhotos() {
+        LocationEstimator spread = new LocationEstimator(line, 0.9, westPhotosAtTenthsOfAKilometre());
+        float[] certain = {1, 0, 0};
+
+        // At the estimate itself, the estimate's own error bar
+        assertThat(spread.errorAt(certain, line.center(0))).isEqualTo(spread.estimate(certain).error());
+        // At the photo 1.0 km north of west's center: 0.1 km from the 0.9 one, 1.9 km from the 0.9 south one...
+        LatLon finer = Geodesy.destination(line.center(0), 0, 1.0);
+        PointError atFiner = spread.errorAt(certain, finer);
+        double sum = 0;
+        for (LatLon photo : westPhotosAtTenthsOfAKilometre().of(0)) {
+            sum += finer.distanceKm(photo);
+        }
+        assertThat(atFiner.expectedErrorKm()).isCloseTo(sum / 10, within(1e-9));
+        assertThat(atFiner.confidenceLevel()).isEqualTo(0.9);
+        // and without a spread, the radius takes whole regions around the point, as the estimate's does
+        assertThat(estimator.errorAt(certain, finer).confidenceRadiusKm())
+                .isEqualTo(line.region(0).bbox().farthestCornerKm(finer));
+    }
+
+    @Test
     void photosAtTheRegionCentersGiveTheStudysEstimateAndExpectedError() {
         RegionCatalog la = RegionCatalog.losAngeles();
         LocationEstimator centers = new LocationEstimator(la, 0.9);

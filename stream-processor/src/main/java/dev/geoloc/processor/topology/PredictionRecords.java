@@ -53,6 +53,8 @@ public final class PredictionRecords {
         boolean finer = prediction.refined().isPresent() || prediction.cell().isPresent();
         if (finer) {
             record.setRefinedLocation(point(prediction.point()));
+            record.setRefinedExpectedErrorKm(prediction.error().expectedErrorKm());
+            record.setRefinedConfidenceRadiusKm(prediction.error().confidenceRadiusKm());
         }
         prediction.cell().ifPresent(cell -> record.setCell(cell.cell()));
         if (event.getGroundTruth() != null) {

@@ -25,6 +25,7 @@ import dev.geoloc.processor.batching.Outcome;
 import dev.geoloc.processor.versions.Route;
 import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.regions.LatLon;
+import dev.geoloc.regions.PointError;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.retrieval.Gallery;
 import dev.geoloc.retrieval.Retrieval;
@@ -78,6 +79,10 @@ class PredictionRecordsTest {
             assertThat(record.getRefinedErrorKm()).isCloseTo(
                     GALLERY_PLACE.distanceKm(new LatLon(TRUTH.getLatitude(), TRUTH.getLongitude())), within(1e-3));
             assertThat(record.getCalibration()).startsWith("temperature+spread/1").contains("T=0.500");
+            // with the error bar around the refined point, from the same probabilities and photo samples
+            PointError atRefined = predictor.locationEstimator().errorAt(prediction.probabilities(), prediction.point());
+            assertThat(record.getRefinedExpectedErrorKm()).isEqualTo(atRefined.expectedErrorKm());
+            assertThat(record.getRefinedConfidenceRadiusKm()).isEqualTo(atRefined.confidenceRadiusKm());
             // while the region-level estimate stays where it was
             assertThat(record.getEstimatedLocation().getLatitude())
                     .isEqualTo(prediction.location().location().latitude());
@@ -102,6 +107,10 @@ class PredictionRecordsTest {
             assertThat(record.getRefinedLocation().getLongitude()).isEqualTo(cellPoint.longitude());
             assertThat(record.getRefinedErrorKm()).isCloseTo(
                     cellPoint.distanceKm(new LatLon(TRUTH.getLatitude(), TRUTH.getLongitude())), within(1e-9));
+            // and the error bar measured over the cells around that point
+            PointError overCells = prediction.pointError().orElseThrow();
+            assertThat(record.getRefinedExpectedErrorKm()).isEqualTo(overCells.expectedErrorKm());
+            assertThat(record.getRefinedConfidenceRadiusKm()).isEqualTo(overCells.confidenceRadiusKm());
             assertThat(record.getEstimatedLocation().getLatitude())
                     .isEqualTo(prediction.location().location().latitude());
         }
@@ -120,6 +129,8 @@ class PredictionRecordsTest {
 
             assertThat(record.getRefinedLocation()).isNull();
             assertThat(record.getRefinedErrorKm()).isNull();
+            assertThat(record.getRefinedExpectedErrorKm()).isNull();
+            assertThat(record.getRefinedConfidenceRadiusKm()).isNull();
             assertThat(record.getCell()).isNull();
             assertThat(record.getCalibration()).isNull();
         }

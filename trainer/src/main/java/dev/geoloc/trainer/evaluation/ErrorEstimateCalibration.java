@@ -3,8 +3,8 @@ package dev.geoloc.trainer.evaluation;
 import java.util.List;
 
 /**
- * Whether the model's distance-error estimate ({@code LocationEstimate.expectedErrorKm}) and its confidence
- * radius ({@code confidenceRadiusKm}) hold, in one {@link EstimateMeasure}.
+ * Whether the model's distance-error estimate ({@code PointError.expectedErrorKm}, around the point it answers
+ * with) and its confidence radius ({@code confidenceRadiusKm}) hold, in one {@link EstimateMeasure}.
  *
  * @param measure         what the actual error is measured to
  * @param spearman        Spearman's rank correlation between expected and actual error, ties given their average
@@ -32,7 +32,7 @@ public record ErrorEstimateCalibration(EstimateMeasure measure, double spearman,
         double[] actual = new double[n];
         double level = confidenceLevel(outcomes);
         for (int i = 0; i < n; i++) {
-            expected[i] = forecast(outcomes.get(i)).location().expectedErrorKm();
+            expected[i] = forecast(outcomes.get(i)).error().expectedErrorKm();
             actual[i] = measure.actualKm(outcomes.get(i));
         }
         return new ErrorEstimateCalibration(measure, RankCorrelation.spearman(expected, actual), mean(actual),
@@ -51,7 +51,7 @@ public record ErrorEstimateCalibration(EstimateMeasure measure, double spearman,
         }
         int covered = 0;
         for (ImageOutcome outcome : outcomes) {
-            if (measure.actualKm(outcome) <= forecast(outcome).location().confidenceRadiusKm()) {
+            if (measure.actualKm(outcome) <= forecast(outcome).error().confidenceRadiusKm()) {
                 covered++;
             }
         }
@@ -75,11 +75,11 @@ public record ErrorEstimateCalibration(EstimateMeasure measure, double spearman,
         if (outcomes.isEmpty()) {
             throw new IllegalArgumentException("no images: a calibration needs at least one");
         }
-        double level = forecast(outcomes.get(0)).location().confidenceLevel();
+        double level = forecast(outcomes.get(0)).error().confidenceLevel();
         for (ImageOutcome outcome : outcomes) {
-            if (forecast(outcome).location().confidenceLevel() != level) {
+            if (forecast(outcome).error().confidenceLevel() != level) {
                 throw new IllegalArgumentException("confidence radii at levels " + level + " and "
-                        + forecast(outcome).location().confidenceLevel() + ": one coverage cannot check both");
+                        + forecast(outcome).error().confidenceLevel() + ": one coverage cannot check both");
             }
         }
         return level;

@@ -44,7 +44,7 @@ public final class EvaluationAccumulator {
      */
     public void add(String locationId, int trueRegion, LatLon truePoint, Prediction prediction) {
         add(locationId, trueRegion, truePoint, prediction.predicted().index(),
-                Optional.of(new ImageOutcome.Forecast(prediction.probabilities(), prediction.location())),
+                Optional.of(new ImageOutcome.Forecast(prediction.probabilities(), prediction.error())),
                 prediction.point());
     }
 
@@ -66,7 +66,7 @@ public final class EvaluationAccumulator {
             }
         }
         LocationEstimate estimate = estimator.estimate(probabilities);
-        add(locationId, trueRegion, truePoint, predicted, Optional.of(new ImageOutcome.Forecast(probabilities, estimate)),
+        add(locationId, trueRegion, truePoint, predicted, Optional.of(new ImageOutcome.Forecast(probabilities, estimate.error())),
                 estimate.location());
     }
 

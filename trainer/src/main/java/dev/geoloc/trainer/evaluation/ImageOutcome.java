@@ -4,7 +4,7 @@ import java.util.Objects;
 import java.util.Optional;
 
 import dev.geoloc.regions.LatLon;
-import dev.geoloc.regions.LocationEstimate;
+import dev.geoloc.regions.PointError;
 
 /**
  * What happened to one evaluated image: kept per image so that the figures can be recomputed on a bootstrap
@@ -40,13 +40,14 @@ public record ImageOutcome(String locationId, int trueRegion, LatLon truePoint, 
      * The model's answer beyond its region.
      *
      * @param probabilities one per region in label order, summing to 1 (a copy is kept and handed out)
-     * @param location      the location estimate they give: point, expected error, confidence radius and level
+     * @param error         the expected error, confidence radius and level around the point the model answers
+     *                        with ({@code Prediction.error()}): the region-level estimate's, or a finer point's own
      */
-    public record Forecast(float[] probabilities, LocationEstimate location) {
+    public record Forecast(float[] probabilities, PointError error) {
 
         public Forecast {
             probabilities = probabilities.clone();
-            Objects.requireNonNull(location, "location");
+            Objects.requireNonNull(error, "error");
         }
 
         @Override

@@ -154,7 +154,7 @@ class CalibrationTest {
         LocationEstimate loose = new LocationEstimate(at(0), true, 1, 1, 0.5);
         List<ImageOutcome> outcomes = new ArrayList<>(fourForecasts());
         outcomes.add(new ImageOutcome("e", 0, at(0), 0, at(0),
-                Optional.of(new ImageOutcome.Forecast(new float[] {1, 0, 0}, loose)), 0, 0, 0, 0));
+                Optional.of(new ImageOutcome.Forecast(new float[] {1, 0, 0}, loose.error())), 0, 0, 0, 0));
 
         assertThatThrownBy(() -> Calibration.of(outcomes)).hasMessageContaining("levels 0.9 and 0.5");
     }
@@ -169,8 +169,8 @@ class CalibrationTest {
         ImageOutcome right = evaluation.outcomes().get(0);
         ImageOutcome wrong = evaluation.outcomes().get(1);
         double k = KM_PER_DEGREE;
-        assertThat(right.forecast().orElseThrow().location().expectedErrorKm()).isCloseTo(0.05 * 0.3 * k + 0.05 * 0.2 * k, within(1e-3));
-        assertThat(right.forecast().orElseThrow().location().confidenceLevel()).isEqualTo(0.9);
+        assertThat(right.forecast().orElseThrow().error().expectedErrorKm()).isCloseTo(0.05 * 0.3 * k + 0.05 * 0.2 * k, within(1e-3));
+        assertThat(right.forecast().orElseThrow().error().confidenceLevel()).isEqualTo(0.9);
         assertThat(right.estimateToTrueCenterKm()).isCloseTo(0, within(1e-6));
         assertThat(right.photoKm()).isCloseTo(0.01 * k, within(1e-6));
         assertThat(wrong.predictedRegion()).isEqualTo(A);
@@ -191,6 +191,6 @@ class CalibrationTest {
         }
         LocationEstimate estimate = new LocationEstimate(at(0), true, expectedKm, radiusKm, 0.9);
         return new ImageOutcome(location, truth, at(0), predicted, at(0),
-                Optional.of(new ImageOutcome.Forecast(probabilities, estimate)), 0, toPhotoKm, 0, toTrueCenterKm);
+                Optional.of(new ImageOutcome.Forecast(probabilities, estimate.error())), 0, toPhotoKm, 0, toTrueCenterKm);
     }
 }
