@@ -16,9 +16,12 @@ import java.util.List;
  * @param coverage        the fraction of images whose truth lies within the confidence radius of the estimate
  *                        (inclusive); {@code confidenceLevel} if the radius is honest
  * @param confidenceLevel the probability mass the radius was computed for (the predictor's 0.9)
+ * @param medianRadiusKm  the median confidence radius: how sharp the radius is, which its coverage alone does not
+ *                        say (a radius of the whole city covers every photo)
  */
 public record ErrorEstimateCalibration(EstimateMeasure measure, double spearman, double meanActualKm,
-                                       double meanExpectedKm, double coverage, double confidenceLevel) {
+                                       double meanExpectedKm, double coverage, double confidenceLevel,
+                                       double medianRadiusKm) {
 
     /**
      * From outcomes that all carry a forecast.
@@ -30,13 +33,17 @@ public record ErrorEstimateCalibration(EstimateMeasure measure, double spearman,
         int n = outcomes.size();
         double[] expected = new double[n];
         double[] actual = new double[n];
+        double[] radii = new double[n];
         double level = confidenceLevel(outcomes);
         for (int i = 0; i < n; i++) {
             expected[i] = forecast(outcomes.get(i)).error().expectedErrorKm();
             actual[i] = measure.actualKm(outcomes.get(i));
+            radii[i] = forecast(outcomes.get(i)).error().confidenceRadiusKm();
         }
+        java.util.Arrays.sort(radii);
+        double medianRadius = n % 2 == 1 ? radii[n / 2] : (radii[n / 2 - 1] + radii[n / 2]) / 2;
         return new ErrorEstimateCalibration(measure, RankCorrelation.spearman(expected, actual), mean(actual),
-                mean(expected), coverage(outcomes, measure), level);
+                mean(expected), coverage(outcomes, measure), level, medianRadius);
     }
 
     /**

@@ -279,13 +279,14 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
         double level = calibration.errorEstimate(EstimateMeasure.TRUE_CENTER).confidenceLevel();
         md.append(String.format(Locale.ROOT, "The distance-error estimate against the actual error:\n\n| Actual error "
                 + "measured | Spearman | Mean actual (km) | Mean expected (km) | Ratio actual / expected | Within the "
-                + "%.0f %% radius (%%) |\n|---|---:|---:|---:|---:|---:|\n", 100 * level));
+                + "%.0f %% radius (%%) | Median radius (km) |\n|---|---:|---:|---:|---:|---:|---:|\n", 100 * level));
         for (EstimateMeasure measure : EstimateMeasure.values()) {
             ErrorEstimateCalibration estimate = calibration.errorEstimate(measure);
-            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s | %s |\n", measure.label(),
+            md.append(String.format(Locale.ROOT, "| %s | %s | %.2f | %.2f | %s | %s | %.2f |\n", measure.label(),
                     CalibrationTable.number(estimate.spearman()), estimate.meanActualKm(), estimate.meanExpectedKm(),
                     CalibrationTable.number(estimate.ratio()), i.map(x -> x.coverage().get(measure).format(100, 2))
-                            .orElse(String.format(Locale.ROOT, "%.2f", 100 * estimate.coverage()))));
+                            .orElse(String.format(Locale.ROOT, "%.2f", 100 * estimate.coverage())),
+                    estimate.medianRadiusKm()));
         }
         md.append("\n- *estimate to true center*: the location estimate to the true region's center, which the ")
                 .append("expected error (probability-weighted distance to the region centers) estimates.\n")
@@ -348,7 +349,8 @@ public record EvaluationReport(ModelDescription model, String bundleDigest, Stri
             putFinite(measureNode, "spearman", estimate.spearman());
             measureNode.put("mean_actual_km", estimate.meanActualKm()).put("mean_expected_km", estimate.meanExpectedKm());
             putFinite(measureNode, "ratio", estimate.ratio());
-            measureNode.put("coverage", estimate.coverage()).put("confidence_level", estimate.confidenceLevel());
+            measureNode.put("coverage", estimate.coverage()).put("confidence_level", estimate.confidenceLevel())
+                    .put("median_radius_km", estimate.medianRadiusKm());
         }
     }
 

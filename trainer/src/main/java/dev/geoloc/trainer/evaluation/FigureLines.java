@@ -49,10 +49,11 @@ final class FigureLines {
         for (EstimateMeasure measure : EstimateMeasure.values()) {
             ErrorEstimateCalibration estimate = calibration.errorEstimate(measure);
             console.printf(Locale.ROOT, "Expected error, %-24s Spearman %s, actual/expected %s, within the %.0f %% "
-                            + "radius %s %%%n", measure.label() + ":", CalibrationTable.number(estimate.spearman()),
-                    CalibrationTable.number(estimate.ratio()),
+                            + "radius %s %% (median radius %.2f km)%n", measure.label() + ":",
+                    CalibrationTable.number(estimate.spearman()), CalibrationTable.number(estimate.ratio()),
                     100 * estimate.confidenceLevel(), intervals.map(i -> i.coverage().get(measure).format(100, 2))
-                            .orElse(String.format(Locale.ROOT, "%.2f", 100 * estimate.coverage())));
+                            .orElse(String.format(Locale.ROOT, "%.2f", 100 * estimate.coverage())),
+                    estimate.medianRadiusKm());
         }
     }
 }

@@ -17,6 +17,7 @@ import org.assertj.core.data.Offset;
 import org.junit.jupiter.api.Test;
 
 import dev.geoloc.regions.LocationEstimate;
+import dev.geoloc.regions.PointError;
 
 class CalibrationTest {
 
@@ -110,6 +111,7 @@ class CalibrationTest {
         assertThat(center.ratio()).isCloseTo(11.0 / 9, within(1e-12));
         assertThat(center.coverage()).isEqualTo(0.5);
         assertThat(center.confidenceLevel()).isEqualTo(0.9);
+        assertThat(center.medianRadiusKm()).as("the median of radii 2, 2, 2, 4").isEqualTo(2.0);
         ErrorEstimateCalibration photo = calibration.errorEstimate(EstimateMeasure.PHOTO);
         assertThat(photo.spearman()).isCloseTo(Math.sqrt(0.9), within(1e-12));
         assertThat(photo.ratio()).isCloseTo(1.0, within(1e-12));
@@ -189,8 +191,8 @@ class CalibrationTest {
                 predicted = j;
             }
         }
-        LocationEstimate estimate = new LocationEstimate(at(0), true, expectedKm, radiusKm, 0.9);
         return new ImageOutcome(location, truth, at(0), predicted, at(0),
-                Optional.of(new ImageOutcome.Forecast(probabilities, estimate.error())), 0, toPhotoKm, 0, toTrueCenterKm);
+                Optional.of(new ImageOutcome.Forecast(probabilities, new PointError(expectedKm, radiusKm, 0.9))), 0,
+                toPhotoKm, 0, toTrueCenterKm);
     }
 }
