@@ -40,6 +40,18 @@ record PointComparison(PointStage served, String details, Map<PointStage, Evalua
         Collections.reverse(order);
         order.forEach(stage -> line(console, stage.label() + (stage == served ? ", as served" : ""),
                 stages.get(stage).distance(ErrorMeasure.PHOTO)));
+        // Each error bar around its own point: the region-level estimate's, and the served point's. A cell's point
+        // behind a gallery's keeps the region-level bar (its own needs the head's output), so it is left out.
+        for (PointStage stage : order) {
+            if (stage != served && stage != PointStage.REGION) {
+                continue;
+            }
+            stages.get(stage).calibration().map(c -> c.errorEstimate(EstimateMeasure.PHOTO)).ifPresent(bar ->
+                    console.printf(Locale.ROOT, "  error bar around the %-22s actual/expected %s, within the %.0f %% "
+                                    + "radius %.1f %%, median radius %.2f km%n", stage.label() + ":",
+                            CalibrationTable.number(bar.ratio()), 100 * bar.confidenceLevel(), 100 * bar.coverage(),
+                            bar.medianRadiusKm()));
+        }
         List<ToDoubleFunction<Evaluation>> figures = List.of(
                 e -> e.distance(ErrorMeasure.PHOTO).meanKm(),
                 e -> e.distance(ErrorMeasure.PHOTO).medianKm(),

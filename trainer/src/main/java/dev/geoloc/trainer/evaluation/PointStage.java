@@ -25,7 +25,10 @@ public enum PointStage {
         return label;
     }
 
-    /** The prediction as it would be without the stages after this one. */
+    /**
+     * The prediction as it would be without the stages after this one. Its error bar is the region-level
+     * estimate's, but for the stage served: a cell's own bar needs the head's output, which a prediction does not keep.
+     */
     Prediction at(Prediction prediction) {
         return switch (this) {
             case REGION -> new Prediction(prediction.probabilities(), prediction.top(), prediction.location());
