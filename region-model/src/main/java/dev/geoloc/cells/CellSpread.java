@@ -7,6 +7,7 @@ import java.util.Optional;
 
 import dev.geoloc.regions.Geodesy;
 import dev.geoloc.regions.LatLon;
+import dev.geoloc.regions.NearbyPoints;
 import dev.geoloc.regions.PhotoSpread;
 import dev.geoloc.regions.PointError;
 
@@ -27,8 +28,9 @@ public final class CellSpread {
     private static final double MASS_SLACK = 1e-6;
 
     private final CellPartition partition;
-    /** Per cell, the points its photos are taken to be at. */
-    private final LatLon[][] photos;
+    /** Every cell's photos, cell after cell: those of cell c from firstPhoto[c] to firstPhoto[c + 1]. */
+    private final NearbyPoints photos;
+    private final int[] firstPhoto;
     private final double confidenceLevel;
 
     /**
@@ -57,11 +59,15 @@ public final class CellSpread {
                 }
             }
         });
-        this.photos = new LatLon[partition.size()][];
-        for (int c = 0; c < photos.length; c++) {
+        List<LatLon> all = new ArrayList<>();
+        this.firstPhoto = new int[partition.size() + 1];
+        for (int c = 0; c < partition.size(); c++) {
+            firstPhoto[c] = all.size();
             List<LatLon> own = byCell.get(c);
-            photos[c] = own.isEmpty() ? new LatLon[] {partition.cells().get(c).centre()} : own.toArray(LatLon[]::new);
+            all.addAll(own.isEmpty() ? List.of(partition.cells().get(c).centre()) : own);
         }
+        firstPhoto[partition.size()] = all.size();
+        this.photos = new NearbyPoints(all);
     }
 
     public double confidenceLevel() {
@@ -80,13 +86,10 @@ public final class CellSpread {
                     + partition.regions() + " region probabilities are needed; got " + headRow.length + " and "
                     + regionProbabilities.length);
         }
-        int samples = 0;
-        for (LatLon[] cell : photos) {
-            samples += cell.length;
-        }
-        double[] distances = new double[samples];
-        double[] weights = new double[samples];
-        int filled = 0;
+        double[] distances = new double[photos.size()];
+        photos.distancesKm(point, distances, 0);
+        double[] weights = new double[photos.size()];
+        double[] share = new double[partition.size()];
         double expected = 0;
         for (int r = 0; r < partition.regions(); r++) {
             int first = partition.firstCell(r);
@@ -97,17 +100,15 @@ public final class CellSpread {
             }
             double shares = 0;
             for (int c = first; c < end; c++) {
-                shares += Math.exp(headRow[c] - largest);
+                share[c] = Math.exp(headRow[c] - largest);
+                shares += share[c];
             }
             for (int c = first; c < end; c++) {
-                double cellProbability = regionProbabilities[r] * Math.exp(headRow[c] - largest) / shares;
-                for (LatLon photo : photos[c]) {
-                    double d = Geodesy.haversineKm(point, photo);
-                    double w = cellProbability / photos[c].length;
-                    distances[filled] = d;
-                    weights[filled] = w;
-                    expected += w * d;
-                    filled++;
+                double cellProbability = regionProbabilities[r] * share[c] / shares;
+                double each = cellProbability / (firstPhoto[c + 1] - firstPhoto[c]);
+                for (int i = firstPhoto[c]; i < firstPhoto[c + 1]; i++) {
+                    weights[i] = each;
+                    expected += each * distances[i];
                 }
             }
         }
@@ -116,30 +117,21 @@ public final class CellSpread {
 
     /** The smallest sample distance whose disc holds the confidence level of the weights. */
     private double radiusKm(double[] distances, double[] weights) {
-        double[] sorted = distances.clone();
-        Arrays.sort(sorted);
-        // the mass within r only grows with r: bisect for the first sample distance that holds the level
-        int low = 0;
-        int high = sorted.length - 1;
-        while (low < high) {
-            int middle = (low + high) >>> 1;
-            if (massWithin(distances, weights, sorted[middle]) >= confidenceLevel - MASS_SLACK) {
-                high = middle;
-            } else {
-                low = middle + 1;
-            }
+        // One sort of (distance, index) pairs packed in longs: a non-negative float's bits order as the float does
+        long[] order = new long[distances.length];
+        for (int i = 0; i < order.length; i++) {
+            order[i] = ((long) Float.floatToRawIntBits((float) distances[i]) << 32) | i;
         }
-        return sorted[low];
-    }
-
-    private static double massWithin(double[] distances, double[] weights, double radiusKm) {
+        Arrays.sort(order);
         double mass = 0;
-        for (int i = 0; i < distances.length; i++) {
-            if (distances[i] <= radiusKm) {
-                mass += weights[i];
+        for (long key : order) {
+            int i = (int) key;
+            mass += weights[i];
+            if (mass >= confidenceLevel - MASS_SLACK) {
+                return distances[i];
             }
         }
-        return mass;
+        return distances[(int) order[order.length - 1]];
     }
 
     private static int nearestCell(CellPartition partition, int region, LatLon photo) {

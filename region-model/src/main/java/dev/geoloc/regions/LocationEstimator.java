@@ -34,7 +34,7 @@ public final class LocationEstimator {
     private final RegionCatalog catalog;
     private final double confidenceLevel;
     /** Per region, the points its photos are taken to be at: its sample, or its center alone. */
-    private final LatLon[][] photos;
+    private final NearbyPoints[] photos;
     private final boolean spread;
 
     /** Photos at their region's center, radius over whole regions: the estimator of bundles without calibration. */
@@ -57,7 +57,10 @@ public final class LocationEstimator {
         }
         this.catalog = catalog;
         this.confidenceLevel = confidenceLevel;
-        this.photos = photos;
+        this.photos = new NearbyPoints[photos.length];
+        for (int j = 0; j < photos.length; j++) {
+            this.photos[j] = new NearbyPoints(List.of(photos[j]));
+        }
         this.spread = spread;
     }
 
@@ -116,10 +119,8 @@ public final class LocationEstimator {
     private double[][] distancesKm(LatLon point) {
         double[][] distances = new double[photos.length][];
         for (int j = 0; j < photos.length; j++) {
-            distances[j] = new double[photos[j].length];
-            for (int k = 0; k < photos[j].length; k++) {
-                distances[j][k] = Geodesy.haversineKm(point, photos[j][k]);
-            }
+            distances[j] = new double[photos[j].size()];
+            photos[j].distancesKm(point, distances[j], 0);
         }
         return distances;
     }
