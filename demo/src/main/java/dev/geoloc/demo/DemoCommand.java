@@ -275,14 +275,14 @@ public final class DemoCommand implements Callable<Integer> {
                     figures(model.evaluation()));
         }
         out.println("    Live, on the streamed photos (each version answered different ones):");
-        out.printf("    %-8s %12s %10s %18s %20s %20s%n", "model", "predictions", "accuracy", "mean error (km)",
-                "expected error (km)", "refined error (km)");
+        out.printf("    %-8s %12s %10s %18s %20s %30s%n", "model", "predictions", "accuracy", "mean error (km)",
+                "expected error (km)", "refined: error / expected (km)");
         for (Map.Entry<Integer, LiveFeed.VersionStats> entry : feed.stats().entrySet()) {
             LiveFeed.VersionStats s = entry.getValue();
-            out.printf(Locale.ROOT, "    %-8s %12d %9.1f%% %18.2f %20.2f %20s%n", "v" + entry.getKey(), s.predictions,
+            out.printf(Locale.ROOT, "    %-8s %12d %9.1f%% %18.2f %20.2f %30s%n", "v" + entry.getKey(), s.predictions,
                     100.0 * s.correct / s.predictions, s.actualErrorKm / s.predictions, s.expectedErrorKm / s.predictions,
-                    s.refined == 0 ? "-" : String.format(Locale.ROOT, "%.2f (%d)", s.refinedErrorKm / s.refined,
-                            s.refined));
+                    s.refined == 0 ? "-" : String.format(Locale.ROOT, "%.2f / %.2f (%d)", s.refinedErrorKm / s.refined,
+                            s.refinedExpectedErrorKm / s.refined, s.refined));
         }
         LiveFeed.PanoramaComparison panoramas = feed.panoramas();
         out.printf(Locale.ROOT, "    panoramas: %d answered, each from its location's views fused (docs/panoramas.md): "

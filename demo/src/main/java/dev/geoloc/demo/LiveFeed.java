@@ -52,9 +52,10 @@ final class LiveFeed implements AutoCloseable {
         int correct;
         double actualErrorKm;
         double expectedErrorKm;
-        /** Predictions that came with a retrieval-refined point, and the sum of its errors. */
+        /** Predictions that came with a finer point (a gallery's or a cell's), the sum of its errors and of its expected errors. */
         int refined;
         double refinedErrorKm;
+        double refinedExpectedErrorKm;
     }
 
     private final PrintWriter out;
@@ -217,6 +218,7 @@ final class LiveFeed implements AutoCloseable {
         if (p.getRefinedErrorKm() != null) {
             version.refined++;
             version.refinedErrorKm += p.getRefinedErrorKm();
+            version.refinedExpectedErrorKm += p.getRefinedExpectedErrorKm() == null ? 0 : p.getRefinedExpectedErrorKm();
         }
         out.printf(Locale.ROOT, ROW, p.getImageId(), name(truth), p.getPredictedRegion().getRegionName(),
                 String.format(Locale.ROOT, "%.2f", p.getPredictedRegion().getProbability()),
