@@ -1,12 +1,12 @@
 package dev.geoloc.cells;
 
 import java.util.ArrayList;
-import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 
 import dev.geoloc.regions.Geodesy;
 import dev.geoloc.regions.LatLon;
+import dev.geoloc.regions.MixtureRadius;
 import dev.geoloc.regions.NearbyPoints;
 import dev.geoloc.regions.PhotoSpread;
 import dev.geoloc.regions.PointError;
@@ -23,9 +23,6 @@ import dev.geoloc.regions.PointError;
  * cell answers with a tighter bar than its region's. Immutable, safe to share between threads.
  */
 public final class CellSpread {
-
-    /** Float probabilities may sum to 1 - 1e-7: a level of 1 must still be reachable. */
-    private static final double MASS_SLACK = 1e-6;
 
     private final CellPartition partition;
     /** Every cell's photos, cell after cell: those of cell c from firstPhoto[c] to firstPhoto[c + 1]. */
@@ -112,26 +109,7 @@ public final class CellSpread {
                 }
             }
         }
-        return new PointError(expected, radiusKm(distances, weights), confidenceLevel);
-    }
-
-    /** The smallest sample distance whose disc holds the confidence level of the weights. */
-    private double radiusKm(double[] distances, double[] weights) {
-        // One sort of (distance, index) pairs packed in longs: a non-negative float's bits order as the float does
-        long[] order = new long[distances.length];
-        for (int i = 0; i < order.length; i++) {
-            order[i] = ((long) Float.floatToRawIntBits((float) distances[i]) << 32) | i;
-        }
-        Arrays.sort(order);
-        double mass = 0;
-        for (long key : order) {
-            int i = (int) key;
-            mass += weights[i];
-            if (mass >= confidenceLevel - MASS_SLACK) {
-                return distances[i];
-            }
-        }
-        return distances[(int) order[order.length - 1]];
+        return new PointError(expected, MixtureRadius.km(distances, weights, confidenceLevel), confidenceLevel);
     }
 
     private static int nearestCell(CellPartition partition, int region, LatLon photo) {

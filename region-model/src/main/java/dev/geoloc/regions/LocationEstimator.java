@@ -151,46 +151,22 @@ public final class LocationEstimator {
      * The smallest sample distance r at which Σ_j p_j · |{x ∈ S_j : d(location, x) ≤ r}| / |S_j| reaches the level:
      * the level's quantile of the distance to the photo, if the probabilities and samples are right.
      *
-     * @param distances per region, kilometres from the location to its photos; sorted in place
+     * @param distances per region, kilometres from the location to its photos
      */
     private double mixtureRadiusKm(float[] probabilities, double[][] distances) {
         int total = 0;
         for (double[] region : distances) {
-            Arrays.sort(region);
             total += region.length;
         }
         double[] all = new double[total];
+        double[] weights = new double[total];
         int filled = 0;
-        for (double[] region : distances) {
-            System.arraycopy(region, 0, all, filled, region.length);
-            filled += region.length;
+        for (int j = 0; j < distances.length; j++) {
+            System.arraycopy(distances[j], 0, all, filled, distances[j].length);
+            Arrays.fill(weights, filled, filled + distances[j].length, (double) probabilities[j] / distances[j].length);
+            filled += distances[j].length;
         }
-        Arrays.sort(all);
-        // the mass within r only grows with r: bisect for the first sample distance that holds the level
-        int low = 0;
-        int high = all.length - 1;
-        while (low < high) {
-            int middle = (low + high) >>> 1;
-            if (massWithin(probabilities, distances, all[middle]) >= confidenceLevel - MASS_SLACK) {
-                high = middle;
-            } else {
-                low = middle + 1;
-            }
-        }
-        return all[low];
-    }
-
-    private static double massWithin(float[] probabilities, double[][] sortedDistances, double radiusKm) {
-        double mass = 0;
-        for (int j = 0; j < probabilities.length; j++) {
-            double[] region = sortedDistances[j];
-            int within = 0;
-            while (within < region.length && region[within] <= radiusKm) {
-                within++;
-            }
-            mass += probabilities[j] * ((double) within / region.length);
-        }
-        return mass;
+        return MixtureRadius.km(all, weights, confidenceLevel);
     }
 
     /** Weiszfeld's algorithm on a local equirectangular plane, accurate to metres at city scale. */

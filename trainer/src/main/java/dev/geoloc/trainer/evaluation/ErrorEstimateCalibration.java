@@ -1,5 +1,6 @@
 package dev.geoloc.trainer.evaluation;
 
+import java.util.Arrays;
 import java.util.List;
 
 /**
@@ -40,7 +41,7 @@ public record ErrorEstimateCalibration(EstimateMeasure measure, double spearman,
             actual[i] = measure.actualKm(outcomes.get(i));
             radii[i] = forecast(outcomes.get(i)).error().confidenceRadiusKm();
         }
-        java.util.Arrays.sort(radii);
+        Arrays.sort(radii);
         double medianRadius = n % 2 == 1 ? radii[n / 2] : (radii[n / 2 - 1] + radii[n / 2]) / 2;
         return new ErrorEstimateCalibration(measure, RankCorrelation.spearman(expected, actual), mean(actual),
                 mean(expected), coverage(outcomes, measure), level, medianRadius);
