@@ -242,40 +242,53 @@ public final class RegionPredictor implements AutoCloseable {
      * @throws NonFiniteOutputException when the model produces probabilities that are not finite
      */
     public List<Prediction> predict(float[] batch, int count) {
-        checkBatch(batch, count);
-        return predictions(forward(batch, count, temperature, false, gallery.isPresent()), count, gallery.isPresent());
+        return infer(batch, count).stream().map(InferredImage::prediction).toList();
     }
 
-    /** Each image's prediction from a batch's outputs; refined by the gallery when asked, which needs embeddings. */
-    private List<Prediction> predictions(Outputs outputs, int count, boolean refine) {
-        float[] probabilities = outputs.probabilities();
-        List<Prediction> predictions = new ArrayList<>(count);
-        int regions = catalog.size();
-        int dimension = manifest.embeddingDim();
+    /**
+     * Runs a batch laid out as {@link #predict} takes it through the model, and stops at its outputs: each image's
+     * prediction is made when it is first asked for, by the thread that asks ({@link InferredImage}).
+     *
+     * @throws NonFiniteOutputException when the model produces probabilities that are not finite
+     */
+    public List<InferredImage> infer(float[] batch, int count) {
+        checkBatch(batch, count);
+        Outputs outputs = forward(batch, count, temperature, false, gallery.isPresent());
+        List<InferredImage> images = new ArrayList<>(count);
         for (int i = 0; i < count; i++) {
-            float[] own = Arrays.copyOfRange(probabilities, i * regions, (i + 1) * regions);
-            Prediction prediction = prediction(own);
-            float[] headRow = null;
-            if (cells.isPresent()) {
-                int outputsPerImage = cells.get().headOutputs();
-                headRow = Arrays.copyOfRange(outputs.headOutputs(), i * outputsPerImage, (i + 1) * outputsPerImage);
-                RegionScore predicted = prediction.predicted();
-                prediction = prediction.withCell(cells.get().locate(headRow, predicted.index(), predicted.probability()));
-            }
-            if (refine) {
-                float[] embedding = Arrays.copyOfRange(outputs.embeddings(), i * dimension, (i + 1) * dimension);
-                prediction = prediction.withRefinement(gallery.get().retrieval().refine(gallery.get().gallery(),
-                        embedding, own));
-            }
-            // The error bar goes with the point answered: a cell model measures it over its cells
-            if (headRow != null) {
-                prediction = prediction.withPointError(cellSpread.orElseThrow().errorAt(headRow, own, prediction.point()));
-            } else if (prediction.refined().isPresent()) {
-                prediction = prediction.withPointError(estimator.errorAt(own, prediction.point()));
-            }
-            predictions.add(prediction);
+            images.add(new InferredImage(this, outputs, i));
         }
-        return predictions;
+        return images;
+    }
+
+    /**
+     * Image {@code i}'s prediction from its batch's outputs: placed in a cell when the bundle has cells, refined by
+     * the gallery when the outputs hold embeddings, and with the error bar around the point it answers with.
+     */
+    Prediction prediction(Outputs outputs, int i) {
+        int regions = catalog.size();
+        float[] own = Arrays.copyOfRange(outputs.probabilities(), i * regions, (i + 1) * regions);
+        Prediction prediction = prediction(own);
+        float[] headRow = null;
+        if (cells.isPresent()) {
+            int outputsPerImage = cells.get().headOutputs();
+            headRow = Arrays.copyOfRange(outputs.headOutputs(), i * outputsPerImage, (i + 1) * outputsPerImage);
+            RegionScore predicted = prediction.predicted();
+            prediction = prediction.withCell(cells.get().locate(headRow, predicted.index(), predicted.probability()));
+        }
+        if (gallery.isPresent() && outputs.embeddings() != null) {
+            int dimension = manifest.embeddingDim();
+            float[] embedding = Arrays.copyOfRange(outputs.embeddings(), i * dimension, (i + 1) * dimension);
+            prediction = prediction.withRefinement(gallery.get().retrieval().refine(gallery.get().gallery(),
+                    embedding, own));
+        }
+        // The error bar goes with the point answered: a cell model measures it over its cells
+        if (headRow != null) {
+            prediction = prediction.withPointError(cellSpread.orElseThrow().errorAt(headRow, own, prediction.point()));
+        } else if (prediction.refined().isPresent()) {
+            prediction = prediction.withPointError(estimator.errorAt(own, prediction.point()));
+        }
+        return prediction;
     }
 
     /**
@@ -336,7 +349,13 @@ public final class RegionPredictor implements AutoCloseable {
     public Embedded embed(float[] batch, int count) {
         checkBatch(batch, count);
         Outputs outputs = forward(batch, count, temperature, false, true);
-        return new Embedded(predictions(outputs, count, false), outputs.embeddings());
+        // Unrefined: the embeddings are what a gallery is made of, so these outputs must not be refined by one
+        Outputs unrefined = new Outputs(null, outputs.probabilities(), null, outputs.headOutputs());
+        List<Prediction> predictions = new ArrayList<>(count);
+        for (int i = 0; i < count; i++) {
+            predictions.add(prediction(unrefined, i));
+        }
+        return new Embedded(predictions, outputs.embeddings());
     }
 
     private void checkBatch(float[] batch, int count) {
@@ -373,7 +392,7 @@ public final class RegionPredictor implements AutoCloseable {
      * The head's region logits and the softmax of logits / temperature, [count x regions] each, logits only when
      * asked for; the encoder's embeddings when asked for; and a cell head's whole output, for placing photos in cells.
      */
-    private record Outputs(float[] logits, float[] probabilities, float[] embeddings, float[] headOutputs) {
+    record Outputs(float[] logits, float[] probabilities, float[] embeddings, float[] headOutputs) {
     }
 
     /**

@@ -79,6 +79,35 @@ class CellPredictorTest {
     }
 
     @Test
+    void aBatchsOutputsMakeTheSamePredictionsOnAnotherThreadAfterTheModelIsClosed() throws Exception {
+        // Given a cell model's predictions of a batch, and the same batch only run through the model
+        float[] batch;
+        List<Prediction> made;
+        List<InferredImage> inferred;
+        try (ModelBundle opened = ModelBundle.open(bundle);
+             RegionPredictor predictor = RegionPredictor.load(opened, PredictorOptions.DEFAULT.withDevice("cpu"))) {
+            batch = images(3, predictor.imageTensorSize());
+            made = predictor.predict(batch, 3);
+            inferred = predictor.infer(batch, 3);
+        }
+
+        // When another thread reads each image's prediction, the model closed meanwhile (as after a swap)
+        List<Prediction> read = java.util.concurrent.CompletableFuture.supplyAsync(
+                () -> inferred.stream().map(InferredImage::prediction).toList()).get();
+
+        // Then they are the predictions the model made: cell, point and error bar
+        for (int i = 0; i < 3; i++) {
+            assertThat(read.get(i).probabilities()).containsExactly(made.get(i).probabilities());
+            assertThat(read.get(i).top()).isEqualTo(made.get(i).top());
+            assertThat(read.get(i).location()).isEqualTo(made.get(i).location());
+            assertThat(read.get(i).cell()).isEqualTo(made.get(i).cell()).isPresent();
+            assertThat(read.get(i).pointError()).isEqualTo(made.get(i).pointError()).isPresent();
+        }
+        // and an image asked twice is made once
+        assertThat(inferred.get(0).prediction()).isSameAs(read.get(0));
+    }
+
+    @Test
     void theCellsComeBackAsTheyWereWritten() throws IOException {
         try (ModelBundle opened = ModelBundle.open(bundle)) {
             assertThat(opened.cells().orElseThrow().partition().cells())

@@ -64,9 +64,12 @@ class GalleryPredictorTest {
         }
 
         // When the bundle with it predicts the same images
+        List<Prediction> predictions;
+        List<InferredImage> inferred;
         try (ModelBundle bundle = ModelBundle.open(withGallery);
              RegionPredictor refined = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"))) {
-            List<Prediction> predictions = refined.predict(images, 3);
+            predictions = refined.predict(images, 3);
+            inferred = refined.infer(images, 3);
 
             // Then each is refined to its own photo's place, the probabilities untouched
             for (int i = 0; i < 3; i++) {
@@ -78,6 +81,10 @@ class GalleryPredictorTest {
                         within(1e-6f));
             }
             assertThat(refined.retrieval()).contains(new Retrieval(1, 0.0, 1));
+        }
+        // and a batch's outputs, read after its model is closed, are refined the same: the embeddings went with them
+        for (int i = 0; i < 3; i++) {
+            assertThat(inferred.get(i).prediction().refined()).isEqualTo(predictions.get(i).refined());
         }
         // and the model without one answers with its region-level estimate
         Prediction unrefined = plain.predict(images, 1).get(0);

@@ -5,6 +5,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
@@ -125,15 +126,17 @@ public class Geotagger {
         CompletableFuture<Queued> queued = event.getContent() instanceof ImageUri uri
                 ? images.fetch(uri.getUri()).thenCompose(encoded -> queue(preprocessor, encoded, route, received))
                 : queue(preprocessor, ImageSource.inline((InlineImage) event.getContent()), route, received);
+        // Made on the common pool, not on the thread that completes the outcome: that is the inference thread, which
+        // leaves each prediction's arithmetic to the threads that read it (InferredImage).
         return queued.thenCompose(Queued::answered)
                 .orTimeout(timeout.toMillis(), TimeUnit.MILLISECONDS)
-                .handle((done, failure) -> {
+                .handleAsync((done, failure) -> {
                     if (failure != null) {
                         queued.thenAccept(q -> q.outcome().cancel(false)); // its batch, not yet run, skips it
                         throw refusalOf(failure);
                     }
                     return predicted(event, done);
-                });
+                }, ForkJoinPool.commonPool());
     }
 
     /** An image queued for its batch, and how long it took to get there since its request was read. */

@@ -19,7 +19,7 @@ import org.jboss.logging.Logger;
 import dev.geoloc.imaging.ImageRejectedException;
 import dev.geoloc.imaging.Preprocessing;
 import dev.geoloc.model.NonFiniteOutputException;
-import dev.geoloc.model.Prediction;
+import dev.geoloc.model.InferredImage;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.processor.intake.DeadLetterCodes;
 import dev.geoloc.processor.metrics.PipelineMetrics;
@@ -278,12 +278,13 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     /**
-     * Runs placed images through the model, then through the shadow model if one runs, and completes them; throws
-     * what the model throws. The shadow's failures are its own: counted, and the images answered without it.
+     * Runs placed images through the model, then through the shadow model if one runs, and completes them with the
+     * models' outputs; throws what the model throws. What a prediction makes of its outputs is left to the threads
+     * that take the answers: this thread is the one every image goes through. The shadow's failures are its own: counted, and the images answered without it.
      */
     private void predict(List<Job> runnable, ServedModel served, Route route, Optional<ServedModel> shadow) {
         long started = System.nanoTime();
-        List<Prediction> predictions = served.predictor().predict(input, runnable.size());
+        List<InferredImage> predictions = served.predictor().infer(input, runnable.size());
         long inferenceNanos = System.nanoTime() - started;
         metrics.batch(served.name(), served.version(), runnable.size(), inferenceNanos);
         Map<Job, Outcome.Shadowed> shadowed = shadow.filter(model -> model != served)
@@ -303,7 +304,7 @@ public final class DynamicBatcher implements AutoCloseable {
         }
         try {
             List<Job> placed = placeEach(jobs, shadow, (job, e) -> metrics.shadowFailed());
-            List<Prediction> predictions = shadow.predictor().predict(input, placed.size());
+            List<InferredImage> predictions = shadow.predictor().infer(input, placed.size());
             Map<Job, Outcome.Shadowed> answers = new IdentityHashMap<>();
             for (int i = 0; i < placed.size(); i++) {
                 answers.put(placed.get(i), new Outcome.Shadowed(predictions.get(i), shadow));

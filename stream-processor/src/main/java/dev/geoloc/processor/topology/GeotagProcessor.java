@@ -442,7 +442,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                         Instant now) {
         RegionPrediction shadowed;
         try {
-            shadowed = PredictionRecords.of(done.event(), new Outcome.Predicted(shadow.prediction(), shadow.model(),
+            shadowed = PredictionRecords.of(done.event(), new Outcome.Predicted(shadow.image(), shadow.model(),
                     predicted.route(), predicted.batchSize(), predicted.queueNanos(), predicted.inferenceNanos(),
                     Optional.empty()), decodeNanos(done), now);
         } catch (RuntimeException e) {

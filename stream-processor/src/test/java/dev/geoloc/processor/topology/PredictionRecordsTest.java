@@ -16,6 +16,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.ImageResult;
+import dev.geoloc.model.InferredImage;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.Prediction;
 import dev.geoloc.model.PredictorOptions;
@@ -71,7 +72,7 @@ class PredictionRecordsTest {
              RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"))) {
             // When it predicts the photo and the record is made
             Prediction prediction = ((ImageResult.Predicted) predictor.predictImages(List.of(photo)).get(0)).prediction();
-            RegionPrediction record = PredictionRecords.of(event(photo), new Outcome.Predicted(prediction,
+            RegionPrediction record = PredictionRecords.of(event(photo), new Outcome.Predicted(InferredImage.of(prediction),
                     new ServedModel("la-street", 4, predictor), Route.STABLE, 1, 0, 0, Optional.empty()), 0, Instant.now());
 
             // Then it carries the refined point, its error to the truth, and the calibration
@@ -97,7 +98,7 @@ class PredictionRecordsTest {
              RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"))) {
             // When it predicts the photo and the record is made
             Prediction prediction = ((ImageResult.Predicted) predictor.predictImages(List.of(photo)).get(0)).prediction();
-            RegionPrediction record = PredictionRecords.of(event(photo), new Outcome.Predicted(prediction,
+            RegionPrediction record = PredictionRecords.of(event(photo), new Outcome.Predicted(InferredImage.of(prediction),
                     new ServedModel("la-street", 2, predictor), Route.STABLE, 1, 0, 0, Optional.empty()), 0, Instant.now());
 
             // Then the record names the cell and answers with the cell's point, its error measured from there
@@ -124,7 +125,7 @@ class PredictionRecordsTest {
              RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"))) {
             Prediction prediction = ((ImageResult.Predicted) predictor.predictImages(List.of(photo)).get(0)).prediction();
 
-            RegionPrediction record = PredictionRecords.of(event(photo), new Outcome.Predicted(prediction,
+            RegionPrediction record = PredictionRecords.of(event(photo), new Outcome.Predicted(InferredImage.of(prediction),
                     new ServedModel("la-street", 1, predictor), Route.STABLE, 1, 0, 0, Optional.empty()), 0, Instant.now());
 
             assertThat(record.getRefinedLocation()).isNull();
@@ -149,7 +150,7 @@ class PredictionRecordsTest {
             Prediction prediction = ((ImageResult.Predicted) predictor.predictImages(List.of(photo)).get(0)).prediction();
 
             // When its record is made
-            RegionPrediction record = PredictionRecords.of(event, new Outcome.Predicted(prediction,
+            RegionPrediction record = PredictionRecords.of(event, new Outcome.Predicted(InferredImage.of(prediction),
                     new ServedModel("la-street", 1, predictor), Route.STABLE, 1, 0, 0, Optional.empty()), 0,
                     uploaded.plusMillis(250));
 
