@@ -18,7 +18,7 @@ import dev.geoloc.imaging.Preprocessing;
  * <pre>{"format": "geoloc-model-bundle/1", "model_name": "la-street", "created": "2026-11-25T10:00:00Z",
  *  "labels": ["downtown_la", ...],
  *  "catalog": {"hash": "sha256 of the catalog's ids and boxes"},
- *  "encoder": {"name": "tiny-cnn", "format": "torchscript", "embedding_dim": 128},
+ *  "encoder": {"name": "tiny-cnn", "format": "torchscript", "embedding_dim": 128, "precision": "fp32"},
  *  "head": {"type": "classifier", "hidden_dim": 256, "dropout": 0.1}
  *       or {"type": "prototype", "text_dim": 512, "temperature": 0.07},
  *  "preprocessing": {"input_size": 64, "mean": [..3], "std": [..3], "resize": "center_crop"},
@@ -30,12 +30,14 @@ import dev.geoloc.imaging.Preprocessing;
  * @param labels   region ids in the model's output order; must equal the catalog's order
  * @param training free-form facts about the training run (backbone, loss, epochs, seed, dataset, ...)
  * @param metrics  free-form evaluation results (accuracy, mean error, Acc@k km, ...)
+ * @param encoderPrecision what the encoder computes in; fp32 for bundles written before precisions were named
  * @param files    the sha256 and size of every other file in the bundle
  * @param numerics what the model gave on the probe batch when it was written ({@link ReferenceOutputs}); null in
  *                 bundles written before references existed
  */
 public record BundleManifest(String modelName, Instant created, List<String> labels, String catalogHash,
-                             String encoderName, int embeddingDim, HeadSpec head, Preprocessing preprocessing,
+                             String encoderName, int embeddingDim, EncoderPrecision encoderPrecision, HeadSpec head,
+                             Preprocessing preprocessing,
                              Map<String, Object> training, Map<String, Object> metrics, Map<String, BundleFile> files,
                              ReferenceOutputs numerics) {
 
@@ -55,14 +57,20 @@ public record BundleManifest(String modelName, Instant created, List<String> lab
 
     /** This manifest with {@code reference} as its numerics. */
     BundleManifest withNumerics(ReferenceOutputs reference) {
-        return new BundleManifest(modelName, created, labels, catalogHash, encoderName, embeddingDim, head,
-                preprocessing, training, metrics, files, reference);
+        return new BundleManifest(modelName, created, labels, catalogHash, encoderName, embeddingDim, encoderPrecision,
+                head, preprocessing, training, metrics, files, reference);
     }
 
     /** This manifest pinning {@code pinned} as the bundle's files. */
     BundleManifest withFiles(Map<String, BundleFile> pinned) {
-        return new BundleManifest(modelName, created, labels, catalogHash, encoderName, embeddingDim, head,
-                preprocessing, training, metrics, pinned, numerics);
+        return new BundleManifest(modelName, created, labels, catalogHash, encoderName, embeddingDim, encoderPrecision,
+                head, preprocessing, training, metrics, pinned, numerics);
+    }
+
+    /** This manifest for an encoder that computes in {@code precision}. */
+    BundleManifest withEncoderPrecision(EncoderPrecision precision) {
+        return new BundleManifest(modelName, created, labels, catalogHash, encoderName, embeddingDim, precision,
+                head, preprocessing, training, metrics, files, numerics);
     }
 
     String toJson() {
@@ -72,7 +80,8 @@ public record BundleManifest(String modelName, Instant created, List<String> lab
         root.put("created", created.toString());
         labels.forEach(root.putArray("labels")::add);
         root.putObject("catalog").put("hash", catalogHash);
-        root.putObject("encoder").put("name", encoderName).put("format", "torchscript").put("embedding_dim", embeddingDim);
+        root.putObject("encoder").put("name", encoderName).put("format", "torchscript").put("embedding_dim", embeddingDim)
+                .put("precision", encoderPrecision.label());
         ObjectNode headNode = root.putObject("head").put("type", head.type());
         if (head instanceof HeadSpec.Classifier c) {
             headNode.put("hidden_dim", c.hiddenDim()).put("dropout", c.dropout());
@@ -126,6 +135,14 @@ public record BundleManifest(String modelName, Instant created, List<String> lab
             json.problems().add("encoder.format: '" + encoderFormat + "' is not supported (only torchscript)");
         }
         Integer embeddingDim = json.positiveInt(encoder.get("embedding_dim"), "encoder.embedding_dim");
+        EncoderPrecision precision = EncoderPrecision.FP32;
+        if (encoder.has("precision")) {
+            try {
+                precision = EncoderPrecision.fromLabel(encoder.get("precision").asText());
+            } catch (IllegalArgumentException e) {
+                json.problems().add("encoder.precision: " + e.getMessage());
+            }
+        }
         HeadSpec head = head(root.path("head"), json);
         Preprocessing preprocessing = json.preprocessing(root.get("preprocessing"), "preprocessing");
         Map<String, Object> training = object(root.get("training"), "training", json);
@@ -152,7 +169,7 @@ public record BundleManifest(String modelName, Instant created, List<String> lab
         if (!json.problems().isEmpty()) {
             return null;
         }
-        return new BundleManifest(name, created, labels, catalogHash, encoderName, embeddingDim, head,
+        return new BundleManifest(name, created, labels, catalogHash, encoderName, embeddingDim, precision, head,
                 preprocessing, training, metrics, files, numerics);
     }
 

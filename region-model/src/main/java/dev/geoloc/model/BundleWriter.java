@@ -145,7 +145,8 @@ public final class BundleWriter {
             files.put(name, new BundleFile(Sha256.of(file), Files.size(file)));
         }
         BundleManifest manifest = new BundleManifest(modelName, created == null ? Instant.now() : created,
-                catalog.ids(), catalog.hash(), encoderName, embeddingDim, headSpec, preprocessing, training, metrics, files, null);
+                catalog.ids(), catalog.hash(), encoderName, embeddingDim, EncoderPrecision.FP32, headSpec, preprocessing,
+                training, metrics, files, null);
         Files.writeString(directory.resolve(ModelBundle.MANIFEST), manifest.toJson(), StandardCharsets.UTF_8);
         if (reference) {
             try {
@@ -188,6 +189,66 @@ public final class BundleWriter {
                     + " over " + bundle.catalog().size());
         }
         return withFile(bundle, ModelBundle.GALLERY, file -> GalleryFile.write(file, gallery, retrieval), directory);
+    }
+
+    /**
+     * A bundle written to serve in another precision, and how far its outputs on the probe batch are from the
+     * original's, measured on the same device ({@link ReferenceOutputs#difference}).
+     */
+    public record PrecisionCopy(Path directory, EncoderPrecision precision, double differenceFromOriginal) {
+    }
+
+    /**
+     * Writes a copy of {@code bundle} that runs {@code encoder}, the same encoder exported in {@code precision}
+     * ({@code trainer/scripts/export_half.py}: float32 in and out, half inside), into {@code directory}, which must
+     * not exist or be empty. Head, catalog, calibration, gallery and cells are copied as they are. Its reference
+     * outputs are measured on {@code device} with the precision's tolerance, as {@link #write} measures an fp32
+     * bundle's on the CPU; the processor holds it to them on load. Nothing is left written unless the copy computes
+     * what the original computes, on the probe batch and the same device, within {@link EncoderPrecision#HALF_TOLERANCE}
+     * (for a half precision; the fp32 tolerance for fp32).
+     *
+     * @param device where the model runs for its reference: the device it will serve on
+     * @throws BundleException           when the encoder does not load, does not fit the bundle, or computes another
+     *                                   model
+     * @throws NumericsMismatchException when this process's numerics self-check failed
+     */
+    public static PrecisionCopy withEncoder(ModelBundle bundle, Path encoder, EncoderPrecision precision, String device,
+                                            Path directory) throws IOException {
+        ReferenceOutputs original = measureReference(bundle.directory(), device, ReferenceOutputs.DEFAULT_TOLERANCE);
+        createEmpty(directory);
+        try {
+            Map<String, BundleFile> files = new LinkedHashMap<>();
+            for (String kept : ModelBundle.FILES) {
+                if (bundle.manifest().files().containsKey(kept)) {
+                    Path copy = directory.resolve(kept);
+                    Files.copy(kept.equals(ModelBundle.ENCODER) ? encoder : bundle.directory().resolve(kept), copy);
+                    files.put(kept, new BundleFile(Sha256.of(copy), Files.size(copy)));
+                }
+            }
+            BundleManifest manifest = bundle.manifest().withFiles(files).withEncoderPrecision(precision).withNumerics(null);
+            Files.writeString(directory.resolve(ModelBundle.MANIFEST), manifest.toJson(), StandardCharsets.UTF_8);
+            ReferenceOutputs measured;
+            try {
+                measured = measureReference(directory, device, precision.tolerance());
+            } catch (BundleException e) {
+                throw new BundleException(encoder.toString(), List.of("the encoder does not run in "
+                        + precision.label() + " on " + device + " (" + e.getMessage() + ")"));
+            }
+            double difference = original.difference(measured.logits(), measured.probabilities());
+            if (!(difference <= precision.tolerance())) {
+                throw new BundleException(encoder.toString(), List.of(String.format(java.util.Locale.ROOT,
+                        "computes another model than the bundle's encoder: on the probe batch its outputs differ by %.3g,"
+                                + " over the %.0g that %s allows", difference, precision.tolerance(), precision.label())));
+            }
+            Files.writeString(directory.resolve(ModelBundle.MANIFEST), manifest.withNumerics(measured).toJson(),
+                    StandardCharsets.UTF_8);
+            try (ModelBundle check = ModelBundle.open(directory)) {
+                return new PrecisionCopy(directory, precision, difference);
+            }
+        } catch (IOException | RuntimeException e) {
+            ModelBundle.deleteTree(directory); // half a bundle must not be left to look whole
+            throw e;
+        }
     }
 
     /** How one file of a bundle is written. */
@@ -233,9 +294,13 @@ public final class BundleWriter {
 
     /** Loads the bundle as written so far exactly as a server would, on the CPU, and runs the probe batch. */
     private static ReferenceOutputs measureReference(Path directory) throws IOException {
+        return measureReference(directory, "cpu", ReferenceOutputs.DEFAULT_TOLERANCE);
+    }
+
+    private static ReferenceOutputs measureReference(Path directory, String device, double tolerance) throws IOException {
         try (ModelBundle written = ModelBundle.open(directory);
-             RegionPredictor predictor = RegionPredictor.load(written, PredictorOptions.DEFAULT.withDevice("cpu"))) {
-            return predictor.measureReference(ReferenceOutputs.DEFAULT_TOLERANCE, dev.geoloc.numerics.EngineSelfCheck.ensure());
+             RegionPredictor predictor = RegionPredictor.load(written, PredictorOptions.DEFAULT.withDevice(device))) {
+            return predictor.measureReference(tolerance, dev.geoloc.numerics.EngineSelfCheck.ensure());
         }
     }
 

@@ -13,6 +13,7 @@ import dev.geoloc.trainer.experiment.ExperimentCommand;
 import dev.geoloc.trainer.numerics.NumericsGate;
 import dev.geoloc.trainer.numerics.SelfCheckCommand;
 import dev.geoloc.trainer.compare.CompareCommand;
+import dev.geoloc.trainer.precision.HalfCommand;
 import dev.geoloc.trainer.publish.PromoteCommand;
 import dev.geoloc.trainer.publish.PublishCommand;
 import dev.geoloc.trainer.publish.RollbackCommand;
@@ -34,7 +35,7 @@ import picocli.CommandLine.Command;
         mixinStandardHelpOptions = true,
         versionProvider = TrainerCommand.Version.class,
         subcommands = {SynthCommand.class, CollectCommand.class, TrainCommand.class, CalibrateCommand.class, GalleryCommand.class,
-                EvaluateCommand.class, ZeroShotCommand.class, ExperimentCommand.class, PublishCommand.class, VersionsCommand.class,
+                HalfCommand.class, EvaluateCommand.class, ZeroShotCommand.class, ExperimentCommand.class, PublishCommand.class, VersionsCommand.class,
                 PromoteCommand.class, RollbackCommand.class, WithdrawCommand.class, CompareCommand.class, SendCommand.class,
                 BenchPredictorCommand.class, SelfCheckCommand.class},
         description = "Trains, evaluates and publishes street-level geolocation models.")

@@ -74,6 +74,7 @@ public class ProcessorReadiness implements HealthCheck {
                         .withData("model_version", served.version())
                         .withData("bundle_sha256", served.predictor().bundleDigest())
                         .withData("device", served.predictor().device().toString())
+                        .withData("encoder_precision", served.predictor().manifest().encoderPrecision().label())
                         .withData("model_numerics", served.predictor().numerics().describe()),
                 () -> response.withData("model", "none loaded"));
         source.following().ifPresent(follower -> {

@@ -61,6 +61,7 @@ class HealthAndMetricsTest {
         assertThat(check.at("/data/model_name").asText()).isEqualTo("test-model");
         assertThat(check.at("/data/bundle_sha256").asText()).hasSize(64);
         assertThat(check.at("/data/device").asText()).startsWith("cpu");
+        assertThat(check.at("/data/encoder_precision").asText()).isEqualTo("fp32");
     }
 
     @Test
