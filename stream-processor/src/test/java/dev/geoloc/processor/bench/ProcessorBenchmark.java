@@ -41,6 +41,8 @@ public final class ProcessorBenchmark {
 
     private static final int BATCH = 32;
     private static final Duration MAX_DELAY = Duration.ofMillis(20);
+    /** The processor's kafka-streams.commit.interval.ms: how long an answer may wait for its transaction's commit. */
+    private static final Duration COMMIT_INTERVAL = Duration.ofMillis(100);
     /** A warm-up round's events: 1,000, or fewer where photos are large or the model slow ({@link #warmUpRound}). */
     private static final int WARM_UP_EVENTS = 1000;
     private static final long WARM_UP_BYTES = 30L << 20;
@@ -147,7 +149,7 @@ public final class ProcessorBenchmark {
                 half = run(target, photos, "half", Math.max(200, events / 2), saturated.throughput() / 2);
                 System.out.println("Processor memory after the saturation run (-Xmx1g, the launcher's malloc settings): " + memory);
             }
-            print(raw, saturated, half);
+            print(raw, saturated, half, encoder == null);
             printCpu("the processor", saturated);
             stages.add(StageCosts.outputEncode(probe.predictions("sat-0").get(0).value()));
             StageCosts.print(stages, saturated);
@@ -454,7 +456,8 @@ public final class ProcessorBenchmark {
                 cpu, benchmarkCpu, seconds);
     }
 
-    private static void print(Raw raw, Run saturated, Run half) {
+    /** @param tinyCnn whether the model is tiny-cnn, whose target against the raw model is lower (issue 18) */
+    private static void print(Raw raw, Run saturated, Run half, boolean tinyCnn) {
         System.out.println();
         System.out.println("End-to-end latency from upload_time: to a read_committed consumer (visible), and to the processor"
                 + " emitting the prediction (processed).");
@@ -468,13 +471,15 @@ public final class ProcessorBenchmark {
                     run.processingPercentile(50), run.processingPercentile(99));
         }
         double ratio = saturated.throughput() / raw.imagesPerSecond();
-        double bound = MAX_DELAY.toMillis() + 2 * raw.batchMillis();
+        double target = tinyCnn ? 0.6 : 0.9;
+        double bound = MAX_DELAY.toMillis() + 2 * raw.batchMillis() + COMMIT_INTERVAL.toMillis();
         System.out.println();
-        System.out.printf(Locale.ROOT, "Processor / raw model throughput: %.2f (target >= 0.90: %s)%n", ratio,
-                ratio >= 0.9 ? "met" : "missed");
-        System.out.printf(Locale.ROOT, "Half-load p99 vs max delay + 2 batch inferences = %.1f ms: visible %.1f ms (%s), "
-                + "processed %.1f ms (%s)%n", bound, half.percentile(99), half.percentile(99) < bound ? "met" : "missed",
-                half.processingPercentile(99), half.processingPercentile(99) < bound ? "met" : "missed");
+        System.out.printf(Locale.ROOT, "Processor / raw model throughput: %.2f (target >= %.2f: %s)%n", ratio, target,
+                ratio >= target ? "met" : "missed");
+        System.out.printf(Locale.ROOT, "Half-load p99 vs max delay + 2 batch inferences + commit interval = %.1f ms: "
+                + "visible %.1f ms (%s), processed %.1f ms (%s)%n", bound, half.percentile(99),
+                half.percentile(99) <= bound ? "met" : "missed", half.processingPercentile(99),
+                half.processingPercentile(99) <= bound ? "met" : "missed");
     }
 
     /**
