@@ -279,12 +279,13 @@ public final class DynamicBatcher implements AutoCloseable {
 
     /**
      * Runs placed images through the model, then through the shadow model if one runs, and completes them with the
-     * models' outputs; throws what the model throws. What a prediction makes of its outputs is left to the threads
-     * that take the answers: this thread is the one every image goes through. The shadow's failures are its own: counted, and the images answered without it.
+     * models' outputs; throws what the model throws. The shadow's failures are its own: counted, and the images
+     * answered without it. Making each prediction of its outputs is left to the threads that take the answers: every
+     * image goes through this one thread.
      */
     private void predict(List<Job> runnable, ServedModel served, Route route, Optional<ServedModel> shadow) {
         long started = System.nanoTime();
-        List<InferredImage> predictions = served.predictor().infer(input, runnable.size());
+        List<InferredImage> inferred = served.predictor().infer(input, runnable.size());
         long inferenceNanos = System.nanoTime() - started;
         metrics.batch(served.name(), served.version(), runnable.size(), inferenceNanos);
         Map<Job, Outcome.Shadowed> shadowed = shadow.filter(model -> model != served)
@@ -293,7 +294,7 @@ public final class DynamicBatcher implements AutoCloseable {
             Job job = runnable.get(i);
             long queueNanos = started - job.submittedNanos();
             metrics.queued(queueNanos);
-            job.result().complete(new Outcome.Predicted(predictions.get(i), served, route, runnable.size(), queueNanos,
+            job.result().complete(new Outcome.Predicted(inferred.get(i), served, route, runnable.size(), queueNanos,
                     inferenceNanos, Optional.ofNullable(shadowed.get(job))));
         }
     }
@@ -304,10 +305,10 @@ public final class DynamicBatcher implements AutoCloseable {
         }
         try {
             List<Job> placed = placeEach(jobs, shadow, (job, e) -> metrics.shadowFailed());
-            List<InferredImage> predictions = shadow.predictor().infer(input, placed.size());
+            List<InferredImage> inferred = shadow.predictor().infer(input, placed.size());
             Map<Job, Outcome.Shadowed> answers = new IdentityHashMap<>();
             for (int i = 0; i < placed.size(); i++) {
-                answers.put(placed.get(i), new Outcome.Shadowed(predictions.get(i), shadow));
+                answers.put(placed.get(i), new Outcome.Shadowed(inferred.get(i), shadow));
             }
             return answers;
         } catch (RuntimeException e) {
