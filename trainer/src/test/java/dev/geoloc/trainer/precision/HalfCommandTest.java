@@ -60,13 +60,11 @@ class HalfCommandTest {
     void aBf16ExportServesAsTheSameModelWithItsOwnReference() throws Exception {
         // Given the bundle's encoder exported in bf16
         Path encoder = dir.resolve("encoder-bf16.pt");
-        assertThat(python("scripts/export_half.py", bundle.toString(), "--precision", "bf16", "--out", encoder.toString()))
-                .isZero();
+        assertThat(export(bundle, "bf16", encoder)).isZero();
 
         // When the half-precision bundle is written with it
         Path half = dir.resolve("bf16");
-        int exit = run("half", "--bundle", bundle.toString(), "--encoder", encoder.toString(), "--precision", "bf16",
-                "--out", half.toString(), "--device", "cpu");
+        int exit = half(encoder, "bf16", half);
 
         // Then it says how far its outputs are from the original's
         assertThat(exit).as(err.toString()).isZero();
@@ -101,16 +99,14 @@ class HalfCommandTest {
     void anEncoderThatComputesAnotherModelIsRefusedAndNothingIsLeft() throws Exception {
         // Given a bf16 export whose weights were changed afterwards
         Path exported = dir.resolve("encoder-bf16.pt");
-        assertThat(python("scripts/export_half.py", bundle.toString(), "--precision", "bf16", "--out", exported.toString()))
-                .isZero();
+        assertThat(export(bundle, "bf16", exported)).isZero();
         Path changed = dir.resolve("changed.pt");
         assertThat(python("-c", "import sys, torch\nm = torch.jit.load(sys.argv[1])\nfor p in m.parameters():\n"
                 + "    p.data.mul_(1.5)\nm.save(sys.argv[2])", exported.toString(), changed.toString())).isZero();
 
         // When a bundle is written with it
         Path half = dir.resolve("changed-bundle");
-        int exit = run("half", "--bundle", bundle.toString(), "--encoder", changed.toString(), "--precision", "bf16",
-                "--out", half.toString(), "--device", "cpu");
+        int exit = half(changed, "bf16", half);
 
         // Then it is refused with the difference, and no bundle is left
         assertThat(exit).isEqualTo(1);
@@ -119,13 +115,21 @@ class HalfCommandTest {
         assertThat(half).doesNotExist();
         // and the export script does not take a bundle that is half already
         Path again = dir.resolve("again.pt");
-        assertThat(python("scripts/export_half.py", bundle.toString(), "--precision", "fp16", "--out", again.toString()))
-                .isZero();
+        assertThat(export(bundle, "fp16", again)).isZero();
         Path fp16 = dir.resolve("fp16");
-        assertThat(run("half", "--bundle", bundle.toString(), "--encoder", again.toString(), "--precision", "fp16",
-                "--out", fp16.toString(), "--device", "cpu")).as(err.toString()).isZero();
-        assertThat(python("scripts/export_half.py", fp16.toString(), "--precision", "bf16", "--out",
-                dir.resolve("twice.pt").toString())).isEqualTo(2);
+        assertThat(half(again, "fp16", fp16)).as(err.toString()).isZero();
+        assertThat(export(fp16, "bf16", dir.resolve("twice.pt"))).isEqualTo(2);
+    }
+
+    /** scripts/export_half.py on {@code from}: its exit status. */
+    private int export(Path from, String precision, Path encoder) throws IOException, InterruptedException {
+        return python("scripts/export_half.py", from.toString(), "--precision", precision, "--out", encoder.toString());
+    }
+
+    /** {@code trainer half} on the test's fp32 bundle, on the CPU: its exit status. */
+    private int half(Path encoder, String precision, Path out) {
+        return run("half", "--bundle", bundle.toString(), "--encoder", encoder.toString(), "--precision", precision,
+                "--out", out.toString(), "--device", "cpu");
     }
 
     private int run(String... args) {
