@@ -2,6 +2,8 @@ package dev.geoloc.dashboard;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -74,7 +76,9 @@ class LiveMapBrowserTest {
                         "--window-size=1280,900");
         // Debian's driver, named outright: Selenium Manager would try to download one.
         browser = new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build(), options);
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+                // Chromium leaves a directory or two in its TMPDIR each run: under target/, they go with mvn clean
+                .withEnvironment(Map.of("TMPDIR", chromiumTemp().toString())).build(), options);
     }
 
     @AfterAll
@@ -207,6 +211,14 @@ class LiveMapBrowserTest {
         @Override
         public void close() {
             producer.close();
+        }
+    }
+
+    private static Path chromiumTemp() {
+        try {
+            return Files.createDirectories(Path.of("target", "chromium-tmp")).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }

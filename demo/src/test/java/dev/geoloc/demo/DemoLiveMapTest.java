@@ -2,7 +2,9 @@ package dev.geoloc.demo;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.IOException;
 import java.io.PrintStream;
+import java.io.UncheckedIOException;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -98,7 +100,9 @@ class DemoLiveMapTest {
                         "--window-size=1280,800");
         // Debian's driver, named outright: Selenium Manager would try to download one.
         return new ChromeDriver(new ChromeDriverService.Builder()
-                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile()).build(), options);
+                .usingDriverExecutable(Path.of("/usr/bin/chromedriver").toFile())
+                // Chromium leaves a directory or two in its TMPDIR each run: under target/, they go with mvn clean
+                .withEnvironment(Map.of("TMPDIR", chromiumTemp().toString())).build(), options);
     }
 
     /** Every version's predictions on the map's table, read in one script: the page redraws it as it goes. */
@@ -123,6 +127,14 @@ class DemoLiveMapTest {
     private static int freePort() throws Exception {
         try (ServerSocket socket = new ServerSocket(0)) {
             return socket.getLocalPort();
+        }
+    }
+
+    private static Path chromiumTemp() {
+        try {
+            return Files.createDirectories(Path.of("target", "chromium-tmp")).toAbsolutePath();
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
         }
     }
 }
