@@ -231,8 +231,8 @@ public final class BundleWriter {
             try {
                 measured = measureReference(directory, device, precision.tolerance());
             } catch (BundleException e) {
-                throw new BundleException(encoder.toString(), List.of("the encoder does not run in "
-                        + precision.label() + " on " + device + " (" + e.getMessage() + ")"));
+                throw new BundleException(encoder.toString(), List.of("cannot serve this bundle in "
+                        + precision.label() + " on " + device + ": " + e.getMessage()));
             }
             double difference = original.difference(measured.logits(), measured.probabilities());
             if (!(difference <= precision.tolerance())) {

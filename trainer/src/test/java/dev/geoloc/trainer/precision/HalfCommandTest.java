@@ -96,7 +96,7 @@ class HalfCommandTest {
     }
 
     @Test
-    void anEncoderThatComputesAnotherModelIsRefusedAndNothingIsLeft() throws Exception {
+    void anEncoderThatIsNotTheBundlesIsRefusedAndNothingIsLeft() throws Exception {
         // Given a bf16 export whose weights were changed afterwards
         Path exported = dir.resolve("encoder-bf16.pt");
         assertThat(export(bundle, "bf16", exported)).isZero();
@@ -113,6 +113,13 @@ class HalfCommandTest {
         assertThat(err.toString()).contains("computes another model than the bundle's encoder")
                 .contains("over the 0.05 that bf16 allows");
         assertThat(half).doesNotExist();
+        // and so is another encoder's export, whose embeddings do not fit the head
+        Path vit = dir.resolve("vit-bf16.pt");
+        assertThat(export(TestBundles.untrained(dir.resolve("vit"), "tiny-vit", TestBundles.CLASSIFIER, LA), "bf16", vit))
+                .isZero();
+        assertThat(half(vit, "bf16", dir.resolve("vit-copy"))).isEqualTo(1);
+        assertThat(err.toString()).contains("cannot serve this bundle in bf16 on cpu").contains("the encoder returns");
+        assertThat(dir.resolve("vit-copy")).doesNotExist();
         // and the export script does not take a bundle that is half already
         Path again = dir.resolve("again.pt");
         assertThat(export(bundle, "fp16", again)).isZero();
