@@ -274,10 +274,14 @@ def main():
         return 2
     size = manifest["preprocessing"]["input_size"]
     name = torch.cuda.get_device_name(device) if device.type == "cuda" else "CPU"
-    print(f"Bundle: {manifest['model_name']} ({manifest['encoder']['name']}, {manifest['head']['type']} head,"
-          f" {len(manifest['labels'])} regions, {size} px); torch {torch.__version__}; device {device} ({name})")
+    # A bundle written by `trainer half` has its encoder in that precision; each check below casts the whole model.
+    exported_in = manifest["encoder"].get("precision", "fp32")
+    print(f"Bundle: {manifest['model_name']} ({manifest['encoder']['name']} exported in {exported_in},"
+          f" {manifest['head']['type']} head, {len(manifest['labels'])} regions, {size} px); torch {torch.__version__};"
+          f" device {device} ({name})")
     bundle_tolerance = manifest.get("numerics", {}).get("tolerance", 1e-3)
-    report = {"bundle": manifest["model_name"], "encoder": manifest["encoder"]["name"], "device": str(device),
+    report = {"bundle": manifest["model_name"], "encoder": manifest["encoder"]["name"],
+              "encoder_precision": exported_in, "device": str(device),
               "device_name": name, "torch": torch.__version__, "input_size": size, "checks": [], "throughput": []}
     usable = []
     for precision, dtype in PRECISIONS.items():

@@ -46,6 +46,8 @@ class HalfCommandTest {
 
     private final StringWriter out = new StringWriter();
     private final StringWriter err = new StringWriter();
+    /** What the last python3 run printed. */
+    private String lastOutput = "";
 
     @BeforeAll
     static void aCalibratedFp32Bundle() throws Exception {
@@ -90,9 +92,10 @@ class HalfCommandTest {
                 assertThat(reduced.get(i).probabilities()).containsExactly(full.get(i).probabilities(), within(5e-2f));
             }
         }
-        // and the GPU host's check reads it and finds its reference
+        // and the GPU host's check reads it, says what it was exported in, and finds its reference
         assertThat(python("scripts/gpu_check.py", half.toString(), "--device", "cpu", "--batch-sizes", "1",
                 "--seconds", "0.1")).as("gpu_check.py on the bf16 bundle").isZero();
+        assertThat(lastOutput).contains("tiny-cnn exported in bf16");
     }
 
     @Test
@@ -153,7 +156,8 @@ class HalfCommandTest {
         Path log = Files.createTempFile(dir, "python", ".log");
         Process process = new ProcessBuilder(command).redirectErrorStream(true).redirectOutput(log.toFile()).start();
         assertThat(process.waitFor(120, TimeUnit.SECONDS)).as("python3 %s finished", args[0]).isTrue();
-        System.out.print(Files.readString(log));
+        lastOutput = Files.readString(log);
+        System.out.print(lastOutput);
         return process.exitValue();
     }
 }
