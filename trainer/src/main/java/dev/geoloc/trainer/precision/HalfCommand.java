@@ -69,6 +69,13 @@ public final class HalfCommand implements Callable<Integer>, ComputesWithLibtorc
         PrintWriter console = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
         try (ModelBundle opened = ModelBundle.open(bundle)) {
+            EncoderPrecision original = opened.manifest().encoderPrecision();
+            if (original != EncoderPrecision.FP32) {
+                err.println("half failed: " + bundle + " computes in " + original.label() + " already; give the fp32"
+                        + " bundle it was made from");
+                err.flush();
+                return 1;
+            }
             BundleWriter.PrecisionCopy copy = BundleWriter.withEncoder(opened, encoder, precision, device.device(), out);
             console.printf(Locale.ROOT, "Bundle in %s written: %s%n  its outputs on the probe batch differ from the"
                             + " original's by %.3g (allowed: %.0g), on %s%n  encoder.pt %.1f MB, was %.1f MB%n",

@@ -129,6 +129,10 @@ class HalfCommandTest {
         Path fp16 = dir.resolve("fp16");
         assertThat(half(again, "fp16", fp16)).as(err.toString()).isZero();
         assertThat(export(fp16, "bf16", dir.resolve("twice.pt"))).isEqualTo(2);
+        // nor does the command
+        assertThat(run("half", "--bundle", fp16.toString(), "--encoder", again.toString(), "--precision", "fp16",
+                "--out", dir.resolve("twice").toString(), "--device", "cpu")).isEqualTo(1);
+        assertThat(err.toString()).contains("computes in fp16 already");
     }
 
     /** scripts/export_half.py on {@code from}: its exit status. */
