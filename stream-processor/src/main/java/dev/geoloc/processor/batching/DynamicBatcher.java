@@ -52,6 +52,8 @@ public final class DynamicBatcher implements AutoCloseable {
     private final Semaphore room;
     private final Thread worker;
     private volatile boolean running = true;
+    /** From the first image of a batch taken off the queue until every image of it has its outcome. */
+    private volatile boolean batching;
     private volatile long degradedSince;
     private volatile String degradedReason = "";
     /** Reused for every batch: the inference thread is its only user. */
@@ -123,6 +125,14 @@ public final class DynamicBatcher implements AutoCloseable {
         return queue.size();
     }
 
+    /**
+     * True when no image waits for a batch or is in one: every image submitted has its outcome. For an instant after
+     * the inference thread takes a batch's first image it may say so wrongly.
+     */
+    public boolean idle() {
+        return queue.isEmpty() && !batching;
+    }
+
     public boolean isAlive() {
         return worker.isAlive();
     }
@@ -159,6 +169,7 @@ public final class DynamicBatcher implements AutoCloseable {
                         }
                     }
                 }
+                batching = false;
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
@@ -182,6 +193,7 @@ public final class DynamicBatcher implements AutoCloseable {
         if (first == null) {
             return;
         }
+        batching = true;
         batch.add(first);
         long deadline = first.submittedNanos() + policy.maxDelay().toNanos();
         while (batch.size() < policy.maxSize() && running) {

@@ -188,6 +188,11 @@ public final class DecodePool implements AutoCloseable {
         return pool.getQueue().size();
     }
 
+    /** True when no image waits for a decode thread or is being decoded (approximately: the pool's own count). */
+    public boolean idle() {
+        return pool.getQueue().isEmpty() && pool.getActiveCount() == 0;
+    }
+
     @Override
     public void close() {
         pool.shutdownNow();

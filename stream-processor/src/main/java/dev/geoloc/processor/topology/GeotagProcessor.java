@@ -190,7 +190,9 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
 
     /**
      * Waits until the in-flight budget has room for the record, handing on this task's finished answers meanwhile
-     * (they give theirs back); returns the bytes taken.
+     * (they give theirs back); returns the bytes taken. A task with nothing in flight cannot make room itself, and
+     * other tasks of its stream thread hand theirs on only between its calls: once every image in flight is answered,
+     * it takes the bytes beyond the budget instead of waiting.
      */
     private long takeBudget(byte[] value) {
         InFlightBudget budget = parts.budget();
@@ -207,6 +209,13 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                     break;
                 }
                 emitDone();
+                if (inFlight.isEmpty() && parts.decodes().idle() && parts.batcher().idle()) {
+                    // Nothing of this task is in flight and nothing anywhere waits for a decode or the model: the
+                    // bytes are held by answers that other tasks hand on, those of this stream thread only once this
+                    // call returns. Waiting would wait for ever, so take this one record beyond the budget.
+                    budget.overdraw(cost);
+                    break;
+                }
             }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();

@@ -1,0 +1,151 @@
+package dev.geoloc.processor.topology;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Properties;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.StreamsConfig;
+import org.apache.kafka.streams.processor.api.MockProcessorContext;
+import org.apache.kafka.streams.processor.api.Record;
+import org.apache.kafka.streams.state.KeyValueStore;
+import org.apache.kafka.streams.state.Stores;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import io.opentelemetry.api.OpenTelemetry;
+
+import dev.geoloc.imaging.TestImages;
+import dev.geoloc.model.ModelBundle;
+import dev.geoloc.model.PredictorOptions;
+import dev.geoloc.model.RegionPredictor;
+import dev.geoloc.model.TestBundles;
+import dev.geoloc.processor.TopicProbe;
+import dev.geoloc.processor.batching.BatchPolicy;
+import dev.geoloc.processor.batching.DynamicBatcher;
+import dev.geoloc.processor.batching.InFlightBudget;
+import dev.geoloc.processor.intake.DecodePool;
+import dev.geoloc.processor.intake.EventDecoder;
+import dev.geoloc.processor.intake.ImageSource;
+import dev.geoloc.processor.intake.IntakeLimits;
+import dev.geoloc.processor.metrics.PipelineMetrics;
+import dev.geoloc.processor.tracing.ImageTracing;
+import dev.geoloc.processor.versions.CanaryJudge;
+import dev.geoloc.processor.versions.ModelHolder;
+import dev.geoloc.processor.versions.RolloutObserver;
+import dev.geoloc.processor.versions.ServedModel;
+import dev.geoloc.processor.versions.ServingSet;
+import dev.geoloc.regions.RegionCatalog;
+import dev.geoloc.schemas.ImageEvent;
+
+/**
+ * Two tasks of one stream thread share the in-flight budget. Task A's answers hold all of it; they are handed on by
+ * A's punctuator, which cannot run while task B's record waits for room on the same thread. B must take its record
+ * anyway once everything in flight is answered, or the thread waits for ever (as a CI run of InFlightBytesTest did,
+ * until the transaction timed out and the group expelled the thread).
+ */
+class SharedBudgetTest {
+
+    @TempDir
+    static Path dir;
+    private static ModelHolder models;
+    private static DynamicBatcher batcher;
+    private static DecodePool decodes;
+
+    @BeforeAll
+    static void aModelABatcherAndDecoders() throws Exception {
+        Path bundlePath = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER,
+                RegionCatalog.losAngeles());
+        models = new ModelHolder(new SimpleMeterRegistry());
+        try (ModelBundle bundle = ModelBundle.open(bundlePath)) {
+            models.swap(ServingSet.of(new ServedModel("budget-test", 1,
+                    RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu")))));
+        }
+        batcher = new DynamicBatcher(new BatchPolicy(32, Duration.ofMillis(5), 64), models::serving,
+                new PipelineMetrics(new SimpleMeterRegistry()));
+        decodes = new DecodePool(2, Duration.ofSeconds(5));
+    }
+
+    @AfterAll
+    static void close() {
+        decodes.close();
+        batcher.close();
+        models.current().ifPresent(model -> model.predictor().close());
+    }
+
+    @Test
+    void aTaskWithNothingInFlightTakesItsRecordWhenOnlyAnotherTasksAnswersHoldTheBudget() throws Exception {
+        // Given a budget that holds one image, and task A's image taken and answered but not yet handed on
+        ImageEvent event = TopicProbe.event("budget-a", TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED,
+                TestImages.BLUE), false), null);
+        byte[] value = new byte[] {1};
+        InFlightBudget budget = new InFlightBudget(new InFlightBudget(1 << 20).costOf(value));
+        PipelineParts parts = parts(event, budget);
+        MockProcessorContext<byte[], Object> contextA = context("a");
+        MockProcessorContext<byte[], Object> contextB = context("b");
+        GeotagProcessor taskA = new GeotagProcessor(parts);
+        GeotagProcessor taskB = new GeotagProcessor(parts);
+        taskA.init(contextA);
+        taskB.init(contextB);
+        contextA.setRecordMetadata("events", 0, 0);
+        taskA.process(new Record<>("a".getBytes(), value, System.currentTimeMillis()));
+        long answeredBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!(decodes.idle() && batcher.idle()) && System.nanoTime() < answeredBy) {
+            Thread.sleep(5);
+        }
+        assertThat(budget.used()).as("the budget is spent").isEqualTo(budget.capacity());
+        assertThat(contextA.forwarded()).as("A's answer waits for its punctuator").isEmpty();
+
+        // When task B's record comes on the same thread, before A's punctuator runs
+        contextB.setRecordMetadata("events", 1, 0);
+        CompletableFuture<Void> processed = CompletableFuture.runAsync(
+                () -> taskB.process(new Record<>("b".getBytes(), value, System.currentTimeMillis())));
+
+        // Then B takes it beyond the budget instead of waiting for ever
+        processed.get(10, TimeUnit.SECONDS);
+        // and once the punctuators run, both answers are handed on and the budget is whole again
+        long emittedBy = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while ((contextA.forwarded().isEmpty() || contextB.forwarded().isEmpty()) && System.nanoTime() < emittedBy) {
+            Thread.sleep(5);
+            for (MockProcessorContext<byte[], Object> context : java.util.List.of(contextA, contextB)) {
+                context.scheduledPunctuators().stream().filter(punctuator -> !punctuator.cancelled())
+                        .forEach(punctuator -> punctuator.getPunctuator().punctuate(System.currentTimeMillis()));
+            }
+        }
+        assertThat(contextA.forwarded()).hasSize(1);
+        assertThat(contextB.forwarded()).hasSize(1);
+        assertThat(budget.used()).isZero();
+        taskA.close();
+        taskB.close();
+    }
+
+    private static PipelineParts parts(ImageEvent event, InFlightBudget budget) {
+        IntakeLimits limits = new IntakeLimits(4096, 1024, 65536, 16);
+        return new PipelineParts(limits, new EventDecoder((topic, bytes) -> event, limits), new ImageSource(uri -> {
+            throw new IllegalStateException("no URIs here");
+        }, 1, 1, Duration.ofSeconds(1)), decodes, models, batcher, budget, new DeadLetters(1 << 20),
+                new PipelineMetrics(new SimpleMeterRegistry()),
+                new RolloutObserver(new SimpleMeterRegistry(), models, new CanaryJudge.Limits(100, 0.5, 200, 0.05)),
+                new ImageTracing(OpenTelemetry.noop()), Duration.ofMillis(2));
+    }
+
+    private static MockProcessorContext<byte[], Object> context(String task) {
+        Properties settings = new Properties();
+        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "budget-test-" + task);
+        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
+        MockProcessorContext<byte[], Object> context = new MockProcessorContext<>(settings);
+        KeyValueStore<Long, PendingRecord> pending = Stores.keyValueStoreBuilder(
+                Stores.inMemoryKeyValueStore(GeotagTopology.PENDING_STORE), Serdes.Long(), PendingRecord.serde())
+                .withLoggingDisabled().build();
+        pending.init(context.getStateStoreContext(), pending);
+        context.addStateStore(pending);
+        return context;
+    }
+}
