@@ -6,24 +6,19 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
 import java.util.Optional;
-import java.util.Properties;
 
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.producer.KafkaProducer;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
 import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 
-import io.opentelemetry.api.OpenTelemetry;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.geoloc.imaging.TestImages;
@@ -36,14 +31,8 @@ import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.intake.DecodePool;
-import dev.geoloc.processor.intake.EventDecoder;
-import dev.geoloc.processor.intake.ImageSource;
-import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.metrics.PipelineMetrics;
-import dev.geoloc.processor.tracing.ImageTracing;
-import dev.geoloc.processor.versions.CanaryJudge;
 import dev.geoloc.processor.versions.ModelHolder;
-import dev.geoloc.processor.versions.RolloutObserver;
 import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.processor.versions.ServingSet;
 import dev.geoloc.regions.RegionCatalog;
@@ -97,22 +86,10 @@ class GeotagProcessorRevivalTest {
         }
         ImageEvent event = TopicProbe.event("revived-1", TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED,
                 TestImages.BLUE), false), null);
-        IntakeLimits limits = new IntakeLimits(4096, 1024, 65536, 16);
         DecodePool decodes = new DecodePool(2, Duration.ofSeconds(5));
-        PipelineParts parts = new PipelineParts(limits, new EventDecoder((t, bytes) -> event, limits), new ImageSource(uri -> {
-            throw new IllegalStateException("no URIs here");
-        }, 1, 1, Duration.ofSeconds(1)), decodes, models, batcher, new InFlightBudget(64L << 20), new DeadLetters(1 << 20), new PipelineMetrics(new SimpleMeterRegistry()),
-                new RolloutObserver(new SimpleMeterRegistry(), models, new CanaryJudge.Limits(100, 0.5, 200, 0.05)),
-                new ImageTracing(OpenTelemetry.noop()), Duration.ofMillis(2));
-        Properties settings = new Properties();
-        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "revival-test");
-        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers());
-        MockProcessorContext<byte[], Object> context = new MockProcessorContext<>(settings);
-        KeyValueStore<Long, PendingRecord> pending = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(GeotagTopology.PENDING_STORE), Serdes.Long(), PendingRecord.serde())
-                .withLoggingDisabled().build();
-        pending.init(context.getStateStoreContext(), pending);
-        context.addStateStore(pending);
+        PipelineParts parts = HandDrivenTask.parts(event, decodes, models, batcher, new InFlightBudget(64L << 20));
+        MockProcessorContext<byte[], Object> context = HandDrivenTask.context("revival-test", stack.bootstrapServers());
+        KeyValueStore<Long, PendingRecord> pending = HandDrivenTask.pending(context);
         GeotagProcessor processor = new GeotagProcessor(parts);
 
         // when the task takes the event, is closed while its batch waits, and is initialised again

@@ -4,23 +4,17 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Properties;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 
-import org.apache.kafka.common.serialization.Serdes;
-import org.apache.kafka.streams.StreamsConfig;
 import org.apache.kafka.streams.processor.api.MockProcessorContext;
 import org.apache.kafka.streams.processor.api.Record;
-import org.apache.kafka.streams.state.KeyValueStore;
-import org.apache.kafka.streams.state.Stores;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
-import io.opentelemetry.api.OpenTelemetry;
 
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.model.ModelBundle;
@@ -32,14 +26,8 @@ import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.intake.DecodePool;
-import dev.geoloc.processor.intake.EventDecoder;
-import dev.geoloc.processor.intake.ImageSource;
-import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.metrics.PipelineMetrics;
-import dev.geoloc.processor.tracing.ImageTracing;
-import dev.geoloc.processor.versions.CanaryJudge;
 import dev.geoloc.processor.versions.ModelHolder;
-import dev.geoloc.processor.versions.RolloutObserver;
 import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.processor.versions.ServingSet;
 import dev.geoloc.regions.RegionCatalog;
@@ -87,9 +75,9 @@ class SharedBudgetTest {
                 TestImages.BLUE), false), null);
         byte[] value = new byte[] {1};
         InFlightBudget budget = new InFlightBudget(new InFlightBudget(1 << 20).costOf(value));
-        PipelineParts parts = parts(event, budget);
-        MockProcessorContext<byte[], Object> contextA = context("a");
-        MockProcessorContext<byte[], Object> contextB = context("b");
+        PipelineParts parts = HandDrivenTask.parts(event, decodes, models, batcher, budget);
+        MockProcessorContext<byte[], Object> contextA = HandDrivenTask.context("budget-test-a", "localhost:9");
+        MockProcessorContext<byte[], Object> contextB = HandDrivenTask.context("budget-test-b", "localhost:9");
         GeotagProcessor taskA = new GeotagProcessor(parts);
         GeotagProcessor taskB = new GeotagProcessor(parts);
         taskA.init(contextA);
@@ -124,28 +112,5 @@ class SharedBudgetTest {
         assertThat(budget.used()).isZero();
         taskA.close();
         taskB.close();
-    }
-
-    private static PipelineParts parts(ImageEvent event, InFlightBudget budget) {
-        IntakeLimits limits = new IntakeLimits(4096, 1024, 65536, 16);
-        return new PipelineParts(limits, new EventDecoder((topic, bytes) -> event, limits), new ImageSource(uri -> {
-            throw new IllegalStateException("no URIs here");
-        }, 1, 1, Duration.ofSeconds(1)), decodes, models, batcher, budget, new DeadLetters(1 << 20),
-                new PipelineMetrics(new SimpleMeterRegistry()),
-                new RolloutObserver(new SimpleMeterRegistry(), models, new CanaryJudge.Limits(100, 0.5, 200, 0.05)),
-                new ImageTracing(OpenTelemetry.noop()), Duration.ofMillis(2));
-    }
-
-    private static MockProcessorContext<byte[], Object> context(String task) {
-        Properties settings = new Properties();
-        settings.put(StreamsConfig.APPLICATION_ID_CONFIG, "budget-test-" + task);
-        settings.put(StreamsConfig.BOOTSTRAP_SERVERS_CONFIG, "localhost:9");
-        MockProcessorContext<byte[], Object> context = new MockProcessorContext<>(settings);
-        KeyValueStore<Long, PendingRecord> pending = Stores.keyValueStoreBuilder(
-                Stores.inMemoryKeyValueStore(GeotagTopology.PENDING_STORE), Serdes.Long(), PendingRecord.serde())
-                .withLoggingDisabled().build();
-        pending.init(context.getStateStoreContext(), pending);
-        context.addStateStore(pending);
-        return context;
     }
 }
