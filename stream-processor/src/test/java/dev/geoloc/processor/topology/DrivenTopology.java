@@ -19,10 +19,6 @@ import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
 
 import dev.geoloc.contracts.Topics;
-import dev.geoloc.model.ModelBundle;
-import dev.geoloc.model.PredictorOptions;
-import dev.geoloc.model.RegionPredictor;
-import dev.geoloc.model.TestBundles;
 import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
@@ -38,7 +34,6 @@ import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.versions.RolloutObserver;
 import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.processor.versions.ServingSet;
-import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.registry.RegistryClientConfig;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.ImageEvent;
@@ -65,11 +60,7 @@ final class DrivenTopology implements AutoCloseable {
     record Model(ModelHolder models, DynamicBatcher batcher) implements AutoCloseable {
 
         static Model untrained(Path dir, String name) throws Exception {
-            Path bundle = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER,
-                    RegionCatalog.losAngeles());
-            ModelHolder models = new ModelHolder(new SimpleMeterRegistry());
-            models.swap(ServingSet.of(new ServedModel(name, 1,
-                    RegionPredictor.load(ModelBundle.open(bundle), PredictorOptions.DEFAULT.withDevice("cpu")))));
+            ModelHolder models = UntrainedModel.served(dir, name);
             return new Model(models, new DynamicBatcher(new BatchPolicy(8, Duration.ofMillis(5), 64), models::serving,
                     new PipelineMetrics(new SimpleMeterRegistry())));
         }

@@ -22,10 +22,6 @@ import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
 import dev.geoloc.imaging.TestImages;
-import dev.geoloc.model.ModelBundle;
-import dev.geoloc.model.PredictorOptions;
-import dev.geoloc.model.RegionPredictor;
-import dev.geoloc.model.TestBundles;
 import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
@@ -35,7 +31,6 @@ import dev.geoloc.processor.metrics.PipelineMetrics;
 import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.processor.versions.ServingSet;
-import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.RegionPrediction;
 import dev.geoloc.stack.LocalStreamingStack;
@@ -56,12 +51,7 @@ class GeotagProcessorRevivalTest {
 
     @BeforeAll
     static void aModelAndABatcher() throws Exception {
-        Path bundlePath = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER,
-                RegionCatalog.losAngeles());
-        models = new ModelHolder(new SimpleMeterRegistry());
-        try (ModelBundle bundle = ModelBundle.open(bundlePath)) {
-            models.swap(ServingSet.of(new ServedModel("revival-test", 1, RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu")))));
-        }
+        models = UntrainedModel.served(dir, "revival-test");
         // Batches wait up to a second for company: long enough that a close right after an event finds it in flight.
         batcher = new DynamicBatcher(new BatchPolicy(32, Duration.ofSeconds(1), 64), models::serving,
                 new PipelineMetrics(new SimpleMeterRegistry()));

@@ -17,10 +17,6 @@ import org.junit.jupiter.api.io.TempDir;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 import dev.geoloc.imaging.TestImages;
-import dev.geoloc.model.ModelBundle;
-import dev.geoloc.model.PredictorOptions;
-import dev.geoloc.model.RegionPredictor;
-import dev.geoloc.model.TestBundles;
 import dev.geoloc.processor.TopicProbe;
 import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
@@ -30,7 +26,6 @@ import dev.geoloc.processor.metrics.PipelineMetrics;
 import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.processor.versions.ServingSet;
-import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.schemas.ImageEvent;
 
 /**
@@ -49,13 +44,7 @@ class SharedBudgetTest {
 
     @BeforeAll
     static void aModelABatcherAndDecoders() throws Exception {
-        Path bundlePath = TestBundles.untrained(dir.resolve("bundle"), "tiny-cnn", TestBundles.CLASSIFIER,
-                RegionCatalog.losAngeles());
-        models = new ModelHolder(new SimpleMeterRegistry());
-        try (ModelBundle bundle = ModelBundle.open(bundlePath)) {
-            models.swap(ServingSet.of(new ServedModel("budget-test", 1,
-                    RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu")))));
-        }
+        models = UntrainedModel.served(dir, "budget-test");
         batcher = new DynamicBatcher(new BatchPolicy(32, Duration.ofMillis(5), 64), models::serving,
                 new PipelineMetrics(new SimpleMeterRegistry()));
         decodes = new DecodePool(2, Duration.ofSeconds(5));
