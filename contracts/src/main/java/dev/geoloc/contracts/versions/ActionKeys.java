@@ -8,8 +8,9 @@ import dev.geoloc.schemas.RolloutRole;
 
 /**
  * The public keys a reader of the model-versions topic trusts. Publishers' keys verify every action. Rollback
- * keys verify only withdrawals: a processor that may stop a failing canary on its own holds such a key, which can
- * take a version out of service but never make one serve.
+ * keys verify only withdrawals of the canary in service ({@link RolloutState} checks which version): a processor
+ * that may stop a failing canary on its own holds such a key, which can neither make a version serve nor take the
+ * stable one out of service.
  *
  * @param publishers empty: actions are not signed, and every record is acted on (a local demo)
  */
@@ -31,10 +32,22 @@ public record ActionKeys(List<PublicKey> publishers, List<PublicKey> rollbackers
         return !publishers.isEmpty();
     }
 
-    /** Whether {@code record}'s action is signed by a key allowed to take it. */
-    public boolean verify(ModelVersion record) {
-        return publishers.stream().anyMatch(key -> RolloutSignatures.verify(key, record))
-                || record.getRole() == RolloutRole.WITHDRAWN
-                && rollbackers.stream().anyMatch(key -> RolloutSignatures.verify(key, record));
+    /** Whose key signed a record's action, as far as these keys tell. */
+    public enum Signer {
+        /** A publisher's: any action. */
+        PUBLISHER,
+        /** Only a rollback key's, on a withdrawal: acted on only if it withdraws the canary in service. */
+        ROLLBACK,
+        /** No trusted key's, or a rollback key's on anything but a withdrawal. */
+        NONE
+    }
+
+    /** Which trusted key signed {@code record}'s action; {@link Signer#NONE} when none did. */
+    public Signer signer(ModelVersion record) {
+        if (publishers.stream().anyMatch(key -> RolloutSignatures.verify(key, record))) {
+            return Signer.PUBLISHER;
+        }
+        return record.getRole() == RolloutRole.WITHDRAWN
+                && rollbackers.stream().anyMatch(key -> RolloutSignatures.verify(key, record)) ? Signer.ROLLBACK : Signer.NONE;
     }
 }

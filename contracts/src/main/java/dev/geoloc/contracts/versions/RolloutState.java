@@ -19,7 +19,8 @@ import dev.geoloc.schemas.RolloutRole;
  * every image for comparison only; WITHDRAWN takes it out of service, and if it was stable, the version made
  * stable before it serves again. A record is acted on only if its sequence is above every sequence acted on
  * before, so an old record sent again is {@link Refusal.Code#REPLAYED}; with {@link ActionKeys} required, only
- * if a trusted key signed it, and tombstones (which cannot be signed) are refused.
+ * if a trusted key signed it (a rollback key: only the canary's withdrawal) and its sequence is the next or below,
+ * and tombstones (which cannot be signed) are refused.
  *
  * <p>Immutable: {@link #apply} returns the next state.
  */
@@ -68,20 +69,33 @@ public final class RolloutState {
             return unchanged();
         }
         if (record == null) {
-            RolloutState seen = seen(0, key.version());
             return keys.required()
-                    ? seen.refused(key.version(), 0, Refusal.Code.UNSIGNED_WITHDRAWAL, "a tombstone withdraws nothing where "
+                    ? refused(key.version(), 0, Refusal.Code.UNSIGNED_WITHDRAWAL, "a tombstone withdraws nothing where "
                     + "actions must be signed; withdraw with a signed record (trainer withdraw)")
-                    : acted(seen.withdrawn(key.version()), 0);
+                    : acted(seen(0, key.version()).withdrawn(key.version()), 0);
         }
-        RolloutState seen = seen(record.getSequence(), Math.max(key.version(), record.getVersion()));
+        // Every writer takes the sequence after the highest it has read, and reads before it writes; a record further
+        // ahead is no writer's. Counted, an unsigned one could take the next sequence to Long.MAX_VALUE and past it.
+        if (keys.required() && record.getSequence() > nextSequence()) {
+            return refused(record, Refusal.Code.INVALID_ACTION, "its sequence " + record.getSequence()
+                    + " skips ahead of " + nextSequence() + ", the next any writer would take");
+        }
+        ActionKeys.Signer signer = keys.required() ? keys.signer(record) : ActionKeys.Signer.PUBLISHER;
+        // An unsigned record's sequence is still taken (so that no writer's next action collides with it); its version
+        // is not, since the trainer numbers new versions after the highest and anyone could name 2^31 - 1.
+        RolloutState seen = seen(record.getSequence(),
+                signer == ActionKeys.Signer.NONE ? 0 : Math.max(key.version(), record.getVersion()));
         if (!modelName.equals(record.getModelName()) || key.version() != record.getVersion()) {
             return seen.refused(key.version(), record.getSequence(), Refusal.Code.INVALID_ACTION, "keyed " + key
                     + " but names " + record.getModelName() + " v" + record.getVersion());
         }
-        if (keys.required() && !keys.verify(record)) {
+        if (signer == ActionKeys.Signer.NONE) {
             return seen.refused(record, Refusal.Code.SIGNATURE_INVALID, record.getSignature() == null
                     ? "it is not signed, and actions must be" : "its signature does not verify by any trusted key");
+        }
+        if (signer == ActionKeys.Signer.ROLLBACK && (canary == null || canary.version().getVersion() != record.getVersion())) {
+            return seen.refused(record, Refusal.Code.SIGNATURE_INVALID, "a rollback key signed it, which may withdraw "
+                    + "only the canary in service (" + (canary == null ? "none" : "v" + canary.version().getVersion()) + ")");
         }
         if (record.getSequence() <= highestActedOn && (record.getSequence() > 0 || highestActedOn > 0)) {
             if (record.getSequence() == highestActedOn && record.equals(versions.get(record.getVersion()))) {
@@ -224,7 +238,10 @@ public final class RolloutState {
         return highestActedOn;
     }
 
-    /** The highest version number any record on the topic named, withdrawn or refused ones too; 0 when none. */
+    /**
+     * The highest version number any record on the topic named, withdrawn or refused ones too, but not, where actions
+     * must be signed, one no trusted key signed; 0 when none.
+     */
     public int highestVersion() {
         return highestVersion;
     }

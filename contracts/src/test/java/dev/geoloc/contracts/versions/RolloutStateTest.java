@@ -175,6 +175,46 @@ class RolloutStateTest {
     }
 
     @Test
+    void aRollbackKeyCannotWithdrawTheStableVersionNorJumpTheSequence() {
+        // Given v2 stable after v1, and v3 a canary
+        fold(signed(record(1, 1, RolloutRole.STABLE, 0)), SIGNED);
+        fold(signed(record(2, 2, RolloutRole.STABLE, 0)), SIGNED);
+        fold(signed(record(3, 3, RolloutRole.CANARY, 20)), SIGNED);
+
+        // When a processor's key signs the stable version's withdrawal, which would make v1 serve again
+        fold(RolloutSignatures.signed(PROCESSOR.getPrivate(), record(2, 4, RolloutRole.WITHDRAWN, 0)), SIGNED);
+
+        // Then it is refused, and so is the canary's withdrawal at a sequence no writer would take
+        assertThat(lastRefusal.code()).isEqualTo(Refusal.Code.SIGNATURE_INVALID);
+        assertThat(lastRefusal.reason()).contains("only the canary in service (v3)");
+        fold(RolloutSignatures.signed(PROCESSOR.getPrivate(), record(3, Long.MAX_VALUE, RolloutRole.WITHDRAWN, 0)), SIGNED);
+        assertThat(lastRefusal.code()).isEqualTo(Refusal.Code.INVALID_ACTION);
+        assertThat(lastRefusal.reason()).contains("skips ahead of 5");
+        assertThat(state.describe()).isEqualTo("stable v2, canary v3 at 20 %");
+        assertThat(state.nextSequence()).isEqualTo(5);
+    }
+
+    @Test
+    void anUnsignedRecordCanNeitherRunTheSequenceOutNorClaimTheHighestVersion() {
+        fold(signed(record(1, 1, RolloutRole.STABLE, 0)), SIGNED);
+        fold(signed(record(2, 2, RolloutRole.STABLE, 0)), SIGNED);
+
+        // When records no key signed claim the largest sequence, and the largest version at the next sequence
+        fold(record(2, Long.MAX_VALUE, RolloutRole.WITHDRAWN, 0), SIGNED);
+        assertThat(lastRefusal.code()).isEqualTo(Refusal.Code.INVALID_ACTION);
+        fold(record(Integer.MAX_VALUE, 3, RolloutRole.STABLE, 0), SIGNED);
+        assertThat(lastRefusal.code()).isEqualTo(Refusal.Code.SIGNATURE_INVALID);
+        fold(new ModelVersionKey(MODEL, Integer.MAX_VALUE), null, SIGNED);
+
+        // Then the next action takes sequence 4 and version 3, and is acted on
+        assertThat(state.nextSequence()).isEqualTo(4);
+        assertThat(state.highestVersion()).isEqualTo(2);
+        fold(signed(record(3, 4, RolloutRole.STABLE, 0)), SIGNED);
+        assertThat(lastRefusal).isNull();
+        assertThat(stable()).isEqualTo(3);
+    }
+
+    @Test
     void actionsThatCannotBeTakenAreRefusedAsInvalid() {
         fold(signed(record(1, 1, RolloutRole.CANARY, 20)), SIGNED);
         assertThat(lastRefusal.reason()).contains("no stable version");
