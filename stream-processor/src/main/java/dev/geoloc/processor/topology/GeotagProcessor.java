@@ -17,6 +17,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.CompletionStage;
 
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.common.header.Headers;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.streams.processor.Cancellable;
@@ -141,9 +142,9 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
             PendingRecord record = reread.pending();
             // Outside the budget: what was in flight before the crash fitted the budget then, and init cannot
             // hand answers on to make room.
-            Taken taken = take(reread.headers(), record);
-            enqueue(reread.value()
-                    .map(value -> prepare(reread.sequence(), record, value, taken, 0))
+            Taken taken = take(reread.input().<Headers>map(ConsumerRecord::headers).orElseGet(RecordHeaders::new), record);
+            enqueue(reread.input()
+                    .map(input -> prepareAgain(reread.sequence(), record, input, taken))
                     .orElseGet(() -> new InFlight(reread.sequence(), record, null, taken, null,
                             new CompletableFuture<>(), CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
                                     "The event was pending when its processor stopped, and the log no longer has it at "
@@ -152,6 +153,14 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
         }
         LOG.infof("Task %s: %d images were pending in its store; read again and queued", context.taskId(),
                 restored.size());
+    }
+
+    /** As {@link #process} judged it the first time: a key over the limit makes it a dead letter again. */
+    private InFlight prepareAgain(long sequence, PendingRecord taken, ConsumerRecord<byte[], byte[]> input, Taken when) {
+        IntakeLimits limits = parts.limits();
+        return limits.keyTooLong(input.key())
+                ? refused(sequence, taken, input.value(), when, null, limits.keyRejection(input.key(), taken.place()), 0)
+                : prepare(sequence, taken, input.value(), when, 0);
     }
 
     @Override

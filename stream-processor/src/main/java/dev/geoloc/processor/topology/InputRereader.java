@@ -13,8 +13,6 @@ import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Headers;
-import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.streams.StreamsConfig;
 
@@ -25,10 +23,11 @@ import org.apache.kafka.streams.StreamsConfig;
 final class InputRereader {
 
     /**
-     * A pending record, and its value and headers as the input topic still holds them (empty value, no headers, when
-     * the log no longer has it).
+     * A pending record, and the input record the topic still holds at its offset (empty when the log no longer has
+     * it): its key too, which the pending record replaced by a stand-in when it was over the limit, and its value,
+     * null for a tombstone.
      */
-    record Reread(long sequence, PendingRecord pending, Optional<byte[]> value, Headers headers) {
+    record Reread(long sequence, PendingRecord pending, Optional<ConsumerRecord<byte[], byte[]>> input) {
     }
 
     private static final Duration POLL = Duration.ofMillis(500);
@@ -79,9 +78,7 @@ final class InputRereader {
         }
         List<Reread> result = new ArrayList<>(pending.size());
         pending.forEach((sequence, record) -> {
-            Optional<ConsumerRecord<byte[], byte[]>> read = Optional.ofNullable(found.get(record.offset()));
-            result.add(new Reread(sequence, record, read.map(ConsumerRecord::value),
-                    read.<Headers>map(ConsumerRecord::headers).orElseGet(RecordHeaders::new)));
+            result.add(new Reread(sequence, record, Optional.ofNullable(found.get(record.offset()))));
         });
         return result;
     }

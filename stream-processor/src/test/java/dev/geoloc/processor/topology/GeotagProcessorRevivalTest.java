@@ -2,6 +2,7 @@ package dev.geoloc.processor.topology;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Map;
@@ -27,10 +28,13 @@ import dev.geoloc.processor.batching.BatchPolicy;
 import dev.geoloc.processor.batching.DynamicBatcher;
 import dev.geoloc.processor.batching.InFlightBudget;
 import dev.geoloc.processor.intake.DecodePool;
+import dev.geoloc.processor.intake.IntakeLimits;
 import dev.geoloc.processor.metrics.PipelineMetrics;
 import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.processor.versions.ServingSet;
+import dev.geoloc.schemas.DeadLetter;
+import dev.geoloc.schemas.DeadLetterCode;
 import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.RegionPrediction;
 import dev.geoloc.stack.LocalStreamingStack;
@@ -38,9 +42,9 @@ import dev.geoloc.stack.StreamingStack;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
- * A task that Kafka Streams closes and initialises again on the same processor object (a revival after
- * TaskCorruptedException, a partition revoked then regained) still hands its predictions on when no further record
- * comes to wake it: its punctuator is scheduled again.
+ * A task initialised again on its pending store: after a crash, or on the same processor object when Kafka Streams
+ * revives it (after TaskCorruptedException, a partition revoked then regained). It answers what was pending as the
+ * first reading would have, and hands its answers on when no further record comes to wake it.
  */
 class GeotagProcessorRevivalTest {
 
@@ -90,17 +94,61 @@ class GeotagProcessorRevivalTest {
         processor.init(context);
 
         // then, with no further record, a live punctuator hands the prediction on once the batch has run
-        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
-        while (context.forwarded().isEmpty() && System.nanoTime() < deadline) {
-            Thread.sleep(5);
-            context.scheduledPunctuators().stream().filter(punctuator -> !punctuator.cancelled())
-                    .forEach(punctuator -> punctuator.getPunctuator().punctuate(System.currentTimeMillis()));
-        }
+        awaitForwarded(context, 1);
         assertThat(context.forwarded()).as("what the revived task emitted").hasSize(1);
         assertThat(context.forwarded().get(0).childName()).isEqualTo(Optional.of(GeotagTopology.PREDICTIONS_SINK));
         assertThat(context.forwarded().get(0).record().value()).isInstanceOfSatisfying(RegionPrediction.class,
                 prediction -> assertThat(prediction.getImageId()).isEqualTo("revived-1"));
         assertThat(pending.approximateNumEntries()).as("nothing left pending").isZero();
         processor.close();
+    }
+
+    @Test
+    void recordsPendingAtACrashAreDeadLettersAgainWhereTheFirstReadingMadeThemSo() throws Exception {
+        // given, on a real input topic, a record whose key is over the limit and a tombstone, both pending in a task's
+        // store when its processor was killed, the long key stored as its stand-in
+        StreamingStack stack = LocalStreamingStack.shared();
+        String topic = "requeue-events-" + System.nanoTime();
+        stack.createTopics(new NewTopic(topic, 1, (short) 1));
+        byte[] longKey = "k".repeat(5000).getBytes(StandardCharsets.US_ASCII);
+        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
+                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(topic, 0, longKey, new byte[] {1})).get();
+            producer.send(new ProducerRecord<>(topic, 0, "t".getBytes(), null)).get();
+        }
+        ImageEvent event = TopicProbe.event("requeued", TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED), false),
+                null);
+        DecodePool decodes = new DecodePool(2, Duration.ofSeconds(5));
+        PipelineParts parts = HandDrivenTask.parts(event, decodes, models, batcher, new InFlightBudget(64L << 20));
+        MockProcessorContext<byte[], Object> context = HandDrivenTask.context("requeue-test", stack.bootstrapServers());
+        KeyValueStore<Long, PendingRecord> pending = HandDrivenTask.pending(context);
+        long now = System.currentTimeMillis();
+        pending.put(0L, new PendingRecord(topic, 0, 0, now, IntakeLimits.standInKey(longKey)));
+        pending.put(1L, new PendingRecord(topic, 0, 1, now, "t".getBytes()));
+        GeotagProcessor processor = new GeotagProcessor(parts);
+
+        // when the task starts again on that store
+        processor.init(context);
+
+        // then each is the dead letter its first reading made it, in order, and nothing is left pending
+        awaitForwarded(context, 2);
+        assertThat(context.forwarded()).extracting(forwarded -> forwarded.childName().orElseThrow())
+                .containsExactly(GeotagTopology.DEAD_LETTERS_SINK, GeotagTopology.DEAD_LETTERS_SINK);
+        assertThat(context.forwarded()).extracting(forwarded -> ((DeadLetter) forwarded.record().value()).getErrorCode())
+                .containsExactly(DeadLetterCode.OVERSIZED_KEY, DeadLetterCode.MALFORMED_RECORD);
+        assertThat(pending.approximateNumEntries()).as("nothing left pending").isZero();
+        processor.close();
+        decodes.close();
+    }
+
+    /** Runs the task's live punctuators, as its stream thread would, until it has forwarded {@code count} records. */
+    private static void awaitForwarded(MockProcessorContext<byte[], Object> context, int count) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (context.forwarded().size() < count && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+            context.scheduledPunctuators().stream().filter(punctuator -> !punctuator.cancelled())
+                    .forEach(punctuator -> punctuator.getPunctuator().punctuate(System.currentTimeMillis()));
+        }
     }
 }
