@@ -81,15 +81,16 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
      *
      * @param decoded when its image was decoded; never completes for one refused before (it only times the trace
      *                and the prediction, and holds no tensor: the batcher lets go of that once it has run)
+     * @param batched the batcher's own future of the image, once queued: cancelled, its batch skips it
      * @param stored  whether the pending store holds it (a record refused at intake is not stored)
      * @param cost    the bytes it holds of the in-flight budget, given back when it is handed on
      */
     private record InFlight(long sequence, PendingRecord pending, byte[] value, Taken taken, ImageEvent event,
-                            CompletableFuture<DecodeTime> decoded, CompletableFuture<Outcome> outcome, boolean stored,
-                            long cost) {
+                            CompletableFuture<DecodeTime> decoded, CompletableFuture<CompletableFuture<Outcome>> batched,
+                            CompletableFuture<Outcome> outcome, boolean stored, long cost) {
 
         InFlight unstored() {
-            return new InFlight(sequence, pending, value, taken, event, decoded, outcome, false, cost);
+            return new InFlight(sequence, pending, value, taken, event, decoded, batched, outcome, false, cost);
         }
 
         Optional<DecodeTime> decodeTime() {
@@ -100,6 +101,8 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
         void drop() {
             decoded.cancel(false);
             outcome.cancel(false);
+            // The outcome is derived from the batcher's future, and a derived future's cancel goes no further back.
+            batched.thenAccept(job -> job.cancel(false));
         }
     }
 
@@ -146,7 +149,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
             enqueue(reread.input()
                     .map(input -> prepareAgain(reread.sequence(), record, input, taken))
                     .orElseGet(() -> new InFlight(reread.sequence(), record, null, taken, null,
-                            new CompletableFuture<>(), CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
+                            new CompletableFuture<>(), new CompletableFuture<>(), CompletableFuture.completedFuture(new Outcome.Failed(DeadLetterCode.UNKNOWN,
                                     "The event was pending when its processor stopped, and the log no longer has it at "
                                             + record.place()
                                             + " (retention, or the topic was truncated)")), true, 0)));
@@ -255,13 +258,19 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
                     ? parts.images().fetch(uri.getUri())
                     : CompletableFuture.completedFuture(ImageSource.inline((InlineImage) event.getContent()));
             CompletableFuture<DecodeTime> decoded = new CompletableFuture<>();
+            CompletableFuture<CompletableFuture<Outcome>> batched = new CompletableFuture<>();
             CompletableFuture<Outcome> outcome = image
                     .thenCompose(encoded -> parts.decodes().decode(preprocessor, encoded)
-                            .thenCompose(done -> decoded.complete(done.time())
-                                    ? submit(done.tensor(), preprocessor.spec(), encoded, route)
-                                    : CompletableFuture.failedFuture(new CancellationException("its task closed"))))
+                            .thenCompose(done -> {
+                                if (!decoded.complete(done.time())) {
+                                    return CompletableFuture.failedFuture(new CancellationException("its task closed"));
+                                }
+                                CompletableFuture<Outcome> job = submit(done.tensor(), preprocessor.spec(), encoded, route);
+                                batched.complete(job);
+                                return job;
+                            }))
                     .exceptionallyCompose(GeotagProcessor::notPredicted);
-            return new InFlight(sequence, taken, value, when, event, decoded, outcome, true, cost);
+            return new InFlight(sequence, taken, value, when, event, decoded, batched, outcome, true, cost);
         } catch (Rejection e) {
             return refused(sequence, taken, value, when, event, e, cost);
         }
@@ -296,7 +305,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
 
     private static InFlight refused(long sequence, PendingRecord taken, byte[] value, Taken when, ImageEvent event,
                                     Rejection why, long cost) {
-        return new InFlight(sequence, taken, value, when, event, new CompletableFuture<>(),
+        return new InFlight(sequence, taken, value, when, event, new CompletableFuture<>(), new CompletableFuture<>(),
                 CompletableFuture.completedFuture(new Outcome.Failed(why.code(), why.reason())), true, cost);
     }
 
@@ -496,7 +505,7 @@ final class GeotagProcessor implements Processor<byte[], byte[], byte[], Object>
             // Streams may init this same object again (a revived or regained task): it must schedule anew.
             punctuation = null;
         }
-        // Whatever is still queued stays in the store; the batcher skips what is cancelled.
+        // Whatever is still queued stays in the store, for the task's next owner; the batcher skips what is cancelled.
         inFlight.forEach(waiting -> {
             waiting.drop();
             parts.budget().give(waiting.cost());

@@ -142,6 +142,41 @@ class GeotagProcessorRevivalTest {
         decodes.close();
     }
 
+    @Test
+    void aTaskClosedWhileItsImageWaitsForItsBatchLeavesTheImageToItsNextOwner() throws Exception {
+        // given a task whose image waits in a batch for company (two seconds)
+        SimpleMeterRegistry batches = new SimpleMeterRegistry();
+        ImageEvent event = TopicProbe.event("closed-1", TestImages.jpeg(TestImages.bands(64, 48, TestImages.GREEN), false),
+                null);
+        try (DecodePool decodes = new DecodePool(2, Duration.ofSeconds(5));
+             DynamicBatcher slow = new DynamicBatcher(new BatchPolicy(32, Duration.ofSeconds(2), 64), models::serving,
+                     new PipelineMetrics(batches))) {
+            PipelineParts parts = HandDrivenTask.parts(event, decodes, models, slow, new InFlightBudget(64L << 20));
+            MockProcessorContext<byte[], Object> context = HandDrivenTask.context("close-test", "localhost:1");
+            GeotagProcessor processor = new GeotagProcessor(parts);
+            processor.init(context);
+            context.setRecordMetadata("close-events", 0, 0);
+            processor.process(new Record<>("k".getBytes(), new byte[] {1}, System.currentTimeMillis()));
+            awaitBatcher(slow, false);
+
+            // when the task closes (its partition goes to another instance)
+            processor.close();
+
+            // then the batch skips the image, which the next owner reads again from the pending store
+            awaitBatcher(slow, true);
+            assertThat(batches.get("geoloc.batch.size").summary().count()).as("batches run").isZero();
+            assertThat(context.forwarded()).isEmpty();
+        }
+    }
+
+    private static void awaitBatcher(DynamicBatcher batcher, boolean idle) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
+        while (batcher.idle() != idle && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(batcher.idle()).as("batcher idle").isEqualTo(idle);
+    }
+
     /** Runs the task's live punctuators, as its stream thread would, until it has forwarded {@code count} records. */
     private static void awaitForwarded(MockProcessorContext<byte[], Object> context, int count) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(15).toNanos();
