@@ -1,6 +1,7 @@
 package dev.geoloc.processor.batching;
 
 import java.util.ArrayList;
+import java.util.EnumMap;
 import java.util.IdentityHashMap;
 import java.util.List;
 import java.util.Map;
@@ -161,13 +162,7 @@ public final class DynamicBatcher implements AutoCloseable {
                     held.forEach(job -> job.result().completeExceptionally(
                             new BatcherStoppedException("the inference batcher stopped before this image's batch")));
                 } else if (!held.isEmpty()) {
-                    // The canary's images and the stable version's go to their own models, each as one batch.
-                    for (Route route : Route.values()) {
-                        List<Job> routed = held.stream().filter(job -> job.route() == route).toList();
-                        if (!routed.isEmpty()) {
-                            runBatch(routed, route);
-                        }
-                    }
+                    runBatch(held);
                 }
                 batching = false;
             }
@@ -210,18 +205,45 @@ public final class DynamicBatcher implements AutoCloseable {
     }
 
     /**
-     * Runs a batch until every image in it has an outcome. A model swapped out before the batch began is
-     * replaced by the new one; a failure of the model itself (a device error, say) is retried with back-off,
-     * the images kept, and liveness reports it; only a failure that is the image's own becomes a dead letter.
+     * Runs a batch until every image in it has an outcome, the canary's images and the stable version's each as one
+     * batch on their own model. A failure of a model itself (a device error, say) is retried with back-off, the
+     * images kept, and liveness reports it; the other model's images are answered meanwhile. Only a failure that is
+     * the image's own becomes a dead letter.
+     *
+     * @param held the batch: the images taken into its retries are added, to be answered should this thread die
      */
-    private void runBatch(List<Job> batch, Route route) {
-        List<Job> waiting = batch;
+    private void runBatch(List<Job> held) {
         long backoffMillis = 1000;
-        while (!waiting.isEmpty()) {
-            if (!running) {
-                stop(waiting, "the inference batcher stopped during this image's batch");
+        while (running) {
+            for (Route route : Route.values()) {
+                List<Job> routed = unanswered(held, route);
+                if (!routed.isEmpty()) {
+                    runRouted(routed, route, backoffMillis);
+                }
+            }
+            if (unanswered(held).isEmpty()) {
+                // Each image has its answer, or a dead letter for a fault of its own: no model fails on every image
+                // now, even where no image reached one. Kept set, nothing would clear it: the topology paused on it
+                // hands on no further batch.
+                degradedSince = 0;
                 return;
             }
+            pause(backoffMillis);
+            backoffMillis = Math.min(backoffMillis * 2, 30_000);
+            // Retry with the images that queued meanwhile: if they succeed, the failing image was the problem after
+            // all, and isolating them sets it aside instead of stalling everything.
+            topUp(held);
+        }
+        stop(unanswered(held), "the inference batcher stopped during this image's batch");
+    }
+
+    /**
+     * Runs one route's images on its model, once; a model swapped out before the batch began is replaced by the new
+     * one. Those the model failed on are left unanswered, for a retry.
+     */
+    private void runRouted(List<Job> batch, Route route, long backoffMillis) {
+        List<Job> waiting = batch;
+        while (!waiting.isEmpty() && running) {
             Optional<ServingSet> current = models.get();
             if (current.isEmpty()) {
                 stop(waiting, "no model is loaded");
@@ -234,7 +256,6 @@ public final class DynamicBatcher implements AutoCloseable {
             }
             try {
                 predict(runnable, served, route, current.get().shadow());
-                degradedSince = 0;
                 return;
             } catch (RuntimeException e) {
                 if (served.predictor().isClosed()) {
@@ -243,25 +264,47 @@ public final class DynamicBatcher implements AutoCloseable {
                 }
                 waiting = isolate(runnable, served, e);
                 if (!waiting.isEmpty() && !served.predictor().isClosed()) {
-                    if (degradedSince == 0) {
-                        degradedSince = System.nanoTime();
-                    }
-                    degradedReason = e.toString();
-                    LOG.errorf("Model %s fails on every image (%s); retrying in %d ms", served.describe(), e,
-                            backoffMillis);
-                    pause(backoffMillis);
-                    backoffMillis = Math.min(backoffMillis * 2, 30_000);
-                    // Retry with the images that queued meanwhile: if they succeed, the failing image was the
-                    // problem after all, and isolating them sets it aside instead of stalling everything.
-                    List<Job> retry = new ArrayList<>(waiting);
-                    List<Job> queued = new ArrayList<>();
-                    queue.drainTo(queued, Math.max(0, policy.maxSize() - retry.size()));
-                    queued.forEach(this::taken);
-                    retry.addAll(queued);
-                    waiting = retry;
+                    failing(served, e, backoffMillis);
+                    return;
                 }
             }
         }
+    }
+
+    /** Reports the model failing on every image: liveness, the topology's pause and {@link #offer} go by it. */
+    private void failing(ServedModel served, RuntimeException e, long backoffMillis) {
+        if (degradedSince == 0) {
+            degradedSince = System.nanoTime();
+        }
+        degradedReason = e.toString();
+        LOG.errorf("Model %s fails on every image (%s); retrying in %d ms", served.describe(), e, backoffMillis);
+    }
+
+    /**
+     * Takes the images that queued meanwhile into the batch, each route's up to a full batch of its own; the rest
+     * stay queued, in their order.
+     */
+    private void topUp(List<Job> held) {
+        held.removeIf(job -> job.result().isDone()); // answered: a long failure keeps no image it is done with
+        Map<Route, Integer> places = new EnumMap<>(Route.class);
+        for (Route route : Route.values()) {
+            places.put(route, policy.maxSize());
+        }
+        held.forEach(job -> places.merge(job.route(), -1, Integer::sum));
+        for (Job job : queue) {
+            if (places.get(job.route()) > 0 && queue.remove(job)) {
+                places.merge(job.route(), -1, Integer::sum);
+                held.add(taken(job));
+            }
+        }
+    }
+
+    private static List<Job> unanswered(List<Job> jobs) {
+        return jobs.stream().filter(job -> !job.result().isDone()).toList();
+    }
+
+    private static List<Job> unanswered(List<Job> jobs, Route route) {
+        return unanswered(jobs).stream().filter(job -> job.route() == route).toList();
     }
 
     /** Places each image in the batch; one the model's input refuses is a dead letter. */

@@ -11,12 +11,16 @@ import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import ai.djl.ndarray.NDManager;
+import dev.geoloc.contracts.versions.Canary;
 import dev.geoloc.imaging.ImageLimits;
 import dev.geoloc.imaging.ImagePreprocessor;
 import dev.geoloc.imaging.Preprocessing;
@@ -206,6 +210,116 @@ class DynamicBatcherTest {
                     predicted -> assertThat(predicted.model()).isSameAs(model));
             assertThat(batcher.degraded()).as("a closed model is no failing model").isEmpty();
         }
+    }
+
+    @Test
+    void aRetryWhoseOneAtATimeRunAnswersAnImageClearsTheModelFailure() throws Exception {
+        ImagePreprocessor preprocessor = model.predictor().preprocessor();
+        float[] nan = new float[model.predictor().imageTensorSize()];
+        java.util.Arrays.fill(nan, Float.NaN);
+        try (RegionPredictor broken = brokenPredictor("retry-broken")) {
+            // given a model that fails on every batch, and an image retried on it
+            AtomicReference<ServingSet> serving = new AtomicReference<>(ServingSet.of(new ServedModel("retry", 1, broken)));
+            try (DynamicBatcher batcher = new DynamicBatcher(new BatchPolicy(4, Duration.ofMillis(10), 64),
+                    () -> Optional.of(serving.get()), new PipelineMetrics(new SimpleMeterRegistry()))) {
+                CompletableFuture<Outcome> good = submit(batcher);
+                awaitDegraded(batcher);
+
+                // when a sound version serves, and the retry's top-up takes an image whose output is not finite,
+                // so that the batch fails and its images settle one at a time
+                CompletableFuture<Outcome> bad = batcher.submit(nan, preprocessor.spec(), photo, Route.STABLE);
+                serving.set(ServingSet.of(model));
+
+                // then the sound image is answered, the other is a dead letter, and the model fails no longer
+                assertThat(good.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Outcome.Predicted.class,
+                        predicted -> assertThat(predicted.model()).isSameAs(model));
+                assertThat(bad.get(10, TimeUnit.SECONDS)).isInstanceOfSatisfying(Outcome.Failed.class,
+                        failed -> assertThat(failed.reason()).contains("non-finite"));
+                long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(5);
+                while (batcher.degraded().isPresent() && System.nanoTime() < deadline) {
+                    Thread.sleep(10);
+                }
+                assertThat(batcher.degraded()).as("the topology stays paused while this says the model fails").isEmpty();
+            }
+        }
+    }
+
+    @Test
+    void whileTheStableModelFailsACanaryImageIsAnsweredByTheCanary() throws Exception {
+        ServedModel canary = new ServedModel("canary", 2, model.predictor());
+        try (RegionPredictor broken = brokenPredictor("canary-broken")) {
+            // given a stable model that fails on every batch beside a sound canary, and a stable image retried
+            ServingSet serving = new ServingSet(new ServedModel("stable", 1, broken),
+                    Optional.of(new ServingSet.ServedCanary(canary, new Canary(null, 50))), Optional.empty());
+            try (DynamicBatcher batcher = new DynamicBatcher(new BatchPolicy(4, Duration.ofMillis(10), 64),
+                    () -> Optional.of(serving), new PipelineMetrics(new SimpleMeterRegistry()))) {
+                CompletableFuture<Outcome> stable = submit(batcher);
+                awaitDegraded(batcher);
+
+                // when an image routed to the canary comes
+                ImagePreprocessor preprocessor = model.predictor().preprocessor();
+                CompletableFuture<Outcome> routed = batcher.submit(preprocessor.preprocess(photo), preprocessor.spec(),
+                        photo, Route.CANARY);
+
+                // then the canary answers it, within the stable model's first back-off, and the stable image waits
+                assertThat(routed.get(5, TimeUnit.SECONDS)).isInstanceOfSatisfying(Outcome.Predicted.class, predicted -> {
+                    assertThat(predicted.model()).isSameAs(canary);
+                    assertThat(predicted.route()).isEqualTo(Route.CANARY);
+                    assertThat(predicted.batchSize()).isEqualTo(1);
+                });
+                assertThat(stable).isNotDone();
+                assertThat(batcher.degraded()).isPresent();
+            }
+        }
+    }
+
+    @Test
+    void anImageTakenIntoARetryIsAnsweredWhenTheInferenceThreadDiesThere() throws Exception {
+        try (RegionPredictor broken = brokenPredictor("retry-dies")) {
+            // given a model that fails on every batch, and whose next use kills the inference thread
+            AtomicBoolean dying = new AtomicBoolean();
+            ServingSet serving = ServingSet.of(new ServedModel("dying", 1, broken));
+            try (DynamicBatcher batcher = new DynamicBatcher(new BatchPolicy(4, Duration.ofMillis(10), 64), () -> {
+                if (dying.get()) {
+                    throw new OutOfMemoryError("simulated: the retried batch ran out of memory");
+                }
+                return Optional.of(serving);
+            }, new PipelineMetrics(new SimpleMeterRegistry()))) {
+                CompletableFuture<Outcome> first = submit(batcher);
+                awaitDegraded(batcher);
+
+                // when an image queues during the back-off, and the retry that takes it dies
+                CompletableFuture<Outcome> later = submit(batcher);
+                dying.set(true);
+
+                // then it is answered as stopped, like the image retried with it
+                for (CompletableFuture<Outcome> result : List.of(first, later)) {
+                    assertThatThrownBy(() -> result.get(5, TimeUnit.SECONDS)).isInstanceOf(ExecutionException.class)
+                            .hasCauseInstanceOf(BatcherStoppedException.class);
+                }
+            }
+        }
+    }
+
+    /** A model whose head's native memory is released behind its back: every batch fails, and it is not closed. */
+    private static RegionPredictor brokenPredictor(String name) throws Exception {
+        Path bundlePath = TestBundles.untrained(dir.resolve(name), "tiny-cnn", TestBundles.CLASSIFIER,
+                RegionCatalog.losAngeles());
+        try (ModelBundle bundle = ModelBundle.open(bundlePath)) {
+            RegionPredictor predictor = RegionPredictor.load(bundle, PredictorOptions.DEFAULT.withDevice("cpu"));
+            var head = RegionPredictor.class.getDeclaredField("headManager");
+            head.setAccessible(true);
+            ((NDManager) head.get(predictor)).close();
+            return predictor;
+        }
+    }
+
+    private static void awaitDegraded(DynamicBatcher batcher) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(10);
+        while (batcher.degraded().isEmpty() && System.nanoTime() < deadline) {
+            Thread.sleep(5);
+        }
+        assertThat(batcher.degraded()).as("the model fails on every batch").isPresent();
     }
 
     @Test
