@@ -9,7 +9,6 @@ import java.util.Locale;
 
 import org.apache.kafka.common.KafkaException;
 
-import dev.geoloc.contracts.versions.ActionKeys;
 import dev.geoloc.contracts.versions.RolloutSignatures;
 import dev.geoloc.contracts.versions.RolloutState;
 import dev.geoloc.model.BundleException;
@@ -50,11 +49,14 @@ public final class ModelVersionPublisher {
     private final ModelStore store;
     private final KafkaSettings kafka;
     private final String topic;
-    private final ActionKeys keys;
+    private final TopicKeys keys;
     private final Clock clock;
 
-    /** @param keys what processors verify actions with ({@code --verify-key}); {@link ActionKeys#UNSIGNED} for none */
-    public ModelVersionPublisher(ModelStore store, KafkaSettings kafka, String topic, ActionKeys keys, Clock clock) {
+    /**
+     * @param keys what processors verify actions with ({@code --verify-key}, or the public half of the signing key);
+     *             {@link TopicKeys#UNSIGNED} for none
+     */
+    public ModelVersionPublisher(ModelStore store, KafkaSettings kafka, String topic, TopicKeys keys, Clock clock) {
         this.store = store;
         this.kafka = kafka;
         this.topic = topic;
@@ -70,7 +72,7 @@ public final class ModelVersionPublisher {
      * @throws ActionRefusedException       if processors reading with the keys would refuse the action: not sent
      */
     public PublishResult publish(PublishRequest request) throws IOException, InterruptedException {
-        if (keys.required() && request.signingKey() == null) {
+        if (keys.verified() && request.signingKey() == null) {
             throw new InvalidPublishInputException("--verify-key says processors act on signed versions only: "
                     + "sign this one with --signing-key");
         }
@@ -84,7 +86,8 @@ public final class ModelVersionPublisher {
             serde.configure(kafka.serde(), false);
 
             ModelVersionTopic versions = new ModelVersionTopic(kafka, topic, serde, keys);
-            RolloutState state = versions.read(modelName).state();
+            ModelRollout rollout = versions.read(modelName);
+            RolloutState state = rollout.state();
             if (request.role() != RolloutRole.STABLE && state.stable().isEmpty()) {
                 throw new InvalidPublishInputException("a " + request.role().name().toLowerCase(Locale.ROOT)
                         + " goes beside the stable version, and " + modelName + " has none on " + topic
@@ -116,7 +119,7 @@ public final class ModelVersionPublisher {
             if (request.signingKey() != null) {
                 record = RolloutSignatures.signed(request.signingKey(), record);
             }
-            return new PublishResult.Published(versions.act(state, record), verdict, !verdict.passed(), numerics);
+            return new PublishResult.Published(versions.act(rollout, record), verdict, !verdict.passed(), numerics);
         }
     }
 

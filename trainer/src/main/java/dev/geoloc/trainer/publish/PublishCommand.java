@@ -33,13 +33,17 @@ import picocli.CommandLine.ParameterException;
                         + "test set (or equal, with a lower accuracy) is refused, and so is one evaluated on another "
                         + "test set or region catalog, since it cannot be compared. --force publishes anyway. The "
                         + "first version always passes.",
+                "",
+                "With --signing-key, the topic is read verified (--verify-key, else the signing key's public half): "
+                        + "the gate judges against the stable version processors verifying signatures serve, never "
+                        + "against an unsigned record.",
                 ""},
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:published",
                 "1:refused by the quality gate (nothing stored or sent), or failed: Kafka, the registry or the "
-                        + "store could not be reached or refused, or processors reading with --verify-key would refuse "
-                        + "the signature (stored, not sent)",
+                        + "store could not be reached or refused, or processors verifying signatures would refuse "
+                        + "the action (stored, not sent)",
                 "2:wrong usage: bad option, invalid bundle, missing or invalid metrics, --canary or --shadow with no "
                         + "stable version, --verify-key without --signing-key"})
 public final class PublishCommand implements Callable<Integer>, ComputesWithLibtorch {
@@ -100,7 +104,7 @@ public final class PublishCommand implements Callable<Integer>, ComputesWithLibt
         PrintWriter err = spec.commandLine().getErr();
         try (StoreOptions.StoreHandle stored = store.open()) {
             ModelVersionPublisher publisher = new ModelVersionPublisher(stored.store(), kafka.settings(), kafka.topic,
-                    kafka.actionKeys(), Clock.systemUTC());
+                    kafka.topicKeys(signing.key), Clock.systemUTC());
             RolloutRole role = role();
             PublishResult result = publisher.publish(new PublishRequest(bundle, modelName, metrics(), force, notes,
                     role, role == RolloutRole.CANARY ? beside.canaryPercent : 0, signing.key));

@@ -26,8 +26,9 @@ import picocli.CommandLine.Option;
         exitCodeListHeading = "%nExit codes:%n",
         exitCodeList = {
                 "0:withdrawn",
-                "1:the version is not in service on the topic, processors reading with --verify-key would refuse the "
-                        + "action (nothing sent), or failed: Kafka or the registry could not be reached",
+                "1:the version is not in service on the topic (with --signing-key: as processors verifying "
+                        + "signatures fold it), processors verifying signatures would refuse the action (nothing sent), "
+                        + "or failed: Kafka or the registry could not be reached",
                 "2:wrong usage"})
 public final class WithdrawCommand implements Callable<Integer> {
 
@@ -53,15 +54,16 @@ public final class WithdrawCommand implements Callable<Integer> {
     public Integer call() {
         PrintWriter out = spec.commandLine().getOut();
         PrintWriter err = spec.commandLine().getErr();
-        return kafka.onTopic("withdraw", topic -> {
-            RolloutState state = topic.read(modelName).state();
+        return kafka.onTopic("withdraw", signing.key, topic -> {
+            ModelRollout rollout = topic.read(modelName);
+            RolloutState state = rollout.state();
             Optional<ModelVersion> target = state.find(version);
             if (target.isEmpty()) {
-                err.println("withdraw failed: " + InService.missing(state, version, topic.name()));
+                err.println("withdraw failed: " + InService.missing(state, version, topic.name()) + rollout.refusedNote());
                 return 1;
             }
             String was = InService.role(state, version);
-            SentAction sent = topic.act(state, signing.sign(
+            SentAction sent = topic.act(rollout, signing.sign(
                     RolloutActions.of(target.get(), state.nextSequence(), RolloutRole.WITHDRAWN, 0, null)));
             out.println("withdrew " + modelName + " version " + version + " (was " + was + ")");
             sent.print(out);

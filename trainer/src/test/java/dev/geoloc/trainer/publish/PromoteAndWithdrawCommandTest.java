@@ -18,6 +18,7 @@ import org.junit.jupiter.api.io.TempDir;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import dev.geoloc.contracts.versions.RolloutActions;
 import dev.geoloc.contracts.versions.RolloutSignatures;
 import dev.geoloc.schemas.ModelVersion;
 import dev.geoloc.schemas.RolloutRole;
@@ -128,6 +129,71 @@ class PromoteAndWithdrawCommandTest {
     }
 
     @Test
+    void aSigningKeyNeverSignsAnUnsignedCanaryThatAnyoneWithWriteAccessPlanted() throws Exception {
+        // Given no canary in service (v2 withdrawn, signed), then an unsigned la-street/9 canary planted on the topic,
+        // naming an artifact and sha256 of the writer's choosing, which processors verifying signatures refuse
+        assertThat(topic.run(new WithdrawCommand(), "--model-name", "la-street", "--version", "2",
+                "--signing-key", keys.signing().toString())).isZero();
+        String sha256 = "ab".repeat(32);
+        ModelVersion planted = ModelVersion.newBuilder(RolloutActions.of(topic.records().get(0).value(), 4,
+                        RolloutRole.CANARY, 50, "unsigned, by anyone who can write to the topic")).setVersion(9)
+                .setArtifactUri("https://attacker.example/la-street-9.zip").setSha256(sha256).build();
+        topic.send("la-street/9", planted);
+        assertThat(topic.run(new VersionsCommand(), "--model-name", "la-street")).isZero();
+        assertThat(topic.stdout.toString()).as("read unverified, as the local demo's processors do, it is the canary")
+                .contains("stable v1, canary v9 at 50 %");
+        topic.clearOutput();
+
+        // When an operator promotes, or rolls back to it, with the signing key but no --verify-key
+        int promoted = topic.run(new PromoteCommand(), "--model-name", "la-street", "--signing-key", keys.signing().toString());
+        int rolledBack = topic.run(new RollbackCommand(), "--model-name", "la-street", "--to-version", "9",
+                "--signing-key", keys.signing().toString());
+
+        // Then the topic is read verified with the signing key's public half: there is no canary, nothing is signed
+        assertThat(promoted).isEqualTo(1);
+        assertThat(rolledBack).isEqualTo(1);
+        assertThat(topic.stderr.toString()).contains("promote failed: la-street has no canary on " + topic.name
+                        + " (stable v1); publish one with --canary PERCENT; 1 record of la-street on the topic was not "
+                        + "acted on", "rollback failed: la-street has no version 9 in service on " + topic.name
+                        + " (in service: [1])");
+        List<ConsumerRecord<String, ModelVersion>> records = topic.records();
+        assertThat(records).hasSize(4);
+        assertThat(records.get(3).value()).isEqualTo(planted);
+        assertThat(records.subList(0, 3)).extracting(ConsumerRecord::value)
+                .noneMatch(record -> record.getVersion() == 9 || record.getSha256().equals(sha256));
+    }
+
+    @Test
+    void aCanaryWithdrawalThatNoKeyOfTheCommandVerifiesIsNotUndoneByAPromotion() throws Exception {
+        // Given a processor's automatic rollback: v2, the canary, withdrawn and signed with the processors' rollback key
+        TestKeys rollback = TestKeys.create(dir.resolve("rollback-keys"));
+        ModelVersion canary = topic.records().get(1).value();
+        topic.send("la-street/2", RolloutSignatures.signed(rollback.pair().getPrivate(),
+                RolloutActions.of(canary, 3, RolloutRole.WITHDRAWN, 0, null)));
+
+        // When promote and rollback read the topic with the signing key, which cannot tell that withdrawal from a forgery
+        assertThat(topic.run(new PromoteCommand(), "--model-name", "la-street",
+                "--signing-key", keys.signing().toString())).isEqualTo(1);
+        assertThat(topic.run(new RollbackCommand(), "--model-name", "la-street", "--to-version", "2",
+                "--signing-key", keys.signing().toString(), "--verify-key", keys.verify().toString())).isEqualTo(1);
+
+        // Then neither makes v2 serve again, and each names the option that would settle it
+        assertThat(topic.stderr.toString()).contains("promote failed: nothing sent: version 2 was withdrawn at sequence "
+                        + "3 by a signature that the public half of --signing-key does not verify", "--rollback-verify-key",
+                "rollback failed: nothing sent: version 2 was withdrawn at sequence 3 by a signature that --verify-key "
+                        + "does not verify");
+        assertThat(topic.records()).hasSize(3);
+        topic.clearOutput();
+
+        // And with the processors' rollback key, the trainer sees what they see: v2 is out of service
+        assertThat(topic.run(new PromoteCommand(), "--model-name", "la-street", "--signing-key", keys.signing().toString(),
+                "--rollback-verify-key", rollback.verify().toString())).isEqualTo(1);
+        assertThat(topic.stderr.toString()).contains("promote failed: la-street has no canary on " + topic.name
+                + " (stable v1)");
+        assertThat(topic.records()).hasSize(3);
+    }
+
+    @Test
     void versionsWithTheProcessorsKeyListsAnUnsignedWithdrawalAsRefused() {
         assertThat(topic.run(new WithdrawCommand(), "--model-name", "la-street", "--version", "2")).isZero();
         topic.clearOutput();
@@ -180,7 +246,7 @@ class PromoteAndWithdrawCommandTest {
 
         assertThat(topic.run(new VersionsCommand(), "--model-name", "la-street",
                 "--rollback-verify-key", keys.verify().toString())).isEqualTo(2);
-        assertThat(topic.stderr.toString()).contains("--rollback-verify-key needs --verify-key");
+        assertThat(topic.stderr.toString()).contains("--rollback-verify-key needs --verify-key (or --signing-key)");
         assertThat(topic.records()).hasSize(2);
     }
 

@@ -75,12 +75,31 @@ class RollbackCommandTest {
     @Test
     void aRollbackIsSignedAnewWithTheSigningKey() throws Exception {
         TestKeys keys = TestKeys.create(store.resolve("keys"));
+        for (int signed = 3; signed <= 4; signed++) {
+            assertThat(topic.run(new PublishCommand(), "--bundle", bundle.toString(), "--store", store.toString(),
+                    "--metrics", betterMetrics.toString(), "--signing-key", keys.signing().toString())).isZero();
+        }
+        topic.clearOutput();
 
-        assertThat(topic.run(new RollbackCommand(), "--model-name", "la-street", "--to-version", "1",
+        assertThat(topic.run(new RollbackCommand(), "--model-name", "la-street", "--to-version", "3",
                 "--signing-key", keys.signing().toString())).isZero();
 
-        assertThat(topic.stdout.toString()).contains("action:   stable, sequence 3, signed");
+        assertThat(topic.stdout.toString()).contains("rolled back la-street to version 3 (was version 4)",
+                "action:   stable, sequence 5, signed");
         assertThat(RolloutSignatures.verify(keys.pair().getPublic(), topic.last())).isTrue();
+    }
+
+    @Test
+    void withASigningKeyAnUnsignedVersionIsNeverSignedBackIntoService() throws Exception {
+        TestKeys keys = TestKeys.create(store.resolve("keys"));
+
+        assertThat(topic.run(new RollbackCommand(), "--model-name", "la-street", "--to-version", "1",
+                "--signing-key", keys.signing().toString())).isEqualTo(1);
+
+        assertThat(topic.stderr.toString()).contains("rollback failed: la-street has no version 1 in service on "
+                + topic.name + " (none is: nothing is published for it, or all were withdrawn); 2 records of "
+                + "la-street on the topic were not acted on");
+        assertThat(topic.records()).hasSize(2);
     }
 
     @Test
