@@ -15,7 +15,7 @@ public final class Topics {
     /** {@code DeadLetter}s: every event that could not be predicted, with the reason. */
     public static final String DEAD_LETTERS = "dead-letters";
     /**
-     * {@code ModelVersion}s: rollout actions, compacted, keyed {@code <model name>/<version>}
+     * {@code ModelVersion}s: rollout actions, append-only and kept forever, keyed {@code <model name>/<version>}
      * ({@link dev.geoloc.contracts.versions.ModelVersionKey}); what processors follow.
      */
     public static final String MODEL_VERSIONS = "model-versions";

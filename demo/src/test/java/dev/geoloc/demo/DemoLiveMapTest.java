@@ -45,8 +45,7 @@ class DemoLiveMapTest {
         assertThat(PROCESSOR_JAR).as("the packaged processor (the reactor builds it before the demo)").isRegularFile();
         StreamingStack stack = LocalStreamingStack.shared();
         for (TopicsFile.Topic topic : TopicsFile.project()) {
-            stack.createTopics(new NewTopic(topic.name(), topic.partitions(), (short) 1)
-                    .configs(topic.name().equals("model-versions") ? Map.of("cleanup.policy", "compact") : Map.of()));
+            stack.createTopics(new NewTopic(topic.name(), topic.partitions(), (short) 1).configs(topic.configs()));
         }
         int dashboardPort = freePort();
         int managementPort = freePort();

@@ -173,7 +173,7 @@ class SchemaEvolutionTest {
         Schema third = withField(first, new Schema.Field("added_later", Schema.create(Schema.Type.STRING),
                 "A field a later version adds.", (Object) null));
 
-        // Then registering it is refused, since the compacted topic still holds records of the first version, which
+        // Then registering it is refused, since the topic, kept forever, still holds records of the first version, which
         // lack it (a check against the latest version alone, which has a default, would pass)
         assertThat(registry.testCompatibility(subject, third).compatible()).isTrue();
         assertThatThrownBy(() -> registry.register(subject, third))
@@ -200,8 +200,7 @@ class SchemaEvolutionTest {
     }
 
     private static String topicRule(String topic) {
-        return TopicsFile.project().stream().filter(t -> t.name().equals(topic)).findFirst()
-                .flatMap(TopicsFile.Topic::valueCompatibility)
+        return TopicsFile.project(topic).valueCompatibility()
                 .orElseThrow(() -> new IllegalStateException("topics.conf gives " + topic + " no value rule"));
     }
 

@@ -6,6 +6,7 @@ import org.apache.kafka.clients.admin.NewTopic;
 
 import dev.geoloc.contracts.Topics;
 import dev.geoloc.stack.StreamingStack;
+import dev.geoloc.stack.TopicsFile;
 
 /** The processor's topics on a test stack, as deployment/topics.conf makes them, sized for tests. */
 public final class TestTopics {
@@ -21,7 +22,8 @@ public final class TestTopics {
     /** Creates every topic the processor reads or writes that does not exist yet. */
     public static void create(StreamingStack stack) {
         createStreamTopics(stack, Topics.IMAGE_EVENTS, Topics.REGION_PREDICTIONS, Topics.DEAD_LETTERS, PARTITIONS);
-        stack.createTopics(new NewTopic(Topics.MODEL_VERSIONS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+        stack.createTopics(new NewTopic(Topics.MODEL_VERSIONS, 1, (short) 1)
+                        .configs(TopicsFile.project(Topics.MODEL_VERSIONS).configs()),
                 new NewTopic(Topics.MODEL_STATUS, 1, (short) 1),
                 new NewTopic(Topics.SHADOW_PREDICTIONS, PARTITIONS, (short) 1));
     }

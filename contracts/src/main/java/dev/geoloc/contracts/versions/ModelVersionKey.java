@@ -7,11 +7,10 @@ import java.util.regex.Pattern;
 import org.apache.kafka.common.utils.Utils;
 
 /**
- * The key of a record on the compacted model-versions topic: {@code <model name>/<version>}, e.g.
- * {@code la-street/3}. One key per version, not per model name, so that compaction keeps every version's
- * latest record: any version can be pinned or rolled back to for as long as the topic lives, and a new
- * instance whose stable version is refused still finds the older ones. What each version does is decided by
- * the records' order ({@link RolloutState}), which compaction keeps, since it never reorders offsets.
+ * The key of a record on the append-only model-versions topic: {@code <model name>/<version>}, e.g.
+ * {@code la-street/3}: the version an action is about. The topic keeps every record (it is never compacted, or a
+ * tombstone or an old record sent again under a version's key would remove the actions before it), and what each
+ * version does is decided by the records' order ({@link RolloutState}).
  *
  * <p>Records of one model name must therefore share a partition: {@link #partition(int)}.
  */

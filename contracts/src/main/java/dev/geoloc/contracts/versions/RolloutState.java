@@ -11,7 +11,7 @@ import dev.geoloc.schemas.RolloutRole;
 
 /**
  * What the model-versions topic says about one model name: its records folded in the topic's order, which is the
- * order they were sent in (one partition per model name) and which compaction keeps. The trainer and every
+ * order they were sent in (one partition per model name), in a topic that keeps them all. The trainer and every
  * processor fold the same way, so they agree on what serves.
  *
  * <p>Each record is an action on one version (its {@link RolloutRole}): STABLE makes it serve every image not

@@ -58,9 +58,15 @@ class StackScriptTest {
             TopicDescription images = admin.describeTopics(List.of("image-events")).allTopicNames().get()
                     .get("image-events");
             assertThat(images.partitions()).as("topics.conf: one partition per replica the processor may grow to").hasSize(12);
-            var modelVersions = new ConfigResource(ConfigResource.Type.TOPIC, "model-versions");
-            assertThat(admin.describeConfigs(List.of(modelVersions)).all().get().get(modelVersions)
-                    .get("cleanup.policy").value()).isEqualTo("compact");
+            for (TopicsFile.Topic topic : TopicsFile.project()) {
+                var resource = new ConfigResource(ConfigResource.Type.TOPIC, topic.name());
+                var configs = admin.describeConfigs(List.of(resource)).all().get().get(resource);
+                topic.configs().forEach((name, value) -> assertThat(configs.get(name).value())
+                        .as("%s's %s", topic.name(), name).isEqualTo(value));
+            }
+            var modelVersions = TopicsFile.project("model-versions").configs();
+            assertThat(modelVersions).as("append-only: compaction could drop signed actions")
+                    .containsEntry("cleanup.policy", "delete").containsEntry("retention.ms", "-1");
         }
         for (TopicsFile.Topic topic : TopicsFile.project()) {
             if (topic.valueCompatibility().isPresent()) {

@@ -30,7 +30,7 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 
 /**
- * Follows the compacted model-versions topic for one model name, on a thread of its own: folds its records into a
+ * Follows the append-only model-versions topic for one model name, on a thread of its own: folds its records into a
  * {@link RolloutState} (which refuses unsigned, replayed and invalid actions), and once caught up, has the
  * {@link ModelSwitcher} serve the {@link ServingChoice} that state, the pin and this instance's refusals make. A
  * record it cannot read at all is skipped, saying why; one refused is reported on health, metrics and model-status.
@@ -189,7 +189,7 @@ public final class VersionFollower implements AutoCloseable {
                 if (infos != null && !infos.isEmpty()) {
                     return infos.stream().map(p -> new TopicPartition(p.topic(), p.partition())).toList();
                 }
-                LOG.warnf("Topic %s does not exist yet; waiting for it (create it compacted: deployment/topics.conf)", topic);
+                LOG.warnf("Topic %s does not exist yet; waiting for it (create it append-only, as deployment/topics.conf says)", topic);
             } catch (WakeupException e) {
                 // a pin changed while waiting: nothing to reconcile yet
             } catch (org.apache.kafka.common.errors.RetriableException e) {
@@ -305,7 +305,7 @@ public final class VersionFollower implements AutoCloseable {
         settings.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
         settings.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         settings.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        // Never create model-versions by reading it: it must be compacted with unlimited retention.
+        // Never create model-versions by reading it: it must be append-only, with unlimited retention.
         settings.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return settings;
     }

@@ -23,6 +23,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.geoloc.contracts.Topics;
 import dev.geoloc.contracts.versions.ActionKeys;
 import dev.geoloc.contracts.versions.ModelVersionKey;
 import dev.geoloc.model.BundleWriter;
@@ -41,12 +42,13 @@ import dev.geoloc.schemas.ModelStatus;
 import dev.geoloc.schemas.ModelVersion;
 import dev.geoloc.stack.LocalStreamingStack;
 import dev.geoloc.stack.StreamingStack;
+import dev.geoloc.stack.TopicsFile;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 
 /**
  * Records under a version's key whose value is not a ModelVersion: another generated type (a ModelStatus), or a
  * schema named like a class Avro cannot read into. Each used to end the follower thread, and since the topic is
- * compacted and replayed at every start, every replica again. A fresh follower now skips them, saying why, and
+ * kept and replayed at every start, every replica again. A fresh follower now skips them, saying why, and
  * serves the version beside them.
  */
 class ForeignVersionRecordsTest {
@@ -63,7 +65,7 @@ class ForeignVersionRecordsTest {
     @Test
     void aFreshFollowerSkipsForeignRecordsAndServesTheVersionBesideThem() throws Exception {
         // Given v1 published, then a ModelStatus under v2's key and an unreadable class under v3's
-        stack.createTopics(new NewTopic(VERSIONS, 1, (short) 1).configs(Map.of("cleanup.policy", "compact")),
+        stack.createTopics(new NewTopic(VERSIONS, 1, (short) 1).configs(TopicsFile.project(Topics.MODEL_VERSIONS).configs()),
                 new NewTopic(STATUS, 1, (short) 1));
         SpecificAvroSerde<SpecificRecord> serde = serde();
         ModelStatus status = ModelStatus.newBuilder().setModelName(MODEL).setVersion(2).setState(ModelState.SERVING)

@@ -22,7 +22,7 @@ import picocli.CommandLine.ParameterException;
 public final class KafkaOptions extends KafkaConnectionOptions {
 
     @Option(names = "--topic", paramLabel = "TOPIC", defaultValue = Topics.MODEL_VERSIONS,
-            description = "Topic of model versions, compacted (default: ${DEFAULT-VALUE}).")
+            description = "Topic of rollout actions, append-only (default: ${DEFAULT-VALUE}).")
     String topic;
 
     @Option(names = "--verify-key", paramLabel = "PEM", split = ",", converter = KeyFiles.Public.class,

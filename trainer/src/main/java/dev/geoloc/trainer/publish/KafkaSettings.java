@@ -57,7 +57,7 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, M
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
         config.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        // A missing topic is reported, not created with the broker's defaults (deleting, not compacting).
+        // A missing topic is reported, not created with the broker's defaults (records deleted after a week).
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
         return config;
     }

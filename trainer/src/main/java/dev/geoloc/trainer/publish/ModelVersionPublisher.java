@@ -31,9 +31,8 @@ import dev.geoloc.schemas.RolloutRole;
  * model's next sequence.
  *
  * <p>The next version is one more than the highest of the model's versions on the topic and in the store.
- * The topic alone is not enough: a version someone removed with a tombstone is gone from it once compacted, and a
- * version whose record was never sent (the broker was down) is still taken in the store. So a number is never
- * given out twice.
+ * The topic alone is not enough: a version whose record was never sent (the broker was down) is still taken in the
+ * store, and a topic compacted as it once was may have lost records. So a number is never given out twice.
  *
  * <p>The steps run in an order that leaves nothing half-published: the bundle must compute its reference outputs
  * on this machine ({@link RegionPredictor#load}) and the quality gate judges, before anything

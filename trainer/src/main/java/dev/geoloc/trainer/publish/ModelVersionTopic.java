@@ -64,8 +64,8 @@ final class ModelVersionTopic {
     ModelRollout read(String modelName) {
         Fold fold = new Fold(RolloutState.empty(modelName));
         new TopicReader(kafka).readToEnd(topic, new StringDeserializer(), serde.deserializer(), "Create it first, "
-                + "compacted, as deployment/topics.conf says; publishing does not create it, since a broker would make "
-                + "it with default settings, which delete old versions instead of compacting them.", fold::apply);
+                + "append-only with unlimited retention, as deployment/topics.conf says; publishing does not create it, "
+                + "since a broker would make it with default settings, which delete records after a week.", fold::apply);
         return new ModelRollout(fold.state, fold.refusals, keys.verified(), fold.unverifiableWithdrawals);
     }
 

@@ -107,7 +107,7 @@ class PromoteAndWithdrawCommandTest {
         List<ConsumerRecord<String, ModelVersion>> records = topic.records();
         assertThat(records).extracting(ConsumerRecord::key).containsExactly("la-street/1", "la-street/2", "la-street/2");
         ModelVersion withdrawal = records.get(2).value();
-        assertThat(withdrawal).as("a record compaction keeps, with a signature; a tombstone has neither").isNotNull();
+        assertThat(withdrawal).as("a record, with a signature; a tombstone has neither").isNotNull();
         assertThat(withdrawal.getRole()).isEqualTo(RolloutRole.WITHDRAWN);
         assertThat(withdrawal.getSequence()).isEqualTo(3);
         assertThat(RolloutSignatures.verify(keys.pair().getPublic(), withdrawal)).isTrue();

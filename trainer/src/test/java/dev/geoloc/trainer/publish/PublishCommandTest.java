@@ -264,7 +264,7 @@ class PublishCommandTest {
 
         assertThat(publish("--bundle", bundleDirectory.toString())).isEqualTo(1);
 
-        assertThat(topic.stderr.toString()).contains("publish failed: Topic " + topic.name + " does not exist", "compacted");
+        assertThat(topic.stderr.toString()).contains("publish failed: Topic " + topic.name + " does not exist", "append-only");
         assertThat(store.resolve("la-street")).doesNotExist();
     }
 

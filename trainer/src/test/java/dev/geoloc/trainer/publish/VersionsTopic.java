@@ -23,10 +23,11 @@ import dev.geoloc.contracts.versions.ModelVersionKey;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.ModelVersion;
 import dev.geoloc.stack.StreamingStack;
+import dev.geoloc.stack.TopicsFile;
 import picocli.CommandLine;
 
 /**
- * A model-versions topic of its own on the test stack, compacted as deployment/topics.conf makes it, and the
+ * A model-versions topic of its own on the test stack, configured as deployment/topics.conf makes it, and the
  * trainer's commands run against it with their output captured.
  */
 final class VersionsTopic {
@@ -44,7 +45,7 @@ final class VersionsTopic {
     static VersionsTopic create(StreamingStack stack, int partitions) {
         VersionsTopic topic = new VersionsTopic(stack, "model-versions-" + UUID.randomUUID());
         stack.createTopics(new NewTopic(topic.name, partitions, (short) 1)
-                .configs(Map.of("cleanup.policy", "compact", "min.compaction.lag.ms", "0")));
+                .configs(TopicsFile.project("model-versions").configs()));
         return topic;
     }
 
