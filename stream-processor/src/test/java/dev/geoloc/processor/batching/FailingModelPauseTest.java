@@ -12,7 +12,6 @@ import jakarta.inject.Inject;
 import org.apache.kafka.streams.KafkaStreams;
 import org.junit.jupiter.api.Test;
 
-import ai.djl.ndarray.NDManager;
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.model.ModelBundle;
 import dev.geoloc.model.PredictorOptions;
@@ -54,7 +53,7 @@ class FailingModelPauseTest {
             while (streams.state() != KafkaStreams.State.RUNNING && System.nanoTime() < running) {
                 Thread.sleep(20);
             }
-            breakHead(sound.predictor());
+            BrokenHead.breakHead(sound.predictor());
             Set<KafkaStreams.State> states = ConcurrentHashMap.newKeySet();
             Thread watcher = new Thread(() -> {
                 while (!Thread.currentThread().isInterrupted()) {
@@ -104,13 +103,6 @@ class FailingModelPauseTest {
     private static int versionAnswering(TopicProbe probe, String id) {
         probe.send(TopicProbe.event(id, TestImages.jpeg(TestImages.bands(48, 32, TestImages.GREEN), false), null));
         return probe.awaitPrediction(id).value().getModelVersion();
-    }
-
-    /** Releases the head's native memory behind the predictor's back: every batch fails, and it does not know it is closed. */
-    private static void breakHead(RegionPredictor predictor) throws ReflectiveOperationException {
-        var field = RegionPredictor.class.getDeclaredField("headManager");
-        field.setAccessible(true);
-        ((NDManager) field.get(predictor)).close();
     }
 
     /** A queue of 8 images, so that a failing model fills it within a few events. */

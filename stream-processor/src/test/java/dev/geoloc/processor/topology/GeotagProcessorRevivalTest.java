@@ -73,9 +73,7 @@ class GeotagProcessorRevivalTest {
         StreamingStack stack = LocalStreamingStack.shared();
         String topic = "revival-events";
         stack.createTopics(new NewTopic(topic, 1, (short) 1));
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(stack)) {
             producer.send(new ProducerRecord<>(topic, 0, "k".getBytes(), new byte[] {1})).get();
         }
         ImageEvent event = TopicProbe.event("revived-1", TestImages.jpeg(TestImages.bands(64, 48, TestImages.RED,
@@ -111,9 +109,7 @@ class GeotagProcessorRevivalTest {
         String topic = "requeue-events-" + System.nanoTime();
         stack.createTopics(new NewTopic(topic, 1, (short) 1));
         byte[] longKey = "k".repeat(5000).getBytes(StandardCharsets.US_ASCII);
-        try (KafkaProducer<byte[], byte[]> producer = new KafkaProducer<>(Map.of(
-                ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
-                new ByteArraySerializer(), new ByteArraySerializer())) {
+        try (KafkaProducer<byte[], byte[]> producer = producer(stack)) {
             producer.send(new ProducerRecord<>(topic, 0, longKey, new byte[] {1})).get();
             producer.send(new ProducerRecord<>(topic, 0, "t".getBytes(), null)).get();
         }
@@ -175,6 +171,11 @@ class GeotagProcessorRevivalTest {
             Thread.sleep(5);
         }
         assertThat(batcher.idle()).as("batcher idle").isEqualTo(idle);
+    }
+
+    private static KafkaProducer<byte[], byte[]> producer(StreamingStack stack) {
+        return new KafkaProducer<>(Map.of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()),
+                new ByteArraySerializer(), new ByteArraySerializer());
     }
 
     /** Runs the task's live punctuators, as its stream thread would, until it has forwarded {@code count} records. */
