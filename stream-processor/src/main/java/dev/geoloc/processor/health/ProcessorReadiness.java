@@ -82,6 +82,7 @@ public class ProcessorReadiness implements HealthCheck {
             Object pinned = status.get("pinned_version");
             response.withData("pinned_version", pinned == null ? "none" : pinned.toString())
                     .withData("rollout", String.valueOf(status.get("rollout")))
+                    .withData("model_versions_topic", PublicReasons.redact(String.valueOf(status.get("versions_topic"))))
                     .withData("actions_refused", (Long) status.get("actions_refused"));
             if (status.get("last_refused_action") instanceof Map<?, ?> refused) {
                 response.withData("last_refused_action", PublicReasons.redact(refused.toString()));

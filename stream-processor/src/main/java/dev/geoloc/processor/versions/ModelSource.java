@@ -4,6 +4,7 @@ import java.io.IOException;
 import java.lang.management.ManagementFactory;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.security.PrivateKey;
 import java.security.PublicKey;
 import java.util.ArrayList;
@@ -16,6 +17,7 @@ import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.inject.spi.ObserverMethod;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.producer.ProducerConfig;
 import org.apache.kafka.common.serialization.Serde;
 import org.apache.kafka.streams.StreamsConfig;
@@ -23,6 +25,7 @@ import org.jboss.logging.Logger;
 
 import dev.geoloc.contracts.versions.ActionKeys;
 import dev.geoloc.contracts.versions.RolloutSignatures;
+import dev.geoloc.contracts.versions.VersionsTopicRetention;
 import dev.geoloc.imaging.ImageLimits;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.numerics.EngineSelfCheck;
@@ -47,6 +50,7 @@ import io.quarkus.runtime.Startup;
 public class ModelSource {
 
     private static final Logger LOG = Logger.getLogger(ModelSource.class);
+    private static final Duration RETENTION_CHECK_TIMEOUT = Duration.ofSeconds(10);
 
     private final ModelHolder holder;
     private final VersionFollower follower;
@@ -110,9 +114,12 @@ public class ModelSource {
         Map<String, Object> consumer = VersionFollower.consumerSettings(
                 streamsConfig.getRestoreConsumerConfigs("geoloc-model-versions-" + instance),
                 "geoloc-model-versions-" + instance);
+        VersionsTopicRetention.Finding retention = checkRetention(
+                streamsConfig.getAdminConfigs("geoloc-model-versions-check-" + instance), config.topics().modelVersions());
         ModelSwitcher switcher = new ModelSwitcher(name, holder, loader, reporter, model.catalogHash());
         this.follower = new VersionFollower(name, config.topics().modelVersions(), consumer,
-                versionSerde.deserializer(), keys, switcher, holder, reporter, registry, model.pinnedVersion());
+                versionSerde.deserializer(), keys, switcher, holder, reporter, registry, model.pinnedVersion(),
+                retention);
         Optional<PrivateKey> rollbackKey = config.rollout().rollbackSigningKey().isPresent()
                 ? Optional.of(RolloutSignatures.readPrivateKey(config.rollout().rollbackSigningKey().get()))
                 : Optional.empty();
@@ -128,6 +135,26 @@ public class ModelSource {
         LOG.infof("Following %s for model %s%s; waiting for a first version", config.topics().modelVersions(), name,
                 model.pinnedVersion().map(v -> " (pinned to v" + v + ")").orElse(""));
         follower.awaitFirstModel(model.startupTimeout());
+    }
+
+    /**
+     * Whether the versions topic keeps every record ({@link VersionsTopicRetention}): a topic created before it was
+     * made append-only keeps its own settings, and then instances started later may fold another history. Said, not
+     * refused: an upgraded fleet must keep serving while the topic is fixed.
+     */
+    private static VersionsTopicRetention.Finding checkRetention(Map<String, Object> adminSettings, String topic)
+            throws InterruptedException {
+        try (Admin admin = Admin.create(adminSettings)) {
+            VersionsTopicRetention.Finding finding = VersionsTopicRetention.check(admin, topic, RETENTION_CHECK_TIMEOUT);
+            if (finding.atRisk()) {
+                LOG.warnf("%s %s. Every instance folds that topic's whole history when it starts, so instances "
+                        + "started later may serve another version than the running ones, or none", topic,
+                        finding.describe());
+            } else {
+                LOG.infof("%s: %s", topic, finding.describe());
+            }
+            return finding;
+        }
     }
 
     /**

@@ -24,6 +24,7 @@ import dev.geoloc.contracts.versions.ActionKeys;
 import dev.geoloc.contracts.versions.ModelVersionKey;
 import dev.geoloc.contracts.versions.Refusal;
 import dev.geoloc.contracts.versions.RolloutState;
+import dev.geoloc.contracts.versions.VersionsTopicRetention;
 import dev.geoloc.registry.serde.AvroSerdeException;
 import dev.geoloc.schemas.ModelVersion;
 import io.micrometer.core.instrument.Counter;
@@ -48,6 +49,7 @@ public final class VersionFollower implements AutoCloseable {
     private final ModelHolder holder;
     private final ModelStatusReporter reporter;
     private final MeterRegistry registry;
+    private final VersionsTopicRetention.Finding retention;
     private final Thread thread;
     private final Set<String> stoppedCanaries = ConcurrentHashMap.newKeySet();
     private volatile Runnable afterReconcile = () -> { };
@@ -62,7 +64,8 @@ public final class VersionFollower implements AutoCloseable {
 
     VersionFollower(String modelName, String topic, Map<String, Object> consumerSettings,
                     Deserializer<ModelVersion> deserializer, ActionKeys keys, ModelSwitcher switcher, ModelHolder holder,
-                    ModelStatusReporter reporter, MeterRegistry registry, Optional<Integer> pinned) {
+                    ModelStatusReporter reporter, MeterRegistry registry, Optional<Integer> pinned,
+                    VersionsTopicRetention.Finding retention) {
         this.modelName = modelName;
         this.topic = topic;
         this.consumerSettings = consumerSettings;
@@ -73,6 +76,7 @@ public final class VersionFollower implements AutoCloseable {
         this.reporter = reporter;
         this.registry = registry;
         this.pinned = pinned;
+        this.retention = retention;
         this.state = RolloutState.empty(modelName);
         this.thread = new Thread(this::run, "geoloc-model-versions");
         thread.setDaemon(true);
@@ -91,7 +95,8 @@ public final class VersionFollower implements AutoCloseable {
                     + state.versionNumbers() + holder.lastRejection()
                             .map(r -> "; v" + r.version() + " was refused: " + r.reason()).orElse("")
                     + Optional.ofNullable(lastRefusal).map(r -> "; a record of v" + r.version() + " was not acted on ("
-                            + r.code() + "): " + r.reason()).orElse("")));
+                            + r.code() + "): " + r.reason()).orElse(""))
+                    + (retention.atRisk() ? "; and " + topic + " " + retention.describe() : ""));
         }
     }
 
@@ -120,6 +125,7 @@ public final class VersionFollower implements AutoCloseable {
         holder.serving().flatMap(ServingSet::shadow).ifPresent(s -> status.put("shadow_version", s.version()));
         status.put("pinned_version", pinned.orElse(null));
         status.put("rollout", rollout.describe());
+        status.put("versions_topic", retention.describe());
         status.put("latest_published_version", rollout.stable().map(ModelVersion::getVersion).orElse(null));
         status.put("versions_published", rollout.versionNumbers());
         status.put("versions_refused", rollout.history().stream().filter(switcher::hasRefused)

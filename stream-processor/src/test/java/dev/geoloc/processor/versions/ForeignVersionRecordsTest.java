@@ -14,6 +14,8 @@ import org.apache.avro.Schema;
 import org.apache.avro.generic.GenericData;
 import org.apache.avro.generic.GenericRecord;
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.KafkaProducer;
@@ -26,6 +28,7 @@ import org.junit.jupiter.api.io.TempDir;
 import dev.geoloc.contracts.Topics;
 import dev.geoloc.contracts.versions.ActionKeys;
 import dev.geoloc.contracts.versions.ModelVersionKey;
+import dev.geoloc.contracts.versions.VersionsTopicRetention;
 import dev.geoloc.model.BundleWriter;
 import dev.geoloc.model.PredictorOptions;
 import dev.geoloc.model.Sha256;
@@ -93,7 +96,7 @@ class ForeignVersionRecordsTest {
                      Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()), "foreign-test"),
                      versions.deserializer(), ActionKeys.UNSIGNED,
                      new ModelSwitcher(MODEL, holder, loader(), reporter, Optional.empty()), holder, reporter, registry,
-                     Optional.empty())) {
+                     Optional.empty(), retention())) {
             follower.start();
             follower.awaitFirstModel(Duration.ofSeconds(30));
 
@@ -105,8 +108,15 @@ class ForeignVersionRecordsTest {
             assertThat(String.valueOf(said.get("last_skipped_record"))).contains(VERSIONS + "-0@2")
                     .contains("org.apache.avro.specific.SpecificRecordBase");
             assertThat(said.get("versions_published")).isEqualTo(List.of(1));
+            assertThat(said.get("versions_topic")).as("made as topics.conf says").isEqualTo("append-only, kept forever");
         } finally {
             holder.clear().forEach(served -> served.predictor().close());
+        }
+    }
+
+    private VersionsTopicRetention.Finding retention() throws InterruptedException {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, stack.bootstrapServers()))) {
+            return VersionsTopicRetention.check(admin, VERSIONS, Duration.ofSeconds(30));
         }
     }
 

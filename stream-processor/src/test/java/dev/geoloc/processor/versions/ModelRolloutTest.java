@@ -320,6 +320,8 @@ class ModelRolloutTest {
         assertThat(check.at("/data/model_version").asInt()).isEqualTo(120);
         assertThat(check.at("/data/actions_refused").asLong()).isEqualTo(3);
         assertThat(check.at("/data/last_refused_action").asText()).contains("UNSIGNED_WITHDRAWAL");
+        // and the topic, made as topics.conf says, is known to keep both records and all before them
+        assertThat(check.at("/data/model_versions_topic").asText()).isEqualTo("append-only, kept forever");
     }
 
     @Test

@@ -6,8 +6,11 @@ import java.security.PublicKey;
 import java.util.ArrayList;
 import java.util.List;
 
+import org.apache.kafka.clients.admin.Admin;
+
 import dev.geoloc.contracts.Topics;
 import dev.geoloc.contracts.versions.ActionKeys;
+import dev.geoloc.contracts.versions.VersionsTopicRetention;
 import dev.geoloc.registry.serde.SpecificAvroSerde;
 import dev.geoloc.schemas.ModelVersion;
 import picocli.CommandLine.Option;
@@ -67,12 +70,31 @@ public final class KafkaOptions extends KafkaConnectionOptions {
         return run(command, () -> {
             try (SpecificAvroSerde<ModelVersion> serde = new SpecificAvroSerde<>()) {
                 serde.configure(settings.serde(), false);
-                return work.run(new ModelVersionTopic(settings, topic, serde, keys));
+                int exit = work.run(new ModelVersionTopic(settings, topic, serde, keys));
+                warnIfTopicLosesRecords(settings);
+                return exit;
             } catch (ActionRefusedException e) {
                 err.println(command + " failed: " + e.getMessage());
                 return 1;
             }
         });
+    }
+
+    /**
+     * Says on standard error when the topic loses records ({@link VersionsTopicRetention}): processors started later
+     * would then fold another history than the one the command read and acted on. Run once the command has read the
+     * topic, so that a topic that does not exist, or brokers that do not answer, are said once, by that reading;
+     * settings this client may not describe say nothing.
+     */
+    void warnIfTopicLosesRecords(KafkaSettings settings) throws InterruptedException {
+        try (Admin admin = Admin.create(settings.admin("geoloc-trainer"))) {
+            VersionsTopicRetention.Finding finding = VersionsTopicRetention.check(admin, topic, settings.timeout());
+            if (finding.atRisk()) {
+                mixee.commandLine().getErr().println("warning: " + topic + " " + finding.describe() + ". Processors "
+                        + "fold its whole history when they start, so those started later may serve otherwise than "
+                        + "this command's reading says.");
+            }
+        }
     }
 
     /**

@@ -4,6 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -59,6 +60,16 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, M
         config.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // A missing topic is reported, not created with the broker's defaults (records deleted after a week).
         config.put(ConsumerConfig.ALLOW_AUTO_CREATE_TOPICS_CONFIG, false);
+        return config;
+    }
+
+    /** An admin client's settings, as {@code clientId}: for reading a topic's own settings. */
+    public Map<String, Object> admin(String clientId) {
+        Map<String, Object> config = new HashMap<>();
+        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.toIntExact(timeout.toMillis()));
+        config.putAll(clientConfig);
+        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
         return config;
     }
 }

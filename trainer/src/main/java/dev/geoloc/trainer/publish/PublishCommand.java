@@ -108,6 +108,7 @@ public final class PublishCommand implements Callable<Integer>, ComputesWithLibt
             RolloutRole role = role();
             PublishResult result = publisher.publish(new PublishRequest(bundle, modelName, metrics(), force, notes,
                     role, role == RolloutRole.CANARY ? beside.canaryPercent : 0, signing.key));
+            kafka.warnIfTopicLosesRecords(kafka.settings());
             if (result instanceof PublishResult.Published published) {
                 printPublished(spec.commandLine().getOut(), published);
                 return 0;

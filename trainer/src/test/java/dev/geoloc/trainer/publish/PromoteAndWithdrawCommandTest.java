@@ -66,6 +66,7 @@ class PromoteAndWithdrawCommandTest {
         assertThat(topic.stdout.toString()).contains(
                 "promoted la-street version 2 from canary at 20 % to stable (stable before: version 1)",
                 "action:   stable, sequence 3, signed", "now:      stable v2");
+        assertThat(topic.stderr.toString()).as("the topic is made as topics.conf says").isEmpty();
         ModelVersion promoted = topic.last();
         assertThat(promoted.getVersion()).isEqualTo(2);
         assertThat(promoted.getRole()).isEqualTo(RolloutRole.STABLE);

@@ -300,6 +300,34 @@ class PublishCommandTest {
                 "--canary=PERCENT", "--shadow", "--signing-key", "--force", "Quality gate", "Exit codes:");
     }
 
+    @Test
+    void aTopicThatLosesRecordsIsPublishedToAndSaidToLoseThem() {
+        // Given a versions topic made before it was append-only: compacted, records kept a day
+        topic = VersionsTopic.createWith(stack, 1, Map.of("cleanup.policy", "compact", "retention.ms", "86400000"));
+
+        // When a version is published to it
+        assertThat(publish("--bundle", bundleDirectory.toString())).isZero();
+
+        // Then it is published, and standard error says what will take it out and how to stop that
+        assertThat(topic.stdout.toString()).contains("published la-street version 1");
+        assertThat(topic.stderr.toString()).startsWith("warning: " + topic.name + " loses records: ")
+                .contains("cleanup.policy=compact: once the broker cleans the log, a tombstone",
+                        "retention.ms=86400000: records older than PT24H are deleted",
+                        "kafka-configs --bootstrap-server <brokers> --alter --entity-type topics --entity-name "
+                                + topic.name + " --add-config cleanup.policy=delete,retention.ms=-1,retention.bytes=-1");
+        // and so does every command that reads it
+        topic.clearOutput();
+        assertThat(topic.run(new VersionsCommand(), "--model-name", "la-street")).isZero();
+        assertThat(topic.stderr.toString()).startsWith("warning: " + topic.name + " loses records: ");
+    }
+
+    @Test
+    void aTopicMadeAsTopicsConfSaysDrawsNoWarning() {
+        assertThat(publish("--bundle", bundleDirectory.toString())).isZero();
+
+        assertThat(topic.stderr.toString()).isEmpty();
+    }
+
     private int publish(String... args) {
         List<String> all = new ArrayList<>(List.of(args));
         all.addAll(List.of("--store", store.toString()));

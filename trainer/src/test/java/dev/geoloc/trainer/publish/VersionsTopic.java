@@ -43,9 +43,13 @@ final class VersionsTopic {
     }
 
     static VersionsTopic create(StreamingStack stack, int partitions) {
+        return createWith(stack, partitions, TopicsFile.project("model-versions").configs());
+    }
+
+    /** One with {@code configs} instead of those deployment/topics.conf gives it. */
+    static VersionsTopic createWith(StreamingStack stack, int partitions, Map<String, String> configs) {
         VersionsTopic topic = new VersionsTopic(stack, "model-versions-" + UUID.randomUUID());
-        stack.createTopics(new NewTopic(topic.name, partitions, (short) 1)
-                .configs(TopicsFile.project("model-versions").configs()));
+        stack.createTopics(new NewTopic(topic.name, partitions, (short) 1).configs(configs));
         return topic;
     }
 
