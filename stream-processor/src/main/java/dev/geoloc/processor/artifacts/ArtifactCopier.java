@@ -10,6 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
@@ -28,6 +32,13 @@ final class ArtifactCopier {
 
     private static final ScheduledExecutorService WATCHDOG = Executors.newSingleThreadScheduledExecutor(task -> {
         Thread thread = new Thread(task, "geoloc-artifact-watchdog");
+        thread.setDaemon(true);
+        return thread;
+    });
+
+    /** Threads that open artifacts; one stays behind for each open that never returned. */
+    private static final ExecutorService OPENERS = Executors.newCachedThreadPool(task -> {
+        Thread thread = new Thread(task, "geoloc-artifact-open");
         thread.setDaemon(true);
         return thread;
     });
@@ -52,6 +63,50 @@ final class ArtifactCopier {
         if (declaredBytes > maxBytes) {
             throw new ArtifactException(Kind.TOO_LARGE, "artifact " + ArtifactUris.shown(uri) + " is " + declaredBytes
                     + " bytes, over geoloc.model.max-artifact-bytes (" + maxBytes + ")");
+        }
+    }
+
+    /** Opens an artifact's bytes; what a store does before {@link #copy}. */
+    @FunctionalInterface
+    interface Opener {
+        InputStream open() throws IOException, ArtifactException;
+    }
+
+    /**
+     * Runs {@code opener} within the timeout. Opening a file can block as long as reading it: a FIFO waits for a
+     * writer (one put in place of an artifact after its attributes were checked), a volume that stopped answering
+     * never returns, and no interrupt ends either. So it runs on a thread of its own, which is left behind if the
+     * timeout passes first, and closes what it opens if it ever returns.
+     */
+    InputStream open(URI uri, Opener opener) throws IOException, ArtifactException {
+        CompletableFuture<InputStream> opening = CompletableFuture.supplyAsync(() -> {
+            try {
+                return opener.open();
+            } catch (IOException | ArtifactException e) {
+                throw new CompletionException(e);
+            }
+        }, OPENERS);
+        try {
+            return opening.get(timeout.toMillis(), TimeUnit.MILLISECONDS);
+        } catch (ExecutionException e) {
+            if (e.getCause() instanceof IOException io) {
+                throw io;
+            }
+            if (e.getCause() instanceof ArtifactException refused) {
+                throw refused;
+            }
+            throw e.getCause() instanceof RuntimeException unexpected ? unexpected
+                    : new IllegalStateException(e.getCause());
+        } catch (java.util.concurrent.TimeoutException e) {
+            opening.thenAccept(ArtifactCopier::closeQuietly);
+            throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri) + " did not finish "
+                    + "within " + timeout + " (geoloc.model.download-timeout): opening it did not return (a volume "
+                    + "that does not answer, or a FIFO in the artifact's place)");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            opening.thenAccept(ArtifactCopier::closeQuietly);
+            throw new ArtifactException(Kind.UNREACHABLE, "interrupted while opening artifact "
+                    + ArtifactUris.shown(uri));
         }
     }
 

@@ -37,6 +37,16 @@ public final class FileArtifactStore implements ArtifactStore {
             throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
                     + " is not a local file path: " + e.getMessage());
         }
+        // Checking and opening both wait on the volume; each is bounded, as the copy is.
+        try (InputStream in = copier.open(uri, () -> openRegularFile(uri, path))) {
+            return copier.copy(uri, in);
+        } catch (IOException e) {
+            throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri) + " cannot be read: "
+                    + e.getMessage(), e);
+        }
+    }
+
+    private InputStream openRegularFile(URI uri, Path path) throws IOException, ArtifactException {
         BasicFileAttributes attributes;
         try {
             attributes = Files.readAttributes(path, BasicFileAttributes.class);
@@ -44,18 +54,14 @@ public final class FileArtifactStore implements ArtifactStore {
             throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri)
                     + " does not exist or cannot be read here", e);
         }
-        // Before opening it: opening a FIFO waits for a writer, with no timeout to end it, and a device never ends.
+        // Before opening it: opening a FIFO waits for a writer, and a device never ends. One swapped in after this
+        // check makes the open wait, which the copier cuts off.
         if (!attributes.isRegularFile()) {
             throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri) + " is "
                     + (attributes.isDirectory() ? "a directory" : "a device, FIFO or socket")
                     + ", not a regular file; an artifact is a bundle's zip");
         }
         copier.admit(uri, attributes.size());
-        try (InputStream in = Files.newInputStream(path)) {
-            return copier.copy(uri, in);
-        } catch (IOException e) {
-            throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri) + " cannot be read: "
-                    + e.getMessage(), e);
-        }
+        return Files.newInputStream(path);
     }
 }

@@ -83,19 +83,42 @@ class FileArtifactStoreTest {
     }
 
     @Test
-    void aCopyThatOutlastsTheTimeoutIsCutOffAndLeavesNoFile() throws Exception {
+    void aFileThatOutlastsTheTimeoutIsCutOffAndLeavesNoFile() throws Exception {
         Path published = dir.resolve("slow.zip");
         try (RandomAccessFile sparse = new RandomAccessFile(published.toFile(), "rw")) {
             sparse.setLength(256L << 20); // far more than a millisecond's copying and hashing
         }
 
+        // Cut off while opening or while copying, whichever the millisecond ends in
         assertThatThrownBy(() -> fetcher(1L << 30, Duration.ofMillis(1)).fetch(published.toUri().toString(),
                 Sha256.of(BUNDLE)))
                 .isInstanceOfSatisfying(ArtifactException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE))
                 .hasMessageContaining("did not finish within PT0.001S (geoloc.model.download-timeout)");
-        try (var left = Files.list(dir.resolve("downloads"))) {
-            assertThat(left).isEmpty();
+        if (Files.exists(dir.resolve("downloads"))) {
+            try (var left = Files.list(dir.resolve("downloads"))) {
+                assertThat(left).isEmpty();
+            }
         }
+    }
+
+    @Test
+    void anOpenThatNeverReturnsIsCutOffAtTheTimeout() throws Exception {
+        // Given a FIFO that no one writes to, put where a regular file was after its attributes were checked
+        Path fifo = dir.resolve("8.zip");
+        assertThat(new ProcessBuilder("mkfifo", fifo.toString()).start().waitFor()).isZero();
+        ArtifactCopier copier = new ArtifactCopier(dir.resolve("downloads"), 1 << 20, Duration.ofMillis(500));
+
+        // When it is opened to be copied, then the open is given up at the timeout, and the follower thread goes on
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> assertThatThrownBy(
+                () -> copier.open(fifo.toUri(), () -> Files.newInputStream(fifo)))
+                .isInstanceOfSatisfying(ArtifactException.class, e -> assertThat(e.kind()).isEqualTo(Kind.UNREACHABLE))
+                .hasMessage("artifact " + fifo.toUri() + " did not finish within PT0.5S "
+                        + "(geoloc.model.download-timeout): opening it did not return (a volume that does not answer, "
+                        + "or a FIFO in the artifact's place)"),
+                "opening a FIFO waits for a writer that never comes");
+        // and the open left behind is still waiting: a writer's open returns at once, ending it too
+        assertTimeoutPreemptively(Duration.ofSeconds(10), () -> Files.newOutputStream(fifo).close(),
+                "no reader is waiting on the FIFO");
     }
 
     @Test
