@@ -3,6 +3,7 @@ package dev.geoloc.processor.panorama;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import java.util.Optional;
 import java.util.function.Function;
@@ -78,8 +79,10 @@ public final class PanoramaFuser implements Processor<String, byte[], byte[], Sp
             LOG.warnf("A record on the panorama-views topic (key %s) is not a view this version reads: %s", groupId, e);
             return;
         }
-        if (groupId == null) {
+        Optional<String> foreign = foreign(groupId, view);
+        if (foreign.isPresent()) {
             metrics.panoramaViewDropped("unreadable");
+            LOG.warnf("A record on the panorama-views topic is not a view this processor wrote: %s", foreign.get());
             return;
         }
         long now = context.currentSystemTimeMs();
@@ -90,22 +93,68 @@ public final class PanoramaFuser implements Processor<String, byte[], byte[], Sp
         } else if (group.phase() == PanoramaState.Phase.CLOSED) {
             metrics.panoramaViewDropped("after-grace");
             return;
-        } else if (group.has(view.imageId())) {
-            // The same photo again (a producer's retry): its latest answer counts; the views did not change.
-            groups.put(groupId, group.withView(view));
-            return;
-        } else if (group.views().size() >= settings.maxViews()) {
+        } else if (!group.has(view.imageId()) && group.views().size() >= settings.maxViews()) {
             metrics.panoramaViewDropped("over-max-views");
             return;
         } else {
+            // A photo already in the group (a re-sent event, or a retry of one whose prediction failed) replaces
+            // its earlier answer: the latest counts.
+            PanoramaState before = group;
             group = group.withView(view);
+            if (group.phase() == PanoramaState.Phase.GRACE && !sameFusion(fused(before), fused(group))) {
+                // Answered again only when what the answer fuses changed, so that each revision says something new.
+                group = answer(groupId, group, PanoramaTrigger.LATE_VIEW, now);
+            }
         }
         if (group.phase() == PanoramaState.Phase.OPEN && group.complete()) {
             group = answer(groupId, group, PanoramaTrigger.ALL_VIEWS, now);
-        } else if (group.phase() == PanoramaState.Phase.GRACE) {
-            group = answer(groupId, group, PanoramaTrigger.LATE_VIEW, now);
         }
         groups.put(groupId, group);
+    }
+
+    /**
+     * Why a view read from the topic cannot be one the geotag step wrote, if it cannot: that step keys each view by
+     * its group id and holds ids to the intake limit. Anyone who may write the topic can send anything else, and a
+     * key or id beyond the limit would go on into the stores' changelogs.
+     */
+    private Optional<String> foreign(String key, ViewAnswer view) {
+        if (key == null || !key.equals(view.groupId())) {
+            return Optional.of("its key is not its group id");
+        }
+        long longest = Math.max(key.getBytes(StandardCharsets.UTF_8).length,
+                view.imageId().getBytes(StandardCharsets.UTF_8).length);
+        return longest > settings.maxIdBytes() ? Optional.of("an id of " + longest + " bytes, over "
+                + settings.maxIdBytes() + " (geoloc.intake.max-image-id-bytes)") : Optional.empty();
+    }
+
+    /**
+     * The views a group's answer fuses: those predicted, over the catalog of the latest of them. Views over another
+     * catalog (a model with other regions took over mid-group) cannot be averaged with it; the latest is what the
+     * group is answered in.
+     */
+    private static List<ViewAnswer> fused(PanoramaState group) {
+        List<ViewAnswer> predicted = group.views().stream().filter(ViewAnswer::predicted).toList();
+        if (predicted.isEmpty()) {
+            return predicted;
+        }
+        String catalog = predicted.get(predicted.size() - 1).catalogHash();
+        return predicted.stream().filter(view -> view.catalogHash().equals(catalog)).toList();
+    }
+
+    /** Whether two sets of fused views give the same answer: the same photos, each with the same probabilities. */
+    private static boolean sameFusion(List<ViewAnswer> a, List<ViewAnswer> b) {
+        if (a.size() != b.size()) {
+            return false;
+        }
+        for (int i = 0; i < a.size(); i++) {
+            ViewAnswer x = a.get(i);
+            ViewAnswer y = b.get(i);
+            if (!x.imageId().equals(y.imageId()) || !x.catalogHash().equals(y.catalogHash())
+                    || !Arrays.equals(x.probabilities(), y.probabilities())) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Moves every group whose deadline has passed on to its next phase. */
@@ -147,15 +196,12 @@ public final class PanoramaFuser implements Processor<String, byte[], byte[], Sp
     }
 
     private boolean emit(String groupId, PanoramaState group, PanoramaTrigger trigger, long now) {
-        List<ViewAnswer> predicted = group.views().stream().filter(ViewAnswer::predicted).toList();
-        if (predicted.isEmpty()) {
+        List<ViewAnswer> fused = fused(group);
+        if (fused.isEmpty()) {
             metrics.panoramaUnanswered("no-view-predicted");
             return false;
         }
-        // Views over another catalog than the latest's (a model with other regions took over mid-group) cannot be
-        // averaged with it; the latest is what the group is answered in.
-        String catalog = predicted.get(predicted.size() - 1).catalogHash();
-        List<ViewAnswer> fused = predicted.stream().filter(view -> view.catalogHash().equals(catalog)).toList();
+        String catalog = fused.get(0).catalogHash();
         Optional<RegionPredictor> model = modelsByCatalog.apply(catalog);
         if (model.isEmpty()) {
             metrics.panoramaUnanswered("catalog-not-loaded");

@@ -104,9 +104,23 @@ public record ViewAnswer(String groupId, int expectedViews, String imageId, Opti
     }
 
     static String readText(DataInputStream in) throws IOException {
-        byte[] utf8 = new byte[in.readInt()];
+        byte[] utf8 = new byte[length(in, 1)];
         in.readFully(utf8);
         return new String(utf8, StandardCharsets.UTF_8);
+    }
+
+    /**
+     * A length read from {@code in}, of items {@code itemBytes} long, refused unless that many bytes remain: a record
+     * anyone wrote to the topic could otherwise make this allocate an array as large as the heap, whose
+     * OutOfMemoryError no handler of a record's failure catches. ({@code in} reads a byte array, so what it has
+     * available is what remains.)
+     */
+    private static int length(DataInputStream in, int itemBytes) throws IOException {
+        int length = in.readInt();
+        if (length < 0 || (long) length * itemBytes > in.available()) {
+            throw new IllegalStateException("a length of " + length + " where " + in.available() + " bytes remain");
+        }
+        return length;
     }
 
     static ViewAnswer read(DataInputStream in) throws IOException {
@@ -117,7 +131,7 @@ public record ViewAnswer(String groupId, int expectedViews, String imageId, Opti
         String modelName = readText(in);
         int modelVersion = in.readInt();
         String catalogHash = readText(in);
-        float[] probabilities = new float[in.readInt()];
+        float[] probabilities = new float[length(in, Float.BYTES)];
         for (int j = 0; j < probabilities.length; j++) {
             probabilities[j] = in.readFloat();
         }

@@ -122,7 +122,7 @@ public class TopologyProducer {
                 images, decodes, models, batcher, budget,
                 new DeadLetters(config.deadLetters().maxPayloadBytes()), metrics, rollout, tracing,
                 config.batching().resultPollInterval());
-        return GeotagTopology.build(TopologyTopics.of(config.topics()), parts, PanoramaSettings.of(config.panorama()),
+        return GeotagTopology.build(TopologyTopics.of(config.topics()), parts, PanoramaSettings.of(config),
                 outputs);
     }
 

@@ -54,7 +54,7 @@ import io.opentelemetry.sdk.trace.export.SimpleSpanProcessor;
 final class DrivenTopology implements AutoCloseable {
 
     static final PanoramaSettings PANORAMAS = new PanoramaSettings(Duration.ofSeconds(30), Duration.ofSeconds(60),
-            Duration.ofHours(1), 16, Duration.ofSeconds(1));
+            Duration.ofHours(1), 16, 1024, Duration.ofSeconds(1));
 
     /** One untrained tiny-cnn model, served as {@code name} v1, with its batcher. */
     record Model(ModelHolder models, DynamicBatcher batcher) implements AutoCloseable {

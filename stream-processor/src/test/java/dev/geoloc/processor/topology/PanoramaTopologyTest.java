@@ -15,6 +15,8 @@ import java.util.Optional;
 import java.util.stream.Collectors;
 
 import org.apache.avro.specific.SpecificRecord;
+import org.apache.kafka.common.serialization.Serdes;
+import org.apache.kafka.streams.TestInputTopic;
 import org.apache.kafka.streams.TestOutputTopic;
 import org.apache.kafka.streams.TopologyTestDriver;
 import org.apache.kafka.streams.test.TestRecord;
@@ -25,6 +27,7 @@ import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
+import dev.geoloc.contracts.Topics;
 import dev.geoloc.contracts.versions.Canary;
 import dev.geoloc.imaging.TestImages;
 import dev.geoloc.model.ImageResult;
@@ -183,6 +186,59 @@ class PanoramaTopologyTest {
     }
 
     @Test
+    void aPhotoRetriedInGraceThatIsNowPredictedAnswersTheGroupItCouldNotAnswer() {
+        // Given a one-photo group whose photo failed: the group is complete, with nothing to fuse
+        send(view("pano-7", 1, 0, "not a photo".getBytes(StandardCharsets.UTF_8)));
+        awaitAll(deadLetters, 1);
+        assertThat(panoramas.isEmpty()).isTrue();
+
+        // When the uploader retries it, within the grace period, and it is predicted
+        send(view("pano-7", 1, 0, photo(0)));
+        awaitAll(predictions, 1);
+
+        // Then the group is answered, from the retried photo
+        PanoramaPrediction answer = onlyAnswer("pano-7");
+        assertThat(answer.getEmittedBecause()).isEqualTo(PanoramaTrigger.LATE_VIEW);
+        assertThat(answer.getRevision()).isEqualTo(1);
+        assertThat(answer.getViews()).extracting(PanoramaView::getImageId).containsExactly("pano-7-h0");
+    }
+
+    @Test
+    void aViewInGraceThatChangesNothingFusedDrawsNoNewRevision() {
+        // Given a two-photo group answered with one when its window closed
+        send(view("pano-8", 2, 0, photo(0)));
+        awaitAll(predictions, 1);
+        driver.advanceWallClockTime(WINDOW.plusSeconds(1));
+        assertThat(onlyAnswer("pano-8").getRevision()).isEqualTo(1);
+
+        // When its second photo comes in grace and fails, and its first is sent again and answered alike
+        send(view("pano-8", 2, 1, "not a photo".getBytes(StandardCharsets.UTF_8)));
+        awaitAll(deadLetters, 1);
+        send(view("pano-8", 2, 0, photo(0)));
+        awaitAll(predictions, 1);
+
+        // Then no revision repeats the answer
+        assertThat(panoramas.isEmpty()).isTrue();
+    }
+
+    @Test
+    void recordsOnTheViewsTopicThatThisProcessorDidNotWriteAreDroppedAndTheTaskGoesOn() throws Exception {
+        TestInputTopic<String, byte[]> views = driver.createInputTopic(Topics.PANORAMA_VIEWS,
+                Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        // Given a record whose first length says 2 GiB, and a well-formed view under another group's key
+        views.pipeInput("pano-9", new byte[] {1, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
+        views.pipeInput("pano-9", foreignView("someone-elses-group"));
+
+        // When a real group comes after them
+        send(view("pano-9", 1, 0, photo(0)));
+        awaitAll(predictions, 1);
+
+        // Then both were dropped and counted, and the group is answered from its own photo alone
+        assertThat(meters.counter("geoloc.panorama.views.dropped", "reason", "unreadable").count()).isEqualTo(2);
+        assertThat(onlyAnswer("pano-9").getViews()).extracting(PanoramaView::getImageId).containsExactly("pano-9-h0");
+    }
+
+    @Test
     void aPhotoSentTwiceIsOneView() {
         send(view("pano-4", 2, 0, photo(0)));
         send(view("pano-4", 2, 0, photo(0)));
@@ -266,6 +322,25 @@ class PanoramaTopologyTest {
                 .setContent(new InlineImage(ByteBuffer.wrap(image))).setUploadTime(Instant.now())
                 .setSourcePlatform("panorama-test").setGroundTruth(new GeoPoint(34.0453, -118.2517))
                 .setCaptureGroup(new CaptureGroup(groupId, size, heading)).build();
+    }
+
+    /** A view in the topic's format, for {@code groupId}, as anyone who may write the topic could make it. */
+    private static byte[] foreignView(String groupId) throws java.io.IOException {
+        java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
+        try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
+            out.writeByte(1);
+            for (Object field : new Object[] {groupId, 1, "planted", -1, "panorama-test", 1, "catalog", 0}) {
+                if (field instanceof String text) {
+                    byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
+                    out.writeInt(utf8.length);
+                    out.write(utf8);
+                } else {
+                    out.writeInt((Integer) field);
+                }
+            }
+            out.writeBoolean(false);
+        }
+        return bytes.toByteArray();
     }
 
     private static byte[] photo(int index) {
