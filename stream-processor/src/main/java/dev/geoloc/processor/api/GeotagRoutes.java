@@ -12,7 +12,6 @@ import dev.geoloc.processor.auth.BearerToken;
 import dev.geoloc.processor.config.ProcessorConfig;
 import dev.geoloc.processor.metrics.PipelineMetrics;
 import dev.geoloc.schemas.DeadLetterCode;
-import dev.geoloc.schemas.ImageEvent;
 import dev.geoloc.schemas.RegionPrediction;
 import io.vertx.core.Future;
 import io.vertx.core.buffer.Buffer;
@@ -35,6 +34,8 @@ public class GeotagRoutes {
 
     /** When the request came, in the routing context: its metric's time runs from there. */
     private static final String STARTED = "geoloc.api.started";
+    /** The request's place among those answered at once ({@link Geotagger#admit()}), in the routing context. */
+    private static final String ADMISSION = "geoloc.api.admission";
 
     void routes(@Observes Router router, Geotagger geotagger, ProcessorConfig config, PipelineMetrics metrics) {
         ProcessorConfig.Api api = config.api();
@@ -42,17 +43,25 @@ public class GeotagRoutes {
             return;
         }
         Optional<BearerToken> token = BearerToken.of(api.token());
-        // The token is checked before the body is read, so that a caller without it cannot have 10 MiB read; Vert.x
-        // runs only platform handlers before a body handler.
+        // The token is checked, and a place among the requests answered at once taken, before the body is read: a
+        // caller without the token cannot have 10 MiB read, and no more bodies are held than requests answered
+        // (geoloc.api.max-concurrent). Vert.x runs only platform handlers before a body handler.
         PlatformHandler access = ctx -> {
             ctx.put(STARTED, System.nanoTime());
             if (token.isPresent() && !token.get().presentedIn(ctx.request().getHeader("Authorization"))) {
                 ctx.response().putHeader("WWW-Authenticate", "Bearer");
                 refuse(ctx, new ApiRefusal(401, ApiRefusal.UNAUTHORIZED, "This API needs its token: "
                         + "Authorization: Bearer <geoloc.api.token>", Optional.empty()), metrics);
-            } else {
-                ctx.next();
+                return;
             }
+            Optional<Geotagger.Admission> admission = geotagger.admit();
+            if (admission.isEmpty()) {
+                refuse(ctx, geotagger.busy(), metrics);
+                return;
+            }
+            ctx.put(ADMISSION, admission.get());
+            ctx.addEndHandler(ended -> admission.get().close());
+            ctx.next();
         };
         router.post(PATH)
                 .handler(access)
@@ -65,17 +74,14 @@ public class GeotagRoutes {
     }
 
     private static void answer(RoutingContext ctx, Geotagger geotagger, PipelineMetrics metrics) {
-        ImageEvent event;
-        try {
-            Buffer body = ctx.body().buffer();
-            event = GeotagRequests.of(ctx.request().getHeader("Content-Type"), body == null ? Buffer.buffer() : body,
-                    query(ctx));
-        } catch (ApiRefusal.RefusedException e) {
-            refuse(ctx, e.refusal(), metrics);
-            return;
-        }
-        // Decoding blocks: a worker thread checks, decodes and queues; the answer then comes from the batch.
-        ctx.vertx().executeBlocking(() -> geotagger.geotag(event), false)
+        Buffer body = ctx.body().buffer();
+        String contentType = ctx.request().getHeader("Content-Type");
+        Map<String, String> query = query(ctx);
+        Geotagger.Admission admission = ctx.get(ADMISSION);
+        // Parsing (a JSON body may be megabytes) and decoding block: a worker thread parses, checks, decodes and
+        // queues, never the event loop; the answer then comes from the batch.
+        ctx.vertx().executeBlocking(() -> geotagger.geotag(admission,
+                        GeotagRequests.of(contentType, body == null ? Buffer.buffer() : body, query)), false)
                 .compose(answer -> Future.fromCompletionStage(answer, ctx.vertx().getOrCreateContext()))
                 .onComplete(done -> {
                     if (done.succeeded()) {

@@ -3,12 +3,15 @@ package dev.geoloc.processor.api;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicLong;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -75,34 +78,60 @@ public class Geotagger {
     }
 
     /**
-     * Checks the request's image and sends it on, to the decode pool and the batcher, as the stream's images go; the
-     * future completes with its prediction, or fails with an {@link ApiRefusal.RefusedException}.
+     * A place among the requests answered at once ({@code geoloc.api.max-concurrent}), or empty when every place is
+     * taken. The HTTP route takes it before it reads the request's body, so that no more bodies than places are ever
+     * held; the place is given back when the answer completes, or when the admission is closed, whichever is first.
      */
-    public CompletableFuture<RegionPrediction> geotag(ImageEvent event) {
-        long received = System.nanoTime();
-        if (!answering.tryAcquire()) {
-            return refused(ApiRefusal.busy(maxConcurrent + " requests are being answered now "
-                    + "(geoloc.api.max-concurrent)"));
+    public Optional<Admission> admit() {
+        return answering.tryAcquire() ? Optional.of(new Admission()) : Optional.empty();
+    }
+
+    /** The refusal for a request that found no place. */
+    public ApiRefusal busy() {
+        return ApiRefusal.busy(maxConcurrent + " requests are being answered now (geoloc.api.max-concurrent)");
+    }
+
+    /** One request's place; given back once, however often it is closed. */
+    public final class Admission implements AutoCloseable {
+
+        private final AtomicBoolean held = new AtomicBoolean(true);
+
+        private Admission() {
         }
-        long cost = budget.costOf(event.getContent() instanceof InlineImage inline ? ImageSource.inline(inline) : null);
-        boolean tookBudget = false;
-        try {
-            tookBudget = budget.tryTake(cost, Duration.ZERO);
-            if (!tookBudget) {
-                throw ApiRefusal.busy("The images in flight hold the whole in-flight budget "
-                        + "(geoloc.batching.max-in-flight-bytes)").exception();
-            }
-            CompletableFuture<RegionPrediction> answer = answer(event, received);
-            answer.whenComplete((prediction, failure) -> {
-                budget.give(cost);
+
+        @Override
+        public void close() {
+            if (held.compareAndSet(true, false)) {
                 answering.release();
+            }
+        }
+    }
+
+    /** {@link #geotag(Admission, ImageEvent)} with a place taken now: a caller that read its image itself. */
+    public CompletableFuture<RegionPrediction> geotag(ImageEvent event) {
+        return admit().map(admission -> geotag(admission, event)).orElseGet(() -> refused(busy()));
+    }
+
+    /**
+     * Checks the request's image and sends it on, to the decode pool and the batcher, as the stream's images go; the
+     * future completes with its prediction, or fails with an {@link ApiRefusal.RefusedException}. The admission is
+     * given back when it completes.
+     */
+    public CompletableFuture<RegionPrediction> geotag(Admission admission, ImageEvent event) {
+        long received = System.nanoTime();
+        AtomicLong held = new AtomicLong();
+        try {
+            long cost = budget.costOf(event.getContent() instanceof InlineImage inline ? ImageSource.inline(inline) : null);
+            take(held, cost);
+            CompletableFuture<RegionPrediction> answer = answer(event, received, held);
+            answer.whenComplete((prediction, failure) -> {
+                budget.give(held.get());
+                admission.close();
             });
             return answer;
         } catch (InterruptedException | RuntimeException e) {
-            if (tookBudget) {
-                budget.give(cost);
-            }
-            answering.release();
+            budget.give(held.get());
+            admission.close();
             if (e instanceof InterruptedException) {
                 Thread.currentThread().interrupt();
             }
@@ -110,7 +139,19 @@ public class Geotagger {
         }
     }
 
-    private CompletableFuture<RegionPrediction> answer(ImageEvent event, long received) {
+    /**
+     * Takes {@code cost} more of the in-flight budget for a request that holds {@code held}, without waiting: a
+     * request never waits for room.
+     */
+    private void take(AtomicLong held, long cost) throws InterruptedException {
+        if (!budget.tryTake(cost, Duration.ZERO)) {
+            throw ApiRefusal.busy("The images in flight hold the whole in-flight budget "
+                    + "(geoloc.batching.max-in-flight-bytes)").exception();
+        }
+        held.addAndGet(cost);
+    }
+
+    private CompletableFuture<RegionPrediction> answer(ImageEvent event, long received, AtomicLong held) {
         try {
             checks.checked(event);
         } catch (Rejection e) {
@@ -124,7 +165,17 @@ public class Geotagger {
         Route route = serving.routeOf(event.getImageId().getBytes(StandardCharsets.UTF_8));
         ImagePreprocessor preprocessor = serving.answering(route).predictor().preprocessor();
         CompletableFuture<Queued> queued = event.getContent() instanceof ImageUri uri
-                ? images.fetch(uri.getUri()).thenCompose(encoded -> queue(preprocessor, encoded, route, received))
+                ? images.fetch(uri.getUri()).thenCompose(encoded -> {
+                    // Priced as an empty event until now: the fetched photo, up to geoloc.images.max-bytes, is held
+                    // until the answer too.
+                    try {
+                        take(held, budget.costOf(encoded) - held.get());
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                        return CompletableFuture.failedFuture(e);
+                    }
+                    return queue(preprocessor, encoded, route, received);
+                })
                 : queue(preprocessor, ImageSource.inline((InlineImage) event.getContent()), route, received);
         // Made on the common pool, not on the thread that completes the outcome: that is the inference thread, which
         // leaves each prediction's arithmetic to the threads that read it (InferredImage).

@@ -426,7 +426,7 @@ public final class ImageFetcher implements AutoCloseable {
     }
 
     /** Like {@link #shown(URI)} for text that may not even parse. */
-    static String shownRaw(String raw) {
+    public static String shownRaw(String raw) {
         if (raw == null) {
             return "(no URI)";
         }

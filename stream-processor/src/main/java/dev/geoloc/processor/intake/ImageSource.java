@@ -3,25 +3,31 @@ package dev.geoloc.processor.intake;
 import java.net.URI;
 import java.nio.ByteBuffer;
 import java.time.Duration;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 
+import dev.geoloc.processor.fetch.ImageFetcher;
 import dev.geoloc.schemas.DeadLetterCode;
 import dev.geoloc.schemas.InlineImage;
 
 /**
  * The encoded image file of an event: carried inline, or fetched from its URI. Fetches run on a pool of their own,
  * never on a stream thread, where one slow server would hold every partition of that thread for up to the fetch
- * timeout per event. At most {@code perHost} fetches go to one host at a time, so one hanging host cannot take the
- * whole pool; a fetch that cannot start within the fetch timeout, for want of a thread or of its host's turn,
- * fails as URI_UNREACHABLE. How many fetches are pending at once is bounded upstream, by the in-flight budget.
+ * timeout per event. At most {@code perHost} fetches go to one host at a time, and the others wait for its turn off
+ * the pool, so one hanging host holds {@code perHost} threads and no more; a fetch that cannot start within the
+ * fetch timeout, for want of a thread or of its host's turn, fails as URI_UNREACHABLE (one that waits for its
+ * host fails when the host's next turn comes, so at most a fetch timeout later). How many fetches are pending at once is bounded upstream, by the in-flight budget.
  */
 public final class ImageSource implements AutoCloseable {
 
@@ -37,6 +43,8 @@ public final class ImageSource implements AutoCloseable {
     private final ExecutorService pool;
     /** Fetches under way per host; a host leaves the map when it has none. Guarded by itself. */
     private final Map<String, Integer> hostsBusy = new HashMap<>();
+    /** Fetches waiting for their host's turn, in arrival order, per host. Guarded by {@link #hostsBusy}. */
+    private final Map<String, ArrayDeque<Fetch>> waiting = new HashMap<>();
 
     /**
      * @param threads     fetches under way at once, across hosts
@@ -77,52 +85,86 @@ public final class ImageSource implements AutoCloseable {
      * when the image cannot be had.
      */
     public CompletableFuture<byte[]> fetch(String uri) {
-        long deadline = System.nanoTime() + startWithin.toNanos();
-        String host = hostOf(uri);
-        return CompletableFuture.supplyAsync(() -> {
-            if (!takeTurn(host, deadline)) {
-                throw new CompletionException(new Rejection(DeadLetterCode.URI_UNREACHABLE, String.format(Locale.ROOT,
-                        "The fetch of %s could not start within %d ms: %d fetches from %s were under way all along "
-                                + "(geoloc.uri.max-fetches-per-host), or every fetch thread was busy",
-                        uri, startWithin.toMillis(), perHost, host)));
+        Fetch fetch = new Fetch(uri, hostOf(uri), System.nanoTime() + startWithin.toNanos(), new CompletableFuture<>());
+        synchronized (hostsBusy) {
+            if (hostsBusy.getOrDefault(fetch.host(), 0) >= perHost) {
+                // Waits for its host's turn here, not on a pool thread: threads go only to fetches that can start,
+                // so a host that hangs holds perHost threads and no more.
+                waiting.computeIfAbsent(fetch.host(), host -> new ArrayDeque<>()).add(fetch);
+                return fetch.result();
             }
-            try {
-                return fetcher.fetch(uri);
-            } catch (Rejection e) {
-                throw new CompletionException(e);
-            } finally {
-                endTurn(host);
-            }
-        }, pool);
+            hostsBusy.merge(fetch.host(), 1, Integer::sum);
+        }
+        start(fetch);
+        return fetch.result();
     }
 
-    private boolean takeTurn(String host, long deadline) {
-        synchronized (hostsBusy) {
-            while (hostsBusy.getOrDefault(host, 0) >= perHost) {
-                long left = deadline - System.nanoTime();
-                if (left <= 0) {
-                    return false;
-                }
+    /** A fetch and where its answer goes; {@code deadline} is when it must have started by. */
+    private record Fetch(String uri, String host, long deadline, CompletableFuture<byte[]> result) {
+
+        void notStarted(String why) {
+            result.completeExceptionally(new CompletionException(new Rejection(DeadLetterCode.URI_UNREACHABLE, why)));
+        }
+    }
+
+    /** Runs a fetch that holds one of its host's turns on the pool; the turn passes on when it ends. */
+    private void start(Fetch fetch) {
+        try {
+            pool.execute(() -> {
                 try {
-                    TimeUnit.NANOSECONDS.timedWait(hostsBusy, left);
-                } catch (InterruptedException e) {
-                    Thread.currentThread().interrupt();
-                    return false;
+                    if (System.nanoTime() - fetch.deadline() > 0) {
+                        fetch.notStarted(notStartedReason(fetch, "every fetch thread was busy"));
+                    } else {
+                        fetch.result().complete(fetcher.fetch(fetch.uri()));
+                    }
+                } catch (Rejection e) {
+                    fetch.result().completeExceptionally(new CompletionException(e));
+                } catch (RuntimeException e) {
+                    fetch.result().completeExceptionally(e);
+                } finally {
+                    endTurn(fetch.host());
                 }
-            }
-            if (deadline - System.nanoTime() <= 0) {
-                return false; // waited for a thread past its time: the event's producer has moved on
-            }
-            hostsBusy.merge(host, 1, Integer::sum);
-            return true;
+            });
+        } catch (RejectedExecutionException e) {
+            endTurn(fetch.host());
+            fetch.result().completeExceptionally(e); // closed: the processor is stopping
         }
     }
 
+    /**
+     * Passes the host's turn to the first fetch waiting for it that is still within its time; those past it fail
+     * now, having waited their whole time for the host.
+     */
     private void endTurn(String host) {
+        List<Fetch> late = new ArrayList<>();
+        Fetch next = null;
         synchronized (hostsBusy) {
-            hostsBusy.computeIfPresent(host, (h, busy) -> busy == 1 ? null : busy - 1);
-            hostsBusy.notifyAll();
+            ArrayDeque<Fetch> queue = waiting.get(host);
+            while (queue != null && !queue.isEmpty() && next == null) {
+                Fetch candidate = queue.poll();
+                if (System.nanoTime() - candidate.deadline() > 0) {
+                    late.add(candidate);
+                } else {
+                    next = candidate;
+                }
+            }
+            if (queue != null && queue.isEmpty()) {
+                waiting.remove(host);
+            }
+            if (next == null) {
+                hostsBusy.computeIfPresent(host, (h, busy) -> busy == 1 ? null : busy - 1);
+            }
         }
+        late.forEach(fetch -> fetch.notStarted(notStartedReason(fetch, perHost + " fetches from " + host
+                + " were under way all along (geoloc.uri.max-fetches-per-host)")));
+        if (next != null) {
+            start(next);
+        }
+    }
+
+    private String notStartedReason(Fetch fetch, String why) {
+        return String.format(Locale.ROOT, "The fetch of %s could not start within %d ms: %s",
+                ImageFetcher.shownRaw(fetch.uri()), startWithin.toMillis(), why);
     }
 
     /**

@@ -2,7 +2,11 @@ package dev.geoloc.processor.api;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.net.Socket;
 import java.net.URL;
+import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -95,5 +99,36 @@ class GeotagBackPressureTest {
             assertThat(refused.nanos()).as("refused before any waiting request was answered").isLessThan(firstAnswered);
         }
         assertThat(answered).allSatisfy(a -> assertThat(a.answer().body().at("/batch_size").asInt()).isEqualTo(4));
+    }
+
+    @Test
+    void aRequestBeyondWhatTheApiAnswersAtOnceIsRefusedBeforeItsBodyIsRead() throws Exception {
+        GeotagClient api = new GeotagClient(endpoint);
+        ExecutorService clients = Executors.newFixedThreadPool(4);
+        // Given the 4 requests the API answers at once, waiting for their batch
+        List<Future<GeotagClient.Answer>> waiting = new ArrayList<>();
+        for (int i = 0; i < 4; i++) {
+            waiting.add(clients.submit(() -> api.image(photo, "", TOKEN)));
+        }
+        Thread.sleep(1_000); // well inside the 3 s their batch waits
+
+        // When a fifth announces a 10 MiB body and sends none of it
+        try (Socket socket = new Socket(endpoint.getHost(), endpoint.getPort())) {
+            socket.setSoTimeout(2_000);
+            socket.getOutputStream().write(("POST " + endpoint.getPath() + " HTTP/1.1\r\nHost: " + endpoint.getHost()
+                    + "\r\nAuthorization: " + TOKEN + "\r\nContent-Type: image/jpeg\r\nContent-Length: "
+                    + (10 << 20) + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+            socket.getOutputStream().flush();
+
+            // Then it is refused at once, without waiting for the body that no place is left to hold
+            String status = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                    StandardCharsets.US_ASCII)).readLine();
+            assertThat(status).isEqualTo("HTTP/1.1 429 Too Many Requests");
+        }
+        // and the 4 are answered
+        for (Future<GeotagClient.Answer> answer : waiting) {
+            assertThat(answer.get().status()).isEqualTo(200);
+        }
+        clients.shutdown();
     }
 }
