@@ -7,6 +7,7 @@ import java.nio.ByteBuffer;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Arrays;
 import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
@@ -38,6 +39,7 @@ import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.processor.versions.ServingSet;
 import dev.geoloc.regions.RegionCatalog;
 import dev.geoloc.schemas.ImageEvent;
+import dev.geoloc.schemas.ImageUri;
 import dev.geoloc.schemas.InlineImage;
 import dev.geoloc.schemas.RegionPrediction;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -86,10 +88,15 @@ class GeotaggerTest {
             implements AutoCloseable {
 
         static Processor of(ModelHolder holder, Supplier<Optional<ServingSet>> serving, long budgetBytes, Api api) {
+            return of(holder, serving, budgetBytes, api, uri -> new byte[0]);
+        }
+
+        static Processor of(ModelHolder holder, Supplier<Optional<ServingSet>> serving, long budgetBytes, Api api,
+                            ImageSource.UriFetcher fetcher) {
             DynamicBatcher batcher = new DynamicBatcher(new BatchPolicy(8, Duration.ofMillis(5), 16), serving,
                     new PipelineMetrics(new SimpleMeterRegistry()));
             DecodePool decodes = new DecodePool(2, Duration.ofSeconds(10));
-            ImageSource images = new ImageSource(uri -> new byte[0], 1, 1, Duration.ofSeconds(1));
+            ImageSource images = new ImageSource(fetcher, 1, 1, Duration.ofSeconds(1));
             return new Processor(new Geotagger(holder, batcher, decodes, images, new InFlightBudget(budgetBytes),
                     new IntakeLimits(4096, 1024, 65536, 16), api), batcher, decodes, images);
         }
@@ -179,5 +186,37 @@ class GeotaggerTest {
             modelFree.countDown();
             assertThat(first.get(10, TimeUnit.SECONDS).getImageId()).isEqualTo("first");
         }
+    }
+
+    @Test
+    void anImageFetchedByUriTakesItsSizeFromTheBudgetOnceItHasCome() throws Exception {
+        ModelHolder holder = serving();
+        CountDownLatch modelFree = new CountDownLatch(1);
+        // given a budget of 8 MiB, and a photo at a URI padded to 3 MiB (7 MiB in flight) waiting for its batch
+        byte[] large = Arrays.copyOf(PHOTO, 3 << 20);
+        CountDownLatch fetched = new CountDownLatch(1);
+        try (Processor processor = Processor.of(holder, heldUntil(modelFree, holder), 8 << 20,
+                new Api(8, Duration.ofSeconds(10)), uri -> {
+                    fetched.countDown();
+                    return large;
+                })) {
+            CompletableFuture<RegionPrediction> first = processor.api().geotag(byUri("https://photos.example/large.jpg"));
+            assertThat(fetched.await(10, TimeUnit.SECONDS)).isTrue();
+            Thread.sleep(500); // for the fetch's continuation to take its bytes
+
+            // when an inline photo comes
+            ApiRefusal refused = refusal(processor.api().geotag(photo("inline")));
+
+            // then it is refused as busy: the fetched photo holds its size, not an empty event's
+            assertThat(refused.status()).isEqualTo(429);
+            assertThat(refused.reason()).contains("geoloc.batching.max-in-flight-bytes");
+            modelFree.countDown();
+            assertThat(first.get(10, TimeUnit.SECONDS).getImageId()).isEqualTo("https://photos.example/large.jpg");
+        }
+    }
+
+    private static ImageEvent byUri(String uri) {
+        return ImageEvent.newBuilder().setImageId(uri).setUploadTime(Instant.now()).setSourcePlatform("test")
+                .setMetadata(Map.of()).setContent(new ImageUri(uri)).build();
     }
 }
