@@ -37,6 +37,11 @@ import dev.geoloc.schemas.PanoramaTrigger;
 public final class PanoramaFuser implements Processor<String, byte[], byte[], SpecificRecord> {
 
     private static final Logger LOG = Logger.getLogger(PanoramaFuser.class);
+    /**
+     * Groups moved on by one check at most: some 2,000 store writes and answers, well inside a transaction, and,
+     * at a check a second, several times the 150 groups a second the docs size the state for.
+     */
+    public static final int MAX_DUE_PER_CHECK = 1000;
 
     private final PanoramaSettings settings;
     private final Function<String, Optional<RegionPredictor>> modelsByCatalog;
@@ -157,13 +162,20 @@ public final class PanoramaFuser implements Processor<String, byte[], byte[], Sp
         return true;
     }
 
-    /** Moves every group whose deadline has passed on to its next phase. */
+    /**
+     * Moves the groups whose deadline has passed on to their next phase, the earliest first, at most
+     * {@link #MAX_DUE_PER_CHECK} of them: after an outage, every group opened or closed during it comes due at once,
+     * and all of them in one transaction could outlast its timeout, abort, and come due again. The rest wait for the
+     * next check, a check interval later.
+     */
     private void closeDue(long now) {
         List<Bytes> due = new ArrayList<>();
         // Keys are the deadline's 8 bytes then the group id: every key below the next millisecond is due.
         try (KeyValueIterator<Bytes, byte[]> entries = deadlines.range(PanoramaStores.deadlineKey(0, ""),
                 PanoramaStores.deadlineKey(now + 1, ""))) {
-            entries.forEachRemaining(entry -> due.add(entry.key));
+            while (entries.hasNext() && due.size() < MAX_DUE_PER_CHECK) {
+                due.add(entries.next().key);
+            }
         }
         for (Bytes key : due) {
             deadlines.delete(key);

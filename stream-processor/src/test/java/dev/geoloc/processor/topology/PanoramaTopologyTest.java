@@ -33,6 +33,7 @@ import dev.geoloc.imaging.TestImages;
 import dev.geoloc.model.ImageResult;
 import dev.geoloc.model.RegionPredictor;
 import dev.geoloc.panorama.PanoramaFusion;
+import dev.geoloc.processor.panorama.PanoramaFuser;
 import dev.geoloc.processor.versions.ModelHolder;
 import dev.geoloc.processor.versions.ServedModel;
 import dev.geoloc.processor.versions.ServingSet;
@@ -227,7 +228,7 @@ class PanoramaTopologyTest {
                 Serdes.String().serializer(), Serdes.ByteArray().serializer());
         // Given a record whose first length says 2 GiB, and a well-formed view under another group's key
         views.pipeInput("pano-9", new byte[] {1, 0x7f, (byte) 0xff, (byte) 0xff, (byte) 0xff});
-        views.pipeInput("pano-9", foreignView("someone-elses-group"));
+        views.pipeInput("pano-9", failedView("someone-elses-group", 1, "planted"));
 
         // When a real group comes after them
         send(view("pano-9", 1, 0, photo(0)));
@@ -236,6 +237,28 @@ class PanoramaTopologyTest {
         // Then both were dropped and counted, and the group is answered from its own photo alone
         assertThat(meters.counter("geoloc.panorama.views.dropped", "reason", "unreadable").count()).isEqualTo(2);
         assertThat(onlyAnswer("pano-9").getViews()).extracting(PanoramaView::getImageId).containsExactly("pano-9-h0");
+    }
+
+    @Test
+    void aCheckMovesOnAtMostItsShareOfTheGroupsDueAndTheNextCheckTheRest() throws Exception {
+        TestInputTopic<String, byte[]> views = driver.createInputTopic(Topics.PANORAMA_VIEWS,
+                Serdes.String().serializer(), Serdes.ByteArray().serializer());
+        // Given 1,500 groups of two photos, one in each, failed: due together when their windows close, as after an
+        // outage
+        int groups = 1500;
+        for (int g = 0; g < groups; g++) {
+            views.pipeInput("outage-" + g, failedView("outage-" + g, 2, "outage-" + g + "-h0"));
+        }
+
+        // When their windows close, then one check moves on 1,000 of them, and the next the rest
+        driver.advanceWallClockTime(WINDOW.plusSeconds(1));
+        assertThat(unanswered()).isEqualTo(PanoramaFuser.MAX_DUE_PER_CHECK);
+        driver.advanceWallClockTime(DrivenTopology.PANORAMAS.checkInterval());
+        assertThat(unanswered()).isEqualTo(groups);
+    }
+
+    private double unanswered() {
+        return meters.counter("geoloc.panorama.unanswered", "reason", "no-view-predicted").count();
     }
 
     @Test
@@ -324,12 +347,15 @@ class PanoramaTopologyTest {
                 .setCaptureGroup(new CaptureGroup(groupId, size, heading)).build();
     }
 
-    /** A view in the topic's format, for {@code groupId}, as anyone who may write the topic could make it. */
-    private static byte[] foreignView(String groupId) throws java.io.IOException {
+    /**
+     * A view in the topic's format, of a photo that failed, as anyone who may write the topic could make it: the
+     * geotag step writes the same for a dead-lettered photo.
+     */
+    private static byte[] failedView(String groupId, int expectedViews, String imageId) throws java.io.IOException {
         java.io.ByteArrayOutputStream bytes = new java.io.ByteArrayOutputStream();
         try (java.io.DataOutputStream out = new java.io.DataOutputStream(bytes)) {
             out.writeByte(1);
-            for (Object field : new Object[] {groupId, 1, "planted", -1, "panorama-test", 1, "catalog", 0}) {
+            for (Object field : new Object[] {groupId, expectedViews, imageId, -1, "", 0, "", 0}) {
                 if (field instanceof String text) {
                     byte[] utf8 = text.getBytes(StandardCharsets.UTF_8);
                     out.writeInt(utf8.length);
