@@ -4,7 +4,7 @@ import java.time.Duration;
 import java.util.HashMap;
 import java.util.Map;
 
-import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.CommonClientConfigs;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.producer.ProducerConfig;
 
@@ -48,11 +48,7 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, M
 
     /** A read_committed consumer's settings that joins no group and commits nothing, as {@code clientId}. */
     public Map<String, Object> consumer(String clientId) {
-        Map<String, Object> config = new HashMap<>();
-        config.put(ConsumerConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.toIntExact(timeout.toMillis()));
-        config.putAll(clientConfig);
-        config.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(ConsumerConfig.CLIENT_ID_CONFIG, clientId);
+        Map<String, Object> config = withTimeout(clientId);
         // Reads partitions by assignment, commits nothing: the trainer leaves no consumer group behind.
         config.remove(ConsumerConfig.GROUP_ID_CONFIG);
         config.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
@@ -65,11 +61,19 @@ public record KafkaSettings(String bootstrapServers, String schemaRegistryUrl, M
 
     /** An admin client's settings, as {@code clientId}: for reading a topic's own settings. */
     public Map<String, Object> admin(String clientId) {
+        return withTimeout(clientId);
+    }
+
+    /**
+     * A consumer's or an admin client's common settings: the timeout as its default for every call, unless the
+     * further settings give another, then those, then where the brokers are and who asks.
+     */
+    private Map<String, Object> withTimeout(String clientId) {
         Map<String, Object> config = new HashMap<>();
-        config.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.toIntExact(timeout.toMillis()));
+        config.put(CommonClientConfigs.DEFAULT_API_TIMEOUT_MS_CONFIG, Math.toIntExact(timeout.toMillis()));
         config.putAll(clientConfig);
-        config.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        config.put(AdminClientConfig.CLIENT_ID_CONFIG, clientId);
+        config.put(CommonClientConfigs.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
+        config.put(CommonClientConfigs.CLIENT_ID_CONFIG, clientId);
         return config;
     }
 }
