@@ -18,6 +18,8 @@ public record ApiRefusal(int status, String code, String reason, Optional<Durati
     /** No model can answer now (none loaded yet, or it fails on every image). */
     static final String UNAVAILABLE = "UNAVAILABLE";
     static final String UNAUTHORIZED = "UNAUTHORIZED";
+    /** The request's body did not arrive in time. */
+    static final String REQUEST_TIMEOUT = "REQUEST_TIMEOUT";
 
     private static final Duration BUSY_RETRY = Duration.ofSeconds(1);
     private static final Duration UNAVAILABLE_RETRY = Duration.ofSeconds(5);

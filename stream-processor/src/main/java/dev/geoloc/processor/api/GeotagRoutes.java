@@ -36,6 +36,8 @@ public class GeotagRoutes {
     private static final String STARTED = "geoloc.api.started";
     /** The request's place among those answered at once ({@link Geotagger#admit()}), in the routing context. */
     private static final String ADMISSION = "geoloc.api.admission";
+    /** The timer that answers 408 if the body has not all come within geoloc.api.body-timeout. */
+    private static final String BODY_DEADLINE = "geoloc.api.body-deadline";
 
     void routes(@Observes Router router, Geotagger geotagger, ProcessorConfig config, PipelineMetrics metrics) {
         ProcessorConfig.Api api = config.api();
@@ -59,8 +61,19 @@ public class GeotagRoutes {
                 refuse(ctx, geotagger.busy(), metrics);
                 return;
             }
-            ctx.put(ADMISSION, admission.get());
-            ctx.addEndHandler(ended -> admission.get().close());
+            Geotagger.Admission place = admission.get();
+            ctx.put(ADMISSION, place);
+            long bodyDeadline = ctx.vertx().setTimer(api.bodyTimeout().toMillis(), fired -> {
+                refuse(ctx, new ApiRefusal(408, ApiRefusal.REQUEST_TIMEOUT, "The request's body did not arrive "
+                        + "within " + api.bodyTimeout() + " (geoloc.api.body-timeout)", Optional.empty()), metrics);
+                ctx.request().connection().close();
+            });
+            ctx.put(BODY_DEADLINE, bodyDeadline);
+            // Ended or its connection closed: a request not yet handed to the geotagger gives its place back.
+            ctx.addEndHandler(ended -> {
+                ctx.vertx().cancelTimer(bodyDeadline);
+                place.abandon();
+            });
             ctx.next();
         };
         router.post(PATH)
@@ -74,6 +87,7 @@ public class GeotagRoutes {
     }
 
     private static void answer(RoutingContext ctx, Geotagger geotagger, PipelineMetrics metrics) {
+        ctx.vertx().cancelTimer(ctx.<Long>get(BODY_DEADLINE));
         Buffer body = ctx.body().buffer();
         String contentType = ctx.request().getHeader("Content-Type");
         Map<String, String> query = query(ctx);

@@ -10,8 +10,7 @@ import java.util.concurrent.ForkJoinPool;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -80,7 +79,8 @@ public class Geotagger {
     /**
      * A place among the requests answered at once ({@code geoloc.api.max-concurrent}), or empty when every place is
      * taken. The HTTP route takes it before it reads the request's body, so that no more bodies than places are ever
-     * held; the place is given back when the answer completes, or when the admission is closed, whichever is first.
+     * held. Once {@link #geotag(Admission, ImageEvent)} has it, the place is given back when the answer completes;
+     * before that, when the route {@link Admission#abandon() abandons} it.
      */
     public Optional<Admission> admit() {
         return answering.tryAcquire() ? Optional.of(new Admission()) : Optional.empty();
@@ -91,67 +91,109 @@ public class Geotagger {
         return ApiRefusal.busy(maxConcurrent + " requests are being answered now (geoloc.api.max-concurrent)");
     }
 
-    /** One request's place; given back once, however often it is closed. */
-    public final class Admission implements AutoCloseable {
+    /** One request's place: held, then answering, then given back, once. */
+    public final class Admission {
 
-        private final AtomicBoolean held = new AtomicBoolean(true);
+        private static final int HELD = 0;
+        private static final int ANSWERING = 1;
+        private static final int RELEASED = 2;
+
+        private final AtomicInteger state = new AtomicInteger(HELD);
 
         private Admission() {
         }
 
-        @Override
-        public void close() {
-            if (held.compareAndSet(true, false)) {
+        /** Gives the place back unless an answer is under way, which gives it back when it completes. */
+        public void abandon() {
+            if (state.compareAndSet(HELD, RELEASED)) {
+                answering.release();
+            }
+        }
+
+        /** Whether the place is still held, which the answer now owns. */
+        private boolean answer() {
+            return state.compareAndSet(HELD, ANSWERING);
+        }
+
+        private void release() {
+            if (state.getAndSet(RELEASED) != RELEASED) {
                 answering.release();
             }
         }
     }
 
-    /** {@link #geotag(Admission, ImageEvent)} with a place taken now: a caller that read its image itself. */
-    public CompletableFuture<RegionPrediction> geotag(ImageEvent event) {
+    /** {@link #geotag(Admission, ImageEvent)} with a place taken now. */
+    CompletableFuture<RegionPrediction> geotag(ImageEvent event) {
         return admit().map(admission -> geotag(admission, event)).orElseGet(() -> refused(busy()));
     }
 
     /**
      * Checks the request's image and sends it on, to the decode pool and the batcher, as the stream's images go; the
      * future completes with its prediction, or fails with an {@link ApiRefusal.RefusedException}. The admission is
-     * given back when it completes.
+     * given back when it completes; one the route already abandoned (its connection closed) is answered no more.
      */
     public CompletableFuture<RegionPrediction> geotag(Admission admission, ImageEvent event) {
+        if (!admission.answer()) {
+            return refused(ApiRefusal.badInput(DeadLetterCode.UNKNOWN, "The request ended before it was answered"));
+        }
         long received = System.nanoTime();
-        AtomicLong held = new AtomicLong();
+        HeldBytes held = new HeldBytes();
         try {
-            long cost = budget.costOf(event.getContent() instanceof InlineImage inline ? ImageSource.inline(inline) : null);
-            take(held, cost);
+            held.take(budget.costOf(event.getContent() instanceof InlineImage inline
+                    ? ImageSource.inline(inline) : null));
             CompletableFuture<RegionPrediction> answer = answer(event, received, held);
             answer.whenComplete((prediction, failure) -> {
-                budget.give(held.get());
-                admission.close();
+                held.release();
+                admission.release();
             });
             return answer;
-        } catch (InterruptedException | RuntimeException e) {
-            budget.give(held.get());
-            admission.close();
-            if (e instanceof InterruptedException) {
-                Thread.currentThread().interrupt();
-            }
+        } catch (RuntimeException e) {
+            held.release();
+            admission.release();
             return CompletableFuture.failedFuture(refusalOf(e));
         }
     }
 
     /**
-     * Takes {@code cost} more of the in-flight budget for a request that holds {@code held}, without waiting: a
-     * request never waits for room.
+     * The in-flight budget one request holds. A fetch by URI takes its photo's bytes when they come, which may be
+     * after the answer timed out and gave back what it held: bytes taken then would never be given back, so once
+     * released, nothing more is taken.
      */
-    private void take(AtomicLong held, long cost) throws InterruptedException {
-        if (!budget.tryTake(cost, Duration.ZERO)) {
-            throw ApiRefusal.busy("The images in flight hold the whole in-flight budget "
-                    + "(geoloc.batching.max-in-flight-bytes)").exception();
+    private final class HeldBytes {
+
+        private long held; // guarded by this
+        private boolean released; // guarded by this
+
+        /** Takes {@code cost} more without waiting (a request never waits for room), or refuses as busy. */
+        synchronized void take(long cost) {
+            boolean took;
+            try {
+                took = !released && budget.tryTake(cost, Duration.ZERO);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                took = false;
+            }
+            if (!took) {
+                throw ApiRefusal.busy("The images in flight hold the whole in-flight budget "
+                        + "(geoloc.batching.max-in-flight-bytes)").exception();
+            }
+            held += cost;
         }
-        held.addAndGet(cost);
+
+        /** Takes, as {@link #take} does, what is missing to hold {@code cost} in all. */
+        synchronized void topUpTo(long cost) {
+            take(Math.max(0, cost - held));
+        }
+
+        synchronized void release() {
+            if (!released) {
+                released = true;
+                budget.give(held);
+            }
+        }
     }
 
-    private CompletableFuture<RegionPrediction> answer(ImageEvent event, long received, AtomicLong held) {
+    private CompletableFuture<RegionPrediction> answer(ImageEvent event, long received, HeldBytes held) {
         try {
             checks.checked(event);
         } catch (Rejection e) {
@@ -168,12 +210,7 @@ public class Geotagger {
                 ? images.fetch(uri.getUri()).thenCompose(encoded -> {
                     // Priced as an empty event until now: the fetched photo, up to geoloc.images.max-bytes, is held
                     // until the answer too.
-                    try {
-                        take(held, budget.costOf(encoded) - held.get());
-                    } catch (InterruptedException e) {
-                        Thread.currentThread().interrupt();
-                        return CompletableFuture.failedFuture(e);
-                    }
+                    held.topUpTo(budget.costOf(encoded));
                     return queue(preprocessor, encoded, route, received);
                 })
                 : queue(preprocessor, ImageSource.inline((InlineImage) event.getContent()), route, received);

@@ -428,6 +428,13 @@ public interface ProcessorConfig {
          */
         @WithDefault("30s")
         Duration timeout();
+
+        /**
+         * How long a request's body may take to arrive once its place is taken (408 past it): a body that trickles
+         * in would otherwise hold one of the max-concurrent places for as long as it kept coming.
+         */
+        @WithDefault("10s")
+        Duration bodyTimeout();
     }
 
     interface Admin {

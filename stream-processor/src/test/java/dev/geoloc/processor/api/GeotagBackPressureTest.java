@@ -39,7 +39,7 @@ class GeotagBackPressureTest {
         @Override
         public Map<String, String> getConfigOverrides() {
             return Map.of("geoloc.api.token", "api-test-token", "geoloc.api.max-concurrent", "4",
-                    "geoloc.batching.max-delay", "3s", "geoloc.batching.max-size", "64");
+                    "geoloc.api.body-timeout", "2s", "geoloc.batching.max-delay", "3s", "geoloc.batching.max-size", "64");
         }
     }
 
@@ -130,5 +130,36 @@ class GeotagBackPressureTest {
             assertThat(answer.get().status()).isEqualTo(200);
         }
         clients.shutdown();
+    }
+
+    @Test
+    void aBodyThatDoesNotArriveInTimeIsAnswered408AndGivesItsPlaceBack() throws Exception {
+        // Given 4 requests, the most answered at once, whose bodies trickle in and then stop
+        List<Socket> slow = new ArrayList<>();
+        try {
+            for (int i = 0; i < 4; i++) {
+                Socket socket = new Socket(endpoint.getHost(), endpoint.getPort());
+                socket.setSoTimeout(10_000);
+                socket.getOutputStream().write(("POST " + endpoint.getPath() + " HTTP/1.1\r\nHost: "
+                        + endpoint.getHost() + "\r\nAuthorization: " + TOKEN + "\r\nContent-Type: image/jpeg\r\n"
+                        + "Content-Length: " + photo.length + "\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(photo, 0, 10);
+                socket.getOutputStream().flush();
+                slow.add(socket);
+            }
+
+            // When their body timeout passes, then each is answered 408
+            for (Socket socket : slow) {
+                String status = new BufferedReader(new InputStreamReader(socket.getInputStream(),
+                        StandardCharsets.US_ASCII)).readLine();
+                assertThat(status).isEqualTo("HTTP/1.1 408 Request Timeout");
+            }
+        } finally {
+            for (Socket socket : slow) {
+                socket.close();
+            }
+        }
+        // and their places are free again: a whole request is answered
+        assertThat(new GeotagClient(endpoint).image(photo, "", TOKEN).status()).isEqualTo(200);
     }
 }

@@ -81,6 +81,11 @@ class GeotaggerTest {
         public int maxRequestBytes() {
             return 10 << 20;
         }
+
+        @Override
+        public Duration bodyTimeout() {
+            return Duration.ofSeconds(10);
+        }
     }
 
     /** The parts of a processor, around a batcher whose models come from {@code serving}. */
@@ -212,6 +217,34 @@ class GeotaggerTest {
             assertThat(refused.reason()).contains("geoloc.batching.max-in-flight-bytes");
             modelFree.countDown();
             assertThat(first.get(10, TimeUnit.SECONDS).getImageId()).isEqualTo("https://photos.example/large.jpg");
+        }
+    }
+
+    @Test
+    void aPhotoFetchedAfterItsRequestTimedOutTakesNothingOfTheBudget() throws Exception {
+        ModelHolder holder = serving();
+        CountDownLatch hostAnswers = new CountDownLatch(1);
+        byte[] large = Arrays.copyOf(PHOTO, 4 << 20);
+        // given a budget of 8 MiB, and a request by URI whose host answers only after the request's 300 ms
+        try (Processor processor = Processor.of(holder, holder::serving, 8 << 20,
+                new Api(8, Duration.ofMillis(300)), uri -> {
+                    try {
+                        hostAnswers.await();
+                    } catch (InterruptedException e) {
+                        Thread.currentThread().interrupt();
+                    }
+                    return large;
+                })) {
+            assertThat(refusal(processor.api().geotag(byUri("https://slow.example/large.jpg"))).status())
+                    .isEqualTo(503);
+
+            // when the host answers after all
+            hostAnswers.countDown();
+            Thread.sleep(500);
+
+            // then its photo, 8 MiB in flight, took nothing: an inline photo is answered
+            assertThat(processor.api().geotag(photo("after")).get(10, TimeUnit.SECONDS).getImageId())
+                    .isEqualTo("after");
         }
     }
 
