@@ -4,7 +4,9 @@ import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.function.Function;
 
@@ -146,20 +148,21 @@ public final class PanoramaFuser implements Processor<String, byte[], byte[], Sp
         return predicted.stream().filter(view -> view.catalogHash().equals(catalog)).toList();
     }
 
-    /** Whether two sets of fused views give the same answer: the same photos, each with the same probabilities. */
+    /**
+     * Whether two sets of fused views give the same answer: the same photos, each with the same probabilities over
+     * the same catalog, in any order (a photo sent again moves to the end of the group's views).
+     */
     private static boolean sameFusion(List<ViewAnswer> a, List<ViewAnswer> b) {
         if (a.size() != b.size()) {
             return false;
         }
-        for (int i = 0; i < a.size(); i++) {
-            ViewAnswer x = a.get(i);
-            ViewAnswer y = b.get(i);
-            if (!x.imageId().equals(y.imageId()) || !x.catalogHash().equals(y.catalogHash())
-                    || !Arrays.equals(x.probabilities(), y.probabilities())) {
-                return false;
-            }
-        }
-        return true;
+        Map<String, ViewAnswer> byImage = new HashMap<>();
+        a.forEach(view -> byImage.put(view.imageId(), view));
+        return b.stream().allMatch(y -> {
+            ViewAnswer x = byImage.get(y.imageId());
+            return x != null && x.catalogHash().equals(y.catalogHash())
+                    && Arrays.equals(x.probabilities(), y.probabilities());
+        });
     }
 
     /**

@@ -206,16 +206,17 @@ class PanoramaTopologyTest {
 
     @Test
     void aViewInGraceThatChangesNothingFusedDrawsNoNewRevision() {
-        // Given a two-photo group answered with one when its window closed
-        send(view("pano-8", 2, 0, photo(0)));
-        awaitAll(predictions, 1);
+        // Given a three-photo group answered with two when its window closed
+        send(view("pano-8", 3, 0, photo(0)));
+        send(view("pano-8", 3, 1, photo(1)));
+        awaitAll(predictions, 2);
         driver.advanceWallClockTime(WINDOW.plusSeconds(1));
         assertThat(onlyAnswer("pano-8").getRevision()).isEqualTo(1);
 
-        // When its second photo comes in grace and fails, and its first is sent again and answered alike
-        send(view("pano-8", 2, 1, "not a photo".getBytes(StandardCharsets.UTF_8)));
+        // When its third photo comes in grace and fails, and its first is sent again and answered alike
+        send(view("pano-8", 3, 2, "not a photo".getBytes(StandardCharsets.UTF_8)));
         awaitAll(deadLetters, 1);
-        send(view("pano-8", 2, 0, photo(0)));
+        send(view("pano-8", 3, 0, photo(0)));
         awaitAll(predictions, 1);
 
         // Then no revision repeats the answer
