@@ -10,8 +10,10 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Duration;
 import java.util.HexFormat;
+import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
@@ -43,6 +45,8 @@ final class ArtifactCopier {
         return thread;
     });
 
+    /** Opens that did not return within the timeout and still have not, by artifact. */
+    private final Map<URI, CompletableFuture<InputStream>> stuck = new ConcurrentHashMap<>();
     private final Path downloads;
     private final long maxBytes;
     private final Duration timeout;
@@ -79,6 +83,12 @@ final class ArtifactCopier {
      * timeout passes first, and closes what it opens if it ever returns.
      */
     InputStream open(URI uri, Opener opener) throws IOException, ArtifactException {
+        if (stuck.containsKey(uri)) {
+            // Retried with back-off for as long as it is published: one thread left behind per artifact, not per try.
+            throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri) + " is not opened "
+                    + "again: opening it last time did not return within " + timeout
+                    + " (geoloc.model.download-timeout), and still has not");
+        }
         CompletableFuture<InputStream> opening = CompletableFuture.supplyAsync(() -> {
             try {
                 return opener.open();
@@ -98,7 +108,13 @@ final class ArtifactCopier {
             throw e.getCause() instanceof RuntimeException unexpected ? unexpected
                     : new IllegalStateException(e.getCause());
         } catch (java.util.concurrent.TimeoutException e) {
-            opening.thenAccept(ArtifactCopier::closeQuietly);
+            stuck.put(uri, opening);
+            opening.whenComplete((in, failure) -> {
+                stuck.remove(uri, opening);
+                if (in != null) {
+                    closeQuietly(in);
+                }
+            });
             throw new ArtifactException(Kind.UNREACHABLE, "artifact " + ArtifactUris.shown(uri) + " did not finish "
                     + "within " + timeout + " (geoloc.model.download-timeout): opening it did not return (a volume "
                     + "that does not answer, or a FIFO in the artifact's place)");

@@ -9,6 +9,7 @@ import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.concurrent.CancellationException;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.ExecutorService;
@@ -27,7 +28,8 @@ import dev.geoloc.schemas.InlineImage;
  * timeout per event. At most {@code perHost} fetches go to one host at a time, and the others wait for its turn off
  * the pool, so one hanging host holds {@code perHost} threads and no more; a fetch that cannot start within the
  * fetch timeout, for want of a thread or of its host's turn, fails as URI_UNREACHABLE (one that waits for its
- * host fails when the host's next turn comes, so at most a fetch timeout later). How many fetches are pending at once is bounded upstream, by the in-flight budget.
+ * host fails when the host's next turn comes, so at most a fetch timeout later). How many fetches are pending at
+ * once is bounded upstream, by the in-flight budget.
  */
 public final class ImageSource implements AutoCloseable {
 
@@ -119,16 +121,28 @@ public final class ImageSource implements AutoCloseable {
                     }
                 } catch (Rejection e) {
                     fetch.result().completeExceptionally(new CompletionException(e));
-                } catch (RuntimeException e) {
+                } catch (Throwable e) {
+                    // Whatever it is, the image gets its answer: an event left waiting would hold its partition.
                     fetch.result().completeExceptionally(e);
+                    if (e instanceof Error error) {
+                        throw error;
+                    }
                 } finally {
                     endTurn(fetch.host());
                 }
             });
         } catch (RejectedExecutionException e) {
             endTurn(fetch.host());
-            fetch.result().completeExceptionally(e); // closed: the processor is stopping
+            fetch.result().completeExceptionally(closed());
         }
+    }
+
+    /**
+     * What a fetch the closed pool will not run fails with: a cancellation, which leaves its event to be read again by
+     * whoever runs its task next, not a dead letter.
+     */
+    private static CancellationException closed() {
+        return new CancellationException("the fetch pool is closed: the processor is stopping");
     }
 
     /**
@@ -183,5 +197,11 @@ public final class ImageSource implements AutoCloseable {
     @Override
     public void close() {
         pool.shutdownNow();
+        List<Fetch> stranded = new ArrayList<>();
+        synchronized (hostsBusy) {
+            waiting.values().forEach(stranded::addAll);
+            waiting.clear();
+        }
+        stranded.forEach(fetch -> fetch.result().completeExceptionally(closed()));
     }
 }

@@ -116,6 +116,11 @@ class FileArtifactStoreTest {
                         + "(geoloc.model.download-timeout): opening it did not return (a volume that does not answer, "
                         + "or a FIFO in the artifact's place)"),
                 "opening a FIFO waits for a writer that never comes");
+        // and while that open is still waiting, the artifact is not opened again, which would leave a second thread
+        assertTimeoutPreemptively(Duration.ofSeconds(2), () -> assertThatThrownBy(
+                () -> copier.open(fifo.toUri(), () -> Files.newInputStream(fifo)))
+                .isInstanceOf(ArtifactException.class)
+                .hasMessageContaining("is not opened again: opening it last time did not return within PT0.5S"));
         // and the open left behind is still waiting: a writer's open returns at once, ending it too
         assertTimeoutPreemptively(Duration.ofSeconds(10), () -> Files.newOutputStream(fifo).close(),
                 "no reader is waiting on the FIFO");
