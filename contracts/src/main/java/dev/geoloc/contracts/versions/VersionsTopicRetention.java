@@ -13,6 +13,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.Config;
 import org.apache.kafka.clients.admin.ConfigEntry;
+import org.apache.kafka.clients.admin.DescribeConfigsOptions;
 import org.apache.kafka.common.config.ConfigResource;
 import org.apache.kafka.common.config.TopicConfig;
 import org.apache.kafka.common.errors.AuthorizationException;
@@ -89,7 +90,9 @@ public final class VersionsTopicRetention {
     public static Finding check(Admin admin, String topic, Duration timeout) throws InterruptedException {
         ConfigResource resource = new ConfigResource(ConfigResource.Type.TOPIC, topic);
         try {
-            Config config = admin.describeConfigs(List.of(resource)).all()
+            // The call's own timeout too, so that closing the client does not wait out its default of a minute.
+            Config config = admin.describeConfigs(List.of(resource),
+                            new DescribeConfigsOptions().timeoutMs(Math.toIntExact(timeout.toMillis()))).all()
                     .get(timeout.toMillis(), TimeUnit.MILLISECONDS).get(resource);
             Map<String, String> effective = new HashMap<>();
             for (ConfigEntry entry : config.entries()) {

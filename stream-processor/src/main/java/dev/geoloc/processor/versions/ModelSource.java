@@ -107,6 +107,8 @@ public class ModelSource {
         Serde<ModelVersion> versionSerde = serdes.valueSerde();
         // The same connection and security settings Kafka Streams has, however they were given.
         StreamsConfig streamsConfig = streams.getStreamsConfig();
+        VersionsTopicRetention.Finding retention = checkRetention(
+                streamsConfig.getAdminConfigs("geoloc-model-versions-check-" + instance), config.topics().modelVersions());
         Map<String, Object> producer = streamsConfig.getProducerConfigs("geoloc-model-status-" + instance);
         producer.remove(ProducerConfig.TRANSACTIONAL_ID_CONFIG);
         this.reporter = new ModelStatusReporter(producer, statusSerde.serializer(), config.topics().modelStatus(),
@@ -114,8 +116,6 @@ public class ModelSource {
         Map<String, Object> consumer = VersionFollower.consumerSettings(
                 streamsConfig.getRestoreConsumerConfigs("geoloc-model-versions-" + instance),
                 "geoloc-model-versions-" + instance);
-        VersionsTopicRetention.Finding retention = checkRetention(
-                streamsConfig.getAdminConfigs("geoloc-model-versions-check-" + instance), config.topics().modelVersions());
         ModelSwitcher switcher = new ModelSwitcher(name, holder, loader, reporter, model.catalogHash());
         this.follower = new VersionFollower(name, config.topics().modelVersions(), consumer,
                 versionSerde.deserializer(), keys, switcher, holder, reporter, registry, model.pinnedVersion(),
@@ -150,6 +150,8 @@ public class ModelSource {
                 LOG.warnf("%s %s. Every instance folds that topic's whole history when it starts, so instances "
                         + "started later may serve another version than the running ones, or none", topic,
                         finding.describe());
+            } else if (finding.unchecked().isPresent()) {
+                LOG.warnf("Whether %s keeps every record is %s", topic, finding.describe());
             } else {
                 LOG.infof("%s: %s", topic, finding.describe());
             }

@@ -7,6 +7,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.common.KafkaException;
 
 import dev.geoloc.contracts.Topics;
 import dev.geoloc.contracts.versions.ActionKeys;
@@ -94,6 +95,8 @@ public final class KafkaOptions extends KafkaConnectionOptions {
                         + "fold its whole history when they start, so those started later may serve otherwise than "
                         + "this command's reading says.");
             }
+        } catch (KafkaException e) {
+            // A client that cannot even be made says nothing here: the command has done its work and said so.
         }
     }
 

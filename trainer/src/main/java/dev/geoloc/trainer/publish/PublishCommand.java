@@ -108,15 +108,19 @@ public final class PublishCommand implements Callable<Integer>, ComputesWithLibt
             RolloutRole role = role();
             PublishResult result = publisher.publish(new PublishRequest(bundle, modelName, metrics(), force, notes,
                     role, role == RolloutRole.CANARY ? beside.canaryPercent : 0, signing.key));
-            kafka.warnIfTopicLosesRecords(kafka.settings());
+            int exit;
             if (result instanceof PublishResult.Published published) {
                 printPublished(spec.commandLine().getOut(), published);
-                return 0;
+                exit = 0;
+            } else {
+                PublishResult.Refused refused = (PublishResult.Refused) result;
+                err.println("publish refused for " + refused.modelName() + ": " + refused.verdict().reason() + ".");
+                err.println("Nothing was stored or sent. Publish anyway with --force.");
+                exit = 1;
             }
-            PublishResult.Refused refused = (PublishResult.Refused) result;
-            err.println("publish refused for " + refused.modelName() + ": " + refused.verdict().reason() + ".");
-            err.println("Nothing was stored or sent. Publish anyway with --force.");
-            return 1;
+            // After what was done is said: a failure to check cannot make a version published look unpublished.
+            kafka.warnIfTopicLosesRecords(kafka.settings());
+            return exit;
         } catch (InvalidPublishInputException e) {
             throw usage(e.getMessage());
         } catch (TimeoutException e) {
