@@ -14,9 +14,11 @@ import dev.geoloc.trainer.compare.Interval;
 /**
  * Bootstrap confidence intervals for a model's figures, resampling test <em>locations</em> rather than photos.
  * The photos of one location (one panorama, several headings) are alike, and splits keep them together, so
- * the independent draws of a test set are its locations: resampling photos one by one would treat 4 headings
- * as 4 independent tests and give intervals about half as wide as they should be. Each resample draws as many
- * locations as the test set has, with replacement, and takes all the photos of every location drawn; a figure
+ * the draws of a test set are its locations: resampling photos one by one would treat 4 headings as 4
+ * independent tests and give intervals about half as wide as they should be. The same holds one level up, and is
+ * not handled here: a blocked split assigns whole blocks of locations, which share streets too, so where a test
+ * block holds many locations these intervals are too narrow (docs/training.md, "Intervals"). Each resample draws
+ * as many locations as the test set has, with replacement, and takes all the photos of every location drawn; a figure
  * (any {@code ToDoubleFunction<Evaluation>}: accuracy, mean or median error, Acc@k, ECE, coverage) is computed
  * on the resampled {@link Evaluation}. The interval is the percentile one: the 2.5th and 97.5th percentiles of
  * the resampled figures, interpolated linearly between order statistics (the "type 7" quantile of R and NumPy).
